@@ -1,0 +1,117 @@
+import { cdktf, javascript } from 'projen';
+
+// Versions are pinned where the toolchain is fragile: jsii and TypeScript must share major.minor,
+// ts-node 10 crashes under TypeScript 6, and cdktf 0.21.0 is the final cdktf release.
+const CDKTF_VERSION = '0.21.0';
+const AZURERM_PROVIDER = '@cdktf/provider-azurerm@^14.23.1';
+
+const project = new cdktf.ConstructLibraryCdktf({
+  name: 'cdktf-azure-openai-hardening',
+  description:
+    'CDK for Terraform constructs that harden Azure OpenAI Service: private networking, identity lockdown, content filtering and security monitoring, checked against a hardening checklist on every synth.',
+  author: 'cdktf-azure-openai-hardening contributors',
+  authorAddress: 'security@example.invalid',
+  repositoryUrl: 'https://github.com/example/cdktf-azure-openai-hardening.git',
+  license: 'MPL-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  projenVersion: '0.103.25',
+  minNodeVersion: '20.9.0',
+
+  cdktfVersion: CDKTF_VERSION,
+  constructsVersion: '^10.4.2',
+  jsiiVersion: '~5.9.0',
+  peerDeps: [AZURERM_PROVIDER],
+  devDeps: [
+    `cdktf-cli@${CDKTF_VERSION}`,
+    // Not projen's typescriptVersion: that asks npm for an @types/node dist-tag the mirror lacks.
+    'typescript@~5.9.0',
+    '@types/node@^20',
+    'ts-node@^10.9.2',
+    'esbuild@^0.25.0',
+    'fast-check@^4.3.0',
+    '@kusto/language-service-next@12.4.1',
+  ],
+  keywords: ['cdktf', 'terraform', 'azure', 'azure-openai', 'security', 'hardening', 'compliance'],
+
+  srcdir: 'lib',
+  // Compiled JavaScript goes to build/; jsii-pacmak owns dist/ for the multi-language packages.
+  libdir: 'build',
+  entrypoint: 'build/index.js',
+  entrypointTypes: 'build/index.d.ts',
+  testdir: '__tests__',
+  bin: { 'aoai-harden': 'build/checklist/cli.js' },
+
+  // The project runs no GitHub workflows of its own yet: .ci/run is the gate.
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  sampleCode: false,
+  docgen: false,
+  prettier: true,
+  prettierOptions: { settings: { singleQuote: true, printWidth: 110 } },
+
+  tsconfig: { compilerOptions: { skipLibCheck: true } },
+  // isolatedModules makes ts-jest transpile-only; the jsii compile and the `typecheck` task are the type gates.
+  tsconfigDev: { compilerOptions: { skipLibCheck: true, isolatedModules: true } },
+
+  jestOptions: {
+    passWithNoTests: false,
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testEnvironment: 'node',
+      setupFilesAfterEnv: ['<rootDir>/setup.js'],
+      testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+      maxWorkers: 2,
+      // Synth-heavy workers grow; recycle them instead of swapping.
+      workerIdleMemoryLimit: '1GB',
+      coverageProvider: 'v8',
+      // Coverage on demand (`npx jest --coverage`): instrumenting every synth doubles the suite time.
+      collectCoverage: false,
+    },
+  },
+});
+
+// Deep imports only: a provider package root loads every resource module (about 13x slower, 6x memory).
+project.eslint?.addRules({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        {
+          regex: '^@cdktf/provider-[a-z0-9-]+$',
+          message:
+            'Import the resource module directly, e.g. @cdktf/provider-azurerm/lib/cognitive-account: the package root loads every resource.',
+        },
+      ],
+    },
+  ],
+});
+project.eslint?.addLintPattern('stacks');
+project.eslint?.addLintPattern('scripts');
+
+// The reference app lives outside the jsii root; type-check it (and the tests) with the dev tsconfig.
+for (const dir of ['lib', 'stacks', 'scripts']) project.tsconfigDev.addInclude(`../${dir}/**/*.ts`);
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check lib, stacks, scripts and tests (jest itself only transpiles)',
+  exec: 'tsc --noEmit -p __tests__/tsconfig.json',
+});
+project.testTask.prependSpawn(typecheck);
+
+project.addTask('synth:app', {
+  description: 'Synthesize the reference stack (same as `npx cdktf synth`)',
+  exec: 'cdktf synth',
+  env: { CHECKPOINT_DISABLE: '1' },
+});
+project.addTask('bench', {
+  description: 'Benchmark synth time and memory against the budgets',
+  exec: 'node scripts/bench.js',
+});
+
+project.gitignore.exclude('cdktf.out/', '.build/', 'terraform.*.tfstate*', '.terraform/', 'bench-results/', '*.tsbuildinfo');
+project.npmignore?.exclude('stacks/', 'scripts/', 'cdktf.json', '.ci/', 'setup.js', 'docs/');
+
+project.synth();

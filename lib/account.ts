@@ -1,0 +1,648 @@
+import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account';
+import { CognitiveDeployment } from '@cdktf/provider-azurerm/lib/cognitive-deployment';
+import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { Fn, ITerraformDependable, Lazy } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import {
+  CONTRIBUTOR_LEVEL_ROLE_GUIDS,
+  PRIVATE_DNS_ZONES,
+  PRIVILEGED_ROLE_GUIDS,
+  ROLE_GUIDS,
+  ROLE_NAMES,
+} from './azure-facts';
+import { HardeningRecord } from './hardening-record';
+import { OptOut, validateOptOut } from './opt-out';
+import {
+  fail,
+  isUnresolved,
+  rejectDuplicates,
+  requireNonEmpty,
+  validateGuid,
+  validateResourceId,
+  validateResourceName,
+  validateSubdomain,
+} from './validation';
+
+/** The kind of cognitive account. Enum-like: use the static members, or `AccountKind.of` for config input. */
+export class AccountKind {
+  /** Azure OpenAI (endpoint https://<subdomain>.openai.azure.com/). */
+  public static readonly OPENAI = new AccountKind('OpenAI', [PRIVATE_DNS_ZONES.OPENAI, PRIVATE_DNS_ZONES.COGNITIVE_SERVICES]);
+  /** Azure AI Services / Foundry (a superset that also serves OpenAI models). */
+  public static readonly AI_SERVICES = new AccountKind('AIServices', [
+    PRIVATE_DNS_ZONES.OPENAI,
+    PRIVATE_DNS_ZONES.COGNITIVE_SERVICES,
+    PRIVATE_DNS_ZONES.AI_SERVICES,
+  ]);
+
+  /** Parse a kind from configuration; unknown kinds are refused. */
+  public static of(value: string): AccountKind {
+    const kind = [AccountKind.OPENAI, AccountKind.AI_SERVICES].find((k) => k.value === value);
+    return kind ?? fail('kind', value, 'Use "OpenAI" or "AIServices" (exact spelling).');
+  }
+
+  private constructor(
+    /** The `kind` argument of azurerm_cognitive_account. */
+    public readonly value: string,
+    /** Private DNS zones the `account` private endpoint needs for this kind. */
+    public readonly privateDnsZoneNames: string[],
+  ) {}
+}
+
+/** How Azure should treat a principal. Enum-like. */
+export class PrincipalType {
+  /** A managed identity or an application's service principal. */
+  public static readonly SERVICE_PRINCIPAL = new PrincipalType('ServicePrincipal');
+  /** An Entra ID group. */
+  public static readonly GROUP = new PrincipalType('Group');
+  /** An individual user. */
+  public static readonly USER = new PrincipalType('User');
+
+  /** Parse a principal type from configuration. */
+  public static of(value: string): PrincipalType {
+    const t = [PrincipalType.SERVICE_PRINCIPAL, PrincipalType.GROUP, PrincipalType.USER].find((p) => p.value === value);
+    return t ?? fail('principalType', value, 'Use "ServicePrincipal", "Group" or "User".');
+  }
+
+  private constructor(/** The `principal_type` value. */ public readonly value: string) {}
+}
+
+/** A principal that can be granted access to the account. */
+export interface GrantPrincipal {
+  /** Object (principal) ID: a GUID, or a reference to an identity created in the same stack. */
+  readonly principalId: string;
+  /** What kind of principal it is; set explicitly so ABAC-constrained deployers and audits see it. */
+  readonly principalType: PrincipalType;
+  /** A readable name for reports, e.g. "chat-api workload". */
+  readonly displayName: string;
+  /**
+   * The identity is created in the same deployment: skip the Entra ID existence check, which fails
+   * during replication lag. Only valid for service principals.
+   * @default false
+   */
+  readonly createdInSameDeployment?: boolean;
+}
+
+/** What a principal may do on the account. Enum-like: grant by intent, not by GUID. */
+export class AccountRole {
+  /** Invoke models (chat, completions, embeddings): Cognitive Services OpenAI User. For workloads. */
+  public static readonly INVOKE = new AccountRole('invoke', ROLE_GUIDS.COGNITIVE_SERVICES_OPENAI_USER);
+  /** Manage deployments and RAI policies, and invoke: Cognitive Services OpenAI Contributor. For automation. */
+  public static readonly MANAGE_DEPLOYMENTS = new AccountRole('manage-deployments', ROLE_GUIDS.COGNITIVE_SERVICES_OPENAI_CONTRIBUTOR);
+  /** Manage the account, including network settings and keys: Cognitive Services Contributor. For platform admins. */
+  public static readonly MANAGE_ACCOUNT = new AccountRole('manage-account', ROLE_GUIDS.COGNITIVE_SERVICES_CONTRIBUTOR);
+  /** Read quota usage: Cognitive Services Usages Reader. For FinOps. */
+  public static readonly READ_USAGE = new AccountRole('read-usage', ROLE_GUIDS.COGNITIVE_SERVICES_USAGES_READER);
+  /** Read metadata: Reader. */
+  public static readonly READ_METADATA = new AccountRole('read-metadata', ROLE_GUIDS.READER);
+
+  /** Parse an intent from configuration. */
+  public static of(intent: string): AccountRole {
+    const role = AccountRole.ALL.find((r) => r.intent === intent);
+    return role ?? fail('role', intent, `Use one of: ${AccountRole.ALL.map((r) => r.intent).join(', ')}.`);
+  }
+
+  /**
+   * Any built-in or custom role by definition GUID. Privileged roles (Owner, Contributor, User Access
+   * Administrator, RBAC Administrator, Cognitive Services User) are refused unless the grant carries an opt-out.
+   */
+  public static fromRoleDefinitionGuid(guid: string): AccountRole {
+    validateGuid('roleDefinitionGuid', guid);
+    return AccountRole.ALL.find((r) => r.roleDefinitionGuid === guid.toLowerCase()) ?? new AccountRole(`role:${guid.toLowerCase()}`, guid.toLowerCase());
+  }
+
+  private static get ALL(): AccountRole[] {
+    return [AccountRole.INVOKE, AccountRole.MANAGE_DEPLOYMENTS, AccountRole.MANAGE_ACCOUNT, AccountRole.READ_USAGE, AccountRole.READ_METADATA];
+  }
+
+  private constructor(
+    /** The intent name used in configuration and reports. */
+    public readonly intent: string,
+    /** The built-in role definition GUID. */
+    public readonly roleDefinitionGuid: string,
+  ) {}
+
+  /** The role's display name. */
+  public get roleName(): string {
+    return ROLE_NAMES[this.roleDefinitionGuid] ?? `custom role ${this.roleDefinitionGuid}`;
+  }
+}
+
+/** Options of one grant. */
+export interface GrantOptions {
+  /**
+   * Accept a privileged role, or a contributor-level role for a user, with a written reason.
+   * @default - privileged grants are refused
+   */
+  readonly privilegedRoleOptOut?: OptOut;
+}
+
+/** One row of the account's access summary. */
+export interface AccessEntry {
+  /** Who: the principal's display name. */
+  readonly displayName: string;
+  /** The principal ID, or a reference for identities created in the stack. */
+  readonly principalId: string;
+  /** ServicePrincipal, Group or User. */
+  readonly principalType: string;
+  /** The role's display name. */
+  readonly roleName: string;
+  /** The role definition GUID. */
+  readonly roleDefinitionGuid: string;
+  /**
+   * The opt-out reason, for privileged grants.
+   * @default - none
+   */
+  readonly optOutReason?: string;
+}
+
+/** A model deployment's settings. */
+export interface ModelDeploymentOptions {
+  /** Deployment name, used by clients as `model`. */
+  readonly name: string;
+  /** Model name, e.g. gpt-4o. */
+  readonly modelName: string;
+  /** Pinned model version, e.g. 2024-08-06: an unpinned version drifts to whatever Azure defaults to. */
+  readonly modelVersion: string;
+  /**
+   * Model format.
+   * @default "OpenAI"
+   */
+  readonly modelFormat?: string;
+  /**
+   * Deployment SKU.
+   * @default "Standard" - processes data in the account's region; Global SKUs may process it anywhere
+   */
+  readonly skuName?: string;
+  /**
+   * Capacity in thousands of tokens per minute: a ceiling on cost-based denial of service.
+   * @default 10
+   */
+  readonly capacity?: number;
+  /**
+   * Let Azure upgrade the model version automatically.
+   * @default - NoAutoUpgrade: model changes go through change control
+   */
+  readonly automaticVersionUpgradeOptOut?: OptOut;
+}
+
+/** The deployment SKUs azurerm 4.55.0 accepts. */
+const DEPLOYMENT_SKUS = [
+  'Standard', 'DataZoneBatch', 'DataZoneProvisionedManaged', 'DataZoneStandard', 'GlobalBatch',
+  'GlobalProvisionedManaged', 'GlobalStandard', 'ProvisionedManaged',
+];
+
+/** The base policy a deployment falls back to when no ContentFilterPolicy is bound (flagged by AOAI-CFP-001). */
+export const FALLBACK_RAI_POLICY = 'Microsoft.DefaultV2';
+
+/** A model deployment on an account. */
+export class ModelDeployment extends Construct {
+  /** The azurerm_cognitive_deployment resource. */
+  public readonly resource: CognitiveDeployment;
+  /** The deployment name. */
+  public readonly deploymentName: string;
+
+  constructor(scope: Construct, id: string, account: OpenAIAccountBase, options: ModelDeploymentOptions, previous?: ModelDeployment) {
+    super(scope, id);
+    validateResourceName(`deployments[${options.name}].name`, requireNonEmpty('deployments[].name', options.name, 'Give every deployment a name.'), 64);
+    requireNonEmpty(`deployments[${options.name}].modelName`, options.modelName, 'Name the model, e.g. gpt-4o.');
+    requireNonEmpty(
+      `deployments[${options.name}].modelVersion`,
+      options.modelVersion,
+      'Pin the model version (e.g. 2024-08-06): without it Azure assigns its current default and the deployment drifts.',
+    );
+    const skuName = options.skuName ?? 'Standard';
+    if (!DEPLOYMENT_SKUS.includes(skuName)) {
+      fail(`deployments[${options.name}].skuName`, skuName, `Use one of: ${DEPLOYMENT_SKUS.join(', ')}.`);
+    }
+    const capacity = options.capacity ?? 10;
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      fail(`deployments[${options.name}].capacity`, capacity, 'Use a whole number of thousands of tokens per minute, at least 1.');
+    }
+    const upgradeOptOut = validateOptOut(`deployments[${options.name}].automaticVersionUpgradeOptOut`, options.automaticVersionUpgradeOptOut);
+
+    this.deploymentName = options.name;
+    this.resource = new CognitiveDeployment(this, 'Resource', {
+      name: options.name,
+      cognitiveAccountId: account.accountId,
+      model: { format: options.modelFormat ?? 'OpenAI', name: options.modelName, version: options.modelVersion },
+      sku: { name: skuName, capacity },
+      // Always explicit: azurerm 4.55.0 otherwise shows a perpetual diff (provider issue #32061).
+      raiPolicyName: Lazy.stringValue({ produce: () => account.contentFilterPolicyName ?? FALLBACK_RAI_POLICY }),
+      versionUpgradeOption: upgradeOptOut ? 'OnceNewDefaultVersionAvailable' : 'NoAutoUpgrade',
+      // One deployment at a time per account: parallel creates fail with 409 RequestConflict.
+      dependsOn: previous ? [previous.resource] : undefined,
+    });
+    if (upgradeOptOut) {
+      HardeningRecord.of(this).recordOptOut(this, ['AOAI-CFP-005'], 'automaticVersionUpgradeOptOut', upgradeOptOut);
+    }
+  }
+}
+
+/** An Azure OpenAI account, created here or elsewhere, that the phase constructs can harden. */
+export interface IOpenAIAccount extends IConstruct {
+  /** The ARM resource ID. @attribute */
+  readonly accountId: string;
+  /** The account name. @attribute */
+  readonly accountName: string;
+  /** The resource group of the account. */
+  readonly resourceGroupName: string;
+  /** The Azure region. */
+  readonly location: string;
+  /** The account kind. */
+  readonly kind: AccountKind;
+  /** The custom subdomain (Entra ID and private endpoints need one). */
+  readonly customSubdomainName: string;
+  /** The data-plane endpoint, https://<subdomain>.openai.azure.com/ (or services.ai for AIServices). @attribute */
+  readonly endpoint: string;
+  /** `/subscriptions/<id>` of the account, for subscription-scoped role definition IDs. */
+  readonly subscriptionScope: string;
+  /** The deployments added through this object. */
+  readonly deployments: ModelDeployment[];
+  /** The name of the RAI policy bound to every deployment, once a ContentFilterPolicy is bound. */
+  readonly contentFilterPolicyName?: string;
+  /** Who was granted what through this object. */
+  readonly accessSummary: AccessEntry[];
+  /** Resources that must exist before a private endpoint is created (the "account in state Accepted" race). */
+  readonly provisioningDependencies: ITerraformDependable[];
+  /** Add a model deployment; deployments are created one after another. */
+  addDeployment(options: ModelDeploymentOptions): ModelDeployment;
+  /** Bind a content filter policy to every deployment, present and future. */
+  bindContentFilterPolicy(policyName: string, policy: ITerraformDependable): void;
+  /** Grant a role on the account to a principal. */
+  grant(principal: GrantPrincipal, role: AccountRole, options?: GrantOptions): RoleAssignment;
+  /** Let a workload invoke models (Cognitive Services OpenAI User). */
+  grantInvoke(principal: GrantPrincipal): RoleAssignment;
+  /** Let automation manage deployments (Cognitive Services OpenAI Contributor). */
+  grantManageDeployments(principal: GrantPrincipal): RoleAssignment;
+  /** Let platform administrators manage the account (Cognitive Services Contributor). */
+  grantManageAccount(principal: GrantPrincipal, options?: GrantOptions): RoleAssignment;
+}
+
+/** Behaviour shared by created and imported accounts. */
+export abstract class OpenAIAccountBase extends Construct implements IOpenAIAccount {
+  public abstract readonly accountId: string;
+  public abstract readonly accountName: string;
+  public abstract readonly resourceGroupName: string;
+  public abstract readonly location: string;
+  public abstract readonly kind: AccountKind;
+  public abstract readonly customSubdomainName: string;
+  public readonly deployments: ModelDeployment[] = [];
+  public readonly accessSummary: AccessEntry[] = [];
+  private policyName?: string;
+  private policy?: ITerraformDependable;
+  private readonly grantKeys = new Map<string, string>();
+  private deploymentScope?: Construct;
+
+  public get endpoint(): string {
+    const domain = this.kind === AccountKind.AI_SERVICES ? 'services.ai.azure.com' : 'openai.azure.com';
+    return `https://${this.customSubdomainName}.${domain}/`;
+  }
+
+  public get subscriptionScope(): string {
+    return Fn.join('/', Fn.slice(Fn.split('/', this.accountId), 0, 3));
+  }
+
+  public get contentFilterPolicyName(): string | undefined {
+    return this.policyName;
+  }
+
+  public get provisioningDependencies(): ITerraformDependable[] {
+    return this.deployments.map((d) => d.resource);
+  }
+
+  public addDeployment(options: ModelDeploymentOptions): ModelDeployment {
+    if (this.deployments.some((d) => d.deploymentName === options.name)) {
+      fail(`deployments[${options.name}].name`, options.name, 'Deployment names must be unique on an account; rename one of them.');
+    }
+    this.deploymentScope ??= new Construct(this, 'Deployments');
+    const previous = this.deployments[this.deployments.length - 1];
+    const deployment = new ModelDeployment(this.deploymentScope, options.name, this, options, previous);
+    if (!previous && this.policy) deployment.resource.dependsOn = [...(deployment.resource.dependsOn ?? []), policyFqn(this.policy)];
+    this.deployments.push(deployment);
+    return deployment;
+  }
+
+  public bindContentFilterPolicy(policyName: string, policy: ITerraformDependable): void {
+    if (this.policyName !== undefined) {
+      fail('contentFilterPolicy', policyName, `The account already uses policy "${this.policyName}"; bind one ContentFilterPolicy per account.`);
+    }
+    this.policyName = policyName;
+    this.policy = policy;
+    // Deployments depend on the policy so it exists first and is deleted last (raiPolicies/delete refuses a referenced policy).
+    const first = this.deployments[0];
+    if (first) first.resource.dependsOn = [...(first.resource.dependsOn ?? []), policyFqn(policy)];
+  }
+
+  public grantInvoke(principal: GrantPrincipal): RoleAssignment {
+    return this.grant(principal, AccountRole.INVOKE);
+  }
+
+  public grantManageDeployments(principal: GrantPrincipal): RoleAssignment {
+    return this.grant(principal, AccountRole.MANAGE_DEPLOYMENTS);
+  }
+
+  public grantManageAccount(principal: GrantPrincipal, options: GrantOptions = {}): RoleAssignment {
+    return this.grant(principal, AccountRole.MANAGE_ACCOUNT, options);
+  }
+
+  public grant(principal: GrantPrincipal, role: AccountRole, options: GrantOptions = {}): RoleAssignment {
+    const field = `grants[${principal.displayName}]`;
+    requireNonEmpty(`${field}.principalId`, principal.principalId, 'Pass the principal (object) ID of a managed identity, service principal, group or user.');
+    validateGuid(`${field}.principalId`, principal.principalId);
+    requireNonEmpty(`${field}.displayName`, principal.displayName, 'Name the principal so the access summary is readable.');
+    if (principal.createdInSameDeployment && principal.principalType !== PrincipalType.SERVICE_PRINCIPAL) {
+      fail(`${field}.createdInSameDeployment`, true, 'Only service principals (managed identities) can skip the Entra ID check; remove the flag.');
+    }
+    const key = `${isUnresolved(principal.principalId) ? principal.displayName : principal.principalId}|${role.roleDefinitionGuid}`;
+    if (this.grantKeys.has(key)) {
+      fail(`${field}.role`, role.intent, `${principal.displayName} already has ${role.roleName} on this account; remove the duplicate grant.`);
+    }
+    const optOut = validateOptOut(`${field}.privilegedRoleOptOut`, options.privilegedRoleOptOut);
+    const privileged = PRIVILEGED_ROLE_GUIDS.includes(role.roleDefinitionGuid);
+    const contributorForUser = principal.principalType === PrincipalType.USER && CONTRIBUTOR_LEVEL_ROLE_GUIDS.includes(role.roleDefinitionGuid);
+    if ((privileged || contributorForUser) && !optOut) {
+      const why = privileged
+        ? `${role.roleName} on the account grants more than any workload needs (keys, broad data actions or role management)`
+        : `individual users should not hold contributor-level roles (${role.roleName})`;
+      fail(`${field}.role`, role.roleName, `Refused: ${why}. Grant AccountRole.INVOKE to a group or managed identity instead, or pass privilegedRoleOptOut with a reason.`);
+    }
+
+    const id = `Grant-${sanitizeId(principal.displayName)}-${role.intent.replace(/[^a-z0-9-]/gi, '')}`;
+    const assignment = new RoleAssignment(this.grantScope(), id, {
+      scope: this.accountId,
+      // Subscription-scoped form: the unscoped form forces replacement on every plan.
+      roleDefinitionId: `${this.subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${role.roleDefinitionGuid}`,
+      principalId: principal.principalId,
+      principalType: principal.principalType.value,
+      skipServicePrincipalAadCheck: principal.createdInSameDeployment ? true : undefined,
+      description: `${role.roleName} for ${principal.displayName} (cdktf-azure-openai-hardening)`,
+    });
+    this.grantKeys.set(key, id);
+    if (optOut) {
+      HardeningRecord.of(this).recordOptOut(assignment, ['AOAI-IAM-003', 'AOAI-IAM-004'], 'privilegedRoleOptOut', optOut);
+    }
+    this.accessSummary.push({
+      displayName: principal.displayName,
+      principalId: principal.principalId,
+      principalType: principal.principalType.value,
+      roleName: role.roleName,
+      roleDefinitionGuid: role.roleDefinitionGuid,
+      optOutReason: optOut?.reason,
+    });
+    return assignment;
+  }
+
+  private grantScope(): Construct {
+    return (this.node.tryFindChild('Grants') as Construct) ?? new Construct(this, 'Grants');
+  }
+}
+
+function sanitizeId(value: string): string {
+  return value.replace(/[^A-Za-z0-9-]/g, '-');
+}
+
+function policyFqn(policy: ITerraformDependable): string {
+  return policy.fqn;
+}
+
+/** Attributes of an account created elsewhere. */
+export interface OpenAIAccountAttributes {
+  /** ARM resource ID of the account. */
+  readonly accountId: string;
+  /** The account's custom subdomain. */
+  readonly customSubdomainName: string;
+  /** The account's region. */
+  readonly location: string;
+  /**
+   * The account kind.
+   * @default AccountKind.OPENAI
+   */
+  readonly kind?: AccountKind;
+}
+
+/** Settings of the hardened account. */
+export interface OpenAIAccountProps {
+  /** Account name (2-64 characters: letters, digits, hyphens). */
+  readonly name: string;
+  /** Resource group name. */
+  readonly resourceGroupName: string;
+  /** Azure region, e.g. swedencentral. */
+  readonly location: string;
+  /**
+   * Custom subdomain for the endpoint; Entra ID authentication and private endpoints need one, and it cannot change later.
+   * @default - the account name
+   */
+  readonly customSubdomainName?: string;
+  /**
+   * Account kind.
+   * @default AccountKind.OPENAI
+   */
+  readonly kind?: AccountKind;
+  /**
+   * SKU.
+   * @default "S0"
+   */
+  readonly skuName?: string;
+  /**
+   * FQDNs the account may reach when calling out (e.g. for On Your Data); outbound access is restricted to these.
+   * @default [] - no outbound calls
+   */
+  readonly allowedOutboundFqdns?: string[];
+  /**
+   * User-assigned identities to attach in addition to the system-assigned one (needed for customer-managed keys).
+   * @default - system-assigned identity only
+   */
+  readonly userAssignedIdentityIds?: string[];
+  /**
+   * Model deployments, created one after another.
+   * @default - none; add them with addDeployment()
+   */
+  readonly deployments?: ModelDeploymentOptions[];
+  /**
+   * Protect the account from deletion: a CanNotDelete management lock and Terraform prevent_destroy.
+   * Destroying the account loses its deployments and fine-tuned models.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Public network access for the account (a lab without a VNet), with a written reason.
+   * @default - public network access disabled
+   */
+  readonly publicNetworkAccessOptOut?: OptOut;
+  /**
+   * Public IPv4 addresses or CIDRs allowed through the network ACL. Requires `ipRulesOptOut`.
+   * @default [] - no IP rules
+   */
+  readonly allowedIpRules?: string[];
+  /**
+   * The reason for `allowedIpRules`.
+   * @default - IP rules refused
+   */
+  readonly ipRulesOptOut?: OptOut;
+  /**
+   * Let trusted Azure services (AI Search, Machine Learning) bypass the network ACL, with a reason.
+   * @default - bypass "None"
+   */
+  readonly trustedServicesBypassOptOut?: OptOut;
+  /**
+   * API-key (local) authentication, with a written reason.
+   * @default - local authentication disabled: Entra ID only
+   */
+  readonly localAuthOptOut?: OptOut;
+  /**
+   * Unrestricted outbound network access, with a written reason.
+   * @default - outbound restricted to allowedOutboundFqdns
+   */
+  readonly unrestrictedOutboundOptOut?: OptOut;
+  /**
+   * Tags for every resource the account creates.
+   * @default - none
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+const KNOWN_SKUS = ['S0', 'F0'];
+
+/**
+ * An Azure OpenAI (or AI Services) account, hardened by default: no public network access, no API keys,
+ * network ACL default Deny with bypass None, restricted outbound access, a managed identity, and apply-time
+ * postconditions that fail if public access or key authentication come back.
+ */
+export class OpenAIAccount extends OpenAIAccountBase {
+  /** Harden an account created elsewhere (another stack or a portal-made account). */
+  public static fromAttributes(scope: Construct, id: string, attrs: OpenAIAccountAttributes): IOpenAIAccount {
+    validateResourceId(
+      'accountId',
+      attrs.accountId,
+      'Microsoft.CognitiveServices/accounts',
+      '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.CognitiveServices/accounts/<name>',
+    );
+    validateSubdomain('customSubdomainName', attrs.customSubdomainName);
+    class Import extends OpenAIAccountBase {
+      public readonly accountId = attrs.accountId;
+      public readonly accountName = isUnresolved(attrs.accountId) ? Fn.element(Fn.split('/', attrs.accountId), 8) : attrs.accountId.split('/')[8];
+      public readonly resourceGroupName = isUnresolved(attrs.accountId) ? Fn.element(Fn.split('/', attrs.accountId), 4) : attrs.accountId.split('/')[4];
+      public readonly location = attrs.location;
+      public readonly kind = attrs.kind ?? AccountKind.OPENAI;
+      public readonly customSubdomainName = attrs.customSubdomainName;
+    }
+    return new Import(scope, id);
+  }
+
+  public readonly accountId: string;
+  public readonly accountName: string;
+  public readonly resourceGroupName: string;
+  public readonly location: string;
+  public readonly kind: AccountKind;
+  public readonly customSubdomainName: string;
+  /** The azurerm_cognitive_account resource. */
+  public readonly resource: CognitiveAccount;
+  /** Principal ID of the system-assigned identity. @attribute */
+  public readonly principalId: string;
+
+  constructor(scope: Construct, id: string, props: OpenAIAccountProps) {
+    super(scope, id);
+    validateResourceName('name', requireNonEmpty('name', props.name, 'Name the account.'), 64);
+    if (!isUnresolved(props.name) && (props.name.length < 2 || !/^[A-Za-z0-9-]+$/.test(props.name))) {
+      fail('name', props.name, 'Use 2 to 64 letters, digits and hyphens.');
+    }
+    requireNonEmpty('resourceGroupName', props.resourceGroupName, 'Name the resource group.');
+    requireNonEmpty('location', props.location, 'Give the Azure region, e.g. swedencentral.');
+    const subdomain = props.customSubdomainName ?? props.name.toLowerCase();
+    validateSubdomain('customSubdomainName', subdomain);
+    const skuName = props.skuName ?? 'S0';
+    if (!KNOWN_SKUS.includes(skuName)) fail('skuName', skuName, `Use one of: ${KNOWN_SKUS.join(', ')} (Azure OpenAI uses S0).`);
+    const fqdns = props.allowedOutboundFqdns ?? [];
+    fqdns.forEach((f, i) => {
+      if (!isUnresolved(f) && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i.test(f)) {
+        fail(`allowedOutboundFqdns[${i}]`, f, 'Use a fully qualified domain name such as mysearch.search.windows.net.');
+      }
+    });
+    rejectDuplicates('allowedOutboundFqdns', fqdns, (f) => f.toLowerCase(), 'List each FQDN once.');
+
+    const publicOptOut = validateOptOut('publicNetworkAccessOptOut', props.publicNetworkAccessOptOut);
+    const ipOptOut = validateOptOut('ipRulesOptOut', props.ipRulesOptOut);
+    const bypassOptOut = validateOptOut('trustedServicesBypassOptOut', props.trustedServicesBypassOptOut);
+    const localAuthOptOut = validateOptOut('localAuthOptOut', props.localAuthOptOut);
+    const outboundOptOut = validateOptOut('unrestrictedOutboundOptOut', props.unrestrictedOutboundOptOut);
+    const ipRules = props.allowedIpRules ?? [];
+    if (ipRules.length > 0 && !ipOptOut) {
+      fail('allowedIpRules', ipRules, 'IP rules open the account to public addresses; remove them or pass ipRulesOptOut with a reason.');
+    }
+    ipRules.forEach((rule, i) => validatePublicIpRule(`allowedIpRules[${i}]`, rule));
+
+    this.kind = props.kind ?? AccountKind.OPENAI;
+    this.accountName = props.name;
+    this.resourceGroupName = props.resourceGroupName;
+    this.location = props.location;
+    this.customSubdomainName = subdomain;
+    const protect = props.deletionProtection ?? true;
+
+    const postconditions = [
+      ...(publicOptOut ? [] : [{ condition: '${self.public_network_access_enabled == false}', errorMessage: 'Hardening: public network access on the Azure OpenAI account must stay disabled.' }]),
+      ...(localAuthOptOut ? [] : [{ condition: '${self.local_auth_enabled == false}', errorMessage: 'Hardening: API-key (local) authentication on the Azure OpenAI account must stay disabled.' }]),
+      { condition: '${self.network_acls[0].default_action == "Deny"}', errorMessage: 'Hardening: the account network ACL default action must stay Deny.' },
+    ];
+
+    this.resource = new CognitiveAccount(this, 'Resource', {
+      name: props.name,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      kind: this.kind.value,
+      skuName,
+      customSubdomainName: subdomain,
+      publicNetworkAccessEnabled: publicOptOut !== undefined,
+      localAuthEnabled: localAuthOptOut !== undefined,
+      outboundNetworkAccessRestricted: outboundOptOut === undefined,
+      fqdns,
+      networkAcls: {
+        defaultAction: 'Deny',
+        // Always explicit: omitted, Azure's default (AzureServices) shows as a perpetual diff.
+        bypass: bypassOptOut ? 'AzureServices' : 'None',
+        ipRules,
+        virtualNetworkRules: [],
+      },
+      identity: props.userAssignedIdentityIds?.length
+        ? { type: 'SystemAssigned, UserAssigned', identityIds: props.userAssignedIdentityIds }
+        : { type: 'SystemAssigned' },
+      tags: props.tags,
+      lifecycle: { postcondition: postconditions, preventDestroy: protect },
+    });
+    this.accountId = this.resource.id;
+    this.principalId = this.resource.identity.principalId;
+
+    const record = (optOut: OptOut | undefined, rules: string[], property: string) => {
+      if (optOut) HardeningRecord.of(this).recordOptOut(this.resource, rules, property, optOut);
+    };
+    record(publicOptOut, ['AOAI-NET-001'], 'publicNetworkAccessOptOut');
+    record(ipOptOut, ['AOAI-NET-002'], 'ipRulesOptOut');
+    record(bypassOptOut, ['AOAI-NET-003'], 'trustedServicesBypassOptOut');
+    record(localAuthOptOut, ['AOAI-IAM-001'], 'localAuthOptOut');
+    record(outboundOptOut, ['AOAI-NET-004'], 'unrestrictedOutboundOptOut');
+
+    if (protect) {
+      new ManagementLock(this, 'DeleteLock', {
+        name: `${props.name}-cannot-delete`,
+        scope: this.resource.id,
+        lockLevel: 'CanNotDelete',
+        notes: 'Deleting the Azure OpenAI account loses its deployments and fine-tuned models. Remove deliberately.',
+      });
+    }
+
+    for (const deployment of props.deployments ?? []) this.addDeployment(deployment);
+  }
+}
+
+/** Network ACL IP rules: public IPv4 addresses or CIDRs; Azure rejects /31, /32 and private ranges. */
+function validatePublicIpRule(field: string, rule: string): void {
+  if (isUnresolved(rule)) return;
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(\/(\d{1,2}))?$/.exec(rule);
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || (m[6] !== undefined && Number(m[6]) > 30)) {
+    fail(field, rule, 'Use a public IPv4 address or a CIDR up to /30 (Azure does not accept /31 or /32; give a single address instead).');
+  }
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  if (a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || a === 0) {
+    fail(field, rule, 'Private and reserved ranges are not allowed in account IP rules; reach the account through its private endpoint instead.');
+  }
+}

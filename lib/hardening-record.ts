@@ -1,0 +1,92 @@
+import { IResolvable, Lazy, TerraformResource, TerraformStack } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { OptOut } from './opt-out';
+
+/** Marks the terraform_data resource that carries opt-outs and suppressions in Terraform JSON. */
+export const HARDENING_RECORD_KIND = 'aoai-hardening-record';
+
+/** One rule a resource is excused from, with the written reason. */
+export interface RecordedExemption {
+  /** Checklist rule ID, e.g. AOAI-NET-001. */
+  readonly ruleId: string;
+  /** Why the rule does not apply or is accepted. */
+  readonly reason: string;
+  /** "opt-out" (a construct property weakened a default) or "suppression" (a finding was accepted). */
+  readonly kind: string;
+  /**
+   * The construct property that weakened the default.
+   * @default - none (suppressions)
+   */
+  readonly property?: string;
+  /**
+   * Last day the exemption applies (YYYY-MM-DD).
+   * @default - no expiry
+   */
+  readonly expiresOn?: string;
+}
+
+/**
+ * Records opt-outs and suppressions in the synthesized Terraform as a `terraform_data` resource, so the
+ * checklist engine (which reads Terraform JSON, not constructs) sees them in cdk.tf.json, in a plan, and in state.
+ * One per stack; created on first use.
+ */
+export class HardeningRecord extends Construct {
+  /** The stack's record, created on first use. */
+  public static of(scope: IConstruct): HardeningRecord {
+    const stack = TerraformStack.of(scope);
+    const existing = stack.node.tryFindChild(HardeningRecord.ID);
+    return (existing as HardeningRecord) ?? new HardeningRecord(stack, HardeningRecord.ID);
+  }
+
+  private static readonly ID = 'AoaiHardeningRecord';
+  private readonly entries: Array<{ target: IConstruct; exemption: RecordedExemption }> = [];
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const resource = new TerraformResource(this, 'Resource', { terraformResourceType: 'terraform_data' });
+    resource.addOverride('input', Lazy.anyValue({ produce: () => this.render() }) as IResolvable);
+  }
+
+  /** Record an opt-out of the given rules for every resource under `target`. */
+  public recordOptOut(target: IConstruct, ruleIds: string[], property: string, optOut: OptOut): void {
+    for (const ruleId of ruleIds) {
+      this.entries.push({
+        target,
+        exemption: { ruleId, reason: optOut.reason, kind: 'opt-out', property, expiresOn: optOut.expiresOn },
+      });
+    }
+  }
+
+  /** Record a suppression of one rule for every resource under `target`. */
+  public recordSuppression(target: IConstruct, exemption: RecordedExemption): void {
+    this.entries.push({ target, exemption: { ...exemption, kind: 'suppression' } });
+  }
+
+  /** The exemptions recorded so far (for reports and the access summary). */
+  public get exemptions(): RecordedExemption[] {
+    return this.entries.map((e) => e.exemption);
+  }
+
+  private render(): Record<string, unknown> {
+    const exemptions = this.entries.flatMap(({ target, exemption }) =>
+      resourceAddresses(target).map((address) => ({
+        address,
+        rule_id: exemption.ruleId,
+        kind: exemption.kind,
+        reason: exemption.reason,
+        ...(exemption.property ? { property: exemption.property } : {}),
+        ...(exemption.expiresOn ? { expires_on: exemption.expiresOn } : {}),
+      })),
+    );
+    exemptions.sort((a, b) => `${a.address} ${a.rule_id}`.localeCompare(`${b.address} ${b.rule_id}`));
+    return { kind: HARDENING_RECORD_KIND, exemptions };
+  }
+}
+
+/** Terraform addresses (type.logicalId) of every resource in a construct's subtree. */
+export function resourceAddresses(target: IConstruct): string[] {
+  return target.node
+    .findAll()
+    .filter((c): c is TerraformResource => c instanceof TerraformResource)
+    .map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`);
+}

@@ -1,0 +1,3 @@
+// Registers cdktf's jest matchers (toHaveResourceWithProperties, ...).
+const cdktf = require('cdktf');
+cdktf.Testing.setupJest();
