@@ -263,6 +263,8 @@ export interface IOpenAIAccount extends IConstruct {
   readonly contentFilterPolicyName?: string;
   /** Who was granted what through this object. */
   readonly accessSummary: AccessEntry[];
+  /** True when this stack creates the account; false for accounts imported with fromAttributes (hardened through azapi). */
+  readonly managedInThisStack: boolean;
   /** Resources that must exist before a private endpoint is created (the "account in state Accepted" race). */
   readonly provisioningDependencies: ITerraformDependable[];
   /** Add a model deployment; deployments are created one after another. */
@@ -287,6 +289,7 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
   public abstract readonly location: string;
   public abstract readonly kind: AccountKind;
   public abstract readonly customSubdomainName: string;
+  public abstract readonly managedInThisStack: boolean;
   public readonly deployments: ModelDeployment[] = [];
   public readonly accessSummary: AccessEntry[] = [];
   private policyName?: string;
@@ -526,6 +529,7 @@ export class OpenAIAccount extends OpenAIAccountBase {
       public readonly location = attrs.location;
       public readonly kind = attrs.kind ?? AccountKind.OPENAI;
       public readonly customSubdomainName = attrs.customSubdomainName;
+      public readonly managedInThisStack = false;
     }
     return new Import(scope, id);
   }
@@ -536,6 +540,7 @@ export class OpenAIAccount extends OpenAIAccountBase {
   public readonly location: string;
   public readonly kind: AccountKind;
   public readonly customSubdomainName: string;
+  public readonly managedInThisStack = true;
   /** The azurerm_cognitive_account resource. */
   public readonly resource: CognitiveAccount;
   /** Principal ID of the system-assigned identity. @attribute */

@@ -1,5 +1,10 @@
 export * from './account';
 export * from './azapi';
+export * from './content-filter-policy';
+export * from './hardened-azure-openai';
 export * from './hardening-record';
+export * from './identity-lockdown';
 export * from './opt-out';
+export * from './private-networking';
+export * from './security-monitoring';
 export { HardeningConfigError } from './validation';

@@ -1,2 +1,3 @@
 export * from './provider';
 export * from './resource';
+export * from './update-resource';

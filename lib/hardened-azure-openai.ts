@@ -1,0 +1,166 @@
+import { Construct } from 'constructs';
+import { OpenAIAccount, OpenAIAccountProps } from './account';
+import { BlocklistOptions, ContentFilterPolicy, ContentFilterSetting } from './content-filter-policy';
+import { IdentityLockdown, PrincipalGrant, WorkloadIdentityOptions } from './identity-lockdown';
+import { HardeningRecord } from './hardening-record';
+import { OptOut, validateOptOut } from './opt-out';
+import { ExistingNetworkOptions, NewNetworkOptions, PrivateNetworking } from './private-networking';
+import { ActionGroupOptions, SecurityMonitoring } from './security-monitoring';
+import { fail } from './validation';
+
+/** Phase 1 options (see PrivateNetworkingProps). */
+export interface HardenedNetworkingOptions {
+  /**
+   * Create a VNet.
+   * @default - none; give newNetwork or existingNetwork
+   */
+  readonly newNetwork?: NewNetworkOptions;
+  /**
+   * Use an existing VNet and subnet.
+   * @default - none; give newNetwork or existingNetwork
+   */
+  readonly existingNetwork?: ExistingNetworkOptions;
+  /**
+   * Existing private DNS zone IDs (central DNS).
+   * @default - zones created
+   */
+  readonly existingPrivateDnsZoneIds?: string[];
+  /**
+   * More VNets to link to the zones.
+   * @default []
+   */
+  readonly additionalDnsLinkedVirtualNetworkIds?: string[];
+}
+
+/** Phase 2 options (see IdentityLockdownProps). */
+export interface HardenedIdentityOptions {
+  /**
+   * Managed identities to create for workloads.
+   * @default []
+   */
+  readonly workloadIdentities?: WorkloadIdentityOptions[];
+  /**
+   * Existing principals to grant roles.
+   * @default []
+   */
+  readonly grants?: PrincipalGrant[];
+}
+
+/** Phase 3 options (see ContentFilterPolicyProps). */
+export interface HardenedContentFilterOptions {
+  /**
+   * Policy name.
+   * @default "strict-production-filter"
+   */
+  readonly policyName?: string;
+  /**
+   * Filter overrides.
+   * @default [] - the strict policy
+   */
+  readonly filters?: ContentFilterSetting[];
+  /**
+   * Custom blocklists.
+   * @default []
+   */
+  readonly blocklists?: BlocklistOptions[];
+}
+
+/** Phase 4 options (see SecurityMonitoringProps). */
+export interface HardenedMonitoringOptions {
+  /**
+   * Existing Log Analytics workspace.
+   * @default - created with 365-day retention
+   */
+  readonly existingWorkspaceId?: string;
+  /**
+   * Export the subscription Activity Log.
+   * @default true
+   */
+  readonly exportActivityLog?: boolean;
+  /**
+   * Security team receivers.
+   * @default - no receivers
+   */
+  readonly securityTeam?: ActionGroupOptions;
+  /**
+   * FinOps receivers.
+   * @default - no receivers
+   */
+  readonly finOps?: ActionGroupOptions;
+  /**
+   * Change management receivers.
+   * @default - no receivers
+   */
+  readonly changeManagement?: ActionGroupOptions;
+  /**
+   * Defender for AI.
+   * @default true
+   */
+  readonly defenderForAI?: boolean;
+  /**
+   * Reason for turning Defender for AI off.
+   * @default - required when defenderForAI is false
+   */
+  readonly defenderForAIOptOut?: OptOut;
+}
+
+/** Settings of a hardened Azure OpenAI deployment. */
+export interface HardenedAzureOpenAIProps {
+  /** The account and its deployments. */
+  readonly account: OpenAIAccountProps;
+  /**
+   * Private networking. Required unless privateNetworkingOptOut is given.
+   * @default - none
+   */
+  readonly networking?: HardenedNetworkingOptions;
+  /**
+   * Skip private networking (the account then has no network path at all unless public access is opted in).
+   * @default - private networking required
+   */
+  readonly privateNetworkingOptOut?: OptOut;
+  /**
+   * Identities and grants.
+   * @default - key auth off, no grants
+   */
+  readonly identity?: HardenedIdentityOptions;
+  /**
+   * Content filter policy.
+   * @default - the guide's strict policy
+   */
+  readonly contentFilter?: HardenedContentFilterOptions;
+  /**
+   * Monitoring.
+   * @default - workspace, diagnostics, detections, action groups without receivers, Defender for AI
+   */
+  readonly monitoring?: HardenedMonitoringOptions;
+}
+
+/**
+ * The composition most users reach for: a hardened account plus the four phases
+ * (PrivateNetworking, IdentityLockdown, ContentFilterPolicy, SecurityMonitoring) with secure defaults.
+ * Construct IDs below are a public contract: renaming one replaces Azure resources.
+ */
+export class HardenedAzureOpenAI extends Construct {
+  public readonly account: OpenAIAccount;
+  public readonly networking?: PrivateNetworking;
+  public readonly identity: IdentityLockdown;
+  public readonly contentFilter: ContentFilterPolicy;
+  public readonly monitoring: SecurityMonitoring;
+
+  constructor(scope: Construct, id: string, props: HardenedAzureOpenAIProps) {
+    super(scope, id);
+    const tags = props.account.tags;
+    this.account = new OpenAIAccount(this, 'Account', props.account);
+    // The policy first: deployments bind to it and depend on it.
+    this.contentFilter = new ContentFilterPolicy(this, 'ContentFilter', { account: this.account, ...props.contentFilter });
+    this.identity = new IdentityLockdown(this, 'Identity', { account: this.account, tags, ...props.identity });
+    if (props.networking) {
+      this.networking = new PrivateNetworking(this, 'Networking', { account: this.account, tags, ...props.networking });
+    } else {
+      const optOut = validateOptOut('privateNetworkingOptOut', props.privateNetworkingOptOut);
+      if (!optOut) fail('networking', props.networking, 'Pass networking.newNetwork or networking.existingNetwork, or privateNetworkingOptOut with a reason.');
+      HardeningRecord.of(this).recordOptOut(this.account.resource, ['AOAI-NET-006', 'AOAI-NET-007', 'AOAI-NET-008', 'AOAI-NET-009'], 'privateNetworkingOptOut', optOut);
+    }
+    this.monitoring = new SecurityMonitoring(this, 'Monitoring', { account: this.account, tags, ...props.monitoring });
+  }
+}

@@ -1,0 +1,128 @@
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { Construct } from 'constructs';
+import { AccessEntry, AccountRole, GrantPrincipal, IOpenAIAccount, PrincipalType } from './account';
+import { COGNITIVE_API_VERSION } from './azure-facts';
+import { azapiProviderFor } from './azapi/provider';
+import { AzapiUpdateResource } from './azapi/update-resource';
+import { OptOut } from './opt-out';
+import { fail, rejectDuplicates, validateResourceName } from './validation';
+
+/** A managed identity created for a workload, granted a role on the account. */
+export interface WorkloadIdentityOptions {
+  /** Identity name, e.g. id-chat-api. */
+  readonly name: string;
+  /**
+   * What the workload may do.
+   * @default AccountRole.INVOKE - workloads only invoke models
+   */
+  readonly role?: AccountRole;
+}
+
+/** An existing principal (managed identity, service principal, group or user) to grant a role. */
+export interface PrincipalGrant {
+  /** Readable name for the access summary. */
+  readonly displayName: string;
+  /** Object (principal) ID, a GUID. */
+  readonly principalId: string;
+  /** ServicePrincipal, Group or User. */
+  readonly principalType: PrincipalType;
+  /** What the principal may do: INVOKE for workloads, MANAGE_DEPLOYMENTS for automation, MANAGE_ACCOUNT for admins. */
+  readonly role: AccountRole;
+  /**
+   * Accept a privileged role, or a contributor-level role for a user, with a written reason.
+   * @default - refused
+   */
+  readonly privilegedRoleOptOut?: OptOut;
+}
+
+/** Settings of the identity lockdown. */
+export interface IdentityLockdownProps {
+  /** The account to lock down. */
+  readonly account: IOpenAIAccount;
+  /**
+   * User-assigned managed identities to create for workloads, each granted its role.
+   * @default []
+   */
+  readonly workloadIdentities?: WorkloadIdentityOptions[];
+  /**
+   * Existing principals to grant roles.
+   * @default []
+   */
+  readonly grants?: PrincipalGrant[];
+  /**
+   * Resource group for created identities.
+   * @default - the account's resource group
+   */
+  readonly resourceGroupName?: string;
+  /**
+   * Tags for created identities.
+   * @default - none
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/**
+ * Phase 2, identity and access: Entra ID only (key authentication off, also on imported accounts), managed
+ * identities for workloads, and least-privilege role assignments by intent, scoped to the account.
+ * It never reads or outputs the account's keys.
+ */
+export class IdentityLockdown extends Construct {
+  /** The identities created for workloads, by name. */
+  public readonly workloadIdentities: Record<string, UserAssignedIdentity> = {};
+  /** The role assignments made here. */
+  public readonly roleAssignments: RoleAssignment[] = [];
+  private readonly account: IOpenAIAccount;
+
+  constructor(scope: Construct, id: string, props: IdentityLockdownProps) {
+    super(scope, id);
+    this.account = props.account;
+    const rg = props.resourceGroupName ?? props.account.resourceGroupName;
+    const workloads = props.workloadIdentities ?? [];
+    const grants = props.grants ?? [];
+    rejectDuplicates('workloadIdentities', workloads, (w) => w.name, 'Name each identity once.');
+
+    if (!props.account.managedInThisStack) {
+      // An account created elsewhere: switch key authentication off through the ARM API.
+      azapiProviderFor(this);
+      new AzapiUpdateResource(this, 'DisableLocalAuth', {
+        type: `Microsoft.CognitiveServices/accounts@${COGNITIVE_API_VERSION}`,
+        resourceId: props.account.accountId,
+        body: { properties: { disableLocalAuth: true } },
+        locks: [props.account.accountId],
+      });
+    }
+
+    for (const workload of workloads) {
+      validateResourceName(`workloadIdentities[${workload.name}].name`, workload.name, 128);
+      const identity = new UserAssignedIdentity(this, `Identity-${workload.name}`, {
+        name: workload.name,
+        resourceGroupName: rg,
+        location: props.account.location,
+        tags: props.tags,
+      });
+      this.workloadIdentities[workload.name] = identity;
+      this.roleAssignments.push(
+        props.account.grant(
+          { displayName: workload.name, principalId: identity.principalId, principalType: PrincipalType.SERVICE_PRINCIPAL, createdInSameDeployment: true },
+          workload.role ?? AccountRole.INVOKE,
+        ),
+      );
+    }
+
+    grants.forEach((grant, i) => {
+      if (!grant.principalId) {
+        fail(`grants[${i}].principalId`, grant.principalId, `Give the object ID of ${grant.displayName || 'the principal'}, or use workloadIdentities to create a managed identity.`);
+      }
+      if (!grant.role) fail(`grants[${i}].role`, grant.role, 'Choose AccountRole.INVOKE, MANAGE_DEPLOYMENTS or MANAGE_ACCOUNT.');
+      if (!grant.principalType) fail(`grants[${i}].principalType`, grant.principalType, 'Choose PrincipalType.SERVICE_PRINCIPAL, GROUP or USER.');
+      const principal: GrantPrincipal = { displayName: grant.displayName, principalId: grant.principalId, principalType: grant.principalType };
+      this.roleAssignments.push(props.account.grant(principal, grant.role, { privilegedRoleOptOut: grant.privilegedRoleOptOut }));
+    });
+  }
+
+  /** Who has which role on the account (through this package), for reports and reviews. */
+  public get accessSummary(): AccessEntry[] {
+    return this.account.accessSummary;
+  }
+}

@@ -1,0 +1,384 @@
+import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
+import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
+import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
+import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
+import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
+import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
+import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
+import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { IOpenAIAccount } from './account';
+import { COGNITIVE_API_VERSION, PRIVATE_LINK_SUBRESOURCE } from './azure-facts';
+import { azapiProviderFor } from './azapi/provider';
+import { AzapiUpdateResource } from './azapi/update-resource';
+import { HardeningRecord } from './hardening-record';
+import { OptOut, validateOptOut } from './opt-out';
+import {
+  Cidr,
+  cidrContains,
+  fail,
+  isUnresolved,
+  parseCidr,
+  rejectDuplicates,
+  rejectOverlaps,
+  requireNonEmpty,
+  validateResourceId,
+} from './validation';
+
+/** A network allowed to reach the private endpoint on TCP 443. */
+export interface AllowedSource {
+  /** Rule name suffix, e.g. "app" (becomes Allow-app-443). */
+  readonly name: string;
+  /** Source IPv4 CIDR. */
+  readonly cidr: string;
+  /**
+   * NSG rule priority, 100-4095 (4096 is the deny-all rule).
+   * @default - 100 for the first source, then 110, 120, ...
+   */
+  readonly priority?: number;
+}
+
+/** A VNet created by this construct for the reference deployment. */
+export interface NewNetworkOptions {
+  /** VNet name. */
+  readonly name: string;
+  /** VNet address space, e.g. 10.20.0.0/16. */
+  readonly addressSpace: string;
+  /** CIDR of the private endpoint subnet. */
+  readonly endpointSubnetCidr: string;
+  /** CIDRs of the workload subnets allowed to call the account (at least one). */
+  readonly appSubnetCidrs: string[];
+  /**
+   * CIDR of an API Management subnet allowed to call the account.
+   * @default - no APIM subnet
+   */
+  readonly apimSubnetCidr?: string;
+}
+
+/** The user's existing network (the common enterprise case). */
+export interface ExistingNetworkOptions {
+  /** ID of the VNet that holds the endpoint subnet. */
+  readonly virtualNetworkId: string;
+  /** ID of the subnet for the private endpoint. */
+  readonly endpointSubnetId: string;
+  /** Sources allowed to reach the endpoint on TCP 443 (at least one). */
+  readonly allowedSources: AllowedSource[];
+  /**
+   * Set `privateEndpointNetworkPolicies = Enabled` on the existing subnet (through azapi), so the NSG applies
+   * to private endpoint traffic. Turn off only if the subnet's owner already sets it.
+   * @default true
+   */
+  readonly enableSubnetNetworkPolicies?: boolean;
+}
+
+/** Settings of the private networking. */
+export interface PrivateNetworkingProps {
+  /** The account to isolate. */
+  readonly account: IOpenAIAccount;
+  /**
+   * Resource group for the network resources.
+   * @default - the account's resource group
+   */
+  readonly resourceGroupName?: string;
+  /**
+   * Create a VNet with endpoint, app and optional APIM subnets. Exactly one of newNetwork / existingNetwork.
+   * @default - none
+   */
+  readonly newNetwork?: NewNetworkOptions;
+  /**
+   * Use existing VNet and subnet. Exactly one of newNetwork / existingNetwork.
+   * @default - none
+   */
+  readonly existingNetwork?: ExistingNetworkOptions;
+  /**
+   * Existing private DNS zone IDs (hub-and-spoke with central DNS); their names must be the zones the account kind needs.
+   * @default - the zones are created in the network resource group
+   */
+  readonly existingPrivateDnsZoneIds?: string[];
+  /**
+   * Further VNets to link to the zones (hub, on-premises DNS resolver VNet, other spokes).
+   * The endpoint's VNet is always linked when the zones are created here.
+   * @default []
+   */
+  readonly additionalDnsLinkedVirtualNetworkIds?: string[];
+  /**
+   * Remove the deny-all inbound rule (priority 4096), with a written reason.
+   * @default - deny-all inbound in place: only the allowed sources reach the endpoint
+   */
+  readonly denyAllInboundOptOut?: OptOut;
+  /**
+   * Tags for the created resources.
+   * @default - none
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+const DENY_ALL_PRIORITY = 4096;
+
+/**
+ * Phase 1, network isolation: a private endpoint for the account's `account` sub-resource with Azure-managed
+ * DNS records, the private DNS zones the account kind needs, VNet links, and an NSG on the endpoint subnet
+ * (with network policies enabled, or Azure ignores it) that admits only the named sources on TCP 443.
+ */
+export class PrivateNetworking extends Construct {
+  /** The private endpoint. */
+  public readonly privateEndpoint: PrivateEndpoint;
+  /** Private IP of the endpoint. @attribute */
+  public readonly privateIpAddress: string;
+  /** The FQDN clients use; it resolves to the private IP inside linked VNets. @attribute */
+  public readonly privateFqdn: string;
+  /** IDs of the private DNS zones (created or given). @attribute */
+  public readonly privateDnsZoneIds: string[];
+  /** The NSG on the endpoint subnet. */
+  public readonly networkSecurityGroup: NetworkSecurityGroup;
+  /** The endpoint subnet ID. @attribute */
+  public readonly endpointSubnetId: string;
+  /** The endpoint VNet ID. @attribute */
+  public readonly virtualNetworkId: string;
+  /** The created VNet, when newNetwork was given. */
+  public readonly virtualNetwork?: VirtualNetwork;
+  /** The created app subnet IDs, when newNetwork was given. */
+  public readonly appSubnetIds: string[] = [];
+
+  constructor(scope: Construct, id: string, props: PrivateNetworkingProps) {
+    super(scope, id);
+    const account = props.account;
+    const rg = props.resourceGroupName ?? account.resourceGroupName;
+    const location = account.location;
+    const denyOptOut = validateOptOut('denyAllInboundOptOut', props.denyAllInboundOptOut);
+    if (!!props.newNetwork === !!props.existingNetwork) {
+      fail('newNetwork/existingNetwork', props.newNetwork ? 'both' : 'neither', 'Pass exactly one: newNetwork to create a VNet, or existingNetwork with your VNet and subnet IDs.');
+    }
+
+    let sources: AllowedSource[];
+    let endpointSubnetDependency: Subnet | AzapiUpdateResource | undefined;
+    if (props.newNetwork) {
+      const net = props.newNetwork;
+      requireNonEmpty('newNetwork.name', net.name, 'Name the VNet.');
+      const space = parseCidr('newNetwork.addressSpace', net.addressSpace);
+      const subnets: Array<{ field: string; cidr: Cidr; role: string }> = [
+        { field: 'newNetwork.endpointSubnetCidr', cidr: parseCidr('newNetwork.endpointSubnetCidr', net.endpointSubnetCidr), role: 'endpoint' },
+      ];
+      if (!net.appSubnetCidrs || net.appSubnetCidrs.length === 0) {
+        fail('newNetwork.appSubnetCidrs', net.appSubnetCidrs ?? [], 'List at least one workload subnet: without one nothing may reach the endpoint.');
+      }
+      net.appSubnetCidrs.forEach((c, i) => subnets.push({ field: `newNetwork.appSubnetCidrs[${i}]`, cidr: parseCidr(`newNetwork.appSubnetCidrs[${i}]`, c), role: `app${i + 1}` }));
+      if (net.apimSubnetCidr) subnets.push({ field: 'newNetwork.apimSubnetCidr', cidr: parseCidr('newNetwork.apimSubnetCidr', net.apimSubnetCidr), role: 'apim' });
+      for (const s of subnets) {
+        if (!cidrContains(space, s.cidr)) fail(s.field, s.cidr.text, `It lies outside newNetwork.addressSpace (${space.text}); pick a range inside it.`);
+      }
+      rejectOverlaps(subnets);
+      if (subnets[0].cidr.prefix > 28) fail('newNetwork.endpointSubnetCidr', subnets[0].cidr.text, 'Use at least a /28: Azure reserves five addresses per subnet.');
+
+      this.virtualNetwork = new VirtualNetwork(this, 'VirtualNetwork', {
+        name: net.name,
+        resourceGroupName: rg,
+        location,
+        addressSpace: [space.text],
+        tags: props.tags,
+      });
+      const endpointSubnet = new Subnet(this, 'EndpointSubnet', {
+        name: 'snet-private-endpoints',
+        resourceGroupName: rg,
+        virtualNetworkName: this.virtualNetwork.name,
+        addressPrefixes: [subnets[0].cidr.text],
+        // NSGs are ignored for private endpoint traffic unless network policies are enabled (default Disabled).
+        privateEndpointNetworkPolicies: 'Enabled',
+        defaultOutboundAccessEnabled: false,
+      });
+      for (const s of subnets.slice(1)) {
+        const subnet = new Subnet(this, `Subnet-${s.role}`, {
+          name: `snet-${s.role}`,
+          resourceGroupName: rg,
+          virtualNetworkName: this.virtualNetwork.name,
+          addressPrefixes: [s.cidr.text],
+          defaultOutboundAccessEnabled: false,
+          // Serialize subnet operations on one VNet (parallel subnet writes conflict).
+          dependsOn: [endpointSubnet],
+        });
+        if (s.role.startsWith('app')) this.appSubnetIds.push(subnet.id);
+      }
+      this.endpointSubnetId = endpointSubnet.id;
+      this.virtualNetworkId = this.virtualNetwork.id;
+      endpointSubnetDependency = endpointSubnet;
+      // The guide's priorities: app subnets from 100, the APIM subnet at 110.
+      sources = renumber(subnets.slice(1).map((s) => ({ name: s.role, cidr: s.cidr.text, priority: s.role === 'apim' ? 110 : undefined })));
+    } else {
+      const net = props.existingNetwork!;
+      validateResourceId('existingNetwork.virtualNetworkId', net.virtualNetworkId, 'Microsoft.Network/virtualNetworks', '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>');
+      validateResourceId('existingNetwork.endpointSubnetId', net.endpointSubnetId, 'Microsoft.Network/virtualNetworks/subnets', '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>');
+      if (!isUnresolved(net.endpointSubnetId) && !isUnresolved(net.virtualNetworkId) && !net.endpointSubnetId.toLowerCase().startsWith(`${net.virtualNetworkId.toLowerCase()}/subnets/`)) {
+        fail('existingNetwork.endpointSubnetId', net.endpointSubnetId, `The subnet is not in existingNetwork.virtualNetworkId (${net.virtualNetworkId}); pass a subnet of that VNet.`);
+      }
+      if (!net.allowedSources || net.allowedSources.length === 0) {
+        fail('existingNetwork.allowedSources', net.allowedSources ?? [], 'List at least one source network: with none, nothing may reach the endpoint.');
+      }
+      net.allowedSources.forEach((s, i) => parseCidr(`existingNetwork.allowedSources[${i}].cidr`, s.cidr));
+      this.endpointSubnetId = net.endpointSubnetId;
+      this.virtualNetworkId = net.virtualNetworkId;
+      sources = renumber(net.allowedSources);
+      if (net.enableSubnetNetworkPolicies ?? true) {
+        azapiProviderFor(this);
+        endpointSubnetDependency = new AzapiUpdateResource(this, 'EndpointSubnetNetworkPolicies', {
+          type: 'Microsoft.Network/virtualNetworks/subnets@2024-05-01',
+          resourceId: net.endpointSubnetId,
+          body: { properties: { privateEndpointNetworkPolicies: 'Enabled' } },
+          locks: [net.virtualNetworkId],
+        });
+      }
+    }
+    validateSources(sources);
+
+    if (!account.managedInThisStack) {
+      // An account created elsewhere: turn public access off and deny by default through the ARM API.
+      azapiProviderFor(this);
+      new AzapiUpdateResource(this, 'AccountNetworkLockdown', {
+        type: `Microsoft.CognitiveServices/accounts@${COGNITIVE_API_VERSION}`,
+        resourceId: account.accountId,
+        body: { properties: { publicNetworkAccess: 'Disabled', networkAcls: { defaultAction: 'Deny', bypass: 'None', ipRules: [], virtualNetworkRules: [] } } },
+        locks: [account.accountId],
+      });
+    }
+
+    // NSG on the endpoint subnet: allow 443 from each named source, deny everything else inbound.
+    this.networkSecurityGroup = new NetworkSecurityGroup(this, 'EndpointNsg', {
+      name: `nsg-${account.accountName}-pe`,
+      resourceGroupName: rg,
+      location,
+      tags: props.tags,
+    });
+    const endpointPrefix = props.newNetwork ? props.newNetwork.endpointSubnetCidr : 'VirtualNetwork';
+    for (const s of sources) {
+      new NetworkSecurityRule(this, `Allow-${s.name}`, {
+        name: `Allow-${s.name}-443`,
+        resourceGroupName: rg,
+        networkSecurityGroupName: this.networkSecurityGroup.name,
+        priority: s.priority!,
+        direction: 'Inbound',
+        access: 'Allow',
+        protocol: 'Tcp',
+        sourceAddressPrefix: s.cidr,
+        sourcePortRange: '*',
+        destinationAddressPrefix: endpointPrefix,
+        destinationPortRange: '443',
+        description: `HTTPS from ${s.name} to the Azure OpenAI private endpoint`,
+      });
+    }
+    if (!denyOptOut) {
+      new NetworkSecurityRule(this, 'Deny-All-Inbound', {
+          name: 'Deny-All-Inbound',
+          resourceGroupName: rg,
+          networkSecurityGroupName: this.networkSecurityGroup.name,
+          priority: DENY_ALL_PRIORITY,
+          direction: 'Inbound',
+          access: 'Deny',
+          protocol: '*',
+          sourceAddressPrefix: '*',
+          sourcePortRange: '*',
+          destinationAddressPrefix: '*',
+          destinationPortRange: '*',
+          description: 'Only the allowed sources reach the private endpoint (pre-empts AllowVnetInBound at 65000)',
+        });
+    } else {
+      HardeningRecord.of(this).recordOptOut(this.networkSecurityGroup, ['AOAI-NET-009'], 'denyAllInboundOptOut', denyOptOut);
+    }
+    const association = new SubnetNetworkSecurityGroupAssociation(this, 'EndpointNsgAssociation', {
+      subnetId: this.endpointSubnetId,
+      networkSecurityGroupId: this.networkSecurityGroup.id,
+      dependsOn: endpointSubnetDependency ? [endpointSubnetDependency] : undefined,
+    });
+
+    // Private DNS: the zones the account kind needs, created or taken from a central DNS hub.
+    const neededZones = account.kind.privateDnsZoneNames;
+    const zones: Array<{ name: string; id: string; resourceGroupName: string }> = [];
+    if (props.existingPrivateDnsZoneIds) {
+      props.existingPrivateDnsZoneIds.forEach((zoneId, i) => {
+        validateResourceId(`existingPrivateDnsZoneIds[${i}]`, zoneId, 'Microsoft.Network/privateDnsZones', '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.openai.azure.com');
+        const name = isUnresolved(zoneId) ? undefined : zoneId.split('/')[8].toLowerCase();
+        if (name !== undefined && !neededZones.includes(name)) {
+          fail(`existingPrivateDnsZoneIds[${i}]`, zoneId, `Zone ${name} is not used by kind ${account.kind.value}; it needs ${neededZones.join(', ')}.`);
+        }
+        zones.push({ name: name ?? Fn.element(Fn.split('/', zoneId), 8), id: zoneId, resourceGroupName: isUnresolved(zoneId) ? Fn.element(Fn.split('/', zoneId), 4) : zoneId.split('/')[4] });
+      });
+      rejectDuplicates('existingPrivateDnsZoneIds', zones, (z) => z.name, 'Pass each zone once.');
+      const missing = neededZones.filter((n) => !zones.some((z) => z.name === n));
+      if (missing.length > 0 && !props.existingPrivateDnsZoneIds.some(isUnresolved)) {
+        fail('existingPrivateDnsZoneIds', props.existingPrivateDnsZoneIds, `Kind ${account.kind.value} also needs ${missing.join(', ')}; add their zone IDs.`);
+      }
+    } else {
+      neededZones.forEach((name) => {
+        const zone = new PrivateDnsZone(this, `Zone-${name}`, { name, resourceGroupName: rg, tags: props.tags });
+        zones.push({ name, id: zone.id, resourceGroupName: rg });
+      });
+    }
+    const linkedVnets = [
+      ...(props.existingPrivateDnsZoneIds ? [] : [{ id: this.virtualNetworkId, key: 'endpoint-vnet' }]),
+      ...(props.additionalDnsLinkedVirtualNetworkIds ?? []).map((vnetId, i) => {
+        validateResourceId(`additionalDnsLinkedVirtualNetworkIds[${i}]`, vnetId, 'Microsoft.Network/virtualNetworks', '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>');
+        return { id: vnetId, key: isUnresolved(vnetId) ? `vnet-${i}` : vnetId.split('/')[8] };
+      }),
+    ];
+    rejectDuplicates('additionalDnsLinkedVirtualNetworkIds', linkedVnets, (v) => v.id.toLowerCase(), 'Link each VNet once.');
+    for (const zone of zones) {
+      for (const vnet of linkedVnets) {
+        new PrivateDnsZoneVirtualNetworkLink(this, `Link-${zone.name}-${vnet.key}`, {
+          name: `${vnet.key}-link`,
+          resourceGroupName: zone.resourceGroupName,
+          privateDnsZoneName: zone.name,
+          virtualNetworkId: vnet.id,
+          // Private link zones hold Azure-managed records only; auto-registration would add VM records.
+          registrationEnabled: false,
+          tags: props.tags,
+        });
+      }
+    }
+    this.privateDnsZoneIds = zones.map((z) => z.id);
+
+    this.privateEndpoint = new PrivateEndpoint(this, 'Endpoint', {
+      name: `pe-${account.accountName}`,
+      resourceGroupName: rg,
+      location,
+      subnetId: this.endpointSubnetId,
+      customNetworkInterfaceName: `nic-pe-${account.accountName}`,
+      privateServiceConnection: {
+        name: `psc-${account.accountName}`,
+        isManualConnection: false,
+        privateConnectionResourceId: account.accountId,
+        subresourceNames: [PRIVATE_LINK_SUBRESOURCE],
+      },
+      // Azure writes and removes the A records: no hand-written record with a literal IP.
+      privateDnsZoneGroup: { name: 'default', privateDnsZoneIds: this.privateDnsZoneIds },
+      // The account rejects endpoint creation while deployments are provisioning ("account in state Accepted").
+      dependsOn: [...account.provisioningDependencies, association],
+      tags: props.tags,
+    });
+    this.privateIpAddress = this.privateEndpoint.privateServiceConnection.privateIpAddress;
+    this.privateFqdn = account.endpoint.replace(/^https:\/\//, '').replace(/\/$/, '');
+  }
+}
+
+/** Fill in default priorities: 100 for the first source, then in steps of 10, skipping those already taken. */
+function renumber(sources: AllowedSource[]): AllowedSource[] {
+  const taken = new Set(sources.filter((s) => s.priority !== undefined).map((s) => s.priority!));
+  let next = 100;
+  return sources.map((s) => {
+    if (s.priority !== undefined) return s;
+    while (taken.has(next)) next += 10;
+    taken.add(next);
+    return { ...s, priority: next };
+  });
+}
+
+function validateSources(sources: AllowedSource[]): void {
+  sources.forEach((s, i) => {
+    if (!/^[A-Za-z0-9-]{1,40}$/.test(s.name)) fail(`allowedSources[${i}].name`, s.name, 'Use 1-40 letters, digits and hyphens.');
+    if (!Number.isInteger(s.priority) || s.priority! < 100 || s.priority! >= DENY_ALL_PRIORITY) {
+      fail(`allowedSources[${i}].priority`, s.priority, `Use a whole number from 100 to ${DENY_ALL_PRIORITY - 1} (${DENY_ALL_PRIORITY} is the deny-all rule).`);
+    }
+    const cidr = parseCidr(`allowedSources[${i}].cidr`, s.cidr);
+    if (cidr.prefix === 0) fail(`allowedSources[${i}].cidr`, s.cidr, 'A /0 source admits every address; list the workload subnets instead.');
+  });
+  rejectDuplicates('allowedSources', sources, (s) => String(s.priority), 'NSG priorities must be unique; give each source its own priority.');
+  rejectDuplicates('allowedSources', sources, (s) => s.name, 'Give each source its own name.');
+}

@@ -1,0 +1,279 @@
+import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
+import { MonitorActivityLogAlert } from '@cdktf/provider-azurerm/lib/monitor-activity-log-alert';
+import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
+import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
+import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
+import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/security-center-subscription-pricing';
+import { Construct } from 'constructs';
+import { IOpenAIAccount } from './account';
+import { ALL_METRICS_CATEGORY, AUDIT_RETENTION_DAYS, COGNITIVE_API_VERSION, QUERY_RULE_FREQUENCIES, REQUIRED_LOG_CATEGORIES } from './azure-facts';
+import { azapiProviderFor } from './azapi/provider';
+import { AzapiResource } from './azapi/resource';
+import { CHANGE_ALERT_RESOURCE_TYPES, DETECTIONS, DetectionAudience, METRIC_ALERTS } from './detections';
+import { HardeningRecord } from './hardening-record';
+import { OptOut, validateOptOut } from './opt-out';
+import { fail, rejectDuplicates, validateResourceId } from './validation';
+
+/** An action group's receivers. */
+export interface ActionGroupOptions {
+  /**
+   * Short name shown in notifications (1-12 characters).
+   * @default - "aoai-sec", "aoai-finops" or "aoai-change"
+   */
+  readonly shortName?: string;
+  /**
+   * E-mail addresses to notify.
+   * @default []
+   */
+  readonly emailAddresses?: string[];
+  /**
+   * HTTPS webhook URIs (ITSM, chat) to call.
+   * @default []
+   */
+  readonly webhookUris?: string[];
+}
+
+/** Settings of the security monitoring. */
+export interface SecurityMonitoringProps {
+  /** The account to monitor. */
+  readonly account: IOpenAIAccount;
+  /**
+   * Resource group for the workspace, alerts and action groups.
+   * @default - the account's resource group
+   */
+  readonly resourceGroupName?: string;
+  /**
+   * An existing Log Analytics workspace (its retention is then the workspace owner's responsibility).
+   * @default - a workspace is created with 365-day retention
+   */
+  readonly existingWorkspaceId?: string;
+  /**
+   * Name of the created workspace.
+   * @default - log-<account name>
+   */
+  readonly workspaceName?: string;
+  /**
+   * Retention of the created workspace, in days (365 or more: the guide keeps audit data a year).
+   * @default 365
+   */
+  readonly retentionInDays?: number;
+  /**
+   * Export the subscription Activity Log to the workspace (change and RBAC-denial detections need it).
+   * A subscription has at most 5 diagnostic settings: turn off where a platform team already exports it.
+   * @default true
+   */
+  readonly exportActivityLog?: boolean;
+  /**
+   * Security team receivers (content filter, key use, request rate, RBAC denials, token consumption).
+   * @default - an action group without receivers; add them before go-live
+   */
+  readonly securityTeam?: ActionGroupOptions;
+  /**
+   * FinOps receivers (token consumption).
+   * @default - an action group without receivers
+   */
+  readonly finOps?: ActionGroupOptions;
+  /**
+   * Change management receivers (deployment, RAI policy and blocklist changes).
+   * @default - an action group without receivers
+   */
+  readonly changeManagement?: ActionGroupOptions;
+  /**
+   * Evaluation frequency override for the 5-minute log alerts (a frequency Azure accepts, e.g. PT5M, PT15M).
+   * @default - each detection's own frequency
+   */
+  readonly logAlertFrequency?: string;
+  /**
+   * Turn on Microsoft Defender for AI: the subscription plan and the account's setting.
+   * @default true
+   */
+  readonly defenderForAI?: boolean;
+  /**
+   * The reason for turning Defender for AI off.
+   * @default - required when defenderForAI is false
+   */
+  readonly defenderForAIOptOut?: OptOut;
+  /**
+   * Include prompt evidence in Defender alerts (the AIPromptEvidence extension). Prompts can hold personal data.
+   * @default false
+   */
+  readonly defenderPromptEvidence?: boolean;
+  /**
+   * Tags for created resources.
+   * @default - none
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/;
+
+/**
+ * Phase 4, monitoring: diagnostics (Audit, RequestResponse, Trace, AllMetrics) to Log Analytics, the Activity
+ * Log to the same workspace, the guide's detections and alert table, action groups, and Defender for AI.
+ */
+export class SecurityMonitoring extends Construct {
+  /** The Log Analytics workspace ID. @attribute */
+  public readonly workspaceId: string;
+  /** The created workspace, if any. */
+  public readonly workspace?: LogAnalyticsWorkspace;
+  /** Action groups by audience (security, finops, change). */
+  public readonly actionGroups: Record<string, MonitorActionGroup> = {};
+  /** The diagnostic setting on the account. */
+  public readonly diagnosticSetting: MonitorDiagnosticSetting;
+
+  constructor(scope: Construct, id: string, props: SecurityMonitoringProps) {
+    super(scope, id);
+    const account = props.account;
+    const rg = props.resourceGroupName ?? account.resourceGroupName;
+    const location = account.location;
+
+    if (props.existingWorkspaceId) {
+      validateResourceId('existingWorkspaceId', props.existingWorkspaceId, 'Microsoft.OperationalInsights/workspaces', '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>');
+      this.workspaceId = props.existingWorkspaceId;
+    } else {
+      const retention = props.retentionInDays ?? AUDIT_RETENTION_DAYS;
+      if (!Number.isInteger(retention) || retention < AUDIT_RETENTION_DAYS || retention > 730) {
+        fail('retentionInDays', retention, `Use ${AUDIT_RETENTION_DAYS} to 730 days: the guide keeps audit data at least a year (longer terms belong in archive tiers).`);
+      }
+      this.workspace = new LogAnalyticsWorkspace(this, 'Workspace', {
+        name: props.workspaceName ?? `log-${account.accountName}`,
+        resourceGroupName: rg,
+        location,
+        sku: 'PerGB2018',
+        // Retention lives on the workspace; diagnostic-setting retention_policy is deprecated.
+        retentionInDays: retention,
+        localAuthenticationEnabled: false,
+        tags: props.tags,
+      });
+      this.workspaceId = this.workspace.id;
+    }
+
+    this.diagnosticSetting = new MonitorDiagnosticSetting(this, 'AccountDiagnostics', {
+      name: 'aoai-security-diagnostics',
+      targetResourceId: account.accountId,
+      logAnalyticsWorkspaceId: this.workspaceId,
+      // Cognitive Services supports only the AzureDiagnostics table; categories, not groups, so each is explicit.
+      enabledLog: REQUIRED_LOG_CATEGORIES.map((category) => ({ category })),
+      enabledMetric: [{ category: ALL_METRICS_CATEGORY }],
+    });
+
+    if (props.exportActivityLog ?? true) {
+      new MonitorDiagnosticSetting(this, 'ActivityLogExport', {
+        name: 'aoai-activity-log',
+        targetResourceId: account.subscriptionScope,
+        logAnalyticsWorkspaceId: this.workspaceId,
+        enabledLog: ['Administrative', 'Security', 'Policy', 'Alert'].map((category) => ({ category })),
+      });
+    }
+
+    const groups: Array<[string, ActionGroupOptions | undefined, string, string]> = [
+      ['security', props.securityTeam, 'aoai-sec', 'Security team'],
+      ['finops', props.finOps, 'aoai-finops', 'FinOps'],
+      ['change', props.changeManagement, 'aoai-change', 'Change management'],
+    ];
+    for (const [key, options, defaultShort, label] of groups) {
+      const field = key === 'security' ? 'securityTeam' : key === 'finops' ? 'finOps' : 'changeManagement';
+      const shortName = options?.shortName ?? defaultShort;
+      if (shortName.length < 1 || shortName.length > 12) fail(`${field}.shortName`, shortName, 'Use 1 to 12 characters (Azure action group limit).');
+      const emails = options?.emailAddresses ?? [];
+      emails.forEach((e, i) => {
+        if (!EMAIL.test(e)) fail(`${field}.emailAddresses[${i}]`, e, 'Use an e-mail address such as secops@contoso.com.');
+      });
+      rejectDuplicates(`${field}.emailAddresses`, emails, (e) => e.toLowerCase(), 'List each address once.');
+      const hooks = options?.webhookUris ?? [];
+      hooks.forEach((u, i) => {
+        if (!/^https:\/\/[^\s]+$/.test(u)) fail(`${field}.webhookUris[${i}]`, u, 'Use an https:// URI: alert payloads must not travel in clear text.');
+      });
+      this.actionGroups[key] = new MonitorActionGroup(this, `ActionGroup-${key}`, {
+        name: `ag-${account.accountName}-${key}`,
+        resourceGroupName: rg,
+        shortName,
+        emailReceiver: emails.map((emailAddress, i) => ({ name: `${label} ${i + 1}`, emailAddress, useCommonAlertSchema: true })),
+        webhookReceiver: hooks.map((serviceUri, i) => ({ name: `${label} webhook ${i + 1}`, serviceUri, useCommonAlertSchema: true })),
+        tags: props.tags,
+      });
+    }
+    const actionGroupIds = (audiences: DetectionAudience[]) =>
+      audiences.filter((a) => a !== 'review').map((a) => this.actionGroups[a].id);
+
+    if (props.logAlertFrequency !== undefined && !QUERY_RULE_FREQUENCIES.includes(props.logAlertFrequency)) {
+      fail('logAlertFrequency', props.logAlertFrequency, `Use one of: ${QUERY_RULE_FREQUENCIES.join(', ')}.`);
+    }
+    for (const d of DETECTIONS) {
+      const frequency = d.evaluationFrequency === 'PT5M' && props.logAlertFrequency ? props.logAlertFrequency : d.evaluationFrequency;
+      const window = frequency === d.evaluationFrequency ? d.windowDuration : frequency;
+      const groupsFor = actionGroupIds(d.audiences);
+      new MonitorScheduledQueryRulesAlertV2(this, `Detection-${d.key}`, {
+        name: `${account.accountName}-${d.key}`,
+        displayName: d.displayName,
+        description: d.description,
+        resourceGroupName: rg,
+        location,
+        scopes: [this.workspaceId],
+        severity: d.severity,
+        evaluationFrequency: frequency,
+        windowDuration: window,
+        queryTimeRangeOverride: d.queryTimeRangeOverride,
+        criteria: [{ query: d.query, timeAggregationMethod: 'Count', operator: 'GreaterThan', threshold: d.threshold, failingPeriods: { minimumFailingPeriodsToTriggerAlert: 1, numberOfEvaluationPeriods: 1 } }],
+        action: groupsFor.length ? { actionGroups: groupsFor } : undefined,
+        autoMitigationEnabled: false,
+        enabled: true,
+        tags: props.tags,
+      });
+    }
+    for (const m of METRIC_ALERTS) {
+      new MonitorMetricAlert(this, `MetricAlert-${m.key}`, {
+        name: `${account.accountName}-${m.key}`,
+        description: `${m.displayName}. ${m.description}`,
+        resourceGroupName: rg,
+        scopes: [account.accountId],
+        severity: m.severity,
+        frequency: m.frequency,
+        windowSize: m.windowSize,
+        criteria: [{
+          metricNamespace: 'Microsoft.CognitiveServices/accounts',
+          metricName: m.metricName,
+          aggregation: m.aggregation,
+          operator: 'GreaterThan',
+          threshold: m.threshold,
+          dimension: m.splitByDimension ? [{ name: m.splitByDimension, operator: 'Include', values: ['*'] }] : undefined,
+        }],
+        action: actionGroupIds(m.audiences).map((actionGroupId) => ({ actionGroupId })),
+        tags: props.tags,
+      });
+    }
+    new MonitorActivityLogAlert(this, 'ChangeAlert', {
+      name: `${account.accountName}-config-change`,
+      description: 'Immediate notice of any deployment, RAI policy or blocklist write or delete on the account.',
+      resourceGroupName: rg,
+      location: 'global',
+      scopes: [account.accountId],
+      criteria: { category: 'Administrative', resourceTypes: [...CHANGE_ALERT_RESOURCE_TYPES] },
+      action: [{ actionGroupId: this.actionGroups.change.id }],
+      tags: props.tags,
+    });
+
+    const defenderOptOut = validateOptOut('defenderForAIOptOut', props.defenderForAIOptOut);
+    if (props.defenderForAI === false && !defenderOptOut) {
+      fail('defenderForAI', false, 'Defender for AI detects jailbreaks, data leakage and credential theft; keep it on, or pass defenderForAIOptOut with a reason.');
+    }
+    if (props.defenderForAI !== false) {
+      new SecurityCenterSubscriptionPricing(this, 'DefenderForAIPlan', {
+        resourceType: 'AI',
+        tier: 'Standard',
+        extension: props.defenderPromptEvidence ? [{ name: 'AIPromptEvidence' }] : undefined,
+      });
+      azapiProviderFor(this);
+      new AzapiResource(this, 'DefenderForAISettings', {
+        type: `Microsoft.CognitiveServices/accounts/defenderForAISettings@${COGNITIVE_API_VERSION}`,
+        name: 'Default',
+        parentId: account.accountId,
+        body: { properties: { state: 'Enabled' } },
+        locks: [account.accountId],
+      });
+    } else {
+      HardeningRecord.of(this).recordOptOut(account, ['AOAI-MON-005'], 'defenderForAIOptOut', defenderOptOut!);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { AzurermBackend, CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { AccountKind, AccountRole, HardenedAzureOpenAI } from '../lib';
+import { StackConfig } from './config';
+
+/** The reference stack: a thin wrapper around HardenedAzureOpenAI, configured from StackConfig. */
+export class HardenedOpenAIStack extends TerraformStack {
+  public readonly hardened: HardenedAzureOpenAI;
+
+  constructor(scope: Construct, config: StackConfig) {
+    super(scope, config.stackName);
+    configureBackend(this, config);
+    new AzurermProvider(this, 'azurerm', {
+      features: [{ cognitiveAccount: [{ purgeSoftDeleteOnDestroy: config.purgeSoftDeleteOnDestroy }] }],
+      // Undefined here means the provider reads ARM_SUBSCRIPTION_ID at plan time.
+      subscriptionId: config.subscriptionId,
+      storageUseAzuread: true,
+    });
+    const rg = new ResourceGroup(this, 'ResourceGroup', { name: config.resourceGroupName, location: config.location, tags: config.tags });
+
+    this.hardened = new HardenedAzureOpenAI(this, 'AzureOpenAI', {
+      account: {
+        name: config.accountName,
+        resourceGroupName: rg.name,
+        location: config.location,
+        kind: AccountKind.of(config.kind ?? 'OpenAI'),
+        deployments: config.deployments,
+        deletionProtection: config.deletionProtection,
+        tags: config.tags,
+      },
+      networking: {
+        newNetwork: {
+          name: config.network.vnetName,
+          addressSpace: config.network.addressSpace,
+          endpointSubnetCidr: config.network.endpointSubnetCidr,
+          appSubnetCidrs: config.network.appSubnetCidrs,
+          apimSubnetCidr: config.network.apimSubnetCidr,
+        },
+      },
+      identity: { workloadIdentities: config.workloadIdentities.map((name) => ({ name, role: AccountRole.INVOKE })) },
+      contentFilter: {
+        blocklists: [{ name: config.blocklist.name, items: config.blocklist.items.map((pattern) => ({ pattern })) }],
+      },
+      monitoring: {
+        exportActivityLog: config.monitoring.exportActivityLog,
+        securityTeam: { emailAddresses: config.monitoring.securityEmails },
+        finOps: { emailAddresses: config.monitoring.finOpsEmails },
+        changeManagement: { emailAddresses: config.monitoring.changeEmails },
+      },
+    });
+
+    const { account, networking, identity } = this.hardened;
+    new TerraformOutput(this, 'endpoint', { value: account.endpoint, description: 'Data-plane endpoint (resolves privately inside linked VNets)' });
+    new TerraformOutput(this, 'account_id', { value: account.accountId });
+    new TerraformOutput(this, 'private_ip', { value: networking!.privateIpAddress, description: 'Private endpoint IP: nslookup of the endpoint from the VNet must return it' });
+    new TerraformOutput(this, 'workload_identity_client_ids', {
+      value: Object.fromEntries(Object.entries(identity.workloadIdentities).map(([name, id]) => [name, id.clientId])),
+      description: 'Client IDs for the workloads (AZURE_CLIENT_ID); no keys are ever output',
+    });
+  }
+}
+
+function configureBackend(stack: TerraformStack, config: StackConfig): void {
+  const b = config.backend;
+  const need = (value: string | undefined, field: string): string => {
+    if (!value) throw new Error(`backend.${field}: missing for backend type "${b.type}". Set it in the AOAI_CONFIG file.`);
+    return value;
+  };
+  switch (b.type) {
+    case 'local':
+      new LocalBackend(stack, { path: `terraform.${config.stackName}.tfstate` });
+      break;
+    case 'cloud':
+      new CloudBackend(stack, {
+        organization: need(b.organization, 'organization'),
+        workspaces: new NamedCloudWorkspace(need(b.workspace, 'workspace')),
+        hostname: b.hostname,
+      });
+      break;
+    case 'azurerm':
+      new AzurermBackend(stack, {
+        storageAccountName: need(b.storageAccountName, 'storageAccountName'),
+        containerName: need(b.containerName, 'containerName'),
+        key: b.key ?? `${config.stackName}.tfstate`,
+        resourceGroupName: b.resourceGroupName,
+        // Entra ID to the state blob: no storage account keys (needs Storage Blob Data Contributor).
+        useAzureadAuth: true,
+      });
+      break;
+    default:
+      throw new Error(`backend.type: invalid value ${JSON.stringify((b as { type: unknown }).type)}. Use "local", "cloud" or "azurerm".`);
+  }
+}
