@@ -2,7 +2,7 @@ import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account'
 import { CognitiveDeployment } from '@cdktf/provider-azurerm/lib/cognitive-deployment';
 import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { Fn, ITerraformDependable, Lazy } from 'cdktf';
+import { Fn, ITerraformDependable, Lazy, dependable } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import {
   CONTRIBUTOR_LEVEL_ROLE_GUIDS,
@@ -405,8 +405,9 @@ function sanitizeId(value: string): string {
   return value.replace(/[^A-Za-z0-9-]/g, '-');
 }
 
+/** A depends_on entry (rendered as type.name, like the dependsOn constructor option). */
 function policyFqn(policy: ITerraformDependable): string {
-  return policy.fqn;
+  return dependable(policy);
 }
 
 /** Attributes of an account created elsewhere. */

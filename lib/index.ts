@@ -8,3 +8,4 @@ export * from './opt-out';
 export * from './private-networking';
 export * from './security-monitoring';
 export { HardeningConfigError } from './validation';
+export * from './checklist';

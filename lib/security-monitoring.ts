@@ -273,7 +273,7 @@ export class SecurityMonitoring extends Construct {
         locks: [account.accountId],
       });
     } else {
-      HardeningRecord.of(this).recordOptOut(account, ['AOAI-MON-005'], 'defenderForAIOptOut', defenderOptOut!);
+      HardeningRecord.of(this).recordOptOut(account, ['AOAI-MON-011'], 'defenderForAIOptOut', defenderOptOut!);
     }
   }
 }

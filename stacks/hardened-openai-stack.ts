@@ -1,8 +1,8 @@
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { AzurermBackend, CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, AzurermBackend, CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { AccountKind, AccountRole, HardenedAzureOpenAI } from '../lib';
+import { AccountKind, AccountRole, HardenedAzureOpenAI, HardeningChecks } from '../lib';
 import { StackConfig } from './config';
 
 /** The reference stack: a thin wrapper around HardenedAzureOpenAI, configured from StackConfig. */
@@ -50,6 +50,9 @@ export class HardenedOpenAIStack extends TerraformStack {
         changeManagement: { emailAddresses: config.monitoring.changeEmails },
       },
     });
+
+    // The checklist runs on every synth: error-level findings fail it; reports land next to cdk.tf.json.
+    Aspects.of(this).add(new HardeningChecks());
 
     const { account, networking, identity } = this.hardened;
     new TerraformOutput(this, 'endpoint', { value: account.endpoint, description: 'Data-plane endpoint (resolves privately inside linked VNets)' });
