@@ -1,0 +1,19 @@
+import { Testing } from 'cdktf';
+import { DEFAULT_CONFIG, StackConfig } from '../stacks/config';
+import { HardenedOpenAIStack } from '../stacks/hardened-openai-stack';
+
+/** Synthesize the reference stack (checklist Aspect included) to parsed JSON. */
+export function referenceJson(overrides: Partial<StackConfig> = {}): any {
+  const stack = new HardenedOpenAIStack(Testing.app(), { ...DEFAULT_CONFIG, ...overrides });
+  return JSON.parse(Testing.synth(stack));
+}
+
+export function referenceStack(overrides: Partial<StackConfig> = {}): HardenedOpenAIStack {
+  return new HardenedOpenAIStack(Testing.app(), { ...DEFAULT_CONFIG, ...overrides });
+}
+
+export function firstOf(json: any, type: string): [string, any] {
+  const entries = Object.entries(json.resource[type] ?? {});
+  if (!entries.length) throw new Error(`no ${type}`);
+  return entries[0] as [string, any];
+}
