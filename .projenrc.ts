@@ -52,6 +52,12 @@ const project = new cdktf.ConstructLibraryCdktf({
   sampleCode: false,
   docgen: false,
   prettier: true,
+  // Lint with the dev tsconfig, which also covers stacks/ and scripts/.
+  eslintOptions: {
+    dirs: ['lib'],
+    devdirs: ['__tests__', 'stacks', 'scripts'],
+    tsconfigPath: './__tests__/tsconfig.json',
+  },
   prettierOptions: { settings: { singleQuote: true, printWidth: 110 } },
 
   tsconfig: { compilerOptions: { skipLibCheck: true } },
@@ -90,8 +96,6 @@ project.eslint?.addRules({
     },
   ],
 });
-project.eslint?.addLintPattern('stacks');
-project.eslint?.addLintPattern('scripts');
 
 // The reference app lives outside the jsii root; type-check it (and the tests) with the dev tsconfig.
 for (const dir of ['lib', 'stacks', 'scripts']) project.tsconfigDev.addInclude(`../${dir}/**/*.ts`);
@@ -111,7 +115,14 @@ project.addTask('bench', {
   exec: 'node scripts/bench.js',
 });
 
-project.gitignore.exclude('cdktf.out/', '.build/', 'terraform.*.tfstate*', '.terraform/', 'bench-results/', '*.tsbuildinfo');
+project.gitignore.exclude(
+  'cdktf.out/',
+  '.build/',
+  'terraform.*.tfstate*',
+  '.terraform/',
+  'bench-results/',
+  '*.tsbuildinfo',
+);
 project.npmignore?.exclude('stacks/', 'scripts/', 'cdktf.json', '.ci/', 'setup.js', 'docs/');
 
 project.synth();

@@ -1,7 +1,11 @@
 import { AccountKind, AccountRole, OpenAIAccount, OpenAIAccountProps, PrincipalType } from '../lib';
 import { newStack, onlyResource, resourcesOf, synthJson } from './helpers';
 
-const base: OpenAIAccountProps = { name: 'aoai-test', resourceGroupName: 'rg-test', location: 'swedencentral' };
+const base: OpenAIAccountProps = {
+  name: 'aoai-test',
+  resourceGroupName: 'rg-test',
+  location: 'swedencentral',
+};
 const GPT = { name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06' };
 
 function synthAccount(props: Partial<OpenAIAccountProps> = {}) {
@@ -17,13 +21,19 @@ describe('OpenAIAccount hardened defaults', () => {
   test('public network access is disabled', () => expect(acct.public_network_access_enabled).toBe(false));
   test('local (API key) authentication is disabled', () => expect(acct.local_auth_enabled).toBe(false));
   test('network ACL denies by default, bypass None, no IP or VNet rules', () => {
-    expect(acct.network_acls).toEqual({ default_action: 'Deny', bypass: 'None', ip_rules: [], virtual_network_rules: [] });
+    expect(acct.network_acls).toEqual({
+      default_action: 'Deny',
+      bypass: 'None',
+      ip_rules: [],
+      virtual_network_rules: [],
+    });
   });
   test('outbound access is restricted with an empty FQDN allowlist', () => {
     expect(acct.outbound_network_access_restricted).toBe(true);
     expect(acct.fqdns).toEqual([]);
   });
-  test('custom subdomain defaults to the account name', () => expect(acct.custom_subdomain_name).toBe('aoai-test'));
+  test('custom subdomain defaults to the account name', () =>
+    expect(acct.custom_subdomain_name).toBe('aoai-test'));
   test('kind OpenAI, SKU S0', () => {
     expect(acct.kind).toBe('OpenAI');
     expect(acct.sku_name).toBe('S0');
@@ -49,7 +59,18 @@ describe('OpenAIAccount hardened defaults', () => {
 });
 
 describe('deployments', () => {
-  const { json } = synthAccount({ deployments: [GPT, { name: 'embed', modelName: 'text-embedding-3-large', modelVersion: '1', skuName: 'GlobalStandard', capacity: 50 }] });
+  const { json } = synthAccount({
+    deployments: [
+      GPT,
+      {
+        name: 'embed',
+        modelName: 'text-embedding-3-large',
+        modelVersion: '1',
+        skuName: 'GlobalStandard',
+        capacity: 50,
+      },
+    ],
+  });
   const deployments = resourcesOf(json, 'azurerm_cognitive_deployment');
   const gpt = Object.values(deployments).find((d: any) => d.name === 'gpt-4o') as any;
   const embed = Object.values(deployments).find((d: any) => d.name === 'embed') as any;
@@ -75,57 +96,114 @@ describe('deployments', () => {
 
 describe('opt-outs weaken only with a reason, and are recorded', () => {
   test('public access opt-out turns access on, drops its postcondition and is recorded', () => {
-    const { json } = synthAccount({ publicNetworkAccessOptOut: { reason: 'lab subscription without a VNet, torn down nightly' } });
+    const { json } = synthAccount({
+      publicNetworkAccessOptOut: { reason: 'lab subscription without a VNet, torn down nightly' },
+    });
     const acct = onlyResource(json, 'azurerm_cognitive_account');
     expect(acct.public_network_access_enabled).toBe(true);
-    expect(acct.lifecycle.postcondition.map((p: any) => p.condition)).not.toContain('${self.public_network_access_enabled == false}');
+    expect(acct.lifecycle.postcondition.map((p: any) => p.condition)).not.toContain(
+      '${self.public_network_access_enabled == false}',
+    );
     const record = onlyResource(json, 'terraform_data').input;
     expect(record.exemptions).toEqual([
-      { address: 'azurerm_cognitive_account.Account_0D856946', rule_id: 'AOAI-NET-001', kind: 'opt-out', property: 'publicNetworkAccessOptOut', reason: 'lab subscription without a VNet, torn down nightly' },
+      {
+        address: 'azurerm_cognitive_account.Account_0D856946',
+        rule_id: 'AOAI-NET-001',
+        kind: 'opt-out',
+        property: 'publicNetworkAccessOptOut',
+        reason: 'lab subscription without a VNet, torn down nightly',
+      },
     ]);
   });
   test('IP rules need ipRulesOptOut', () => {
-    expect(() => synthAccount({ allowedIpRules: ['203.0.113.10'] })).toThrow(/allowedIpRules: invalid value \["203.0.113.10"\].*ipRulesOptOut/);
-    const { json } = synthAccount({ allowedIpRules: ['203.0.113.10'], ipRulesOptOut: { reason: 'partner egress IP during migration' } });
+    expect(() => synthAccount({ allowedIpRules: ['203.0.113.10'] })).toThrow(
+      /allowedIpRules: invalid value \["203.0.113.10"\].*ipRulesOptOut/,
+    );
+    const { json } = synthAccount({
+      allowedIpRules: ['203.0.113.10'],
+      ipRulesOptOut: { reason: 'partner egress IP during migration' },
+    });
     expect(onlyResource(json, 'azurerm_cognitive_account').network_acls.ip_rules).toEqual(['203.0.113.10']);
   });
   test('private and /32 IP rules are refused even with an opt-out', () => {
     const optOut = { reason: 'partner egress IP during migration' };
-    expect(() => synthAccount({ allowedIpRules: ['10.1.2.3'], ipRulesOptOut: optOut })).toThrow(/allowedIpRules\[0\].*Private and reserved ranges/);
-    expect(() => synthAccount({ allowedIpRules: ['203.0.113.10/32'], ipRulesOptOut: optOut })).toThrow(/allowedIpRules\[0\].*\/31 or \/32/);
+    expect(() => synthAccount({ allowedIpRules: ['10.1.2.3'], ipRulesOptOut: optOut })).toThrow(
+      /allowedIpRules\[0\].*Private and reserved ranges/,
+    );
+    expect(() => synthAccount({ allowedIpRules: ['203.0.113.10/32'], ipRulesOptOut: optOut })).toThrow(
+      /allowedIpRules\[0\].*\/31 or \/32/,
+    );
   });
   test('local auth, bypass and outbound opt-outs each flip exactly their property', () => {
     const reason = { reason: 'legacy client migrating to Entra ID by Q3' };
-    expect(onlyResource(synthAccount({ localAuthOptOut: reason }).json, 'azurerm_cognitive_account').local_auth_enabled).toBe(true);
-    expect(onlyResource(synthAccount({ trustedServicesBypassOptOut: reason }).json, 'azurerm_cognitive_account').network_acls.bypass).toBe('AzureServices');
-    expect(onlyResource(synthAccount({ unrestrictedOutboundOptOut: reason }).json, 'azurerm_cognitive_account').outbound_network_access_restricted).toBe(false);
+    expect(
+      onlyResource(synthAccount({ localAuthOptOut: reason }).json, 'azurerm_cognitive_account')
+        .local_auth_enabled,
+    ).toBe(true);
+    expect(
+      onlyResource(synthAccount({ trustedServicesBypassOptOut: reason }).json, 'azurerm_cognitive_account')
+        .network_acls.bypass,
+    ).toBe('AzureServices');
+    expect(
+      onlyResource(synthAccount({ unrestrictedOutboundOptOut: reason }).json, 'azurerm_cognitive_account')
+        .outbound_network_access_restricted,
+    ).toBe(false);
   });
   test('an opt-out without a real reason is refused', () => {
-    expect(() => synthAccount({ localAuthOptOut: { reason: 'test' } })).toThrow(/localAuthOptOut.reason: invalid value "test".*at least 10 characters/);
+    expect(() => synthAccount({ localAuthOptOut: { reason: 'test' } })).toThrow(
+      /localAuthOptOut.reason: invalid value "test".*at least 10 characters/,
+    );
     expect(() => synthAccount({ localAuthOptOut: { reason: '' } })).toThrow(/localAuthOptOut.reason/);
   });
 });
 
 describe('bad input fails at synth, naming field, value and fix', () => {
   test.each([
-    ['malformed subdomain', { customSubdomainName: 'Bad_Name' }, /customSubdomainName: invalid value "Bad_Name".*lower-case letters/],
-    ['too-long subdomain', { customSubdomainName: 'a'.repeat(65) }, /customSubdomainName: .*2 to 64 characters \(got 65\)/],
-    ['subdomain ending with a hyphen', { customSubdomainName: 'aoai-' }, /customSubdomainName: invalid value "aoai-"/],
+    [
+      'malformed subdomain',
+      { customSubdomainName: 'Bad_Name' },
+      /customSubdomainName: invalid value "Bad_Name".*lower-case letters/,
+    ],
+    [
+      'too-long subdomain',
+      { customSubdomainName: 'a'.repeat(65) },
+      /customSubdomainName: .*2 to 64 characters \(got 65\)/,
+    ],
+    [
+      'subdomain ending with a hyphen',
+      { customSubdomainName: 'aoai-' },
+      /customSubdomainName: invalid value "aoai-"/,
+    ],
     ['unknown SKU', { skuName: 'S9' }, /skuName: invalid value "S9".*S0/],
-    ['bad outbound FQDN', { allowedOutboundFqdns: ['not a host'] }, /allowedOutboundFqdns\[0\]: invalid value "not a host"/],
+    [
+      'bad outbound FQDN',
+      { allowedOutboundFqdns: ['not a host'] },
+      /allowedOutboundFqdns\[0\]: invalid value "not a host"/,
+    ],
   ])('%s', (_label, props, message) => {
     expect(() => synthAccount(props as Partial<OpenAIAccountProps>)).toThrow(message);
   });
-  test('unknown kind', () => expect(() => AccountKind.of('ComputerVision')).toThrow(/kind: invalid value "ComputerVision".*"OpenAI" or "AIServices"/));
+  test('unknown kind', () =>
+    expect(() => AccountKind.of('ComputerVision')).toThrow(
+      /kind: invalid value "ComputerVision".*"OpenAI" or "AIServices"/,
+    ));
   test('deployment without a model version', () => {
-    expect(() => synthAccount({ deployments: [{ ...GPT, modelVersion: '' }] })).toThrow(/deployments\[gpt-4o\].modelVersion: invalid value "".*Pin the model version/);
+    expect(() => synthAccount({ deployments: [{ ...GPT, modelVersion: '' }] })).toThrow(
+      /deployments\[gpt-4o\].modelVersion: invalid value "".*Pin the model version/,
+    );
   });
   test('two deployments with the same name', () => {
-    expect(() => synthAccount({ deployments: [GPT, GPT] })).toThrow(/deployments\[gpt-4o\].name: invalid value "gpt-4o".*unique/);
+    expect(() => synthAccount({ deployments: [GPT, GPT] })).toThrow(
+      /deployments\[gpt-4o\].name: invalid value "gpt-4o".*unique/,
+    );
   });
   test('unknown deployment SKU and bad capacity', () => {
-    expect(() => synthAccount({ deployments: [{ ...GPT, skuName: 'Premium' }] })).toThrow(/deployments\[gpt-4o\].skuName: invalid value "Premium"/);
-    expect(() => synthAccount({ deployments: [{ ...GPT, capacity: 0 }] })).toThrow(/deployments\[gpt-4o\].capacity: invalid value 0/);
+    expect(() => synthAccount({ deployments: [{ ...GPT, skuName: 'Premium' }] })).toThrow(
+      /deployments\[gpt-4o\].skuName: invalid value "Premium"/,
+    );
+    expect(() => synthAccount({ deployments: [{ ...GPT, capacity: 0 }] })).toThrow(
+      /deployments\[gpt-4o\].capacity: invalid value 0/,
+    );
   });
 });
 
@@ -134,15 +212,24 @@ describe('AIServices kind', () => {
     const { account, json } = synthAccount({ kind: AccountKind.AI_SERVICES });
     expect(onlyResource(json, 'azurerm_cognitive_account').kind).toBe('AIServices');
     expect(account.endpoint).toBe('https://aoai-test.services.ai.azure.com/');
-    expect(AccountKind.AI_SERVICES.privateDnsZoneNames).toEqual(['privatelink.openai.azure.com', 'privatelink.cognitiveservices.azure.com', 'privatelink.services.ai.azure.com']);
+    expect(AccountKind.AI_SERVICES.privateDnsZoneNames).toEqual([
+      'privatelink.openai.azure.com',
+      'privatelink.cognitiveservices.azure.com',
+      'privatelink.services.ai.azure.com',
+    ]);
   });
 });
 
 describe('fromAttributes', () => {
-  const id = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-x/providers/Microsoft.CognitiveServices/accounts/aoai-existing';
+  const id =
+    '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-x/providers/Microsoft.CognitiveServices/accounts/aoai-existing';
   test('imports an account by ID and derives name and resource group', () => {
     const stack = newStack();
-    const imported = OpenAIAccount.fromAttributes(stack, 'Imported', { accountId: id, customSubdomainName: 'aoai-existing', location: 'westeurope' });
+    const imported = OpenAIAccount.fromAttributes(stack, 'Imported', {
+      accountId: id,
+      customSubdomainName: 'aoai-existing',
+      location: 'westeurope',
+    });
     expect(imported.accountName).toBe('aoai-existing');
     expect(imported.resourceGroupName).toBe('rg-x');
     expect(imported.managedInThisStack).toBe(false);
@@ -151,20 +238,31 @@ describe('fromAttributes', () => {
     expect(onlyResource(json, 'azurerm_cognitive_deployment').cognitive_account_id).toBe(id);
   });
   test('refuses an ID that is not a cognitive account ID', () => {
-    expect(() => OpenAIAccount.fromAttributes(newStack(), 'X', { accountId: '/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/x', customSubdomainName: 'x1', location: 'westeurope' }))
-      .toThrow(/accountId: invalid value .*Microsoft.CognitiveServices\/accounts resource ID/);
+    expect(() =>
+      OpenAIAccount.fromAttributes(newStack(), 'X', {
+        accountId: '/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/x',
+        customSubdomainName: 'x1',
+        location: 'westeurope',
+      }),
+    ).toThrow(/accountId: invalid value .*Microsoft.CognitiveServices\/accounts resource ID/);
   });
 });
 
 describe('grants', () => {
-  const principal = { principalId: '11111111-2222-3333-4444-555555555555', principalType: PrincipalType.SERVICE_PRINCIPAL, displayName: 'chat-api' };
+  const principal = {
+    principalId: '11111111-2222-3333-4444-555555555555',
+    principalType: PrincipalType.SERVICE_PRINCIPAL,
+    displayName: 'chat-api',
+  };
   test('grantInvoke: OpenAI User GUID, subscription-scoped definition ID, account scope, explicit principal type', () => {
     const stack = newStack();
     const account = new OpenAIAccount(stack, 'Account', base);
     account.grantInvoke(principal);
     const ra = onlyResource(synthJson(stack), 'azurerm_role_assignment');
     expect(ra.scope).toBe('${azurerm_cognitive_account.Account_0D856946.id}');
-    expect(ra.role_definition_id).toBe('${join("/", slice(split("/", azurerm_cognitive_account.Account_0D856946.id), 0, 3))}/providers/Microsoft.Authorization/roleDefinitions/5e0bd9bd-7b93-4f28-af87-19fc36ad61bd');
+    expect(ra.role_definition_id).toBe(
+      '${join("/", slice(split("/", azurerm_cognitive_account.Account_0D856946.id), 0, 3))}/providers/Microsoft.Authorization/roleDefinitions/5e0bd9bd-7b93-4f28-af87-19fc36ad61bd',
+    );
     expect(ra.principal_id).toBe(principal.principalId);
     expect(ra.principal_type).toBe('ServicePrincipal');
     expect(ra.skip_service_principal_aad_check).toBeUndefined();
@@ -179,20 +277,33 @@ describe('grants', () => {
     const owner = AccountRole.fromRoleDefinitionGuid('8e3af657-a8ff-443c-a75c-2fe8c4bcb635');
     const stack = newStack();
     const account = new OpenAIAccount(stack, 'Account', base);
-    expect(() => account.grant(principal, owner)).toThrow(/grants\[chat-api\].role: invalid value "Owner".*Refused/);
-    expect(() => account.grant(principal, AccountRole.fromRoleDefinitionGuid('a97b65f3-24c7-4388-baec-2e87135dc908'))).toThrow(/"Cognitive Services User".*Refused/);
-    account.grant(principal, owner, { privilegedRoleOptOut: { reason: 'break-glass account for the platform team' } });
+    expect(() => account.grant(principal, owner)).toThrow(
+      /grants\[chat-api\].role: invalid value "Owner".*Refused/,
+    );
+    expect(() =>
+      account.grant(principal, AccountRole.fromRoleDefinitionGuid('a97b65f3-24c7-4388-baec-2e87135dc908')),
+    ).toThrow(/"Cognitive Services User".*Refused/);
+    account.grant(principal, owner, {
+      privilegedRoleOptOut: { reason: 'break-glass account for the platform team' },
+    });
     const record = onlyResource(synthJson(stack), 'terraform_data').input;
     expect(record.exemptions.map((e: any) => e.rule_id)).toEqual(['AOAI-IAM-003', 'AOAI-IAM-004']);
-    expect(account.accessSummary[0]).toMatchObject({ roleName: 'Owner', optOutReason: 'break-glass account for the platform team' });
+    expect(account.accessSummary[0]).toMatchObject({
+      roleName: 'Owner',
+      optOutReason: 'break-glass account for the platform team',
+    });
   });
   test('a user with a contributor-level role is refused', () => {
     const account = new OpenAIAccount(newStack(), 'Account', base);
-    expect(() => account.grantManageDeployments({ ...principal, principalType: PrincipalType.USER })).toThrow(/individual users should not hold contributor-level roles/);
+    expect(() => account.grantManageDeployments({ ...principal, principalType: PrincipalType.USER })).toThrow(
+      /individual users should not hold contributor-level roles/,
+    );
   });
   test('a principal ID that is not a GUID, and a duplicate grant, are refused', () => {
     const account = new OpenAIAccount(newStack(), 'Account', base);
-    expect(() => account.grantInvoke({ ...principal, principalId: 'chat-api' })).toThrow(/grants\[chat-api\].principalId: invalid value "chat-api".*GUID/);
+    expect(() => account.grantInvoke({ ...principal, principalId: 'chat-api' })).toThrow(
+      /grants\[chat-api\].principalId: invalid value "chat-api".*GUID/,
+    );
     account.grantInvoke(principal);
     expect(() => account.grantInvoke(principal)).toThrow(/already has Cognitive Services OpenAI User/);
   });

@@ -3,10 +3,10 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Aspects, Testing } from 'cdktf';
 import { HardeningChecks, HardeningSuppressions } from '../lib';
+import { firstOf, referenceJson, referenceStack } from './reference';
 import { main } from '../lib/checklist/cli';
 import { runChecks } from '../lib/checklist/engine';
 import { InputError, loadModel } from '../lib/checklist/model';
-import { firstOf, referenceJson, referenceStack } from './reference';
 
 const TODAY = ['--today', '2026-11-28'];
 
@@ -20,13 +20,21 @@ function asFirstPlan(config: any): any {
     const expressions: any = {};
     for (const [k, v] of Object.entries<any>(values)) {
       if (k === '//' || k === 'lifecycle' || k === 'depends_on') continue;
-      const refs = typeof v === 'string' ? [...v.matchAll(/\$\{(?:[^}]*?\()?([a-z_]+\.[A-Za-z0-9_-]+)(\.[a-z_]+)?/g)].map((m) => `${m[1]}${m[2] ?? ''}`) : [];
-      if (refs.length) expressions[k] = { references: [refs[0], refs[0].split('.').slice(0, 2).join('.')] };
-      else if (v && typeof v === 'object' && !Array.isArray(v) && !/body|input|tags/.test(k)) {
+      const refs =
+        typeof v === 'string'
+          ? [...v.matchAll(/\$\{(?:[^}]*?\()?([a-z_]+\.[A-Za-z0-9_-]+)(\.[a-z_]+)?/g)].map(
+              (m) => `${m[1]}${m[2] ?? ''}`,
+            )
+          : [];
+      if (refs.length) {
+        expressions[k] = { references: [refs[0], refs[0].split('.').slice(0, 2).join('.')] };
+      } else if (v && typeof v === 'object' && !Array.isArray(v) && !/body|input|tags/.test(k)) {
         const inner = split(v);
         known[k] = [inner.known];
         expressions[k] = [inner.expressions];
-      } else known[k] = v;
+      } else {
+        known[k] = v;
+      }
     }
     return { known, expressions };
   };
@@ -35,11 +43,30 @@ function asFirstPlan(config: any): any {
       const address = `${type}.${name}`;
       const { known, expressions } = split(values);
       planned.push({ address, mode: 'managed', type, name, values: known });
-      configured.push({ address, mode: 'managed', type, name, expressions, ...(values.depends_on ? { depends_on: values.depends_on } : {}) });
-      changes.push({ address, type, change: { actions: ['create'], after_unknown: Object.fromEntries(Object.keys(expressions).map((k) => [k, true])) } });
+      configured.push({
+        address,
+        mode: 'managed',
+        type,
+        name,
+        expressions,
+        ...(values.depends_on ? { depends_on: values.depends_on } : {}),
+      });
+      changes.push({
+        address,
+        type,
+        change: {
+          actions: ['create'],
+          after_unknown: Object.fromEntries(Object.keys(expressions).map((k) => [k, true])),
+        },
+      });
     }
   }
-  return { format_version: '1.2', planned_values: { root_module: { resources: planned } }, resource_changes: changes, configuration: { root_module: { resources: configured } } };
+  return {
+    format_version: '1.2',
+    planned_values: { root_module: { resources: planned } },
+    resource_changes: changes,
+    configuration: { root_module: { resources: configured } },
+  };
 }
 
 describe('plan JSON input', () => {
@@ -56,7 +83,12 @@ describe('plan JSON input', () => {
     expect(bad('AOAI-IAM-001')).toMatchObject({ address: 'azurerm_cognitive_account.aoai', value: true });
     expect(bad('AOAI-CFP-001')).toMatchObject({ address: 'azurerm_cognitive_deployment.gpt' });
     // The role assignment's scope is unknown in the plan but bound to the account: it is judged on the account.
-    expect(report.accessSummary).toEqual([expect.objectContaining({ address: 'azurerm_role_assignment.app', scope: '${azurerm_cognitive_account.aoai.id}' })]);
+    expect(report.accessSummary).toEqual([
+      expect.objectContaining({
+        address: 'azurerm_role_assignment.app',
+        scope: '${azurerm_cognitive_account.aoai.id}',
+      }),
+    ]);
   });
 });
 
@@ -76,11 +108,19 @@ describe('CLI', () => {
 
   test('a compliant cdk.tf.json exits 0 and writes the three reports', async () => {
     const reports = join(dir, 'reports');
-    const { code, out } = await run('check', write('good.json', referenceJson()), '--report-dir', reports, ...TODAY);
+    const { code, out } = await run(
+      'check',
+      write('good.json', referenceJson()),
+      '--report-dir',
+      reports,
+      ...TODAY,
+    );
     expect(code).toBe(0);
     expect(out).toMatch(/^0 error\(s\), 0 warning\(s\)/m);
     expect(JSON.parse(readFileSync(join(reports, 'hardening-report.sarif'), 'utf8')).version).toBe('2.1.0');
-    expect(readFileSync(join(reports, 'hardening-report.md'), 'utf8')).toMatch(/## Hardening Validation Checklist/);
+    expect(readFileSync(join(reports, 'hardening-report.md'), 'utf8')).toMatch(
+      /## Hardening Validation Checklist/,
+    );
   });
   test('a weakened cdk.tf.json exits 1 naming rule, resource and value', async () => {
     const json = referenceJson();
@@ -90,9 +130,13 @@ describe('CLI', () => {
     firstOf(json, 'azurerm_cognitive_deployment')[1].rai_policy_name = 'Microsoft.Default';
     const { code, out } = await run('check', write('weak.json', json), ...TODAY);
     expect(code).toBe(1);
-    expect(out).toContain(`ERROR AOAI-NET-001 azurerm_cognitive_account.${name}: public network access is enabled (value: true)`);
+    expect(out).toContain(
+      `ERROR AOAI-NET-001 azurerm_cognitive_account.${name}: public network access is enabled (value: true)`,
+    );
     expect(out).toContain(`ERROR AOAI-IAM-001 azurerm_cognitive_account.${name}`);
-    expect(out).toMatch(/ERROR AOAI-CFP-001 azurerm_cognitive_deployment\.\S+: deployment is not bound .*\(value: "Microsoft.Default"\)/);
+    expect(out).toMatch(
+      /ERROR AOAI-CFP-001 azurerm_cognitive_deployment\.\S+: deployment is not bound .*\(value: "Microsoft.Default"\)/,
+    );
   });
   test('the weakened plan fixture exits 1', async () => {
     const { code, out } = await run('check', join(__dirname, 'fixtures', 'weakened-plan.json'), ...TODAY);
@@ -106,7 +150,11 @@ describe('CLI', () => {
     ['an unknown option', ['check', 'GOOD', '--colour', 'red'], /unknown option --colour/],
     ['no command', [], /usage:/],
   ])('%s gives a clear message and exit 2, not a stack trace', async (_label, args, message) => {
-    const files: Record<string, string> = { BAD_JSON: write('bad.json', '{"resource": '), NOT_TF: write('nottf.json', { hello: 'world' }), GOOD: write('g.json', { resource: {} }) };
+    const files: Record<string, string> = {
+      BAD_JSON: write('bad.json', '{"resource": '),
+      NOT_TF: write('nottf.json', { hello: 'world' }),
+      GOOD: write('g.json', { resource: {} }),
+    };
     const { code, err } = await run(...args.map((a) => files[a] ?? a));
     expect(code).toBe(2);
     expect(err).toMatch(message);
@@ -136,10 +184,22 @@ describe('HardeningChecks Aspect', () => {
     expect(() => Testing.synth(stack, true)).toThrow(/AOAI-NET-004/);
     const fixed = referenceStack();
     fixed.hardened.account.resource.addOverride('outbound_network_access_restricted', false);
-    HardeningSuppressions.addResourceSuppressions(fixed.hardened.account, [{ ruleId: 'AOAI-NET-004', reason: 'On Your Data to a partner search service during pilot', expiresOn: '2099-01-01' }]);
+    HardeningSuppressions.addResourceSuppressions(fixed.hardened.account, [
+      {
+        ruleId: 'AOAI-NET-004',
+        reason: 'On Your Data to a partner search service during pilot',
+        expiresOn: '2099-01-01',
+      },
+    ]);
     const json = JSON.parse(Testing.synth(fixed, true));
-    expect(firstOf(json, 'terraform_data')[1].input.exemptions).toContainEqual(expect.objectContaining({ rule_id: 'AOAI-NET-004', kind: 'suppression', expires_on: '2099-01-01' }));
-    expect(() => HardeningSuppressions.addResourceSuppressions(fixed, [{ ruleId: 'AOAI-XXX-1', reason: 'a long enough reason' }])).toThrow(/suppressions\[0\].ruleId: invalid value "AOAI-XXX-1"/);
+    expect(firstOf(json, 'terraform_data')[1].input.exemptions).toContainEqual(
+      expect.objectContaining({ rule_id: 'AOAI-NET-004', kind: 'suppression', expires_on: '2099-01-01' }),
+    );
+    expect(() =>
+      HardeningSuppressions.addResourceSuppressions(fixed, [
+        { ruleId: 'AOAI-XXX-1', reason: 'a long enough reason' },
+      ]),
+    ).toThrow(/suppressions\[0\].ruleId: invalid value "AOAI-XXX-1"/);
   });
   test('an Aspect can be added to any stack', () => {
     const stack = referenceStack();

@@ -1,7 +1,7 @@
+import { firstOf, referenceJson } from './reference';
 import { runChecks } from '../lib/checklist/engine';
 import { loadModel } from '../lib/checklist/model';
 import { ALL_RULES } from '../lib/checklist/rules';
-import { firstOf, referenceJson } from './reference';
 
 const TODAY = '2026-11-28';
 const compliant = referenceJson();
@@ -18,49 +18,174 @@ function mutate(fn: (json: any) => void): any {
   return copy;
 }
 const account = (j: any) => firstOf(j, 'azurerm_cognitive_account')[1];
-const policy = (j: any) => Object.values<any>(j.resource.azapi_resource).find((r) => /raiPolicies@/.test(r.type));
-const filter = (j: any, name: string, source: string) => policy(j).body.properties.contentFilters.find((f: any) => f.name === name && f.source === source);
+const policy = (j: any) =>
+  Object.values<any>(j.resource.azapi_resource).find((r) => /raiPolicies@/.test(r.type));
+const filter = (j: any, name: string, source: string) =>
+  policy(j).body.properties.contentFilters.find((f: any) => f.name === name && f.source === source);
 
 /** One non-compliant mutation per rule: each must fail its rule, naming the resource and the value. */
 const NON_COMPLIANT: Record<string, { mutate: (j: any) => void; value?: unknown; address?: RegExp }> = {
-  'AOAI-NET-001': { mutate: (j) => (account(j).public_network_access_enabled = true), value: true, address: /^azurerm_cognitive_account\./ },
+  'AOAI-NET-001': {
+    mutate: (j) => (account(j).public_network_access_enabled = true),
+    value: true,
+    address: /^azurerm_cognitive_account\./,
+  },
   'AOAI-NET-002': { mutate: (j) => (account(j).network_acls.default_action = 'Allow'), value: 'Allow' },
-  'AOAI-NET-003': { mutate: (j) => delete account(j).network_acls.bypass, value: '(unset: Azure applies AzureServices)' },
+  'AOAI-NET-003': {
+    mutate: (j) => delete account(j).network_acls.bypass,
+    value: '(unset: Azure applies AzureServices)',
+  },
   'AOAI-NET-004': { mutate: (j) => (account(j).outbound_network_access_restricted = false), value: false },
   'AOAI-NET-005': { mutate: (j) => delete account(j).custom_subdomain_name, value: '(unset)' },
-  'AOAI-NET-006': { mutate: (j) => (firstOf(j, 'azurerm_private_endpoint')[1].private_service_connection.subresource_names = ['blob']), value: ['blob'], address: /^azurerm_private_endpoint\./ },
-  'AOAI-NET-007': { mutate: (j) => Object.values<any>(j.resource.azurerm_private_dns_zone_virtual_network_link).forEach((l) => (l.registration_enabled = true)), value: true },
-  'AOAI-NET-008': { mutate: (j) => Object.values<any>(j.resource.azurerm_subnet).forEach((s) => delete s.private_endpoint_network_policies), value: '(unset: Disabled)', address: /^azurerm_subnet\./ },
-  'AOAI-NET-009': { mutate: (j) => delete j.resource.azurerm_network_security_rule[Object.keys(j.resource.azurerm_network_security_rule).find((k) => /Deny/.test(k))!], address: /^azurerm_network_security_group\./ },
+  'AOAI-NET-006': {
+    mutate: (j) =>
+      (firstOf(j, 'azurerm_private_endpoint')[1].private_service_connection.subresource_names = ['blob']),
+    value: ['blob'],
+    address: /^azurerm_private_endpoint\./,
+  },
+  'AOAI-NET-007': {
+    mutate: (j) =>
+      Object.values<any>(j.resource.azurerm_private_dns_zone_virtual_network_link).forEach(
+        (l) => (l.registration_enabled = true),
+      ),
+    value: true,
+  },
+  'AOAI-NET-008': {
+    mutate: (j) =>
+      Object.values<any>(j.resource.azurerm_subnet).forEach(
+        (s) => delete s.private_endpoint_network_policies,
+      ),
+    value: '(unset: Disabled)',
+    address: /^azurerm_subnet\./,
+  },
+  'AOAI-NET-009': {
+    mutate: (j) =>
+      delete j.resource.azurerm_network_security_rule[
+        Object.keys(j.resource.azurerm_network_security_rule).find((k) => /Deny/.test(k))!
+      ],
+    address: /^azurerm_network_security_group\./,
+  },
   'AOAI-IAM-001': { mutate: (j) => (account(j).local_auth_enabled = true), value: true },
   'AOAI-IAM-002': { mutate: (j) => delete account(j).identity, value: '(no identity block)' },
-  'AOAI-IAM-003': { mutate: (j) => (firstOf(j, 'azurerm_role_assignment')[1].role_definition_id = '/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635'), address: /^azurerm_role_assignment\./ },
-  'AOAI-IAM-004': { mutate: (j) => { const ra = firstOf(j, 'azurerm_role_assignment')[1]; ra.principal_type = 'User'; ra.role_definition_id = ra.role_definition_id.replace('5e0bd9bd-7b93-4f28-af87-19fc36ad61bd', 'a001fd3d-188f-4b5d-821b-7da978bf7442'); }, value: { principal_type: 'User', role: 'Cognitive Services OpenAI Contributor' } },
-  'AOAI-IAM-005': { mutate: (j) => (firstOf(j, 'azurerm_role_assignment')[1].role_definition_id = '/providers/Microsoft.Authorization/roleDefinitions/5e0bd9bd-7b93-4f28-af87-19fc36ad61bd') },
-  'AOAI-CFP-001': { mutate: (j) => (firstOf(j, 'azurerm_cognitive_deployment')[1].rai_policy_name = 'Microsoft.DefaultV2'), value: 'Microsoft.DefaultV2', address: /^azurerm_cognitive_deployment\./ },
-  'AOAI-CFP-002': { mutate: (j) => (filter(j, 'Violence', 'Completion').severityThreshold = 'Medium'), value: 'Medium', address: /^azapi_resource\./ },
-  'AOAI-CFP-003': { mutate: (j) => (filter(j, 'Jailbreak', 'Prompt').enabled = false), value: { enabled: false, blocking: true } },
-  'AOAI-CFP-004': { mutate: (j) => (policy(j).body.properties.contentFilters = policy(j).body.properties.contentFilters.filter((f: any) => f.name !== 'Protected Material Code')) },
-  'AOAI-CFP-005': { mutate: (j) => (firstOf(j, 'azurerm_cognitive_deployment')[1].version_upgrade_option = 'OnceNewDefaultVersionAvailable'), value: 'OnceNewDefaultVersionAvailable' },
+  'AOAI-IAM-003': {
+    mutate: (j) =>
+      (firstOf(j, 'azurerm_role_assignment')[1].role_definition_id =
+        '/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635'),
+    address: /^azurerm_role_assignment\./,
+  },
+  'AOAI-IAM-004': {
+    mutate: (j) => {
+      const ra = firstOf(j, 'azurerm_role_assignment')[1];
+      ra.principal_type = 'User';
+      ra.role_definition_id = ra.role_definition_id.replace(
+        '5e0bd9bd-7b93-4f28-af87-19fc36ad61bd',
+        'a001fd3d-188f-4b5d-821b-7da978bf7442',
+      );
+    },
+    value: { principal_type: 'User', role: 'Cognitive Services OpenAI Contributor' },
+  },
+  'AOAI-IAM-005': {
+    mutate: (j) =>
+      (firstOf(j, 'azurerm_role_assignment')[1].role_definition_id =
+        '/providers/Microsoft.Authorization/roleDefinitions/5e0bd9bd-7b93-4f28-af87-19fc36ad61bd'),
+  },
+  'AOAI-CFP-001': {
+    mutate: (j) => (firstOf(j, 'azurerm_cognitive_deployment')[1].rai_policy_name = 'Microsoft.DefaultV2'),
+    value: 'Microsoft.DefaultV2',
+    address: /^azurerm_cognitive_deployment\./,
+  },
+  'AOAI-CFP-002': {
+    mutate: (j) => (filter(j, 'Violence', 'Completion').severityThreshold = 'Medium'),
+    value: 'Medium',
+    address: /^azapi_resource\./,
+  },
+  'AOAI-CFP-003': {
+    mutate: (j) => (filter(j, 'Jailbreak', 'Prompt').enabled = false),
+    value: { enabled: false, blocking: true },
+  },
+  'AOAI-CFP-004': {
+    mutate: (j) =>
+      (policy(j).body.properties.contentFilters = policy(j).body.properties.contentFilters.filter(
+        (f: any) => f.name !== 'Protected Material Code',
+      )),
+  },
+  'AOAI-CFP-005': {
+    mutate: (j) =>
+      (firstOf(j, 'azurerm_cognitive_deployment')[1].version_upgrade_option =
+        'OnceNewDefaultVersionAvailable'),
+    value: 'OnceNewDefaultVersionAvailable',
+  },
   'AOAI-CFP-006': { mutate: (j) => (policy(j).body.properties.customBlocklists = []), value: [] },
-  'AOAI-MON-001': { mutate: (j) => (firstOf(j, 'azurerm_monitor_diagnostic_setting')[1].enabled_log = [{ category: 'Audit' }]) },
-  'AOAI-MON-002': { mutate: (j) => (firstOf(j, 'azurerm_log_analytics_workspace')[1].retention_in_days = 30), value: 30 },
-  'AOAI-MON-003': { mutate: (j) => Object.entries<any>(j.resource.azurerm_monitor_diagnostic_setting).forEach(([k, d]) => /ActivityLog/.test(k) && delete j.resource.azurerm_monitor_diagnostic_setting[k] && d) },
-  'AOAI-MON-004': { mutate: (j) => queryRule(j, 'high-request-rate').criteria[0].query = queryRule(j, 'high-request-rate').criteria[0].query.replace('RequestCount > 50', 'RequestCount > 500'), value: { threshold: 500, window_minutes: 5 } },
-  'AOAI-MON-005': { mutate: (j) => { metricAlert(j, 'RAIRejectedRequests').criteria[0].threshold = 200; queryRule(j, 'content-filter-hits').criteria[0].query = queryRule(j, 'content-filter-hits').criteria[0].query.replace('FilterCount > 20', 'FilterCount > 200'); } },
+  'AOAI-MON-001': {
+    mutate: (j) =>
+      (firstOf(j, 'azurerm_monitor_diagnostic_setting')[1].enabled_log = [{ category: 'Audit' }]),
+  },
+  'AOAI-MON-002': {
+    mutate: (j) => (firstOf(j, 'azurerm_log_analytics_workspace')[1].retention_in_days = 30),
+    value: 30,
+  },
+  'AOAI-MON-003': {
+    mutate: (j) =>
+      Object.entries<any>(j.resource.azurerm_monitor_diagnostic_setting).forEach(
+        ([k, d]) => /ActivityLog/.test(k) && delete j.resource.azurerm_monitor_diagnostic_setting[k] && d,
+      ),
+  },
+  'AOAI-MON-004': {
+    mutate: (j) =>
+      (queryRule(j, 'high-request-rate').criteria[0].query = queryRule(
+        j,
+        'high-request-rate',
+      ).criteria[0].query.replace('RequestCount > 50', 'RequestCount > 500')),
+    value: { threshold: 500, window_minutes: 5 },
+  },
+  'AOAI-MON-005': {
+    mutate: (j) => {
+      metricAlert(j, 'RAIRejectedRequests').criteria[0].threshold = 200;
+      queryRule(j, 'content-filter-hits').criteria[0].query = queryRule(
+        j,
+        'content-filter-hits',
+      ).criteria[0].query.replace('FilterCount > 20', 'FilterCount > 200');
+    },
+  },
   'AOAI-MON-006': { mutate: (j) => (queryRule(j, 'api-key-auth').severity = 4) },
-  'AOAI-MON-007': { mutate: (j) => (queryRule(j, 'deployment-change').criteria[0].query = queryRule(j, 'deployment-change').criteria[0].query.replace(/"MICROSOFT.COGNITIVESERVICES\/ACCOUNTS\/RAIPOLICIES\/(WRITE|DELETE)",/g, '')) },
-  'AOAI-MON-008': { mutate: (j) => (metricAlert(j, 'TokenTransaction').criteria[0].threshold = 5000000), value: { threshold: 5000000, window_minutes: 60 } },
-  'AOAI-MON-009': { mutate: (j) => delete j.resource.azurerm_monitor_scheduled_query_rules_alert_v2[Object.keys(j.resource.azurerm_monitor_scheduled_query_rules_alert_v2).find((k) => /new-caller-ip/.test(k))!] },
+  'AOAI-MON-007': {
+    mutate: (j) =>
+      (queryRule(j, 'deployment-change').criteria[0].query = queryRule(
+        j,
+        'deployment-change',
+      ).criteria[0].query.replace(
+        /"MICROSOFT.COGNITIVESERVICES\/ACCOUNTS\/RAIPOLICIES\/(WRITE|DELETE)",/g,
+        '',
+      )),
+  },
+  'AOAI-MON-008': {
+    mutate: (j) => (metricAlert(j, 'TokenTransaction').criteria[0].threshold = 5000000),
+    value: { threshold: 5000000, window_minutes: 60 },
+  },
+  'AOAI-MON-009': {
+    mutate: (j) =>
+      delete j.resource.azurerm_monitor_scheduled_query_rules_alert_v2[
+        Object.keys(j.resource.azurerm_monitor_scheduled_query_rules_alert_v2).find((k) =>
+          /new-caller-ip/.test(k),
+        )!
+      ],
+  },
   'AOAI-MON-010': { mutate: (j) => delete queryRule(j, 'api-key-auth').action },
-  'AOAI-MON-011': { mutate: (j) => (firstOf(j, 'azurerm_security_center_subscription_pricing')[1].tier = 'Free'), value: 'Free' },
+  'AOAI-MON-011': {
+    mutate: (j) => (firstOf(j, 'azurerm_security_center_subscription_pricing')[1].tier = 'Free'),
+    value: 'Free',
+  },
 };
 
 function queryRule(j: any, key: string): any {
-  return Object.entries<any>(j.resource.azurerm_monitor_scheduled_query_rules_alert_v2).find(([k]) => k.includes(key))![1];
+  return Object.entries<any>(j.resource.azurerm_monitor_scheduled_query_rules_alert_v2).find(([k]) =>
+    k.includes(key),
+  )![1];
 }
 function metricAlert(j: any, metric: string): any {
-  return Object.values<any>(j.resource.azurerm_monitor_metric_alert).find((a) => a.criteria[0].metric_name === metric);
+  return Object.values<any>(j.resource.azurerm_monitor_metric_alert).find(
+    (a) => a.criteria[0].metric_name === metric,
+  );
 }
 
 describe('the reference stack passes every rule', () => {
@@ -93,18 +218,45 @@ describe('rules on hand-written configurations', () => {
     expect(report.summary.notApplicable).toBe(ALL_RULES.length);
   });
   test('a bare hand-written account fails on azurerm defaults (public access and keys default on)', () => {
-    const report = check({ resource: { azurerm_cognitive_account: { aoai: { kind: 'OpenAI', name: 'x', sku_name: 'S0' } } } });
+    const report = check({
+      resource: { azurerm_cognitive_account: { aoai: { kind: 'OpenAI', name: 'x', sku_name: 'S0' } } },
+    });
     const failing = new Set(report.findings.filter((f) => f.status === 'non-compliant').map((f) => f.ruleId));
-    for (const id of ['AOAI-NET-001', 'AOAI-NET-002', 'AOAI-NET-003', 'AOAI-NET-004', 'AOAI-NET-005', 'AOAI-NET-006', 'AOAI-IAM-001', 'AOAI-IAM-002', 'AOAI-MON-001', 'AOAI-MON-011']) {
+    for (const id of [
+      'AOAI-NET-001',
+      'AOAI-NET-002',
+      'AOAI-NET-003',
+      'AOAI-NET-004',
+      'AOAI-NET-005',
+      'AOAI-NET-006',
+      'AOAI-IAM-001',
+      'AOAI-IAM-002',
+      'AOAI-MON-001',
+      'AOAI-MON-011',
+    ]) {
       expect(failing).toContain(id);
     }
     expect(report.findings.find((f) => f.ruleId === 'AOAI-NET-001')!.value).toBe('(unset: defaults to true)');
   });
   test('an azapi-declared account is judged on its ARM properties', () => {
-    const acct = { type: 'Microsoft.CognitiveServices/accounts@2025-06-01', name: 'x', body: { kind: 'OpenAI', properties: { publicNetworkAccess: 'Enabled', disableLocalAuth: true, networkAcls: { defaultAction: 'Deny', bypass: 'None' }, customSubDomainName: 'x' } } };
+    const acct = {
+      type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
+      name: 'x',
+      body: {
+        kind: 'OpenAI',
+        properties: {
+          publicNetworkAccess: 'Enabled',
+          disableLocalAuth: true,
+          networkAcls: { defaultAction: 'Deny', bypass: 'None' },
+          customSubDomainName: 'x',
+        },
+      },
+    };
     const f = findingsFor({ resource: { azapi_resource: { acct } } }, 'AOAI-NET-001')[0];
     expect(f).toMatchObject({ status: 'non-compliant', address: 'azapi_resource.acct', value: 'Enabled' });
-    expect(findingsFor({ resource: { azapi_resource: { acct } } }, 'AOAI-IAM-001')[0].status).toBe('compliant');
+    expect(findingsFor({ resource: { azapi_resource: { acct } } }, 'AOAI-IAM-001')[0].status).toBe(
+      'compliant',
+    );
   });
   test('an AIServices account also needs the services.ai zone', () => {
     const json = mutate((j) => (account(j).kind = 'AIServices'));
@@ -117,10 +269,17 @@ describe('rules on hand-written configurations', () => {
 describe('exemptions', () => {
   const weakened = mutate((j) => (account(j).public_network_access_enabled = true));
   const address = `azurerm_cognitive_account.${firstOf(compliant, 'azurerm_cognitive_account')[0]}`;
-  const withRecord = (expires?: string) => mutate((j) => {
-    account(j).public_network_access_enabled = true;
-    firstOf(j, 'terraform_data')[1].input.exemptions.push({ address, rule_id: 'AOAI-NET-001', kind: 'opt-out', reason: 'lab without a VNet, deleted nightly', ...(expires ? { expires_on: expires } : {}) });
-  });
+  const withRecord = (expires?: string) =>
+    mutate((j) => {
+      account(j).public_network_access_enabled = true;
+      firstOf(j, 'terraform_data')[1].input.exemptions.push({
+        address,
+        rule_id: 'AOAI-NET-001',
+        kind: 'opt-out',
+        reason: 'lab without a VNet, deleted nightly',
+        ...(expires ? { expires_on: expires } : {}),
+      });
+    });
   test('a recorded opt-out suppresses the finding and appears in the report', () => {
     const report = check(withRecord());
     const f = report.findings.find((x) => x.ruleId === 'AOAI-NET-001')!;
@@ -133,6 +292,8 @@ describe('exemptions', () => {
     const f = check(withRecord('2026-01-31')).findings.find((x) => x.ruleId === 'AOAI-NET-001')!;
     expect(f.status).toBe('non-compliant');
     expect(f.exemption).toMatchObject({ expired: true, expiresOn: '2026-01-31' });
-    expect(check(withRecord('2027-01-31')).findings.find((x) => x.ruleId === 'AOAI-NET-001')!.status).toBe('suppressed');
+    expect(check(withRecord('2027-01-31')).findings.find((x) => x.ruleId === 'AOAI-NET-001')!.status).toBe(
+      'suppressed',
+    );
   });
 });

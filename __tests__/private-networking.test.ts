@@ -1,28 +1,62 @@
 import { AccountKind, OpenAIAccount, PrivateNetworking, PrivateNetworkingProps } from '../lib';
 import { newStack, onlyResource, resourcesOf, synthJson } from './helpers';
 
-const NEW_NET = { name: 'vnet-test', addressSpace: '10.20.0.0/16', endpointSubnetCidr: '10.20.1.0/24', appSubnetCidrs: ['10.20.2.0/24'], apimSubnetCidr: '10.20.3.0/24' };
-const SUB = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-net/providers/Microsoft.Network';
-const EXISTING = { virtualNetworkId: `${SUB}/virtualNetworks/vnet-spoke`, endpointSubnetId: `${SUB}/virtualNetworks/vnet-spoke/subnets/snet-pe`, allowedSources: [{ name: 'app', cidr: '10.50.2.0/24' }] };
+const NEW_NET = {
+  name: 'vnet-test',
+  addressSpace: '10.20.0.0/16',
+  endpointSubnetCidr: '10.20.1.0/24',
+  appSubnetCidrs: ['10.20.2.0/24'],
+  apimSubnetCidr: '10.20.3.0/24',
+};
+const SUB =
+  '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-net/providers/Microsoft.Network';
+const EXISTING = {
+  virtualNetworkId: `${SUB}/virtualNetworks/vnet-spoke`,
+  endpointSubnetId: `${SUB}/virtualNetworks/vnet-spoke/subnets/snet-pe`,
+  allowedSources: [{ name: 'app', cidr: '10.50.2.0/24' }],
+};
 
 function build(props: Partial<PrivateNetworkingProps>, kind = AccountKind.OPENAI) {
   const stack = newStack();
-  const account = new OpenAIAccount(stack, 'Account', { name: 'aoai-net', resourceGroupName: 'rg', location: 'swedencentral', kind, deployments: [{ name: 'gpt', modelName: 'gpt-4o', modelVersion: '2024-08-06' }] });
+  const account = new OpenAIAccount(stack, 'Account', {
+    name: 'aoai-net',
+    resourceGroupName: 'rg',
+    location: 'swedencentral',
+    kind,
+    deployments: [{ name: 'gpt', modelName: 'gpt-4o', modelVersion: '2024-08-06' }],
+  });
   const net = new PrivateNetworking(stack, 'Net', { account, ...props });
   return { net, json: synthJson(stack) };
 }
 
 describe.each([
   ['OpenAI', AccountKind.OPENAI, ['privatelink.openai.azure.com', 'privatelink.cognitiveservices.azure.com']],
-  ['AIServices', AccountKind.AI_SERVICES, ['privatelink.openai.azure.com', 'privatelink.cognitiveservices.azure.com', 'privatelink.services.ai.azure.com']],
+  [
+    'AIServices',
+    AccountKind.AI_SERVICES,
+    [
+      'privatelink.openai.azure.com',
+      'privatelink.cognitiveservices.azure.com',
+      'privatelink.services.ai.azure.com',
+    ],
+  ],
 ])('kind %s with a created network', (_k, kind, zones) => {
   const { net, json } = build({ newNetwork: NEW_NET }, kind as AccountKind);
   const pe = onlyResource(json, 'azurerm_private_endpoint');
   test('private endpoint: account sub-resource, auto-approved, to the account', () => {
-    expect(pe.private_service_connection).toEqual({ name: 'psc-aoai-net', is_manual_connection: false, private_connection_resource_id: '${azurerm_cognitive_account.Account_0D856946.id}', subresource_names: ['account'] });
+    expect(pe.private_service_connection).toEqual({
+      name: 'psc-aoai-net',
+      is_manual_connection: false,
+      private_connection_resource_id: '${azurerm_cognitive_account.Account_0D856946.id}',
+      subresource_names: ['account'],
+    });
   });
   test('DNS zone group holds every zone the kind needs; zones created', () => {
-    expect(Object.values(resourcesOf(json, 'azurerm_private_dns_zone')).map((z: any) => z.name).sort()).toEqual([...zones].sort());
+    expect(
+      Object.values(resourcesOf(json, 'azurerm_private_dns_zone'))
+        .map((z: any) => z.name)
+        .sort(),
+    ).toEqual([...zones].sort());
     expect(pe.private_dns_zone_group.private_dns_zone_ids).toHaveLength(zones.length);
     expect(net.privateDnsZoneIds).toHaveLength(zones.length);
   });
@@ -31,10 +65,13 @@ describe.each([
     expect(links).toHaveLength(zones.length);
     for (const l of links) {
       expect(l.registration_enabled).toBe(false);
-      expect(l.virtual_network_id).toBe(`${'$'}{azurerm_virtual_network.${Object.keys(resourcesOf(json, 'azurerm_virtual_network'))[0]}.id}`);
+      expect(l.virtual_network_id).toBe(
+        `${'$'}{azurerm_virtual_network.${Object.keys(resourcesOf(json, 'azurerm_virtual_network'))[0]}.id}`,
+      );
     }
   });
-  test('no hand-written A record', () => expect(resourcesOf(json, 'azurerm_private_dns_a_record')).toEqual({}));
+  test('no hand-written A record', () =>
+    expect(resourcesOf(json, 'azurerm_private_dns_a_record')).toEqual({}));
   test('endpoint depends on the deployments (Account in state Accepted race)', () => {
     expect(pe.depends_on).toContain('azurerm_cognitive_deployment.Account_Deployments_gpt_85D50644');
   });
@@ -51,16 +88,52 @@ describe('created network: subnets and NSG', () => {
   });
   test('NSG associated with the endpoint subnet', () => {
     const assoc = onlyResource(json, 'azurerm_subnet_network_security_group_association');
-    const subnetKey = Object.keys(resourcesOf(json, 'azurerm_subnet')).find((k) => k.startsWith('Net_EndpointSubnet_'));
+    const subnetKey = Object.keys(resourcesOf(json, 'azurerm_subnet')).find((k) =>
+      k.startsWith('Net_EndpointSubnet_'),
+    );
     expect(assoc.subnet_id).toBe(`${'$'}{azurerm_subnet.${subnetKey}.id}`);
-    expect(assoc.network_security_group_id).toBe(`${'$'}{azurerm_network_security_group.${Object.keys(resourcesOf(json, 'azurerm_network_security_group'))[0]}.id}`);
+    expect(assoc.network_security_group_id).toBe(
+      `${'$'}{azurerm_network_security_group.${Object.keys(resourcesOf(json, 'azurerm_network_security_group'))[0]}.id}`,
+    );
   });
   test("the guide's rules: app 443 at 100, APIM 443 at 110, deny all at 4096", () => {
-    const pick = (r: any) => ({ name: r.name, priority: r.priority, access: r.access, protocol: r.protocol, source: r.source_address_prefix, port: r.destination_port_range, direction: r.direction });
+    const pick = (r: any) => ({
+      name: r.name,
+      priority: r.priority,
+      access: r.access,
+      protocol: r.protocol,
+      source: r.source_address_prefix,
+      port: r.destination_port_range,
+      direction: r.direction,
+    });
     expect(rules.map(pick).sort((a, b) => a.priority - b.priority)).toEqual([
-      { name: 'Allow-app1-443', priority: 100, access: 'Allow', protocol: 'Tcp', source: '10.20.2.0/24', port: '443', direction: 'Inbound' },
-      { name: 'Allow-apim-443', priority: 110, access: 'Allow', protocol: 'Tcp', source: '10.20.3.0/24', port: '443', direction: 'Inbound' },
-      { name: 'Deny-All-Inbound', priority: 4096, access: 'Deny', protocol: '*', source: '*', port: '*', direction: 'Inbound' },
+      {
+        name: 'Allow-app1-443',
+        priority: 100,
+        access: 'Allow',
+        protocol: 'Tcp',
+        source: '10.20.2.0/24',
+        port: '443',
+        direction: 'Inbound',
+      },
+      {
+        name: 'Allow-apim-443',
+        priority: 110,
+        access: 'Allow',
+        protocol: 'Tcp',
+        source: '10.20.3.0/24',
+        port: '443',
+        direction: 'Inbound',
+      },
+      {
+        name: 'Deny-All-Inbound',
+        priority: 4096,
+        access: 'Deny',
+        protocol: '*',
+        source: '*',
+        port: '*',
+        direction: 'Inbound',
+      },
     ]);
   });
   test('attributes: private IP, FQDN, zone IDs', () => {
@@ -70,11 +143,20 @@ describe('created network: subnets and NSG', () => {
 });
 
 describe('existing network and zones', () => {
-  const zoneIds = ['privatelink.openai.azure.com', 'privatelink.cognitiveservices.azure.com'].map((z) => `/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${z}`);
-  const { json } = build({ existingNetwork: EXISTING, existingPrivateDnsZoneIds: zoneIds, additionalDnsLinkedVirtualNetworkIds: [`${SUB}/virtualNetworks/vnet-hub`] });
+  const zoneIds = ['privatelink.openai.azure.com', 'privatelink.cognitiveservices.azure.com'].map(
+    (z) =>
+      `/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${z}`,
+  );
+  const { json } = build({
+    existingNetwork: EXISTING,
+    existingPrivateDnsZoneIds: zoneIds,
+    additionalDnsLinkedVirtualNetworkIds: [`${SUB}/virtualNetworks/vnet-hub`],
+  });
   test('uses the given subnet and zones, creates no VNet or zone', () => {
     expect(onlyResource(json, 'azurerm_private_endpoint').subnet_id).toBe(EXISTING.endpointSubnetId);
-    expect(onlyResource(json, 'azurerm_private_endpoint').private_dns_zone_group.private_dns_zone_ids).toEqual(zoneIds);
+    expect(
+      onlyResource(json, 'azurerm_private_endpoint').private_dns_zone_group.private_dns_zone_ids,
+    ).toEqual(zoneIds);
     expect(resourcesOf(json, 'azurerm_virtual_network')).toEqual({});
     expect(resourcesOf(json, 'azurerm_private_dns_zone')).toEqual({});
   });
@@ -85,38 +167,124 @@ describe('existing network and zones', () => {
   });
   test('links the listed hub VNet to each central zone in its resource group', () => {
     const links = Object.values(resourcesOf(json, 'azurerm_private_dns_zone_virtual_network_link')) as any[];
-    expect(links.map((l) => [l.private_dns_zone_name, l.resource_group_name, l.registration_enabled, l.virtual_network_id]).sort()).toEqual([
+    expect(
+      links
+        .map((l) => [
+          l.private_dns_zone_name,
+          l.resource_group_name,
+          l.registration_enabled,
+          l.virtual_network_id,
+        ])
+        .sort(),
+    ).toEqual([
       ['privatelink.cognitiveservices.azure.com', 'rg-dns', false, `${SUB}/virtualNetworks/vnet-hub`],
       ['privatelink.openai.azure.com', 'rg-dns', false, `${SUB}/virtualNetworks/vnet-hub`],
     ]);
   });
   test('allowed sources become 443 rules from 100', () => {
     const rules = Object.values(resourcesOf(json, 'azurerm_network_security_rule')) as any[];
-    expect(rules.find((r) => r.access === 'Allow')).toMatchObject({ priority: 100, source_address_prefix: '10.50.2.0/24', destination_port_range: '443' });
+    expect(rules.find((r) => r.access === 'Allow')).toMatchObject({
+      priority: 100,
+      source_address_prefix: '10.50.2.0/24',
+      destination_port_range: '443',
+    });
   });
 });
 
 describe('deny-all opt-out', () => {
   test('removes the deny rule only with a reason, and records it', () => {
-    const { json } = build({ newNetwork: NEW_NET, denyAllInboundOptOut: { reason: 'shared hub NSG enforces deny at the VNet edge' } });
-    expect((Object.values(resourcesOf(json, 'azurerm_network_security_rule')) as any[]).some((r) => r.access === 'Deny')).toBe(false);
-    expect(onlyResource(json, 'terraform_data').input.exemptions[0]).toMatchObject({ rule_id: 'AOAI-NET-009', property: 'denyAllInboundOptOut' });
+    const { json } = build({
+      newNetwork: NEW_NET,
+      denyAllInboundOptOut: { reason: 'shared hub NSG enforces deny at the VNet edge' },
+    });
+    expect(
+      (Object.values(resourcesOf(json, 'azurerm_network_security_rule')) as any[]).some(
+        (r) => r.access === 'Deny',
+      ),
+    ).toBe(false);
+    expect(onlyResource(json, 'terraform_data').input.exemptions[0]).toMatchObject({
+      rule_id: 'AOAI-NET-009',
+      property: 'denyAllInboundOptOut',
+    });
   });
 });
 
 describe('bad input fails at synth with field, value and fix', () => {
   test.each([
-    ['malformed CIDR', { newNetwork: { ...NEW_NET, endpointSubnetCidr: '10.20.1.0/33' } }, /newNetwork.endpointSubnetCidr: invalid value "10.20.1.0\/33"/],
-    ['CIDR not on a block boundary', { newNetwork: { ...NEW_NET, endpointSubnetCidr: '10.20.1.5/24' } }, /use 10.20.1.0\/24/],
-    ['overlapping subnets', { newNetwork: { ...NEW_NET, appSubnetCidrs: ['10.20.1.128/25'] } }, /newNetwork.appSubnetCidrs\[0\]: invalid value "10.20.1.128\/25". It overlaps newNetwork.endpointSubnetCidr/],
-    ['subnet outside the VNet', { newNetwork: { ...NEW_NET, apimSubnetCidr: '10.99.0.0/24' } }, /apimSubnetCidr.*outside newNetwork.addressSpace/],
-    ['empty allowed sources', { existingNetwork: { ...EXISTING, allowedSources: [] } }, /existingNetwork.allowedSources: invalid value \[\]/],
-    ['duplicate NSG priority', { existingNetwork: { ...EXISTING, allowedSources: [{ name: 'a', cidr: '10.1.0.0/24', priority: 200 }, { name: 'b', cidr: '10.2.0.0/24', priority: 200 }] } }, /allowedSources\[1\]: invalid value "200". Duplicate/],
-    ['out-of-range priority', { existingNetwork: { ...EXISTING, allowedSources: [{ name: 'a', cidr: '10.1.0.0/24', priority: 4096 }] } }, /allowedSources\[0\].priority: invalid value 4096/],
-    ['a subnet ID that is not a subnet ID', { existingNetwork: { ...EXISTING, endpointSubnetId: `${SUB}/virtualNetworks/vnet-spoke` } }, /existingNetwork.endpointSubnetId: .*Microsoft.Network\/virtualNetworks\/subnets resource ID/],
-    ['a zone that does not match the kind', { newNetwork: NEW_NET, existingPrivateDnsZoneIds: [`${SUB}/privateDnsZones/privatelink.blob.core.windows.net`] }, /existingPrivateDnsZoneIds\[0\].*not used by kind OpenAI/],
-    ['a missing zone for the kind', { newNetwork: NEW_NET, existingPrivateDnsZoneIds: [`${SUB}/privateDnsZones/privatelink.cognitiveservices.azure.com`] }, /also needs privatelink.openai.azure.com/],
-    ['both network options', { newNetwork: NEW_NET, existingNetwork: EXISTING }, /newNetwork\/existingNetwork: invalid value "both"/],
+    [
+      'malformed CIDR',
+      { newNetwork: { ...NEW_NET, endpointSubnetCidr: '10.20.1.0/33' } },
+      /newNetwork.endpointSubnetCidr: invalid value "10.20.1.0\/33"/,
+    ],
+    [
+      'CIDR not on a block boundary',
+      { newNetwork: { ...NEW_NET, endpointSubnetCidr: '10.20.1.5/24' } },
+      /use 10.20.1.0\/24/,
+    ],
+    [
+      'overlapping subnets',
+      { newNetwork: { ...NEW_NET, appSubnetCidrs: ['10.20.1.128/25'] } },
+      /newNetwork.appSubnetCidrs\[0\]: invalid value "10.20.1.128\/25". It overlaps newNetwork.endpointSubnetCidr/,
+    ],
+    [
+      'subnet outside the VNet',
+      { newNetwork: { ...NEW_NET, apimSubnetCidr: '10.99.0.0/24' } },
+      /apimSubnetCidr.*outside newNetwork.addressSpace/,
+    ],
+    [
+      'empty allowed sources',
+      { existingNetwork: { ...EXISTING, allowedSources: [] } },
+      /existingNetwork.allowedSources: invalid value \[\]/,
+    ],
+    [
+      'duplicate NSG priority',
+      {
+        existingNetwork: {
+          ...EXISTING,
+          allowedSources: [
+            { name: 'a', cidr: '10.1.0.0/24', priority: 200 },
+            { name: 'b', cidr: '10.2.0.0/24', priority: 200 },
+          ],
+        },
+      },
+      /allowedSources\[1\]: invalid value "200". Duplicate/,
+    ],
+    [
+      'out-of-range priority',
+      {
+        existingNetwork: {
+          ...EXISTING,
+          allowedSources: [{ name: 'a', cidr: '10.1.0.0/24', priority: 4096 }],
+        },
+      },
+      /allowedSources\[0\].priority: invalid value 4096/,
+    ],
+    [
+      'a subnet ID that is not a subnet ID',
+      { existingNetwork: { ...EXISTING, endpointSubnetId: `${SUB}/virtualNetworks/vnet-spoke` } },
+      /existingNetwork.endpointSubnetId: .*Microsoft.Network\/virtualNetworks\/subnets resource ID/,
+    ],
+    [
+      'a zone that does not match the kind',
+      {
+        newNetwork: NEW_NET,
+        existingPrivateDnsZoneIds: [`${SUB}/privateDnsZones/privatelink.blob.core.windows.net`],
+      },
+      /existingPrivateDnsZoneIds\[0\].*not used by kind OpenAI/,
+    ],
+    [
+      'a missing zone for the kind',
+      {
+        newNetwork: NEW_NET,
+        existingPrivateDnsZoneIds: [`${SUB}/privateDnsZones/privatelink.cognitiveservices.azure.com`],
+      },
+      /also needs privatelink.openai.azure.com/,
+    ],
+    [
+      'both network options',
+      { newNetwork: NEW_NET, existingNetwork: EXISTING },
+      /newNetwork\/existingNetwork: invalid value "both"/,
+    ],
   ])('%s', (_label, props, message) => {
     expect(() => build(props as Partial<PrivateNetworkingProps>)).toThrow(message);
   });

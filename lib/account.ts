@@ -27,7 +27,10 @@ import {
 /** The kind of cognitive account. Enum-like: use the static members, or `AccountKind.of` for config input. */
 export class AccountKind {
   /** Azure OpenAI (endpoint https://<subdomain>.openai.azure.com/). */
-  public static readonly OPENAI = new AccountKind('OpenAI', [PRIVATE_DNS_ZONES.OPENAI, PRIVATE_DNS_ZONES.COGNITIVE_SERVICES]);
+  public static readonly OPENAI = new AccountKind('OpenAI', [
+    PRIVATE_DNS_ZONES.OPENAI,
+    PRIVATE_DNS_ZONES.COGNITIVE_SERVICES,
+  ]);
   /** Azure AI Services / Foundry (a superset that also serves OpenAI models). */
   public static readonly AI_SERVICES = new AccountKind('AIServices', [
     PRIVATE_DNS_ZONES.OPENAI,
@@ -60,7 +63,9 @@ export class PrincipalType {
 
   /** Parse a principal type from configuration. */
   public static of(value: string): PrincipalType {
-    const t = [PrincipalType.SERVICE_PRINCIPAL, PrincipalType.GROUP, PrincipalType.USER].find((p) => p.value === value);
+    const t = [PrincipalType.SERVICE_PRINCIPAL, PrincipalType.GROUP, PrincipalType.USER].find(
+      (p) => p.value === value,
+    );
     return t ?? fail('principalType', value, 'Use "ServicePrincipal", "Group" or "User".');
   }
 
@@ -88,11 +93,20 @@ export class AccountRole {
   /** Invoke models (chat, completions, embeddings): Cognitive Services OpenAI User. For workloads. */
   public static readonly INVOKE = new AccountRole('invoke', ROLE_GUIDS.COGNITIVE_SERVICES_OPENAI_USER);
   /** Manage deployments and RAI policies, and invoke: Cognitive Services OpenAI Contributor. For automation. */
-  public static readonly MANAGE_DEPLOYMENTS = new AccountRole('manage-deployments', ROLE_GUIDS.COGNITIVE_SERVICES_OPENAI_CONTRIBUTOR);
+  public static readonly MANAGE_DEPLOYMENTS = new AccountRole(
+    'manage-deployments',
+    ROLE_GUIDS.COGNITIVE_SERVICES_OPENAI_CONTRIBUTOR,
+  );
   /** Manage the account, including network settings and keys: Cognitive Services Contributor. For platform admins. */
-  public static readonly MANAGE_ACCOUNT = new AccountRole('manage-account', ROLE_GUIDS.COGNITIVE_SERVICES_CONTRIBUTOR);
+  public static readonly MANAGE_ACCOUNT = new AccountRole(
+    'manage-account',
+    ROLE_GUIDS.COGNITIVE_SERVICES_CONTRIBUTOR,
+  );
   /** Read quota usage: Cognitive Services Usages Reader. For FinOps. */
-  public static readonly READ_USAGE = new AccountRole('read-usage', ROLE_GUIDS.COGNITIVE_SERVICES_USAGES_READER);
+  public static readonly READ_USAGE = new AccountRole(
+    'read-usage',
+    ROLE_GUIDS.COGNITIVE_SERVICES_USAGES_READER,
+  );
   /** Read metadata: Reader. */
   public static readonly READ_METADATA = new AccountRole('read-metadata', ROLE_GUIDS.READER);
 
@@ -108,11 +122,20 @@ export class AccountRole {
    */
   public static fromRoleDefinitionGuid(guid: string): AccountRole {
     validateGuid('roleDefinitionGuid', guid);
-    return AccountRole.ALL.find((r) => r.roleDefinitionGuid === guid.toLowerCase()) ?? new AccountRole(`role:${guid.toLowerCase()}`, guid.toLowerCase());
+    return (
+      AccountRole.ALL.find((r) => r.roleDefinitionGuid === guid.toLowerCase()) ??
+      new AccountRole(`role:${guid.toLowerCase()}`, guid.toLowerCase())
+    );
   }
 
   private static get ALL(): AccountRole[] {
-    return [AccountRole.INVOKE, AccountRole.MANAGE_DEPLOYMENTS, AccountRole.MANAGE_ACCOUNT, AccountRole.READ_USAGE, AccountRole.READ_METADATA];
+    return [
+      AccountRole.INVOKE,
+      AccountRole.MANAGE_DEPLOYMENTS,
+      AccountRole.MANAGE_ACCOUNT,
+      AccountRole.READ_USAGE,
+      AccountRole.READ_METADATA,
+    ];
   }
 
   private constructor(
@@ -188,8 +211,14 @@ export interface ModelDeploymentOptions {
 
 /** The deployment SKUs azurerm 4.55.0 accepts. */
 const DEPLOYMENT_SKUS = [
-  'Standard', 'DataZoneBatch', 'DataZoneProvisionedManaged', 'DataZoneStandard', 'GlobalBatch',
-  'GlobalProvisionedManaged', 'GlobalStandard', 'ProvisionedManaged',
+  'Standard',
+  'DataZoneBatch',
+  'DataZoneProvisionedManaged',
+  'DataZoneStandard',
+  'GlobalBatch',
+  'GlobalProvisionedManaged',
+  'GlobalStandard',
+  'ProvisionedManaged',
 ];
 
 /** The base policy a deployment falls back to when no ContentFilterPolicy is bound (flagged by AOAI-CFP-001). */
@@ -202,10 +231,24 @@ export class ModelDeployment extends Construct {
   /** The deployment name. */
   public readonly deploymentName: string;
 
-  constructor(scope: Construct, id: string, account: OpenAIAccountBase, options: ModelDeploymentOptions, previous?: ModelDeployment) {
+  constructor(
+    scope: Construct,
+    id: string,
+    account: OpenAIAccountBase,
+    options: ModelDeploymentOptions,
+    previous?: ModelDeployment,
+  ) {
     super(scope, id);
-    validateResourceName(`deployments[${options.name}].name`, requireNonEmpty('deployments[].name', options.name, 'Give every deployment a name.'), 64);
-    requireNonEmpty(`deployments[${options.name}].modelName`, options.modelName, 'Name the model, e.g. gpt-4o.');
+    validateResourceName(
+      `deployments[${options.name}].name`,
+      requireNonEmpty('deployments[].name', options.name, 'Give every deployment a name.'),
+      64,
+    );
+    requireNonEmpty(
+      `deployments[${options.name}].modelName`,
+      options.modelName,
+      'Name the model, e.g. gpt-4o.',
+    );
     requireNonEmpty(
       `deployments[${options.name}].modelVersion`,
       options.modelVersion,
@@ -217,24 +260,42 @@ export class ModelDeployment extends Construct {
     }
     const capacity = options.capacity ?? 10;
     if (!Number.isInteger(capacity) || capacity < 1) {
-      fail(`deployments[${options.name}].capacity`, capacity, 'Use a whole number of thousands of tokens per minute, at least 1.');
+      fail(
+        `deployments[${options.name}].capacity`,
+        capacity,
+        'Use a whole number of thousands of tokens per minute, at least 1.',
+      );
     }
-    const upgradeOptOut = validateOptOut(`deployments[${options.name}].automaticVersionUpgradeOptOut`, options.automaticVersionUpgradeOptOut);
+    const upgradeOptOut = validateOptOut(
+      `deployments[${options.name}].automaticVersionUpgradeOptOut`,
+      options.automaticVersionUpgradeOptOut,
+    );
 
     this.deploymentName = options.name;
     this.resource = new CognitiveDeployment(this, 'Resource', {
       name: options.name,
       cognitiveAccountId: account.accountId,
-      model: { format: options.modelFormat ?? 'OpenAI', name: options.modelName, version: options.modelVersion },
+      model: {
+        format: options.modelFormat ?? 'OpenAI',
+        name: options.modelName,
+        version: options.modelVersion,
+      },
       sku: { name: skuName, capacity },
       // Always explicit: azurerm 4.55.0 otherwise shows a perpetual diff (provider issue #32061).
-      raiPolicyName: Lazy.stringValue({ produce: () => account.contentFilterPolicyName ?? FALLBACK_RAI_POLICY }),
+      raiPolicyName: Lazy.stringValue({
+        produce: () => account.contentFilterPolicyName ?? FALLBACK_RAI_POLICY,
+      }),
       versionUpgradeOption: upgradeOptOut ? 'OnceNewDefaultVersionAvailable' : 'NoAutoUpgrade',
       // One deployment at a time per account: parallel creates fail with 409 RequestConflict.
       dependsOn: previous ? [previous.resource] : undefined,
     });
     if (upgradeOptOut) {
-      HardeningRecord.of(this).recordOptOut(this, ['AOAI-CFP-005'], 'automaticVersionUpgradeOptOut', upgradeOptOut);
+      HardeningRecord.of(this).recordOptOut(
+        this,
+        ['AOAI-CFP-005'],
+        'automaticVersionUpgradeOptOut',
+        upgradeOptOut,
+      );
     }
   }
 }
@@ -316,19 +377,29 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
 
   public addDeployment(options: ModelDeploymentOptions): ModelDeployment {
     if (this.deployments.some((d) => d.deploymentName === options.name)) {
-      fail(`deployments[${options.name}].name`, options.name, 'Deployment names must be unique on an account; rename one of them.');
+      fail(
+        `deployments[${options.name}].name`,
+        options.name,
+        'Deployment names must be unique on an account; rename one of them.',
+      );
     }
     this.deploymentScope ??= new Construct(this, 'Deployments');
     const previous = this.deployments[this.deployments.length - 1];
     const deployment = new ModelDeployment(this.deploymentScope, options.name, this, options, previous);
-    if (!previous && this.policy) deployment.resource.dependsOn = [...(deployment.resource.dependsOn ?? []), policyFqn(this.policy)];
+    if (!previous && this.policy) {
+      deployment.resource.dependsOn = [...(deployment.resource.dependsOn ?? []), policyFqn(this.policy)];
+    }
     this.deployments.push(deployment);
     return deployment;
   }
 
   public bindContentFilterPolicy(policyName: string, policy: ITerraformDependable): void {
     if (this.policyName !== undefined) {
-      fail('contentFilterPolicy', policyName, `The account already uses policy "${this.policyName}"; bind one ContentFilterPolicy per account.`);
+      fail(
+        'contentFilterPolicy',
+        policyName,
+        `The account already uses policy "${this.policyName}"; bind one ContentFilterPolicy per account.`,
+      );
     }
     this.policyName = policyName;
     this.policy = policy;
@@ -351,24 +422,46 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
 
   public grant(principal: GrantPrincipal, role: AccountRole, options: GrantOptions = {}): RoleAssignment {
     const field = `grants[${principal.displayName}]`;
-    requireNonEmpty(`${field}.principalId`, principal.principalId, 'Pass the principal (object) ID of a managed identity, service principal, group or user.');
+    requireNonEmpty(
+      `${field}.principalId`,
+      principal.principalId,
+      'Pass the principal (object) ID of a managed identity, service principal, group or user.',
+    );
     validateGuid(`${field}.principalId`, principal.principalId);
-    requireNonEmpty(`${field}.displayName`, principal.displayName, 'Name the principal so the access summary is readable.');
+    requireNonEmpty(
+      `${field}.displayName`,
+      principal.displayName,
+      'Name the principal so the access summary is readable.',
+    );
     if (principal.createdInSameDeployment && principal.principalType !== PrincipalType.SERVICE_PRINCIPAL) {
-      fail(`${field}.createdInSameDeployment`, true, 'Only service principals (managed identities) can skip the Entra ID check; remove the flag.');
+      fail(
+        `${field}.createdInSameDeployment`,
+        true,
+        'Only service principals (managed identities) can skip the Entra ID check; remove the flag.',
+      );
     }
     const key = `${isUnresolved(principal.principalId) ? principal.displayName : principal.principalId}|${role.roleDefinitionGuid}`;
     if (this.grantKeys.has(key)) {
-      fail(`${field}.role`, role.intent, `${principal.displayName} already has ${role.roleName} on this account; remove the duplicate grant.`);
+      fail(
+        `${field}.role`,
+        role.intent,
+        `${principal.displayName} already has ${role.roleName} on this account; remove the duplicate grant.`,
+      );
     }
     const optOut = validateOptOut(`${field}.privilegedRoleOptOut`, options.privilegedRoleOptOut);
     const privileged = PRIVILEGED_ROLE_GUIDS.includes(role.roleDefinitionGuid);
-    const contributorForUser = principal.principalType === PrincipalType.USER && CONTRIBUTOR_LEVEL_ROLE_GUIDS.includes(role.roleDefinitionGuid);
+    const contributorForUser =
+      principal.principalType === PrincipalType.USER &&
+      CONTRIBUTOR_LEVEL_ROLE_GUIDS.includes(role.roleDefinitionGuid);
     if ((privileged || contributorForUser) && !optOut) {
       const why = privileged
         ? `${role.roleName} on the account grants more than any workload needs (keys, broad data actions or role management)`
         : `individual users should not hold contributor-level roles (${role.roleName})`;
-      fail(`${field}.role`, role.roleName, `Refused: ${why}. Grant AccountRole.INVOKE to a group or managed identity instead, or pass privilegedRoleOptOut with a reason.`);
+      fail(
+        `${field}.role`,
+        role.roleName,
+        `Refused: ${why}. Grant AccountRole.INVOKE to a group or managed identity instead, or pass privilegedRoleOptOut with a reason.`,
+      );
     }
 
     const id = `Grant-${sanitizeId(principal.displayName)}-${role.intent.replace(/[^a-z0-9-]/gi, '')}`;
@@ -383,7 +476,12 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
     });
     this.grantKeys.set(key, id);
     if (optOut) {
-      HardeningRecord.of(this).recordOptOut(assignment, ['AOAI-IAM-003', 'AOAI-IAM-004'], 'privilegedRoleOptOut', optOut);
+      HardeningRecord.of(this).recordOptOut(
+        assignment,
+        ['AOAI-IAM-003', 'AOAI-IAM-004'],
+        'privilegedRoleOptOut',
+        optOut,
+      );
     }
     this.accessSummary.push({
       displayName: principal.displayName,
@@ -525,8 +623,12 @@ export class OpenAIAccount extends OpenAIAccountBase {
     validateSubdomain('customSubdomainName', attrs.customSubdomainName);
     class Import extends OpenAIAccountBase {
       public readonly accountId = attrs.accountId;
-      public readonly accountName = isUnresolved(attrs.accountId) ? Fn.element(Fn.split('/', attrs.accountId), 8) : attrs.accountId.split('/')[8];
-      public readonly resourceGroupName = isUnresolved(attrs.accountId) ? Fn.element(Fn.split('/', attrs.accountId), 4) : attrs.accountId.split('/')[4];
+      public readonly accountName = isUnresolved(attrs.accountId)
+        ? Fn.element(Fn.split('/', attrs.accountId), 8)
+        : attrs.accountId.split('/')[8];
+      public readonly resourceGroupName = isUnresolved(attrs.accountId)
+        ? Fn.element(Fn.split('/', attrs.accountId), 4)
+        : attrs.accountId.split('/')[4];
       public readonly location = attrs.location;
       public readonly kind = attrs.kind ?? AccountKind.OPENAI;
       public readonly customSubdomainName = attrs.customSubdomainName;
@@ -558,11 +660,17 @@ export class OpenAIAccount extends OpenAIAccountBase {
     const subdomain = props.customSubdomainName ?? props.name.toLowerCase();
     validateSubdomain('customSubdomainName', subdomain);
     const skuName = props.skuName ?? 'S0';
-    if (!KNOWN_SKUS.includes(skuName)) fail('skuName', skuName, `Use one of: ${KNOWN_SKUS.join(', ')} (Azure OpenAI uses S0).`);
+    if (!KNOWN_SKUS.includes(skuName)) {
+      fail('skuName', skuName, `Use one of: ${KNOWN_SKUS.join(', ')} (Azure OpenAI uses S0).`);
+    }
     const fqdns = props.allowedOutboundFqdns ?? [];
     fqdns.forEach((f, i) => {
       if (!isUnresolved(f) && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i.test(f)) {
-        fail(`allowedOutboundFqdns[${i}]`, f, 'Use a fully qualified domain name such as mysearch.search.windows.net.');
+        fail(
+          `allowedOutboundFqdns[${i}]`,
+          f,
+          'Use a fully qualified domain name such as mysearch.search.windows.net.',
+        );
       }
     });
     rejectDuplicates('allowedOutboundFqdns', fqdns, (f) => f.toLowerCase(), 'List each FQDN once.');
@@ -574,7 +682,11 @@ export class OpenAIAccount extends OpenAIAccountBase {
     const outboundOptOut = validateOptOut('unrestrictedOutboundOptOut', props.unrestrictedOutboundOptOut);
     const ipRules = props.allowedIpRules ?? [];
     if (ipRules.length > 0 && !ipOptOut) {
-      fail('allowedIpRules', ipRules, 'IP rules open the account to public addresses; remove them or pass ipRulesOptOut with a reason.');
+      fail(
+        'allowedIpRules',
+        ipRules,
+        'IP rules open the account to public addresses; remove them or pass ipRulesOptOut with a reason.',
+      );
     }
     ipRules.forEach((rule, i) => validatePublicIpRule(`allowedIpRules[${i}]`, rule));
 
@@ -586,9 +698,28 @@ export class OpenAIAccount extends OpenAIAccountBase {
     const protect = props.deletionProtection ?? true;
 
     const postconditions = [
-      ...(publicOptOut ? [] : [{ condition: '${self.public_network_access_enabled == false}', errorMessage: 'Hardening: public network access on the Azure OpenAI account must stay disabled.' }]),
-      ...(localAuthOptOut ? [] : [{ condition: '${self.local_auth_enabled == false}', errorMessage: 'Hardening: API-key (local) authentication on the Azure OpenAI account must stay disabled.' }]),
-      { condition: '${self.network_acls[0].default_action == "Deny"}', errorMessage: 'Hardening: the account network ACL default action must stay Deny.' },
+      ...(publicOptOut
+        ? []
+        : [
+            {
+              condition: '${self.public_network_access_enabled == false}',
+              errorMessage:
+                'Hardening: public network access on the Azure OpenAI account must stay disabled.',
+            },
+          ]),
+      ...(localAuthOptOut
+        ? []
+        : [
+            {
+              condition: '${self.local_auth_enabled == false}',
+              errorMessage:
+                'Hardening: API-key (local) authentication on the Azure OpenAI account must stay disabled.',
+            },
+          ]),
+      {
+        condition: '${self.network_acls[0].default_action == "Deny"}',
+        errorMessage: 'Hardening: the account network ACL default action must stay Deny.',
+      },
     ];
 
     this.resource = new CognitiveAccount(this, 'Resource', {
@@ -632,7 +763,8 @@ export class OpenAIAccount extends OpenAIAccountBase {
         name: `${props.name}-cannot-delete`,
         scope: this.resource.id,
         lockLevel: 'CanNotDelete',
-        notes: 'Deleting the Azure OpenAI account loses its deployments and fine-tuned models. Remove deliberately.',
+        notes:
+          'Deleting the Azure OpenAI account loses its deployments and fine-tuned models. Remove deliberately.',
       });
     }
 
@@ -645,10 +777,18 @@ function validatePublicIpRule(field: string, rule: string): void {
   if (isUnresolved(rule)) return;
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(\/(\d{1,2}))?$/.exec(rule);
   if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || (m[6] !== undefined && Number(m[6]) > 30)) {
-    fail(field, rule, 'Use a public IPv4 address or a CIDR up to /30 (Azure does not accept /31 or /32; give a single address instead).');
+    fail(
+      field,
+      rule,
+      'Use a public IPv4 address or a CIDR up to /30 (Azure does not accept /31 or /32; give a single address instead).',
+    );
   }
   const [a, b] = [Number(m[1]), Number(m[2])];
   if (a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || a === 0) {
-    fail(field, rule, 'Private and reserved ranges are not allowed in account IP rules; reach the account through its private endpoint instead.');
+    fail(
+      field,
+      rule,
+      'Private and reserved ranges are not allowed in account IP rules; reach the account through its private endpoint instead.',
+    );
   }
 }

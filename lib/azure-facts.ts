@@ -99,5 +99,17 @@ export const AUDIT_RETENTION_DAYS = 365;
 
 /** Evaluation frequencies accepted by scheduled query rules v2 (azurerm 4.55.0 validation). */
 export const QUERY_RULE_FREQUENCIES: readonly string[] = [
-  'PT1M', 'PT5M', 'PT10M', 'PT15M', 'PT30M', 'PT45M', 'PT1H', 'PT2H', 'PT3H', 'PT4H', 'PT5H', 'PT6H', 'P1D',
+  'PT1M',
+  'PT5M',
+  'PT10M',
+  'PT15M',
+  'PT30M',
+  'PT45M',
+  'PT1H',
+  'PT2H',
+  'PT3H',
+  'PT4H',
+  'PT5H',
+  'PT6H',
+  'P1D',
 ];

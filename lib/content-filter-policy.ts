@@ -1,9 +1,15 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { IOpenAIAccount } from './account';
-import { COGNITIVE_API_VERSION, FILTER_SOURCES, MULTI_LEVEL_FILTERS, RAI_POLICY_MODES, SEVERITY_ORDER } from './azure-facts';
 import { azapiProviderFor } from './azapi/provider';
 import { AzapiResource } from './azapi/resource';
+import {
+  COGNITIVE_API_VERSION,
+  FILTER_SOURCES,
+  MULTI_LEVEL_FILTERS,
+  RAI_POLICY_MODES,
+  SEVERITY_ORDER,
+} from './azure-facts';
 import { HardeningRecord } from './hardening-record';
 import { OptOut, validateOptOut } from './opt-out';
 import { fail, rejectDuplicates, validateResourceName } from './validation';
@@ -114,7 +120,13 @@ interface FilterRow {
 /** The guide's strict policy: harm categories at Low on both sides, prompt shields, protected material. */
 export const STRICT_CONTENT_FILTERS: ReadonlyArray<Readonly<FilterRow>> = [
   ...['Hate', 'Sexual', 'Violence', 'Selfharm'].flatMap((name) =>
-    ['Prompt', 'Completion'].map((source) => ({ name, source, enabled: true, blocking: true, severityThreshold: 'Low' })),
+    ['Prompt', 'Completion'].map((source) => ({
+      name,
+      source,
+      enabled: true,
+      blocking: true,
+      severityThreshold: 'Low',
+    })),
   ),
   { name: 'Jailbreak', source: 'Prompt', enabled: true, blocking: true },
   { name: 'Indirect Attack', source: 'Prompt', enabled: true, blocking: true },
@@ -148,13 +160,22 @@ export class ContentFilterPolicy extends Construct {
     if (!RAI_POLICY_MODES.includes(mode)) fail('mode', mode, `Use one of: ${RAI_POLICY_MODES.join(', ')}.`);
     const modeOptOut = validateOptOut('modeOptOut', props.modeOptOut);
     if (!STRICT_MODES.includes(mode) && !modeOptOut) {
-      fail('mode', mode, 'Streaming modes return content before filtering finishes; use "Default", or pass modeOptOut with a reason.');
+      fail(
+        'mode',
+        mode,
+        'Streaming modes return content before filtering finishes; use "Default", or pass modeOptOut with a reason.',
+      );
     }
 
     const record = HardeningRecord.of(this);
     const filters = STRICT_CONTENT_FILTERS.map((f) => ({ ...f }));
     const overrides = props.filters ?? [];
-    rejectDuplicates('filters', overrides, (f) => `${f.name}/${f.source}`, 'Configure each filter and source once.');
+    rejectDuplicates(
+      'filters',
+      overrides,
+      (f) => `${f.name}/${f.source}`,
+      'Configure each filter and source once.',
+    );
     const optOuts: Array<{ field: string; optOut: OptOut }> = [];
     overrides.forEach((o, i) => {
       const field = `filters[${i}]`;
@@ -165,13 +186,22 @@ export class ContentFilterPolicy extends Construct {
         source: o.source,
         enabled: o.enabled ?? true,
         blocking: o.blocking ?? true,
-        severityThreshold: MULTI_LEVEL_FILTERS.includes(o.name) ? o.severityThreshold ?? 'Low' : undefined,
+        severityThreshold: MULTI_LEVEL_FILTERS.includes(o.name) ? (o.severityThreshold ?? 'Low') : undefined,
       };
       const existing = filters.find((f) => f.name === o.name && f.source === o.source);
       const weaker = weakening(existing, row);
       if (weaker && !optOut) {
-        fail(field, { name: o.name, source: o.source, ...(o.severityThreshold ? { severityThreshold: o.severityThreshold } : {}), enabled: row.enabled, blocking: row.blocking },
-          `This is weaker than the strict default (${weaker}); keep the default, or pass optOut with a reason.`);
+        fail(
+          field,
+          {
+            name: o.name,
+            source: o.source,
+            ...(o.severityThreshold ? { severityThreshold: o.severityThreshold } : {}),
+            enabled: row.enabled,
+            blocking: row.blocking,
+          },
+          `This is weaker than the strict default (${weaker}); keep the default, or pass optOut with a reason.`,
+        );
       }
       if (weaker && optOut) optOuts.push({ field: `filters[${o.name}/${o.source}]`, optOut });
       if (existing) Object.assign(existing, row);
@@ -192,14 +222,25 @@ export class ContentFilterPolicy extends Construct {
     blocklistOptions.forEach((b, i) => {
       const field = `blocklists[${i}]`;
       validateResourceName(`${field}.name`, b.name, 64);
-      if (!b.items || b.items.length === 0) fail(`${field}.items`, b.items ?? [], 'Give the blocklist at least one item.');
+      if (!b.items || b.items.length === 0) {
+        fail(`${field}.items`, b.items ?? [], 'Give the blocklist at least one item.');
+      }
       const sources = b.sources ?? ['Prompt', 'Completion'];
-      if (sources.length === 0) fail(`${field}.sources`, sources, 'Attach the blocklist to Prompt, Completion or both.');
+      if (sources.length === 0) {
+        fail(`${field}.sources`, sources, 'Attach the blocklist to Prompt, Completion or both.');
+      }
       sources.forEach((s, j) => {
-        if (s !== 'Prompt' && s !== 'Completion') fail(`${field}.sources[${j}]`, s, 'Use "Prompt" or "Completion".');
+        if (s !== 'Prompt' && s !== 'Completion') {
+          fail(`${field}.sources[${j}]`, s, 'Use "Prompt" or "Completion".');
+        }
       });
       rejectDuplicates(`${field}.sources`, sources, (s) => s, 'List each source once.');
-      rejectDuplicates(`${field}.items`, b.items, (it) => `${it.isRegex ? 're' : 'lit'}:${it.pattern}`, 'List each pattern once.');
+      rejectDuplicates(
+        `${field}.items`,
+        b.items,
+        (it) => `${it.isRegex ? 're' : 'lit'}:${it.pattern}`,
+        'List each pattern once.',
+      );
       const blocklist = new AzapiResource(this, `Blocklist-${b.name}`, {
         type: `Microsoft.CognitiveServices/accounts/raiBlocklists@${COGNITIVE_API_VERSION}`,
         name: b.name,
@@ -209,16 +250,29 @@ export class ContentFilterPolicy extends Construct {
       });
       this.blocklists[b.name] = blocklist;
       b.items.forEach((item, j) => {
-        if (!item.pattern || item.pattern.length > 1000) fail(`${field}.items[${j}].pattern`, item.pattern, 'Use a non-empty pattern of at most 1000 characters.');
+        if (!item.pattern || item.pattern.length > 1000) {
+          fail(
+            `${field}.items[${j}].pattern`,
+            item.pattern,
+            'Use a non-empty pattern of at most 1000 characters.',
+          );
+        }
         if (item.isRegex) {
           try {
             new RegExp(item.pattern);
           } catch (e) {
-            fail(`${field}.items[${j}].pattern`, item.pattern, `It is not a valid regular expression (${(e as Error).message}); fix it or set isRegex to false.`);
+            fail(
+              `${field}.items[${j}].pattern`,
+              item.pattern,
+              `It is not a valid regular expression (${(e as Error).message}); fix it or set isRegex to false.`,
+            );
           }
         }
         // Item names derive from the pattern, so reordering the list does not replace items.
-        const itemName = `item-${createHash('sha256').update(`${item.isRegex ? 're' : 'lit'}:${item.pattern}`).digest('hex').slice(0, 16)}`;
+        const itemName = `item-${createHash('sha256')
+          .update(`${item.isRegex ? 're' : 'lit'}:${item.pattern}`)
+          .digest('hex')
+          .slice(0, 16)}`;
         new AzapiResource(this, `Blocklist-${b.name}-${itemName}`, {
           type: `Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems@${COGNITIVE_API_VERSION}`,
           name: itemName,
@@ -248,7 +302,9 @@ export class ContentFilterPolicy extends Construct {
       dependsOn: Object.values(this.blocklists),
     });
     if (modeOptOut) record.recordOptOut(this.policy, ['AOAI-CFP-002'], 'modeOptOut', modeOptOut);
-    for (const { field, optOut } of optOuts) record.recordOptOut(this.policy, ['AOAI-CFP-002', 'AOAI-CFP-003', 'AOAI-CFP-004'], field, optOut);
+    for (const { field, optOut } of optOuts) {
+      record.recordOptOut(this.policy, ['AOAI-CFP-002', 'AOAI-CFP-003', 'AOAI-CFP-004'], field, optOut);
+    }
 
     account.bindContentFilterPolicy(this.policyName, this.policy);
   }
@@ -257,7 +313,12 @@ export class ContentFilterPolicy extends Construct {
 /** Canonical spellings for the legacy and lower-case names the guide and old API versions use. */
 const SPELLING_HINTS: Record<string, string> = Object.fromEntries(
   Object.keys(FILTER_SOURCES).flatMap((name) => {
-    const keys = [name.toLowerCase(), name.toLowerCase().replace(/ /g, '_'), name.replace(/ /g, ''), name.toLowerCase().replace(/ /g, '')];
+    const keys = [
+      name.toLowerCase(),
+      name.toLowerCase().replace(/ /g, '_'),
+      name.replace(/ /g, ''),
+      name.toLowerCase().replace(/ /g, ''),
+    ];
     return keys.map((k) => [k, name]);
   }),
 );
@@ -266,15 +327,29 @@ function validateFilterVocabulary(field: string, o: ContentFilterSetting): void 
   const sources = FILTER_SOURCES[o.name];
   if (!sources) {
     const hint = SPELLING_HINTS[o.name] ?? SPELLING_HINTS[o.name.toLowerCase()];
-    fail(`${field}.name`, o.name, hint ? `The service spells it "${hint}".` : `Use one of: ${Object.keys(FILTER_SOURCES).join(', ')}.`);
+    fail(
+      `${field}.name`,
+      o.name,
+      hint ? `The service spells it "${hint}".` : `Use one of: ${Object.keys(FILTER_SOURCES).join(', ')}.`,
+    );
   }
-  if (o.source !== 'Prompt' && o.source !== 'Completion') fail(`${field}.source`, o.source, 'Use "Prompt" or "Completion".');
-  if (!sources.includes(o.source)) fail(`${field}.source`, o.source, `${o.name} only applies to ${sources.join(' and ')}.`);
+  if (o.source !== 'Prompt' && o.source !== 'Completion') {
+    fail(`${field}.source`, o.source, 'Use "Prompt" or "Completion".');
+  }
+  if (!sources.includes(o.source)) {
+    fail(`${field}.source`, o.source, `${o.name} only applies to ${sources.join(' and ')}.`);
+  }
   if (o.severityThreshold !== undefined) {
     if (!MULTI_LEVEL_FILTERS.includes(o.name)) {
-      fail(`${field}.severityThreshold`, o.severityThreshold, `${o.name} is an on/off filter; remove severityThreshold (only ${MULTI_LEVEL_FILTERS.join(', ')} take one).`);
+      fail(
+        `${field}.severityThreshold`,
+        o.severityThreshold,
+        `${o.name} is an on/off filter; remove severityThreshold (only ${MULTI_LEVEL_FILTERS.join(', ')} take one).`,
+      );
     }
-    if (!SEVERITY_ORDER.includes(o.severityThreshold)) fail(`${field}.severityThreshold`, o.severityThreshold, 'Use "Low", "Medium" or "High".');
+    if (!SEVERITY_ORDER.includes(o.severityThreshold)) {
+      fail(`${field}.severityThreshold`, o.severityThreshold, 'Use "Low", "Medium" or "High".');
+    }
   }
 }
 
@@ -283,7 +358,11 @@ function weakening(strict: FilterRow | undefined, row: FilterRow): string | unde
   if (!strict) return undefined;
   if (strict.enabled && !row.enabled) return 'disabled';
   if (strict.blocking && !row.blocking) return 'annotate-only';
-  if (strict.severityThreshold && row.severityThreshold && SEVERITY_ORDER.indexOf(row.severityThreshold) > SEVERITY_ORDER.indexOf(strict.severityThreshold)) {
+  if (
+    strict.severityThreshold &&
+    row.severityThreshold &&
+    SEVERITY_ORDER.indexOf(row.severityThreshold) > SEVERITY_ORDER.indexOf(strict.severityThreshold)
+  ) {
     return `threshold ${row.severityThreshold} instead of ${strict.severityThreshold}`;
   }
   return undefined;

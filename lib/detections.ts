@@ -34,7 +34,8 @@ export const DETECTIONS: readonly DetectionDefinition[] = [
   {
     key: 'high-request-rate',
     displayName: 'Azure OpenAI: high request rate from one caller',
-    description: 'More than 50 requests in 5 minutes from one IP address: possible abuse or model extraction.',
+    description:
+      'More than 50 requests in 5 minutes from one IP address: possible abuse or model extraction.',
     query: `${AOAI}
 | where Category == "RequestResponse"
 | summarize RequestCount = count() by CallerIPAddress, bin(TimeGenerated, 5m)
@@ -49,7 +50,8 @@ export const DETECTIONS: readonly DetectionDefinition[] = [
   {
     key: 'content-filter-hits',
     displayName: 'Azure OpenAI: high content filter rate',
-    description: 'More than 20 requests rejected by the content filter in 5 minutes: prompt injection or jailbreak attempts.',
+    description:
+      'More than 20 requests rejected by the content filter in 5 minutes: prompt injection or jailbreak attempts.',
     query: `${AOAI}
 | where Category == "RequestResponse"
 | where properties_s has "content_filter" or ResultSignature == "400" and properties_s has "ResponsibleAIPolicyViolation"
@@ -65,7 +67,8 @@ export const DETECTIONS: readonly DetectionDefinition[] = [
   {
     key: 'api-key-auth',
     displayName: 'Azure OpenAI: API key authentication used',
-    description: 'A request without Entra ID claims, i.e. authenticated with an API key (or an attempt after keys were disabled).',
+    description:
+      'A request without Entra ID claims, i.e. authenticated with an API key (or an attempt after keys were disabled).',
     query: `${AOAI}
 | where Category in ("RequestResponse", "Audit")
 | extend AppId = tostring(column_ifexists("identity_claim_appid_g", "")), ObjectId = tostring(column_ifexists("identity_claim_oid_g", ""))
@@ -80,7 +83,8 @@ export const DETECTIONS: readonly DetectionDefinition[] = [
   {
     key: 'deployment-change',
     displayName: 'Azure OpenAI: deployment or content filter configuration changed',
-    description: 'A deployment, RAI policy or blocklist was written or deleted, or keys were listed or regenerated.',
+    description:
+      'A deployment, RAI policy or blocklist was written or deleted, or keys were listed or regenerated.',
     query: `AzureActivity
 | where ResourceProviderValue =~ "MICROSOFT.COGNITIVESERVICES"
 | where OperationNameValue in~ (
@@ -103,7 +107,8 @@ export const DETECTIONS: readonly DetectionDefinition[] = [
   {
     key: 'rbac-denied',
     displayName: 'Azure OpenAI: authorization denied',
-    description: 'A management operation on the account was denied by RBAC (Activity Log), e.g. a workload identity trying to change deployments.',
+    description:
+      'A management operation on the account was denied by RBAC (Activity Log), e.g. a workload identity trying to change deployments.',
     query: `AzureActivity
 | where ResourceProviderValue =~ "MICROSOFT.COGNITIVESERVICES"
 | where ActivityStatusValue =~ "Failed"
@@ -118,7 +123,8 @@ export const DETECTIONS: readonly DetectionDefinition[] = [
   {
     key: 'new-caller-ip',
     displayName: 'Azure OpenAI: new IP address calling the service',
-    description: 'An IP address not seen in the previous two days made requests in the last hour. Logged for review.',
+    description:
+      'An IP address not seen in the previous two days made requests in the last hour. Logged for review.',
     query: `let known = ${AOAI.replace('\n', '\n    ')}
     | where TimeGenerated between (ago(2d) .. ago(1h))
     | distinct CallerIPAddress;
@@ -156,7 +162,8 @@ export const METRIC_ALERTS: readonly MetricAlertDefinition[] = [
   {
     key: 'token-consumption',
     displayName: 'Azure OpenAI: unusual token consumption',
-    description: 'More than 500,000 tokens in one hour on a deployment (TokenTransaction: prompt plus completion tokens). Metrics have no caller dimension; per-caller detail is in the request logs.',
+    description:
+      'More than 500,000 tokens in one hour on a deployment (TokenTransaction: prompt plus completion tokens). Metrics have no caller dimension; per-caller detail is in the request logs.',
     metricName: 'TokenTransaction',
     aggregation: 'Total',
     threshold: 500000,

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { OpenAIAccount, OpenAIAccountProps } from './account';
 import { BlocklistOptions, ContentFilterPolicy, ContentFilterSetting } from './content-filter-policy';
-import { IdentityLockdown, PrincipalGrant, WorkloadIdentityOptions } from './identity-lockdown';
 import { HardeningRecord } from './hardening-record';
+import { IdentityLockdown, PrincipalGrant, WorkloadIdentityOptions } from './identity-lockdown';
 import { OptOut, validateOptOut } from './opt-out';
 import { ExistingNetworkOptions, NewNetworkOptions, PrivateNetworking } from './private-networking';
 import { ActionGroupOptions, SecurityMonitoring } from './security-monitoring';
@@ -152,15 +152,41 @@ export class HardenedAzureOpenAI extends Construct {
     const tags = props.account.tags;
     this.account = new OpenAIAccount(this, 'Account', props.account);
     // The policy first: deployments bind to it and depend on it.
-    this.contentFilter = new ContentFilterPolicy(this, 'ContentFilter', { account: this.account, ...props.contentFilter });
-    this.identity = new IdentityLockdown(this, 'Identity', { account: this.account, tags, ...props.identity });
+    this.contentFilter = new ContentFilterPolicy(this, 'ContentFilter', {
+      account: this.account,
+      ...props.contentFilter,
+    });
+    this.identity = new IdentityLockdown(this, 'Identity', {
+      account: this.account,
+      tags,
+      ...props.identity,
+    });
     if (props.networking) {
-      this.networking = new PrivateNetworking(this, 'Networking', { account: this.account, tags, ...props.networking });
+      this.networking = new PrivateNetworking(this, 'Networking', {
+        account: this.account,
+        tags,
+        ...props.networking,
+      });
     } else {
       const optOut = validateOptOut('privateNetworkingOptOut', props.privateNetworkingOptOut);
-      if (!optOut) fail('networking', props.networking, 'Pass networking.newNetwork or networking.existingNetwork, or privateNetworkingOptOut with a reason.');
-      HardeningRecord.of(this).recordOptOut(this.account.resource, ['AOAI-NET-006', 'AOAI-NET-007', 'AOAI-NET-008', 'AOAI-NET-009'], 'privateNetworkingOptOut', optOut);
+      if (!optOut) {
+        fail(
+          'networking',
+          props.networking,
+          'Pass networking.newNetwork or networking.existingNetwork, or privateNetworkingOptOut with a reason.',
+        );
+      }
+      HardeningRecord.of(this).recordOptOut(
+        this.account.resource,
+        ['AOAI-NET-006', 'AOAI-NET-007', 'AOAI-NET-008', 'AOAI-NET-009'],
+        'privateNetworkingOptOut',
+        optOut,
+      );
     }
-    this.monitoring = new SecurityMonitoring(this, 'Monitoring', { account: this.account, tags, ...props.monitoring });
+    this.monitoring = new SecurityMonitoring(this, 'Monitoring', {
+      account: this.account,
+      tags,
+      ...props.monitoring,
+    });
   }
 }

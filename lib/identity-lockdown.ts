@@ -2,9 +2,9 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
 import { AccessEntry, AccountRole, GrantPrincipal, IOpenAIAccount, PrincipalType } from './account';
-import { COGNITIVE_API_VERSION } from './azure-facts';
 import { azapiProviderFor } from './azapi/provider';
 import { AzapiUpdateResource } from './azapi/update-resource';
+import { COGNITIVE_API_VERSION } from './azure-facts';
 import { OptOut } from './opt-out';
 import { fail, rejectDuplicates, validateResourceName } from './validation';
 
@@ -104,7 +104,12 @@ export class IdentityLockdown extends Construct {
       this.workloadIdentities[workload.name] = identity;
       this.roleAssignments.push(
         props.account.grant(
-          { displayName: workload.name, principalId: identity.principalId, principalType: PrincipalType.SERVICE_PRINCIPAL, createdInSameDeployment: true },
+          {
+            displayName: workload.name,
+            principalId: identity.principalId,
+            principalType: PrincipalType.SERVICE_PRINCIPAL,
+            createdInSameDeployment: true,
+          },
           workload.role ?? AccountRole.INVOKE,
         ),
       );
@@ -112,12 +117,34 @@ export class IdentityLockdown extends Construct {
 
     grants.forEach((grant, i) => {
       if (!grant.principalId) {
-        fail(`grants[${i}].principalId`, grant.principalId, `Give the object ID of ${grant.displayName || 'the principal'}, or use workloadIdentities to create a managed identity.`);
+        fail(
+          `grants[${i}].principalId`,
+          grant.principalId,
+          `Give the object ID of ${grant.displayName || 'the principal'}, or use workloadIdentities to create a managed identity.`,
+        );
       }
-      if (!grant.role) fail(`grants[${i}].role`, grant.role, 'Choose AccountRole.INVOKE, MANAGE_DEPLOYMENTS or MANAGE_ACCOUNT.');
-      if (!grant.principalType) fail(`grants[${i}].principalType`, grant.principalType, 'Choose PrincipalType.SERVICE_PRINCIPAL, GROUP or USER.');
-      const principal: GrantPrincipal = { displayName: grant.displayName, principalId: grant.principalId, principalType: grant.principalType };
-      this.roleAssignments.push(props.account.grant(principal, grant.role, { privilegedRoleOptOut: grant.privilegedRoleOptOut }));
+      if (!grant.role) {
+        fail(
+          `grants[${i}].role`,
+          grant.role,
+          'Choose AccountRole.INVOKE, MANAGE_DEPLOYMENTS or MANAGE_ACCOUNT.',
+        );
+      }
+      if (!grant.principalType) {
+        fail(
+          `grants[${i}].principalType`,
+          grant.principalType,
+          'Choose PrincipalType.SERVICE_PRINCIPAL, GROUP or USER.',
+        );
+      }
+      const principal: GrantPrincipal = {
+        displayName: grant.displayName,
+        principalId: grant.principalId,
+        principalType: grant.principalType,
+      };
+      this.roleAssignments.push(
+        props.account.grant(principal, grant.role, { privilegedRoleOptOut: grant.privilegedRoleOptOut }),
+      );
     });
   }
 

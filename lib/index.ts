@@ -7,5 +7,4 @@ export * from './identity-lockdown';
 export * from './opt-out';
 export * from './private-networking';
 export * from './security-monitoring';
-export { HardeningConfigError } from './validation';
 export * from './checklist';

@@ -21,7 +21,11 @@ export function validateOptOut(field: string, optOut: OptOut | undefined): OptOu
   if (optOut === undefined) return undefined;
   const reason = (optOut.reason ?? '').trim();
   if (reason.length < MIN_REASON_LENGTH) {
-    fail(`${field}.reason`, optOut.reason, `An opt-out needs a written reason of at least ${MIN_REASON_LENGTH} characters explaining why the weaker setting is acceptable.`);
+    fail(
+      `${field}.reason`,
+      optOut.reason,
+      `An opt-out needs a written reason of at least ${MIN_REASON_LENGTH} characters explaining why the weaker setting is acceptable.`,
+    );
   }
   if (optOut.expiresOn !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(optOut.expiresOn)) {
     fail(`${field}.expiresOn`, optOut.expiresOn, 'Use an ISO date, YYYY-MM-DD.');

@@ -9,9 +9,9 @@ import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { IOpenAIAccount } from './account';
-import { COGNITIVE_API_VERSION, PRIVATE_LINK_SUBRESOURCE } from './azure-facts';
 import { azapiProviderFor } from './azapi/provider';
 import { AzapiUpdateResource } from './azapi/update-resource';
+import { COGNITIVE_API_VERSION, PRIVATE_LINK_SUBRESOURCE } from './azure-facts';
 import { HardeningRecord } from './hardening-record';
 import { OptOut, validateOptOut } from './opt-out';
 import {
@@ -148,7 +148,11 @@ export class PrivateNetworking extends Construct {
     const location = account.location;
     const denyOptOut = validateOptOut('denyAllInboundOptOut', props.denyAllInboundOptOut);
     if (!!props.newNetwork === !!props.existingNetwork) {
-      fail('newNetwork/existingNetwork', props.newNetwork ? 'both' : 'neither', 'Pass exactly one: newNetwork to create a VNet, or existingNetwork with your VNet and subnet IDs.');
+      fail(
+        'newNetwork/existingNetwork',
+        props.newNetwork ? 'both' : 'neither',
+        'Pass exactly one: newNetwork to create a VNet, or existingNetwork with your VNet and subnet IDs.',
+      );
     }
 
     let sources: AllowedSource[];
@@ -158,18 +162,50 @@ export class PrivateNetworking extends Construct {
       requireNonEmpty('newNetwork.name', net.name, 'Name the VNet.');
       const space = parseCidr('newNetwork.addressSpace', net.addressSpace);
       const subnets: Array<{ field: string; cidr: Cidr; role: string }> = [
-        { field: 'newNetwork.endpointSubnetCidr', cidr: parseCidr('newNetwork.endpointSubnetCidr', net.endpointSubnetCidr), role: 'endpoint' },
+        {
+          field: 'newNetwork.endpointSubnetCidr',
+          cidr: parseCidr('newNetwork.endpointSubnetCidr', net.endpointSubnetCidr),
+          role: 'endpoint',
+        },
       ];
       if (!net.appSubnetCidrs || net.appSubnetCidrs.length === 0) {
-        fail('newNetwork.appSubnetCidrs', net.appSubnetCidrs ?? [], 'List at least one workload subnet: without one nothing may reach the endpoint.');
+        fail(
+          'newNetwork.appSubnetCidrs',
+          net.appSubnetCidrs ?? [],
+          'List at least one workload subnet: without one nothing may reach the endpoint.',
+        );
       }
-      net.appSubnetCidrs.forEach((c, i) => subnets.push({ field: `newNetwork.appSubnetCidrs[${i}]`, cidr: parseCidr(`newNetwork.appSubnetCidrs[${i}]`, c), role: `app${i + 1}` }));
-      if (net.apimSubnetCidr) subnets.push({ field: 'newNetwork.apimSubnetCidr', cidr: parseCidr('newNetwork.apimSubnetCidr', net.apimSubnetCidr), role: 'apim' });
+      net.appSubnetCidrs.forEach((c, i) =>
+        subnets.push({
+          field: `newNetwork.appSubnetCidrs[${i}]`,
+          cidr: parseCidr(`newNetwork.appSubnetCidrs[${i}]`, c),
+          role: `app${i + 1}`,
+        }),
+      );
+      if (net.apimSubnetCidr) {
+        subnets.push({
+          field: 'newNetwork.apimSubnetCidr',
+          cidr: parseCidr('newNetwork.apimSubnetCidr', net.apimSubnetCidr),
+          role: 'apim',
+        });
+      }
       for (const s of subnets) {
-        if (!cidrContains(space, s.cidr)) fail(s.field, s.cidr.text, `It lies outside newNetwork.addressSpace (${space.text}); pick a range inside it.`);
+        if (!cidrContains(space, s.cidr)) {
+          fail(
+            s.field,
+            s.cidr.text,
+            `It lies outside newNetwork.addressSpace (${space.text}); pick a range inside it.`,
+          );
+        }
       }
       rejectOverlaps(subnets);
-      if (subnets[0].cidr.prefix > 28) fail('newNetwork.endpointSubnetCidr', subnets[0].cidr.text, 'Use at least a /28: Azure reserves five addresses per subnet.');
+      if (subnets[0].cidr.prefix > 28) {
+        fail(
+          'newNetwork.endpointSubnetCidr',
+          subnets[0].cidr.text,
+          'Use at least a /28: Azure reserves five addresses per subnet.',
+        );
+      }
 
       this.virtualNetwork = new VirtualNetwork(this, 'VirtualNetwork', {
         name: net.name,
@@ -203,16 +239,42 @@ export class PrivateNetworking extends Construct {
       this.virtualNetworkId = this.virtualNetwork.id;
       endpointSubnetDependency = endpointSubnet;
       // The guide's priorities: app subnets from 100, the APIM subnet at 110.
-      sources = renumber(subnets.slice(1).map((s) => ({ name: s.role, cidr: s.cidr.text, priority: s.role === 'apim' ? 110 : undefined })));
+      sources = renumber(
+        subnets
+          .slice(1)
+          .map((s) => ({ name: s.role, cidr: s.cidr.text, priority: s.role === 'apim' ? 110 : undefined })),
+      );
     } else {
       const net = props.existingNetwork!;
-      validateResourceId('existingNetwork.virtualNetworkId', net.virtualNetworkId, 'Microsoft.Network/virtualNetworks', '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>');
-      validateResourceId('existingNetwork.endpointSubnetId', net.endpointSubnetId, 'Microsoft.Network/virtualNetworks/subnets', '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>');
-      if (!isUnresolved(net.endpointSubnetId) && !isUnresolved(net.virtualNetworkId) && !net.endpointSubnetId.toLowerCase().startsWith(`${net.virtualNetworkId.toLowerCase()}/subnets/`)) {
-        fail('existingNetwork.endpointSubnetId', net.endpointSubnetId, `The subnet is not in existingNetwork.virtualNetworkId (${net.virtualNetworkId}); pass a subnet of that VNet.`);
+      validateResourceId(
+        'existingNetwork.virtualNetworkId',
+        net.virtualNetworkId,
+        'Microsoft.Network/virtualNetworks',
+        '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>',
+      );
+      validateResourceId(
+        'existingNetwork.endpointSubnetId',
+        net.endpointSubnetId,
+        'Microsoft.Network/virtualNetworks/subnets',
+        '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
+      );
+      if (
+        !isUnresolved(net.endpointSubnetId) &&
+        !isUnresolved(net.virtualNetworkId) &&
+        !net.endpointSubnetId.toLowerCase().startsWith(`${net.virtualNetworkId.toLowerCase()}/subnets/`)
+      ) {
+        fail(
+          'existingNetwork.endpointSubnetId',
+          net.endpointSubnetId,
+          `The subnet is not in existingNetwork.virtualNetworkId (${net.virtualNetworkId}); pass a subnet of that VNet.`,
+        );
       }
       if (!net.allowedSources || net.allowedSources.length === 0) {
-        fail('existingNetwork.allowedSources', net.allowedSources ?? [], 'List at least one source network: with none, nothing may reach the endpoint.');
+        fail(
+          'existingNetwork.allowedSources',
+          net.allowedSources ?? [],
+          'List at least one source network: with none, nothing may reach the endpoint.',
+        );
       }
       net.allowedSources.forEach((s, i) => parseCidr(`existingNetwork.allowedSources[${i}].cidr`, s.cidr));
       this.endpointSubnetId = net.endpointSubnetId;
@@ -236,7 +298,12 @@ export class PrivateNetworking extends Construct {
       new AzapiUpdateResource(this, 'AccountNetworkLockdown', {
         type: `Microsoft.CognitiveServices/accounts@${COGNITIVE_API_VERSION}`,
         resourceId: account.accountId,
-        body: { properties: { publicNetworkAccess: 'Disabled', networkAcls: { defaultAction: 'Deny', bypass: 'None', ipRules: [], virtualNetworkRules: [] } } },
+        body: {
+          properties: {
+            publicNetworkAccess: 'Disabled',
+            networkAcls: { defaultAction: 'Deny', bypass: 'None', ipRules: [], virtualNetworkRules: [] },
+          },
+        },
         locks: [account.accountId],
       });
     }
@@ -267,21 +334,27 @@ export class PrivateNetworking extends Construct {
     }
     if (!denyOptOut) {
       new NetworkSecurityRule(this, 'Deny-All-Inbound', {
-          name: 'Deny-All-Inbound',
-          resourceGroupName: rg,
-          networkSecurityGroupName: this.networkSecurityGroup.name,
-          priority: DENY_ALL_PRIORITY,
-          direction: 'Inbound',
-          access: 'Deny',
-          protocol: '*',
-          sourceAddressPrefix: '*',
-          sourcePortRange: '*',
-          destinationAddressPrefix: '*',
-          destinationPortRange: '*',
-          description: 'Only the allowed sources reach the private endpoint (pre-empts AllowVnetInBound at 65000)',
-        });
+        name: 'Deny-All-Inbound',
+        resourceGroupName: rg,
+        networkSecurityGroupName: this.networkSecurityGroup.name,
+        priority: DENY_ALL_PRIORITY,
+        direction: 'Inbound',
+        access: 'Deny',
+        protocol: '*',
+        sourceAddressPrefix: '*',
+        sourcePortRange: '*',
+        destinationAddressPrefix: '*',
+        destinationPortRange: '*',
+        description:
+          'Only the allowed sources reach the private endpoint (pre-empts AllowVnetInBound at 65000)',
+      });
     } else {
-      HardeningRecord.of(this).recordOptOut(this.networkSecurityGroup, ['AOAI-NET-009'], 'denyAllInboundOptOut', denyOptOut);
+      HardeningRecord.of(this).recordOptOut(
+        this.networkSecurityGroup,
+        ['AOAI-NET-009'],
+        'denyAllInboundOptOut',
+        denyOptOut,
+      );
     }
     const association = new SubnetNetworkSecurityGroupAssociation(this, 'EndpointNsgAssociation', {
       subnetId: this.endpointSubnetId,
@@ -294,32 +367,65 @@ export class PrivateNetworking extends Construct {
     const zones: Array<{ name: string; id: string; resourceGroupName: string }> = [];
     if (props.existingPrivateDnsZoneIds) {
       props.existingPrivateDnsZoneIds.forEach((zoneId, i) => {
-        validateResourceId(`existingPrivateDnsZoneIds[${i}]`, zoneId, 'Microsoft.Network/privateDnsZones', '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.openai.azure.com');
+        validateResourceId(
+          `existingPrivateDnsZoneIds[${i}]`,
+          zoneId,
+          'Microsoft.Network/privateDnsZones',
+          '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.openai.azure.com',
+        );
         const name = isUnresolved(zoneId) ? undefined : zoneId.split('/')[8].toLowerCase();
         if (name !== undefined && !neededZones.includes(name)) {
-          fail(`existingPrivateDnsZoneIds[${i}]`, zoneId, `Zone ${name} is not used by kind ${account.kind.value}; it needs ${neededZones.join(', ')}.`);
+          fail(
+            `existingPrivateDnsZoneIds[${i}]`,
+            zoneId,
+            `Zone ${name} is not used by kind ${account.kind.value}; it needs ${neededZones.join(', ')}.`,
+          );
         }
-        zones.push({ name: name ?? Fn.element(Fn.split('/', zoneId), 8), id: zoneId, resourceGroupName: isUnresolved(zoneId) ? Fn.element(Fn.split('/', zoneId), 4) : zoneId.split('/')[4] });
+        zones.push({
+          name: name ?? Fn.element(Fn.split('/', zoneId), 8),
+          id: zoneId,
+          resourceGroupName: isUnresolved(zoneId)
+            ? Fn.element(Fn.split('/', zoneId), 4)
+            : zoneId.split('/')[4],
+        });
       });
       rejectDuplicates('existingPrivateDnsZoneIds', zones, (z) => z.name, 'Pass each zone once.');
       const missing = neededZones.filter((n) => !zones.some((z) => z.name === n));
       if (missing.length > 0 && !props.existingPrivateDnsZoneIds.some(isUnresolved)) {
-        fail('existingPrivateDnsZoneIds', props.existingPrivateDnsZoneIds, `Kind ${account.kind.value} also needs ${missing.join(', ')}; add their zone IDs.`);
+        fail(
+          'existingPrivateDnsZoneIds',
+          props.existingPrivateDnsZoneIds,
+          `Kind ${account.kind.value} also needs ${missing.join(', ')}; add their zone IDs.`,
+        );
       }
     } else {
       neededZones.forEach((name) => {
-        const zone = new PrivateDnsZone(this, `Zone-${name}`, { name, resourceGroupName: rg, tags: props.tags });
+        const zone = new PrivateDnsZone(this, `Zone-${name}`, {
+          name,
+          resourceGroupName: rg,
+          tags: props.tags,
+        });
         zones.push({ name, id: zone.id, resourceGroupName: rg });
       });
     }
     const linkedVnets = [
       ...(props.existingPrivateDnsZoneIds ? [] : [{ id: this.virtualNetworkId, key: 'endpoint-vnet' }]),
       ...(props.additionalDnsLinkedVirtualNetworkIds ?? []).map((vnetId, i) => {
-        validateResourceId(`additionalDnsLinkedVirtualNetworkIds[${i}]`, vnetId, 'Microsoft.Network/virtualNetworks', '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>');
+        validateResourceId(
+          `additionalDnsLinkedVirtualNetworkIds[${i}]`,
+          vnetId,
+          'Microsoft.Network/virtualNetworks',
+          '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>',
+        );
         return { id: vnetId, key: isUnresolved(vnetId) ? `vnet-${i}` : vnetId.split('/')[8] };
       }),
     ];
-    rejectDuplicates('additionalDnsLinkedVirtualNetworkIds', linkedVnets, (v) => v.id.toLowerCase(), 'Link each VNet once.');
+    rejectDuplicates(
+      'additionalDnsLinkedVirtualNetworkIds',
+      linkedVnets,
+      (v) => v.id.toLowerCase(),
+      'Link each VNet once.',
+    );
     for (const zone of zones) {
       for (const vnet of linkedVnets) {
         new PrivateDnsZoneVirtualNetworkLink(this, `Link-${zone.name}-${vnet.key}`, {
@@ -372,13 +478,30 @@ function renumber(sources: AllowedSource[]): AllowedSource[] {
 
 function validateSources(sources: AllowedSource[]): void {
   sources.forEach((s, i) => {
-    if (!/^[A-Za-z0-9-]{1,40}$/.test(s.name)) fail(`allowedSources[${i}].name`, s.name, 'Use 1-40 letters, digits and hyphens.');
+    if (!/^[A-Za-z0-9-]{1,40}$/.test(s.name)) {
+      fail(`allowedSources[${i}].name`, s.name, 'Use 1-40 letters, digits and hyphens.');
+    }
     if (!Number.isInteger(s.priority) || s.priority! < 100 || s.priority! >= DENY_ALL_PRIORITY) {
-      fail(`allowedSources[${i}].priority`, s.priority, `Use a whole number from 100 to ${DENY_ALL_PRIORITY - 1} (${DENY_ALL_PRIORITY} is the deny-all rule).`);
+      fail(
+        `allowedSources[${i}].priority`,
+        s.priority,
+        `Use a whole number from 100 to ${DENY_ALL_PRIORITY - 1} (${DENY_ALL_PRIORITY} is the deny-all rule).`,
+      );
     }
     const cidr = parseCidr(`allowedSources[${i}].cidr`, s.cidr);
-    if (cidr.prefix === 0) fail(`allowedSources[${i}].cidr`, s.cidr, 'A /0 source admits every address; list the workload subnets instead.');
+    if (cidr.prefix === 0) {
+      fail(
+        `allowedSources[${i}].cidr`,
+        s.cidr,
+        'A /0 source admits every address; list the workload subnets instead.',
+      );
+    }
   });
-  rejectDuplicates('allowedSources', sources, (s) => String(s.priority), 'NSG priorities must be unique; give each source its own priority.');
+  rejectDuplicates(
+    'allowedSources',
+    sources,
+    (s) => String(s.priority),
+    'NSG priorities must be unique; give each source its own priority.',
+  );
   rejectDuplicates('allowedSources', sources, (s) => s.name, 'Give each source its own name.');
 }

@@ -7,9 +7,15 @@ import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/m
 import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/security-center-subscription-pricing';
 import { Construct } from 'constructs';
 import { IOpenAIAccount } from './account';
-import { ALL_METRICS_CATEGORY, AUDIT_RETENTION_DAYS, COGNITIVE_API_VERSION, QUERY_RULE_FREQUENCIES, REQUIRED_LOG_CATEGORIES } from './azure-facts';
 import { azapiProviderFor } from './azapi/provider';
 import { AzapiResource } from './azapi/resource';
+import {
+  ALL_METRICS_CATEGORY,
+  AUDIT_RETENTION_DAYS,
+  COGNITIVE_API_VERSION,
+  QUERY_RULE_FREQUENCIES,
+  REQUIRED_LOG_CATEGORIES,
+} from './azure-facts';
 import { CHANGE_ALERT_RESOURCE_TYPES, DETECTIONS, DetectionAudience, METRIC_ALERTS } from './detections';
 import { HardeningRecord } from './hardening-record';
 import { OptOut, validateOptOut } from './opt-out';
@@ -129,12 +135,21 @@ export class SecurityMonitoring extends Construct {
     const location = account.location;
 
     if (props.existingWorkspaceId) {
-      validateResourceId('existingWorkspaceId', props.existingWorkspaceId, 'Microsoft.OperationalInsights/workspaces', '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>');
+      validateResourceId(
+        'existingWorkspaceId',
+        props.existingWorkspaceId,
+        'Microsoft.OperationalInsights/workspaces',
+        '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>',
+      );
       this.workspaceId = props.existingWorkspaceId;
     } else {
       const retention = props.retentionInDays ?? AUDIT_RETENTION_DAYS;
       if (!Number.isInteger(retention) || retention < AUDIT_RETENTION_DAYS || retention > 730) {
-        fail('retentionInDays', retention, `Use ${AUDIT_RETENTION_DAYS} to 730 days: the guide keeps audit data at least a year (longer terms belong in archive tiers).`);
+        fail(
+          'retentionInDays',
+          retention,
+          `Use ${AUDIT_RETENTION_DAYS} to 730 days: the guide keeps audit data at least a year (longer terms belong in archive tiers).`,
+        );
       }
       this.workspace = new LogAnalyticsWorkspace(this, 'Workspace', {
         name: props.workspaceName ?? `log-${account.accountName}`,
@@ -175,22 +190,40 @@ export class SecurityMonitoring extends Construct {
     for (const [key, options, defaultShort, label] of groups) {
       const field = key === 'security' ? 'securityTeam' : key === 'finops' ? 'finOps' : 'changeManagement';
       const shortName = options?.shortName ?? defaultShort;
-      if (shortName.length < 1 || shortName.length > 12) fail(`${field}.shortName`, shortName, 'Use 1 to 12 characters (Azure action group limit).');
+      if (shortName.length < 1 || shortName.length > 12) {
+        fail(`${field}.shortName`, shortName, 'Use 1 to 12 characters (Azure action group limit).');
+      }
       const emails = options?.emailAddresses ?? [];
       emails.forEach((e, i) => {
-        if (!EMAIL.test(e)) fail(`${field}.emailAddresses[${i}]`, e, 'Use an e-mail address such as secops@contoso.com.');
+        if (!EMAIL.test(e)) {
+          fail(`${field}.emailAddresses[${i}]`, e, 'Use an e-mail address such as secops@contoso.com.');
+        }
       });
       rejectDuplicates(`${field}.emailAddresses`, emails, (e) => e.toLowerCase(), 'List each address once.');
       const hooks = options?.webhookUris ?? [];
       hooks.forEach((u, i) => {
-        if (!/^https:\/\/[^\s]+$/.test(u)) fail(`${field}.webhookUris[${i}]`, u, 'Use an https:// URI: alert payloads must not travel in clear text.');
+        if (!/^https:\/\/[^\s]+$/.test(u)) {
+          fail(
+            `${field}.webhookUris[${i}]`,
+            u,
+            'Use an https:// URI: alert payloads must not travel in clear text.',
+          );
+        }
       });
       this.actionGroups[key] = new MonitorActionGroup(this, `ActionGroup-${key}`, {
         name: `ag-${account.accountName}-${key}`,
         resourceGroupName: rg,
         shortName,
-        emailReceiver: emails.map((emailAddress, i) => ({ name: `${label} ${i + 1}`, emailAddress, useCommonAlertSchema: true })),
-        webhookReceiver: hooks.map((serviceUri, i) => ({ name: `${label} webhook ${i + 1}`, serviceUri, useCommonAlertSchema: true })),
+        emailReceiver: emails.map((emailAddress, i) => ({
+          name: `${label} ${i + 1}`,
+          emailAddress,
+          useCommonAlertSchema: true,
+        })),
+        webhookReceiver: hooks.map((serviceUri, i) => ({
+          name: `${label} webhook ${i + 1}`,
+          serviceUri,
+          useCommonAlertSchema: true,
+        })),
         tags: props.tags,
       });
     }
@@ -201,7 +234,10 @@ export class SecurityMonitoring extends Construct {
       fail('logAlertFrequency', props.logAlertFrequency, `Use one of: ${QUERY_RULE_FREQUENCIES.join(', ')}.`);
     }
     for (const d of DETECTIONS) {
-      const frequency = d.evaluationFrequency === 'PT5M' && props.logAlertFrequency ? props.logAlertFrequency : d.evaluationFrequency;
+      const frequency =
+        d.evaluationFrequency === 'PT5M' && props.logAlertFrequency
+          ? props.logAlertFrequency
+          : d.evaluationFrequency;
       const window = frequency === d.evaluationFrequency ? d.windowDuration : frequency;
       const groupsFor = actionGroupIds(d.audiences);
       new MonitorScheduledQueryRulesAlertV2(this, `Detection-${d.key}`, {
@@ -215,7 +251,15 @@ export class SecurityMonitoring extends Construct {
         evaluationFrequency: frequency,
         windowDuration: window,
         queryTimeRangeOverride: d.queryTimeRangeOverride,
-        criteria: [{ query: d.query, timeAggregationMethod: 'Count', operator: 'GreaterThan', threshold: d.threshold, failingPeriods: { minimumFailingPeriodsToTriggerAlert: 1, numberOfEvaluationPeriods: 1 } }],
+        criteria: [
+          {
+            query: d.query,
+            timeAggregationMethod: 'Count',
+            operator: 'GreaterThan',
+            threshold: d.threshold,
+            failingPeriods: { minimumFailingPeriodsToTriggerAlert: 1, numberOfEvaluationPeriods: 1 },
+          },
+        ],
         action: groupsFor.length ? { actionGroups: groupsFor } : undefined,
         autoMitigationEnabled: false,
         enabled: true,
@@ -231,21 +275,26 @@ export class SecurityMonitoring extends Construct {
         severity: m.severity,
         frequency: m.frequency,
         windowSize: m.windowSize,
-        criteria: [{
-          metricNamespace: 'Microsoft.CognitiveServices/accounts',
-          metricName: m.metricName,
-          aggregation: m.aggregation,
-          operator: 'GreaterThan',
-          threshold: m.threshold,
-          dimension: m.splitByDimension ? [{ name: m.splitByDimension, operator: 'Include', values: ['*'] }] : undefined,
-        }],
+        criteria: [
+          {
+            metricNamespace: 'Microsoft.CognitiveServices/accounts',
+            metricName: m.metricName,
+            aggregation: m.aggregation,
+            operator: 'GreaterThan',
+            threshold: m.threshold,
+            dimension: m.splitByDimension
+              ? [{ name: m.splitByDimension, operator: 'Include', values: ['*'] }]
+              : undefined,
+          },
+        ],
         action: actionGroupIds(m.audiences).map((actionGroupId) => ({ actionGroupId })),
         tags: props.tags,
       });
     }
     new MonitorActivityLogAlert(this, 'ChangeAlert', {
       name: `${account.accountName}-config-change`,
-      description: 'Immediate notice of any deployment, RAI policy or blocklist write or delete on the account.',
+      description:
+        'Immediate notice of any deployment, RAI policy or blocklist write or delete on the account.',
       resourceGroupName: rg,
       location: 'global',
       scopes: [account.accountId],
@@ -256,7 +305,11 @@ export class SecurityMonitoring extends Construct {
 
     const defenderOptOut = validateOptOut('defenderForAIOptOut', props.defenderForAIOptOut);
     if (props.defenderForAI === false && !defenderOptOut) {
-      fail('defenderForAI', false, 'Defender for AI detects jailbreaks, data leakage and credential theft; keep it on, or pass defenderForAIOptOut with a reason.');
+      fail(
+        'defenderForAI',
+        false,
+        'Defender for AI detects jailbreaks, data leakage and credential theft; keep it on, or pass defenderForAIOptOut with a reason.',
+      );
     }
     if (props.defenderForAI !== false) {
       new SecurityCenterSubscriptionPricing(this, 'DefenderForAIPlan', {
@@ -273,7 +326,12 @@ export class SecurityMonitoring extends Construct {
         locks: [account.accountId],
       });
     } else {
-      HardeningRecord.of(this).recordOptOut(account, ['AOAI-MON-011'], 'defenderForAIOptOut', defenderOptOut!);
+      HardeningRecord.of(this).recordOptOut(
+        account,
+        ['AOAI-MON-011'],
+        'defenderForAIOptOut',
+        defenderOptOut!,
+      );
     }
   }
 }

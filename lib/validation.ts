@@ -24,17 +24,27 @@ export function isUnresolved(value: unknown): boolean {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function validateGuid(field: string, value: string): void {
   if (isUnresolved(value)) return;
-  if (!GUID.test(value)) fail(field, value, 'Use the object (principal) ID: a GUID such as 00000000-0000-0000-0000-000000000000.');
+  if (!GUID.test(value)) {
+    fail(field, value, 'Use the object (principal) ID: a GUID such as 00000000-0000-0000-0000-000000000000.');
+  }
 }
 
 /** Custom subdomain: DNS label rules, 2-64 characters; it cannot be changed after creation. */
 export function validateSubdomain(field: string, value: string): void {
   if (isUnresolved(value)) return;
   if (value.length < 2 || value.length > 64) {
-    fail(field, value, `Use 2 to 64 characters (got ${value.length}); it becomes <subdomain>.openai.azure.com and cannot be changed later.`);
+    fail(
+      field,
+      value,
+      `Use 2 to 64 characters (got ${value.length}); it becomes <subdomain>.openai.azure.com and cannot be changed later.`,
+    );
   }
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(value)) {
-    fail(field, value, 'Use lower-case letters, digits and hyphens, starting and ending with a letter or digit.');
+    fail(
+      field,
+      value,
+      'Use lower-case letters, digits and hyphens, starting and ending with a letter or digit.',
+    );
   }
 }
 
@@ -43,7 +53,11 @@ export function validateResourceName(field: string, value: string, maxLength: nu
   if (isUnresolved(value)) return;
   if (value.length < 1 || value.length > maxLength) fail(field, value, `Use 1 to ${maxLength} characters.`);
   if (!/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9_])?$/.test(value)) {
-    fail(field, value, 'Use letters, digits, hyphens, underscores and periods; start with a letter or digit and do not end with a period or hyphen.');
+    fail(
+      field,
+      value,
+      'Use letters, digits, hyphens, underscores and periods; start with a letter or digit and do not end with a period or hyphen.',
+    );
   }
 }
 
@@ -53,7 +67,12 @@ export function requireNonEmpty(field: string, value: string | undefined, fix: s
 }
 
 /** Reject duplicate keys, naming both positions. */
-export function rejectDuplicates<T>(field: string, items: readonly T[], key: (item: T) => string, fix: string): void {
+export function rejectDuplicates<T>(
+  field: string,
+  items: readonly T[],
+  key: (item: T) => string,
+  fix: string,
+): void {
   const seen = new Map<string, number>();
   items.forEach((item, index) => {
     const k = key(item);
@@ -91,16 +110,20 @@ export function parseCidr(field: string, value: string): Cidr {
   if (!m || octets.some((o) => o > 255) || prefix > 32) {
     fail(field, value, 'Use an IPv4 CIDR block such as 10.20.1.0/24.');
   }
-  const address = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
+  const address = ((octets[0] * 256 + octets[1]) * 256 + octets[2]) * 256 + octets[3];
   const size = 2 ** (32 - prefix);
   if (address % size !== 0) {
-    fail(field, value, `The address is not the start of a /${prefix} block; use ${formatIp(address - (address % size))}/${prefix}.`);
+    fail(
+      field,
+      value,
+      `The address is not the start of a /${prefix} block; use ${formatIp(address - (address % size))}/${prefix}.`,
+    );
   }
   return { text: value, start: address, end: address + size - 1, prefix };
 }
 
 function formatIp(n: number): string {
-  return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+  return [16777216, 65536, 256, 1].map((unit) => Math.floor(n / unit) % 256).join('.');
 }
 
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
@@ -116,7 +139,11 @@ export function rejectOverlaps(entries: ReadonlyArray<{ field: string; cidr: Cid
   for (let i = 0; i < entries.length; i++) {
     for (let j = i + 1; j < entries.length; j++) {
       if (cidrsOverlap(entries[i].cidr, entries[j].cidr)) {
-        fail(entries[j].field, entries[j].cidr.text, `It overlaps ${entries[i].field} (${entries[i].cidr.text}); give each subnet its own range.`);
+        fail(
+          entries[j].field,
+          entries[j].cidr.text,
+          `It overlaps ${entries[i].field} (${entries[i].cidr.text}); give each subnet its own range.`,
+        );
       }
     }
   }

@@ -48,7 +48,12 @@ export interface StackConfig {
   };
   workloadIdentities: string[];
   blocklist: { name: string; items: string[] };
-  monitoring: { securityEmails: string[]; finOpsEmails: string[]; changeEmails: string[]; exportActivityLog: boolean };
+  monitoring: {
+    securityEmails: string[];
+    finOpsEmails: string[];
+    changeEmails: string[];
+    exportActivityLog: boolean;
+  };
   deletionProtection: boolean;
   /** Provider feature: purge the account on destroy (frees the name) or keep it soft-deleted (recoverable). */
   purgeSoftDeleteOnDestroy: boolean;
@@ -63,7 +68,9 @@ export const DEFAULT_CONFIG: StackConfig = {
   resourceGroupName: 'rg-aoai-hardened-dev',
   accountName: 'aoai-hardened-dev',
   kind: 'OpenAI',
-  deployments: [{ name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06', skuName: 'Standard', capacity: 10 }],
+  deployments: [
+    { name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06', skuName: 'Standard', capacity: 10 },
+  ],
   network: {
     vnetName: 'vnet-aoai-hardened-dev',
     addressSpace: '10.20.0.0/16',
@@ -87,11 +94,15 @@ export function loadStackConfigs(file: string | undefined): StackConfig[] {
   try {
     parsed = JSON.parse(readFileSync(resolve(file), 'utf8'));
   } catch (e) {
-    throw new Error(`AOAI_CONFIG: cannot read ${file} as JSON (${(e as Error).message}). Point it at a JSON file with one object or an array of stack objects.`);
+    throw new Error(
+      `AOAI_CONFIG: cannot read ${file} as JSON (${(e as Error).message}). Point it at a JSON file with one object or an array of stack objects.`,
+    );
   }
   const entries = Array.isArray(parsed) ? parsed : [parsed];
   return entries.map((entry, i) => {
-    if (entry === null || typeof entry !== 'object') throw new Error(`AOAI_CONFIG[${i}]: expected an object, got ${JSON.stringify(entry)}.`);
+    if (entry === null || typeof entry !== 'object') {
+      throw new Error(`AOAI_CONFIG[${i}]: expected an object, got ${JSON.stringify(entry)}.`);
+    }
     const e = entry as Partial<StackConfig>;
     return {
       ...DEFAULT_CONFIG,

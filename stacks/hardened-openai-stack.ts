@@ -1,6 +1,14 @@
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { Aspects, AzurermBackend, CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack } from 'cdktf';
+import {
+  Aspects,
+  AzurermBackend,
+  CloudBackend,
+  LocalBackend,
+  NamedCloudWorkspace,
+  TerraformOutput,
+  TerraformStack,
+} from 'cdktf';
 import { Construct } from 'constructs';
 import { AccountKind, AccountRole, HardenedAzureOpenAI, HardeningChecks } from '../lib';
 import { StackConfig } from './config';
@@ -18,7 +26,11 @@ export class HardenedOpenAIStack extends TerraformStack {
       subscriptionId: config.subscriptionId,
       storageUseAzuread: true,
     });
-    const rg = new ResourceGroup(this, 'ResourceGroup', { name: config.resourceGroupName, location: config.location, tags: config.tags });
+    const rg = new ResourceGroup(this, 'ResourceGroup', {
+      name: config.resourceGroupName,
+      location: config.location,
+      tags: config.tags,
+    });
 
     this.hardened = new HardenedAzureOpenAI(this, 'AzureOpenAI', {
       account: {
@@ -39,9 +51,13 @@ export class HardenedOpenAIStack extends TerraformStack {
           apimSubnetCidr: config.network.apimSubnetCidr,
         },
       },
-      identity: { workloadIdentities: config.workloadIdentities.map((name) => ({ name, role: AccountRole.INVOKE })) },
+      identity: {
+        workloadIdentities: config.workloadIdentities.map((name) => ({ name, role: AccountRole.INVOKE })),
+      },
       contentFilter: {
-        blocklists: [{ name: config.blocklist.name, items: config.blocklist.items.map((pattern) => ({ pattern })) }],
+        blocklists: [
+          { name: config.blocklist.name, items: config.blocklist.items.map((pattern) => ({ pattern })) },
+        ],
       },
       monitoring: {
         exportActivityLog: config.monitoring.exportActivityLog,
@@ -55,11 +71,19 @@ export class HardenedOpenAIStack extends TerraformStack {
     Aspects.of(this).add(new HardeningChecks());
 
     const { account, networking, identity } = this.hardened;
-    new TerraformOutput(this, 'endpoint', { value: account.endpoint, description: 'Data-plane endpoint (resolves privately inside linked VNets)' });
+    new TerraformOutput(this, 'endpoint', {
+      value: account.endpoint,
+      description: 'Data-plane endpoint (resolves privately inside linked VNets)',
+    });
     new TerraformOutput(this, 'account_id', { value: account.accountId });
-    new TerraformOutput(this, 'private_ip', { value: networking!.privateIpAddress, description: 'Private endpoint IP: nslookup of the endpoint from the VNet must return it' });
+    new TerraformOutput(this, 'private_ip', {
+      value: networking!.privateIpAddress,
+      description: 'Private endpoint IP: nslookup of the endpoint from the VNet must return it',
+    });
     new TerraformOutput(this, 'workload_identity_client_ids', {
-      value: Object.fromEntries(Object.entries(identity.workloadIdentities).map(([name, id]) => [name, id.clientId])),
+      value: Object.fromEntries(
+        Object.entries(identity.workloadIdentities).map(([name, id]) => [name, id.clientId]),
+      ),
       description: 'Client IDs for the workloads (AZURE_CLIENT_ID); no keys are ever output',
     });
   }
@@ -68,7 +92,11 @@ export class HardenedOpenAIStack extends TerraformStack {
 function configureBackend(stack: TerraformStack, config: StackConfig): void {
   const b = config.backend;
   const need = (value: string | undefined, field: string): string => {
-    if (!value) throw new Error(`backend.${field}: missing for backend type "${b.type}". Set it in the AOAI_CONFIG file.`);
+    if (!value) {
+      throw new Error(
+        `backend.${field}: missing for backend type "${b.type}". Set it in the AOAI_CONFIG file.`,
+      );
+    }
     return value;
   };
   switch (b.type) {
@@ -93,6 +121,8 @@ function configureBackend(stack: TerraformStack, config: StackConfig): void {
       });
       break;
     default:
-      throw new Error(`backend.type: invalid value ${JSON.stringify((b as { type: unknown }).type)}. Use "local", "cloud" or "azurerm".`);
+      throw new Error(
+        `backend.type: invalid value ${JSON.stringify((b as { type: unknown }).type)}. Use "local", "cloud" or "azurerm".`,
+      );
   }
 }

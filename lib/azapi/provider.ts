@@ -1,6 +1,6 @@
 // Hand-written binding for the azapi provider, shaped like cdktf-generated provider bindings.
 // No prebuilt @cdktf/provider-azapi exists and `cdktf get` cannot reach the registry from the build machines.
-import { TerraformProvider } from 'cdktf';
+import { TerraformProvider, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** The azapi provider version range this package's bindings are written against. */
@@ -66,8 +66,6 @@ export class AzapiProvider extends TerraformProvider {
 
 /** The stack's azapi provider: the one the user declared, or a default one created on first use. */
 export function azapiProviderFor(scope: Construct): AzapiProvider {
-  // Imported lazily to keep this module free of a stack dependency at load time.
-  const { TerraformStack } = require('cdktf') as typeof import('cdktf');
   const stack = TerraformStack.of(scope);
   const existing = stack.node.children.find((c) => c instanceof AzapiProvider) as AzapiProvider | undefined;
   return existing ?? new AzapiProvider(stack, 'azapi');

@@ -53,7 +53,10 @@ export class AzapiResource extends TerraformResource {
   constructor(scope: Construct, id: string, config: AzapiResourceConfig) {
     super(scope, id, {
       terraformResourceType: AzapiResource.tfResourceType,
-      terraformGeneratorMetadata: { providerName: 'azapi', providerVersionConstraint: AZAPI_PROVIDER_VERSION_CONSTRAINT },
+      terraformGeneratorMetadata: {
+        providerName: 'azapi',
+        providerVersionConstraint: AZAPI_PROVIDER_VERSION_CONSTRAINT,
+      },
       provider: config.provider,
       dependsOn: config.dependsOn,
       count: config.count,

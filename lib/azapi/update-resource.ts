@@ -27,7 +27,10 @@ export class AzapiUpdateResource extends TerraformResource {
   constructor(scope: Construct, id: string, config: AzapiUpdateResourceConfig) {
     super(scope, id, {
       terraformResourceType: AzapiUpdateResource.tfResourceType,
-      terraformGeneratorMetadata: { providerName: 'azapi', providerVersionConstraint: AZAPI_PROVIDER_VERSION_CONSTRAINT },
+      terraformGeneratorMetadata: {
+        providerName: 'azapi',
+        providerVersionConstraint: AZAPI_PROVIDER_VERSION_CONSTRAINT,
+      },
       provider: config.provider,
       dependsOn: config.dependsOn,
       count: config.count,

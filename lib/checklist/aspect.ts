@@ -40,7 +40,9 @@ export class HardeningChecks implements IAspect {
     const report = runChecks(loadModel(stack.toTerraform(), stack.node.id), { today: this.props.today });
     const byAddress = new Map<string, IConstruct>();
     for (const c of stack.node.findAll()) {
-      if (c instanceof TerraformResource) byAddress.set(`${c.terraformResourceType}.${c.friendlyUniqueId}`, c);
+      if (c instanceof TerraformResource) {
+        byAddress.set(`${c.terraformResourceType}.${c.friendlyUniqueId}`, c);
+      }
     }
     const errors: string[] = [];
     for (const f of report.findings.filter((x) => x.status === 'non-compliant')) {

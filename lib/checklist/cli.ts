@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { defaultTokenProvider, verifyContentFilter } from '../verify/content-filter-check';
 import { Exemption, runChecks } from './engine';
 import { InputError, loadModel } from './model';
 import { toJson, toMarkdown, toSarif, toText } from './reporters';
+import { defaultTokenProvider, verifyContentFilter } from '../verify/content-filter-check';
 
 const USAGE = `usage:
   aoai-harden check <cdk.tf.json | plan.json> [--report-dir DIR] [--format text|json] [--suppressions FILE] [--fail-on error|warning] [--today YYYY-MM-DD]
@@ -18,7 +18,10 @@ export interface CliIo {
 }
 
 /** Parse `--flag value` pairs after the positional arguments. */
-function parseFlags(args: string[], allowed: string[]): { positional: string[]; flags: Record<string, string> } {
+function parseFlags(
+  args: string[],
+  allowed: string[],
+): { positional: string[]; flags: Record<string, string> } {
   const positional: string[] = [];
   const flags: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
@@ -29,7 +32,9 @@ function parseFlags(args: string[], allowed: string[]): { positional: string[]; 
       const value = args[++i];
       if (value === undefined) throw new InputError(`--${name} needs a value`);
       flags[name] = value;
-    } else positional.push(a);
+    } else {
+      positional.push(a);
+    }
   }
   return { positional, flags };
 }
@@ -39,7 +44,9 @@ function readJson(file: string, what: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError(`${what} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+    throw new InputError(
+      `${what} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -48,15 +55,28 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
-export async function main(argv: string[], io: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) },
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'check') {
-      const { positional, flags } = parseFlags(rest, ['report-dir', 'format', 'suppressions', 'fail-on', 'today']);
+      const { positional, flags } = parseFlags(rest, [
+        'report-dir',
+        'format',
+        'suppressions',
+        'fail-on',
+        'today',
+      ]);
       if (positional.length !== 1) throw new InputError('check takes exactly one input file');
       const failOn = flags['fail-on'] ?? 'error';
-      if (!['error', 'warning'].includes(failOn)) throw new InputError(`--fail-on must be error or warning, not ${failOn}`);
-      if (flags.today && !/^\d{4}-\d{2}-\d{2}$/.test(flags.today)) throw new InputError('--today must be YYYY-MM-DD');
+      if (!['error', 'warning'].includes(failOn)) {
+        throw new InputError(`--fail-on must be error or warning, not ${failOn}`);
+      }
+      if (flags.today && !/^\d{4}-\d{2}-\d{2}$/.test(flags.today)) {
+        throw new InputError('--today must be YYYY-MM-DD');
+      }
       const model = loadModel(readJson(positional[0], 'input'), positional[0]);
       const extra = flags.suppressions ? parseSuppressions(readJson(flags.suppressions, 'suppressions')) : [];
       const report = runChecks(model, { today: flags.today, extraExemptions: extra });
@@ -72,10 +92,21 @@ export async function main(argv: string[], io: CliIo = { out: (s) => process.std
     }
     if (command === 'verify-content-filter') {
       const { flags } = parseFlags(rest, ['endpoint', 'deployment', 'api-version']);
-      if (!flags.endpoint || !/^https:\/\//.test(flags.endpoint)) throw new InputError('--endpoint must be the https:// endpoint of the account');
+      if (!flags.endpoint || !/^https:\/\//.test(flags.endpoint)) {
+        throw new InputError('--endpoint must be the https:// endpoint of the account');
+      }
       if (!flags.deployment) throw new InputError('--deployment is required');
-      const results = await verifyContentFilter({ endpoint: flags.endpoint, deployment: flags.deployment, apiVersion: flags['api-version'], getToken: defaultTokenProvider() });
-      for (const r of results) io.out(`${r.pass ? 'PASS' : 'FAIL'} ${r.name}: expected ${r.expected}, ${r.wasFiltered ? 'filtered' : 'allowed'} (${r.detail})\n`);
+      const results = await verifyContentFilter({
+        endpoint: flags.endpoint,
+        deployment: flags.deployment,
+        apiVersion: flags['api-version'],
+        getToken: defaultTokenProvider(),
+      });
+      for (const r of results) {
+        io.out(
+          `${r.pass ? 'PASS' : 'FAIL'} ${r.name}: expected ${r.expected}, ${r.wasFiltered ? 'filtered' : 'allowed'} (${r.detail})\n`,
+        );
+      }
       return results.every((r) => r.pass) ? 0 : 1;
     }
     io.err(`${command ? `unknown command ${command}\n` : ''}${USAGE}\n`);
@@ -91,12 +122,30 @@ export async function main(argv: string[], io: CliIo = { out: (s) => process.std
 }
 
 function parseSuppressions(json: unknown): Exemption[] {
-  if (!Array.isArray(json)) throw new InputError('suppressions file: expected an array of {"ruleId", "address", "reason", "expiresOn"?}');
+  if (!Array.isArray(json)) {
+    throw new InputError(
+      'suppressions file: expected an array of {"ruleId", "address", "reason", "expiresOn"?}',
+    );
+  }
   return json.map((s, i) => {
-    if (!s || typeof s.ruleId !== 'string' || typeof s.address !== 'string' || typeof s.reason !== 'string' || s.reason.trim().length < 10) {
-      throw new InputError(`suppressions[${i}]: needs ruleId, address and a reason of at least 10 characters`);
+    if (
+      !s ||
+      typeof s.ruleId !== 'string' ||
+      typeof s.address !== 'string' ||
+      typeof s.reason !== 'string' ||
+      s.reason.trim().length < 10
+    ) {
+      throw new InputError(
+        `suppressions[${i}]: needs ruleId, address and a reason of at least 10 characters`,
+      );
     }
-    return { ruleId: s.ruleId, address: s.address, reason: s.reason, kind: 'suppression', expiresOn: s.expiresOn };
+    return {
+      ruleId: s.ruleId,
+      address: s.address,
+      reason: s.reason,
+      kind: 'suppression',
+      expiresOn: s.expiresOn,
+    };
   });
 }
 

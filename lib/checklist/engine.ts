@@ -37,8 +37,20 @@ export interface Report {
   readonly findings: Finding[];
   readonly exemptions: Exemption[];
   readonly checklist: ChecklistStatus[];
-  readonly accessSummary: Array<{ address: string; principalId: unknown; principalType: unknown; roleDefinitionId: unknown; scope: unknown }>;
-  readonly summary: { errors: number; warnings: number; suppressed: number; compliant: number; notApplicable: number };
+  readonly accessSummary: Array<{
+    address: string;
+    principalId: unknown;
+    principalType: unknown;
+    roleDefinitionId: unknown;
+    scope: unknown;
+  }>;
+  readonly summary: {
+    errors: number;
+    warnings: number;
+    suppressed: number;
+    compliant: number;
+    notApplicable: number;
+  };
 }
 
 export interface CheckOptions {
@@ -53,7 +65,14 @@ export function recordedExemptions(model: TfModel): Exemption[] {
   return model.ofType('terraform_data').flatMap((r) => {
     const input = r.values.input;
     if (!input || input.kind !== HARDENING_RECORD_KIND) return [];
-    return (input.exemptions ?? []).map((e: any) => ({ address: e.address, ruleId: e.rule_id, kind: e.kind, reason: e.reason, property: e.property, expiresOn: e.expires_on }));
+    return (input.exemptions ?? []).map((e: any) => ({
+      address: e.address,
+      ruleId: e.rule_id,
+      kind: e.kind,
+      reason: e.reason,
+      property: e.property,
+      expiresOn: e.expires_on,
+    }));
   });
 }
 
@@ -66,24 +85,42 @@ export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
     try {
       results = rule.evaluate(model);
     } catch (e) {
-      results = [{ status: 'non-compliant', message: `rule failed to evaluate this input: ${(e as Error).message}` }];
+      results = [
+        { status: 'non-compliant', message: `rule failed to evaluate this input: ${(e as Error).message}` },
+      ];
     }
     for (const r of results) {
-      const base = { ruleId: rule.id, severity: rule.severity, address: r.address, message: r.message, value: r.value };
+      const base = {
+        ruleId: rule.id,
+        severity: rule.severity,
+        address: r.address,
+        message: r.message,
+        value: r.value,
+      };
       if (r.status !== 'non-compliant') {
         findings.push({ ...base, status: r.status });
         continue;
       }
-      const exemption = exemptions.find((e) => e.ruleId === rule.id && (e.address === r.address || e.address === '*'));
+      const exemption = exemptions.find(
+        (e) => e.ruleId === rule.id && (e.address === r.address || e.address === '*'),
+      );
       const expired = !!exemption?.expiresOn && exemption.expiresOn < today;
-      findings.push({ ...base, status: exemption && !expired ? 'suppressed' : 'non-compliant', exemption: exemption ? { ...exemption, expired } : undefined });
+      findings.push({
+        ...base,
+        status: exemption && !expired ? 'suppressed' : 'non-compliant',
+        exemption: exemption ? { ...exemption, expired } : undefined,
+      });
     }
   }
   const failing = new Set(findings.filter((f) => f.status === 'non-compliant').map((f) => f.ruleId));
   const evaluated = new Set(findings.filter((f) => f.status !== 'not-applicable').map((f) => f.ruleId));
   const checklist = CHECKLIST.map((item) => ({
     ...item,
-    synthResult: (item.rules.some((id) => failing.has(id)) ? 'fail' : item.rules.some((id) => evaluated.has(id)) ? 'pass' : 'n/a') as ChecklistStatus['synthResult'],
+    synthResult: (item.rules.some((id) => failing.has(id))
+      ? 'fail'
+      : item.rules.some((id) => evaluated.has(id))
+        ? 'pass'
+        : 'n/a') as ChecklistStatus['synthResult'],
   }));
   const accessSummary = model.ofType('azurerm_role_assignment').map((r) => ({
     address: r.address,

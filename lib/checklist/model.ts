@@ -20,7 +20,10 @@ export type InputFormat = 'terraform-json' | 'plan-json';
 export class TfModel {
   private readonly byAddress = new Map<string, TfResource>();
 
-  constructor(public readonly resources: TfResource[], public readonly format: InputFormat) {
+  constructor(
+    public readonly resources: TfResource[],
+    public readonly format: InputFormat,
+  ) {
     for (const r of resources) this.byAddress.set(r.address, r);
   }
 
@@ -38,7 +41,9 @@ export class TfModel {
     const visit = (v: unknown): void => {
       if (typeof v === 'string') {
         for (const expr of v.match(/\$\{[\s\S]*?\}/g) ?? []) {
-          for (const m of expr.matchAll(/(?:^|[^A-Za-z0-9_."])((?:module\.[A-Za-z0-9_-]+\.)*[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)/g)) {
+          for (const m of expr.matchAll(
+            /(?:^|[^A-Za-z0-9_."])((?:module\.[A-Za-z0-9_-]+\.)*[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)/g,
+          )) {
             if (this.byAddress.has(m[1])) found.add(m[1]);
           }
         }
@@ -74,22 +79,39 @@ export class InputError extends Error {
 /** Build the model from parsed JSON, detecting the format. */
 export function loadModel(json: unknown, source = 'input'): TfModel {
   if (!json || typeof json !== 'object' || Array.isArray(json)) {
-    throw new InputError(`${source}: expected a Terraform JSON object (cdk.tf.json or \`terraform show -json\` output), got ${Array.isArray(json) ? 'an array' : typeof json}.`);
+    throw new InputError(
+      `${source}: expected a Terraform JSON object (cdk.tf.json or \`terraform show -json\` output), got ${Array.isArray(json) ? 'an array' : typeof json}.`,
+    );
   }
   const obj = json as Record<string, any>;
-  if ('planned_values' in obj || 'resource_changes' in obj || ('format_version' in obj && 'configuration' in obj)) return loadPlan(obj);
+  if (
+    'planned_values' in obj ||
+    'resource_changes' in obj ||
+    ('format_version' in obj && 'configuration' in obj)
+  ) {
+    return loadPlan(obj);
+  }
   if ('resource' in obj || 'terraform' in obj || 'provider' in obj || 'data' in obj) return loadConfig(obj);
-  throw new InputError(`${source}: not Terraform JSON: it has neither "resource"/"terraform" (configuration) nor "planned_values" (plan). Pass cdk.tf.json or the output of \`terraform show -json plan.out\`.`);
+  throw new InputError(
+    `${source}: not Terraform JSON: it has neither "resource"/"terraform" (configuration) nor "planned_values" (plan). Pass cdk.tf.json or the output of \`terraform show -json plan.out\`.`,
+  );
 }
 
 function loadConfig(obj: Record<string, any>): TfModel {
   const resources: TfResource[] = [];
   const blocks = obj.resource ?? {};
-  if (typeof blocks !== 'object' || Array.isArray(blocks)) throw new InputError('"resource" must be an object of resource types.');
+  if (typeof blocks !== 'object' || Array.isArray(blocks)) {
+    throw new InputError('"resource" must be an object of resource types.');
+  }
   for (const [type, byName] of Object.entries<any>(blocks)) {
     if (!byName || typeof byName !== 'object') continue;
     for (const [name, values] of Object.entries<any>(byName)) {
-      resources.push({ address: `${type}.${name}`, type, name, values: Array.isArray(values) ? values[0] ?? {} : values ?? {} });
+      resources.push({
+        address: `${type}.${name}`,
+        type,
+        name,
+        values: Array.isArray(values) ? (values[0] ?? {}) : (values ?? {}),
+      });
     }
   }
   return new TfModel(resources, 'terraform-json');
@@ -105,8 +127,12 @@ function loadPlan(plan: Record<string, any>): TfModel {
 
   const configured = new Map<string, any>();
   const walkConfig = (mod: any, prefix: string): void => {
-    for (const r of mod?.resources ?? []) if (r.mode !== 'data') configured.set(`${prefix}${r.address}`, { ...r, prefix });
-    for (const [name, call] of Object.entries<any>(mod?.module_calls ?? {})) walkConfig(call.module, `${prefix}module.${name}.`);
+    for (const r of mod?.resources ?? []) {
+      if (r.mode !== 'data') configured.set(`${prefix}${r.address}`, { ...r, prefix });
+    }
+    for (const [name, call] of Object.entries<any>(mod?.module_calls ?? {})) {
+      walkConfig(call.module, `${prefix}module.${name}.`);
+    }
   };
   walkConfig(plan.configuration?.root_module, '');
 
@@ -128,15 +154,19 @@ function loadPlan(plan: Record<string, any>): TfModel {
 }
 
 /** Put "${reference}" where the plan has no known value but the configuration binds one. */
-function fillFromExpressions(values: Record<string, any>, expressions: Record<string, any>, prefix: string): void {
+function fillFromExpressions(
+  values: Record<string, any>,
+  expressions: Record<string, any>,
+  prefix: string,
+): void {
   for (const [key, expr] of Object.entries<any>(expressions)) {
     if (Array.isArray(expr)) {
       // Nested blocks: a list of expression maps, matched by index to the planned block list.
       const current = asArray(values[key]);
       values[key] = expr.map((blockExpr, i) => {
-        const block = current[i] && typeof current[i] === 'object' ? current[i] : {};
-        fillFromExpressions(block, blockExpr ?? {}, prefix);
-        return block;
+        const nested = current[i] && typeof current[i] === 'object' ? current[i] : {};
+        fillFromExpressions(nested, blockExpr ?? {}, prefix);
+        return nested;
       });
       continue;
     }

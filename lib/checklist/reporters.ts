@@ -2,22 +2,34 @@ import { Report } from './engine';
 
 /** Machine-readable report; deterministic (no timestamps) so it can be committed and diffed. */
 export function toJson(report: Report): string {
-  return JSON.stringify(
-    {
-      format: report.format,
-      summary: report.summary,
-      findings: report.findings,
-      exemptions: report.exemptions,
-      checklist: report.checklist,
-      accessSummary: report.accessSummary,
-      rules: report.rules.map(({ id, severity, phase, title, rationale, references }) => ({ id, severity, phase, title, rationale, references })),
-    },
-    null,
-    2,
-  ) + '\n';
+  return (
+    JSON.stringify(
+      {
+        format: report.format,
+        summary: report.summary,
+        findings: report.findings,
+        exemptions: report.exemptions,
+        checklist: report.checklist,
+        accessSummary: report.accessSummary,
+        rules: report.rules.map(({ id, severity, phase, title, rationale, references }) => ({
+          id,
+          severity,
+          phase,
+          title,
+          rationale,
+          references,
+        })),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
-const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (v: unknown) =>
+  String(v ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 
 export function toMarkdown(report: Report): string {
   const s = report.summary;
@@ -30,25 +42,45 @@ export function toMarkdown(report: Report): string {
     '',
     '| Rule | Severity | Status | Resource | Detail |',
     '|---|---|---|---|---|',
-    ...report.findings.map((f) => `| ${f.ruleId} | ${f.severity} | ${f.status} | ${cell(f.address ?? '')} | ${cell(f.message)}${f.status === 'non-compliant' && f.value !== undefined ? ` (value: ${cell(JSON.stringify(f.value))})` : ''}${f.exemption ? ` (${f.exemption.kind}${f.exemption.expired ? ', expired' : ''}: ${cell(f.exemption.reason)})` : ''} |`),
+    ...report.findings.map(
+      (f) =>
+        `| ${f.ruleId} | ${f.severity} | ${f.status} | ${cell(f.address ?? '')} | ${cell(f.message)}${f.status === 'non-compliant' && f.value !== undefined ? ` (value: ${cell(JSON.stringify(f.value))})` : ''}${f.exemption ? ` (${f.exemption.kind}${f.exemption.expired ? ', expired' : ''}: ${cell(f.exemption.reason)})` : ''} |`,
+    ),
     '',
     '## Opt-outs and suppressions',
     '',
     ...(report.exemptions.length
-      ? ['| Rule | Resource | Kind | Property | Reason | Expires |', '|---|---|---|---|---|---|', ...report.exemptions.map((e) => `| ${e.ruleId} | ${cell(e.address)} | ${e.kind} | ${cell(e.property ?? '')} | ${cell(e.reason)} | ${e.expiresOn ?? ''} |`)]
+      ? [
+          '| Rule | Resource | Kind | Property | Reason | Expires |',
+          '|---|---|---|---|---|---|',
+          ...report.exemptions.map(
+            (e) =>
+              `| ${e.ruleId} | ${cell(e.address)} | ${e.kind} | ${cell(e.property ?? '')} | ${cell(e.reason)} | ${e.expiresOn ?? ''} |`,
+          ),
+        ]
       : ['None: every default is in force.']),
     '',
     '## Access summary (role assignments)',
     '',
     ...(report.accessSummary.length
-      ? ['| Assignment | Principal | Type | Role definition | Scope |', '|---|---|---|---|---|', ...report.accessSummary.map((a) => `| ${cell(a.address)} | ${cell(a.principalId)} | ${cell(a.principalType)} | ${cell(a.roleDefinitionId)} | ${cell(a.scope)} |`)]
+      ? [
+          '| Assignment | Principal | Type | Role definition | Scope |',
+          '|---|---|---|---|---|',
+          ...report.accessSummary.map(
+            (a) =>
+              `| ${cell(a.address)} | ${cell(a.principalId)} | ${cell(a.principalType)} | ${cell(a.roleDefinitionId)} | ${cell(a.scope)} |`,
+          ),
+        ]
       : ['No role assignments in this configuration.']),
     '',
     '## Hardening Validation Checklist',
     '',
     '| Item | Phase | Checklist item | Proof | Rules | Synth result | After deploy |',
     '|---|---|---|---|---|---|---|',
-    ...report.checklist.map((c) => `| ${c.id} | ${c.phase} | ${cell(c.item)} | ${c.proof} | ${c.rules.join(', ')} | ${c.synthResult} | ${cell(c.postDeploy ?? '')} |`),
+    ...report.checklist.map(
+      (c) =>
+        `| ${c.id} | ${c.phase} | ${cell(c.item)} | ${c.proof} | ${c.rules.join(', ')} | ${c.synthResult} | ${cell(c.postDeploy ?? '')} |`,
+    ),
     '',
   ];
   return lines.join('\n');
@@ -61,39 +93,60 @@ export function toSarif(report: Report): string {
     .map((f) => ({
       ruleId: f.ruleId,
       level: f.severity === 'error' ? 'error' : 'warning',
-      message: { text: `${f.address ?? ''}: ${f.message}${f.value !== undefined ? ` (value: ${JSON.stringify(f.value)})` : ''}` },
-      locations: [{ logicalLocations: [{ fullyQualifiedName: f.address ?? 'configuration', kind: 'resource' }] }],
-      ...(f.status === 'suppressed' ? { suppressions: [{ kind: 'inSource', justification: f.exemption?.reason }] } : {}),
-    }));
-  return JSON.stringify({
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'aoai-harden',
-          informationUri: 'https://github.com/example/cdktf-azure-openai-hardening',
-          rules: report.rules.map((r) => ({
-            id: r.id,
-            shortDescription: { text: r.title },
-            fullDescription: { text: r.rationale },
-            defaultConfiguration: { level: r.severity === 'error' ? 'error' : 'warning' },
-            properties: { phase: r.phase, ...r.references },
-          })),
-        },
+      message: {
+        text: `${f.address ?? ''}: ${f.message}${f.value !== undefined ? ` (value: ${JSON.stringify(f.value)})` : ''}`,
       },
-      results,
-    }],
-  }, null, 2) + '\n';
+      locations: [
+        { logicalLocations: [{ fullyQualifiedName: f.address ?? 'configuration', kind: 'resource' }] },
+      ],
+      ...(f.status === 'suppressed'
+        ? { suppressions: [{ kind: 'inSource', justification: f.exemption?.reason }] }
+        : {}),
+    }));
+  return (
+    JSON.stringify(
+      {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [
+          {
+            tool: {
+              driver: {
+                name: 'aoai-harden',
+                informationUri: 'https://github.com/example/cdktf-azure-openai-hardening',
+                rules: report.rules.map((r) => ({
+                  id: r.id,
+                  shortDescription: { text: r.title },
+                  fullDescription: { text: r.rationale },
+                  defaultConfiguration: { level: r.severity === 'error' ? 'error' : 'warning' },
+                  properties: { phase: r.phase, ...r.references },
+                })),
+              },
+            },
+            results,
+          },
+        ],
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /** A short human summary for terminals. */
 export function toText(report: Report): string {
   const s = report.summary;
   const bad = report.findings.filter((f) => f.status === 'non-compliant');
-  return [
-    ...bad.map((f) => `${f.severity === 'error' ? 'ERROR' : 'WARN '} ${f.ruleId} ${f.address ?? ''}: ${f.message}${f.value !== undefined ? ` (value: ${JSON.stringify(f.value)})` : ''}${f.exemption?.expired ? ` [suppression expired ${f.exemption.expiresOn}]` : ''}`),
-    ...report.findings.filter((f) => f.status === 'suppressed').map((f) => `SUPPR ${f.ruleId} ${f.address ?? ''}: ${f.exemption?.reason}`),
-    `${s.errors} error(s), ${s.warnings} warning(s), ${s.suppressed} suppressed, ${s.compliant} compliant, ${s.notApplicable} not applicable.`,
-  ].join('\n') + '\n';
+  return (
+    [
+      ...bad.map(
+        (f) =>
+          `${f.severity === 'error' ? 'ERROR' : 'WARN '} ${f.ruleId} ${f.address ?? ''}: ${f.message}${f.value !== undefined ? ` (value: ${JSON.stringify(f.value)})` : ''}${f.exemption?.expired ? ` [suppression expired ${f.exemption.expiresOn}]` : ''}`,
+      ),
+      ...report.findings
+        .filter((f) => f.status === 'suppressed')
+        .map((f) => `SUPPR ${f.ruleId} ${f.address ?? ''}: ${f.exemption?.reason}`),
+      `${s.errors} error(s), ${s.warnings} warning(s), ${s.suppressed} suppressed, ${s.compliant} compliant, ${s.notApplicable} not applicable.`,
+    ].join('\n') + '\n'
+  );
 }

@@ -32,8 +32,17 @@ export interface Rule {
   evaluate(model: TfModel): RuleResult[];
 }
 
-export const ok = (address: string, message: string): RuleResult => ({ status: 'compliant', address, message });
-export const bad = (address: string, message: string, value: unknown): RuleResult => ({ status: 'non-compliant', address, message, value });
+export const ok = (address: string, message: string): RuleResult => ({
+  status: 'compliant',
+  address,
+  message,
+});
+export const bad = (address: string, message: string, value: unknown): RuleResult => ({
+  status: 'non-compliant',
+  address,
+  message,
+  value,
+});
 export const na = (message: string): RuleResult => ({ status: 'not-applicable', message });
 
 /** The hardening-relevant settings of an account, whichever resource type declares it. */
@@ -79,7 +88,8 @@ export function accounts(model: TfModel): AccountView[] {
         public_network_access_enabled: v.public_network_access_enabled ?? '(unset: defaults to true)',
         local_auth_enabled: v.local_auth_enabled ?? '(unset: defaults to true)',
         network_acls: acl ?? '(unset)',
-        outbound_network_access_restricted: v.outbound_network_access_restricted ?? '(unset: defaults to false)',
+        outbound_network_access_restricted:
+          v.outbound_network_access_restricted ?? '(unset: defaults to false)',
         custom_subdomain_name: v.custom_subdomain_name ?? '(unset)',
         identity: block(v.identity) ?? '(unset)',
       },
@@ -120,11 +130,18 @@ export function accounts(model: TfModel): AccountView[] {
 /** Run a check per account; not applicable when the configuration has no Azure OpenAI account. */
 export function perAccount(model: TfModel, check: (a: AccountView) => RuleResult): RuleResult[] {
   const all = accounts(model);
-  return all.length === 0 ? [na('no Azure OpenAI account (azurerm_cognitive_account or azapi account) in this configuration')] : all.map(check);
+  return all.length === 0
+    ? [na('no Azure OpenAI account (azurerm_cognitive_account or azapi account) in this configuration')]
+    : all.map(check);
 }
 
 /** Resources of the given types whose `attr` references the account. */
-export function attachedTo(model: TfModel, account: AccountView, types: string[], attr: (r: TfResource) => unknown): TfResource[] {
+export function attachedTo(
+  model: TfModel,
+  account: AccountView,
+  types: string[],
+  attr: (r: TfResource) => unknown,
+): TfResource[] {
   return model.ofType(...types).filter((r) => model.refersTo(attr(r), account.resource));
 }
 

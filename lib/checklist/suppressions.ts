@@ -22,10 +22,19 @@ export class HardeningSuppressions {
   public static addResourceSuppressions(construct: IConstruct, suppressions: RuleSuppression[]): void {
     suppressions.forEach((s, i) => {
       if (!ALL_RULES.some((r) => r.id === s.ruleId)) {
-        fail(`suppressions[${i}].ruleId`, s.ruleId, `Unknown rule; use one of ${ALL_RULES.map((r) => r.id).join(', ')}.`);
+        fail(
+          `suppressions[${i}].ruleId`,
+          s.ruleId,
+          `Unknown rule; use one of ${ALL_RULES.map((r) => r.id).join(', ')}.`,
+        );
       }
       const valid = validateOptOut(`suppressions[${i}]`, { reason: s.reason, expiresOn: s.expiresOn })!;
-      HardeningRecord.of(construct).recordSuppression(construct, { ruleId: s.ruleId, reason: valid.reason, kind: 'suppression', expiresOn: valid.expiresOn });
+      HardeningRecord.of(construct).recordSuppression(construct, {
+        ruleId: s.ruleId,
+        reason: valid.reason,
+        kind: 'suppression',
+        expiresOn: valid.expiresOn,
+      });
     });
   }
 }

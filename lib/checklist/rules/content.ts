@@ -31,37 +31,70 @@ interface DeploymentView {
 
 /** Custom RAI policies on the account: azapi raiPolicies and azurerm_cognitive_account_rai_policy. */
 function policiesOf(m: TfModel, a: AccountView): PolicyView[] {
-  const azapi = m.ofType('azapi_resource').filter((r) => POLICY_TYPE.test(String(r.values.type)) && m.refersTo(r.values.parent_id, a.resource)).map((r) => {
-    const p = r.values.body?.properties ?? {};
-    return {
+  const azapi = m
+    .ofType('azapi_resource')
+    .filter((r) => POLICY_TYPE.test(String(r.values.type)) && m.refersTo(r.values.parent_id, a.resource))
+    .map((r) => {
+      const p = r.values.body?.properties ?? {};
+      return {
+        resource: r,
+        name: String(r.values.name),
+        mode: p.mode,
+        filters: asArray(p.contentFilters).map((f) => ({
+          name: f.name,
+          source: f.source,
+          enabled: f.enabled === true,
+          blocking: f.blocking === true,
+          severityThreshold: f.severityThreshold,
+        })),
+        blocklists: asArray(p.customBlocklists).map((b) => ({
+          name: b.blocklistName,
+          source: b.source,
+          blocking: b.blocking === true,
+        })),
+      };
+    });
+  const azurerm = m
+    .ofType('azurerm_cognitive_account_rai_policy')
+    .filter((r) => m.refersTo(r.values.cognitive_account_id, a.resource))
+    .map((r) => ({
       resource: r,
       name: String(r.values.name),
-      mode: p.mode,
-      filters: asArray(p.contentFilters).map((f) => ({ name: f.name, source: f.source, enabled: f.enabled === true, blocking: f.blocking === true, severityThreshold: f.severityThreshold })),
-      blocklists: asArray(p.customBlocklists).map((b) => ({ name: b.blocklistName, source: b.source, blocking: b.blocking === true })),
-    };
-  });
-  const azurerm = m.ofType('azurerm_cognitive_account_rai_policy').filter((r) => m.refersTo(r.values.cognitive_account_id, a.resource)).map((r) => ({
-    resource: r,
-    name: String(r.values.name),
-    mode: r.values.mode,
-    filters: asArray(r.values.content_filter).map((f) => ({ name: f.name, source: f.source, enabled: f.filter_enabled === true, blocking: f.block_enabled === true, severityThreshold: f.severity_threshold })),
-    blocklists: [],
-  }));
+      mode: r.values.mode,
+      filters: asArray(r.values.content_filter).map((f) => ({
+        name: f.name,
+        source: f.source,
+        enabled: f.filter_enabled === true,
+        blocking: f.block_enabled === true,
+        severityThreshold: f.severity_threshold,
+      })),
+      blocklists: [],
+    }));
   return [...azapi, ...azurerm];
 }
 
 function deploymentsOf(m: TfModel, a: AccountView): DeploymentView[] {
-  const azurerm = m.ofType('azurerm_cognitive_deployment').filter((d) => m.refersTo(d.values.cognitive_account_id, a.resource)).map((d) => ({
-    resource: d,
-    raiPolicyName: d.values.rai_policy_name,
-    modelVersion: (Array.isArray(d.values.model) ? d.values.model[0] : d.values.model)?.version,
-    upgradeOption: d.values.version_upgrade_option,
-  }));
-  const azapi = m.ofType('azapi_resource').filter((d) => DEPLOYMENT_TYPE.test(String(d.values.type)) && m.refersTo(d.values.parent_id, a.resource)).map((d) => {
-    const p = d.values.body?.properties ?? {};
-    return { resource: d, raiPolicyName: p.raiPolicyName, modelVersion: p.model?.version, upgradeOption: p.versionUpgradeOption };
-  });
+  const azurerm = m
+    .ofType('azurerm_cognitive_deployment')
+    .filter((d) => m.refersTo(d.values.cognitive_account_id, a.resource))
+    .map((d) => ({
+      resource: d,
+      raiPolicyName: d.values.rai_policy_name,
+      modelVersion: (Array.isArray(d.values.model) ? d.values.model[0] : d.values.model)?.version,
+      upgradeOption: d.values.version_upgrade_option,
+    }));
+  const azapi = m
+    .ofType('azapi_resource')
+    .filter((d) => DEPLOYMENT_TYPE.test(String(d.values.type)) && m.refersTo(d.values.parent_id, a.resource))
+    .map((d) => {
+      const p = d.values.body?.properties ?? {};
+      return {
+        resource: d,
+        raiPolicyName: p.raiPolicyName,
+        modelVersion: p.model?.version,
+        upgradeOption: p.versionUpgradeOption,
+      };
+    });
   return [...azurerm, ...azapi];
 }
 
@@ -76,22 +109,51 @@ function perBoundPolicy(m: TfModel, check: (p: PolicyView) => RuleResult): RuleR
   const results: RuleResult[] = [];
   for (const a of accounts(m)) {
     const policies = policiesOf(m, a);
-    const bound = new Set(deploymentsOf(m, a).map((d) => boundPolicy(m, policies, d)).filter((p): p is PolicyView => !!p));
+    const bound = new Set(
+      deploymentsOf(m, a)
+        .map((d) => boundPolicy(m, policies, d))
+        .filter((p): p is PolicyView => !!p),
+    );
     const judged = bound.size ? [...bound] : policies;
     judged.forEach((p) => results.push(check(p)));
-    if (judged.length === 0) results.push(bad(a.resource.address, 'no custom content filter policy on the account', '(none)'));
+    if (judged.length === 0) {
+      results.push(bad(a.resource.address, 'no custom content filter policy on the account', '(none)'));
+    }
   }
   return results.length ? results : [na('no Azure OpenAI account in this configuration')];
 }
 
-function requireFilters(p: PolicyView, wanted: Array<{ name: string; source: string; threshold?: string }>): RuleResult {
+function requireFilters(
+  p: PolicyView,
+  wanted: Array<{ name: string; source: string; threshold?: string }>,
+): RuleResult {
   for (const w of wanted) {
     const f = p.filters.find((x) => x.name === w.name && x.source === w.source);
-    if (!f) return bad(p.resource.address, `policy ${p.name} has no ${w.name} filter on ${w.source}`, p.filters.map((x) => `${x.name}/${x.source}`));
-    if (!f.enabled || !f.blocking) return bad(p.resource.address, `${w.name} on ${w.source} is not enabled and blocking`, { enabled: f.enabled, blocking: f.blocking });
-    if (w.threshold && f.severityThreshold !== w.threshold) return bad(p.resource.address, `${w.name} on ${w.source} threshold must be ${w.threshold}`, f.severityThreshold ?? '(unset)');
+    if (!f) {
+      return bad(
+        p.resource.address,
+        `policy ${p.name} has no ${w.name} filter on ${w.source}`,
+        p.filters.map((x) => `${x.name}/${x.source}`),
+      );
+    }
+    if (!f.enabled || !f.blocking) {
+      return bad(p.resource.address, `${w.name} on ${w.source} is not enabled and blocking`, {
+        enabled: f.enabled,
+        blocking: f.blocking,
+      });
+    }
+    if (w.threshold && f.severityThreshold !== w.threshold) {
+      return bad(
+        p.resource.address,
+        `${w.name} on ${w.source} threshold must be ${w.threshold}`,
+        f.severityThreshold ?? '(unset)',
+      );
+    }
   }
-  return ok(p.resource.address, `policy ${p.name}: ${wanted.map((w) => `${w.name}/${w.source}`).join(', ')} enforced`);
+  return ok(
+    p.resource.address,
+    `policy ${p.name}: ${wanted.map((w) => `${w.name}/${w.source}`).join(', ')} enforced`,
+  );
 }
 
 export const CONTENT_RULES: Rule[] = [
@@ -100,7 +162,8 @@ export const CONTENT_RULES: Rule[] = [
     severity: 'error',
     phase,
     title: 'Every deployment is bound to a custom content filter policy defined with it, and depends on it',
-    rationale: "A deployment left on Microsoft.Default/DefaultV2 gets Medium thresholds and no indirect-attack shield; the dependency orders create and destroy.",
+    rationale:
+      'A deployment left on Microsoft.Default/DefaultV2 gets Medium thresholds and no indirect-attack shield; the dependency orders create and destroy.',
     references: { azurePolicy: '5207647b-3e83-4e28-b836-c382cb5e2a2e' },
     evaluate: (m) => {
       const results: RuleResult[] = [];
@@ -109,9 +172,26 @@ export const CONTENT_RULES: Rule[] = [
         for (const d of deploymentsOf(m, a)) {
           const policy = boundPolicy(m, policies, d);
           if (!policy) {
-            results.push(bad(d.resource.address, 'deployment is not bound to a custom content filter policy', d.raiPolicyName ?? '(unset: service default)'));
-          } else if (!m.dependencies(d.resource).includes(policy.resource.address) && !m.dependencies(d.resource).some((dep) => m.dependencies(m.get(dep) ?? d.resource).includes(policy.resource.address))) {
-            results.push(bad(d.resource.address, `deployment does not depend on policy ${policy.name}: it may be created before the policy or outlive it`, d.resource.values.depends_on ?? '(no depends_on)'));
+            results.push(
+              bad(
+                d.resource.address,
+                'deployment is not bound to a custom content filter policy',
+                d.raiPolicyName ?? '(unset: service default)',
+              ),
+            );
+          } else if (
+            !m.dependencies(d.resource).includes(policy.resource.address) &&
+            !m
+              .dependencies(d.resource)
+              .some((dep) => m.dependencies(m.get(dep) ?? d.resource).includes(policy.resource.address))
+          ) {
+            results.push(
+              bad(
+                d.resource.address,
+                `deployment does not depend on policy ${policy.name}: it may be created before the policy or outlive it`,
+                d.resource.values.depends_on ?? '(no depends_on)',
+              ),
+            );
           } else {
             results.push(ok(d.resource.address, `bound to ${policy.name}`));
           }
@@ -124,22 +204,39 @@ export const CONTENT_RULES: Rule[] = [
     id: 'AOAI-CFP-002',
     severity: 'error',
     phase,
-    title: 'Hate, Sexual, Violence and Selfharm filters block at threshold Low on prompts and completions, in a synchronous mode',
-    rationale: "The guide's strict policy: the service default (Medium) lets low-severity harmful content through; streaming modes return content before filtering ends.",
+    title:
+      'Hate, Sexual, Violence and Selfharm filters block at threshold Low on prompts and completions, in a synchronous mode',
+    rationale:
+      "The guide's strict policy: the service default (Medium) lets low-severity harmful content through; streaming modes return content before filtering ends.",
     references: { azurePolicy: '930f48f9 (Preview guardrail: allowed control)' },
-    evaluate: (m) => perBoundPolicy(m, (p) => {
-      if (p.mode && !['Default', 'Blocking'].includes(p.mode)) return bad(p.resource.address, `mode ${p.mode} returns content before filtering completes`, p.mode);
-      return requireFilters(p, HARM_FILTERS.flatMap((name) => ['Prompt', 'Completion'].map((source) => ({ name, source, threshold: 'Low' }))));
-    }),
+    evaluate: (m) =>
+      perBoundPolicy(m, (p) => {
+        if (p.mode && !['Default', 'Blocking'].includes(p.mode)) {
+          return bad(p.resource.address, `mode ${p.mode} returns content before filtering completes`, p.mode);
+        }
+        return requireFilters(
+          p,
+          HARM_FILTERS.flatMap((name) =>
+            ['Prompt', 'Completion'].map((source) => ({ name, source, threshold: 'Low' })),
+          ),
+        );
+      }),
   },
   {
     id: 'AOAI-CFP-003',
     severity: 'error',
     phase,
     title: 'Prompt shields: Jailbreak and Indirect Attack are enabled and blocking on prompts',
-    rationale: 'Jailbreak catches direct prompt injection; Indirect Attack catches instructions hidden in documents and tool output.',
+    rationale:
+      'Jailbreak catches direct prompt injection; Indirect Attack catches instructions hidden in documents and tool output.',
     references: { azurePolicy: 'f3a9c2e0 (Preview guardrail: allowed prompt content filtering)' },
-    evaluate: (m) => perBoundPolicy(m, (p) => requireFilters(p, [{ name: 'Jailbreak', source: 'Prompt' }, { name: 'Indirect Attack', source: 'Prompt' }])),
+    evaluate: (m) =>
+      perBoundPolicy(m, (p) =>
+        requireFilters(p, [
+          { name: 'Jailbreak', source: 'Prompt' },
+          { name: 'Indirect Attack', source: 'Prompt' },
+        ]),
+      ),
   },
   {
     id: 'AOAI-CFP-004',
@@ -148,7 +245,13 @@ export const CONTENT_RULES: Rule[] = [
     title: 'Protected material (text and code) is blocked on completions',
     rationale: 'Stops the model returning copyrighted text or licensed code verbatim.',
     references: { azurePolicy: 'af253d37 (Preview guardrail: allowed completion content filtering)' },
-    evaluate: (m) => perBoundPolicy(m, (p) => requireFilters(p, [{ name: 'Protected Material Text', source: 'Completion' }, { name: 'Protected Material Code', source: 'Completion' }])),
+    evaluate: (m) =>
+      perBoundPolicy(m, (p) =>
+        requireFilters(p, [
+          { name: 'Protected Material Text', source: 'Completion' },
+          { name: 'Protected Material Code', source: 'Completion' },
+        ]),
+      ),
   },
   {
     id: 'AOAI-CFP-005',
@@ -158,10 +261,19 @@ export const CONTENT_RULES: Rule[] = [
     rationale: 'An automatic model change bypasses change control and re-validation of filters and prompts.',
     references: { azurePolicy: 'aafe3651-cb78-4f68-9f81-e7e41509110f (related)' },
     evaluate: (m) => {
-      const results = accounts(m).flatMap((a) => deploymentsOf(m, a)).map((d) =>
-        !d.modelVersion ? bad(d.resource.address, 'model version not pinned', '(unset)')
-          : d.upgradeOption !== 'NoAutoUpgrade' ? bad(d.resource.address, 'version_upgrade_option is not NoAutoUpgrade', d.upgradeOption ?? '(unset: OnceNewDefaultVersionAvailable)')
-            : ok(d.resource.address, `version ${d.modelVersion}, NoAutoUpgrade`));
+      const results = accounts(m)
+        .flatMap((a) => deploymentsOf(m, a))
+        .map((d) =>
+          !d.modelVersion
+            ? bad(d.resource.address, 'model version not pinned', '(unset)')
+            : d.upgradeOption !== 'NoAutoUpgrade'
+              ? bad(
+                  d.resource.address,
+                  'version_upgrade_option is not NoAutoUpgrade',
+                  d.upgradeOption ?? '(unset: OnceNewDefaultVersionAvailable)',
+                )
+              : ok(d.resource.address, `version ${d.modelVersion}, NoAutoUpgrade`),
+        );
       return results.length ? results : [na('no model deployments in this configuration')];
     },
   },
@@ -170,16 +282,28 @@ export const CONTENT_RULES: Rule[] = [
     severity: 'warning',
     phase,
     title: 'A custom blocklist with items is attached to the policy',
-    rationale: 'Blocklists stop organisation-specific terms (code names, confidential markers) that no generic filter knows.',
+    rationale:
+      'Blocklists stop organisation-specific terms (code names, confidential markers) that no generic filter knows.',
     references: {},
-    evaluate: (m) => perBoundPolicy(m, (p) => {
-      const attached = p.blocklists.filter((b) => b.blocking);
-      if (!attached.length) return bad(p.resource.address, `policy ${p.name} has no blocking custom blocklist`, p.blocklists);
-      const items = m.ofType('azapi_resource').filter((r) => /raiBlocklistItems@/i.test(String(r.values.type)));
-      const blocklists = m.ofType('azapi_resource').filter((r) => /\/raiBlocklists@/i.test(String(r.values.type)) && attached.some((b) => b.name === r.values.name));
-      const empty = blocklists.find((bl) => !items.some((it) => m.refersTo(it.values.parent_id, bl)));
-      if (empty) return bad(empty.address, `blocklist ${empty.values.name} has no items`, []);
-      return ok(p.resource.address, `blocklists ${[...new Set(attached.map((b) => b.name))].join(', ')}`);
-    }),
+    evaluate: (m) =>
+      perBoundPolicy(m, (p) => {
+        const attached = p.blocklists.filter((b) => b.blocking);
+        if (!attached.length) {
+          return bad(p.resource.address, `policy ${p.name} has no blocking custom blocklist`, p.blocklists);
+        }
+        const items = m
+          .ofType('azapi_resource')
+          .filter((r) => /raiBlocklistItems@/i.test(String(r.values.type)));
+        const blocklists = m
+          .ofType('azapi_resource')
+          .filter(
+            (r) =>
+              /\/raiBlocklists@/i.test(String(r.values.type)) &&
+              attached.some((b) => b.name === r.values.name),
+          );
+        const empty = blocklists.find((bl) => !items.some((it) => m.refersTo(it.values.parent_id, bl)));
+        if (empty) return bad(empty.address, `blocklist ${empty.values.name} has no items`, []);
+        return ok(p.resource.address, `blocklists ${[...new Set(attached.map((b) => b.name))].join(', ')}`);
+      }),
   },
 ];

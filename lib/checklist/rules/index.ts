@@ -5,4 +5,9 @@ import { MONITORING_RULES } from './monitoring';
 import { NETWORK_RULES } from './network';
 
 /** Every rule, in report order. IDs are stable: never reused or renumbered. */
-export const ALL_RULES: readonly Rule[] = [...NETWORK_RULES, ...IDENTITY_RULES, ...CONTENT_RULES, ...MONITORING_RULES];
+export const ALL_RULES: readonly Rule[] = [
+  ...NETWORK_RULES,
+  ...IDENTITY_RULES,
+  ...CONTENT_RULES,
+  ...MONITORING_RULES,
+];

@@ -1,19 +1,43 @@
-import { ALL_LOGS_CATEGORY_GROUP, ALL_METRICS_CATEGORY, AUDIT_RETENTION_DAYS, REQUIRED_LOG_CATEGORIES } from '../../azure-facts';
+import {
+  ALL_LOGS_CATEGORY_GROUP,
+  ALL_METRICS_CATEGORY,
+  AUDIT_RETENTION_DAYS,
+  REQUIRED_LOG_CATEGORIES,
+} from '../../azure-facts';
 import { TfModel, TfResource, asArray, block } from '../model';
 import { AccountView, Rule, RuleResult, accounts, bad, na, ok, perAccount } from '../rule';
 
 const phase = 'Monitoring' as const;
 
-function queryRules(m: TfModel): Array<{ r: TfResource; query: string; threshold: number; severity: number; windowMinutes: number }> {
+function queryRules(
+  m: TfModel,
+): Array<{ r: TfResource; query: string; threshold: number; severity: number; windowMinutes: number }> {
   return m.ofType('azurerm_monitor_scheduled_query_rules_alert_v2').map((r) => {
     const c = block(r.values.criteria) ?? {};
-    return { r, query: String(c.query ?? ''), threshold: Number(c.threshold), severity: Number(r.values.severity), windowMinutes: isoMinutes(r.values.window_duration) };
+    return {
+      r,
+      query: String(c.query ?? ''),
+      threshold: Number(c.threshold),
+      severity: Number(r.values.severity),
+      windowMinutes: isoMinutes(r.values.window_duration),
+    };
   });
 }
 
-function metricAlerts(m: TfModel, metric: string): Array<{ r: TfResource; threshold: number; severity: number; windowMinutes: number }> {
+function metricAlerts(
+  m: TfModel,
+  metric: string,
+): Array<{ r: TfResource; threshold: number; severity: number; windowMinutes: number }> {
   return m.ofType('azurerm_monitor_metric_alert').flatMap((r) =>
-    asArray(r.values.criteria).filter((c) => c?.metric_name === metric).map((c) => ({ r, threshold: Number(c.threshold), severity: Number(r.values.severity ?? 3), windowMinutes: isoMinutes(r.values.window_size ?? 'PT5M') })));
+    asArray(r.values.criteria)
+      .filter((c) => c?.metric_name === metric)
+      .map((c) => ({
+        r,
+        threshold: Number(c.threshold),
+        severity: Number(r.values.severity ?? 3),
+        windowMinutes: isoMinutes(r.values.window_size ?? 'PT5M'),
+      })),
+  );
 }
 
 /** Minutes in an ISO-8601 duration such as PT5M, PT1H, P1D. */
@@ -29,7 +53,15 @@ function queryCountThreshold(query: string, column: string): number | undefined 
 }
 
 /** An alert from the guide's alert table: present, at most the listed severity and threshold. */
-function alertRule(id: string, title: string, rationale: string, maxSeverity: number, find: (m: TfModel) => Array<{ r: TfResource; severity: number; ok: boolean; detail: string; value: unknown }>): Rule {
+function alertRule(
+  id: string,
+  title: string,
+  rationale: string,
+  maxSeverity: number,
+  find: (
+    m: TfModel,
+  ) => Array<{ r: TfResource; severity: number; ok: boolean; detail: string; value: unknown }>,
+): Rule {
   return {
     id,
     severity: id === 'AOAI-MON-009' ? 'warning' : 'error',
@@ -40,17 +72,27 @@ function alertRule(id: string, title: string, rationale: string, maxSeverity: nu
     evaluate: (m) => {
       if (accounts(m).length === 0) return [na('no Azure OpenAI account in this configuration')];
       const candidates = find(m);
-      if (candidates.length === 0) return [bad(accounts(m)[0].resource.address, `missing alert: ${title}`, '(none)')];
+      if (candidates.length === 0) {
+        return [bad(accounts(m)[0].resource.address, `missing alert: ${title}`, '(none)')];
+      }
       const good = candidates.find((c) => c.ok && c.severity <= maxSeverity);
       if (good) return [ok(good.r.address, good.detail)];
       const c = candidates[0];
-      return [bad(c.r.address, c.severity > maxSeverity ? `severity ${c.severity} is lower than Sev ${maxSeverity}` : c.detail, c.value)];
+      return [
+        bad(
+          c.r.address,
+          c.severity > maxSeverity ? `severity ${c.severity} is lower than Sev ${maxSeverity}` : c.detail,
+          c.value,
+        ),
+      ];
     },
   };
 }
 
 function diagnosticsFor(m: TfModel, a: AccountView): TfResource[] {
-  return m.ofType('azurerm_monitor_diagnostic_setting').filter((d) => m.refersTo(d.values.target_resource_id, a.resource));
+  return m
+    .ofType('azurerm_monitor_diagnostic_setting')
+    .filter((d) => m.refersTo(d.values.target_resource_id, a.resource));
 }
 
 export const MONITORING_RULES: Rule[] = [
@@ -59,59 +101,114 @@ export const MONITORING_RULES: Rule[] = [
     severity: 'error',
     phase,
     title: 'Diagnostics send Audit, RequestResponse and Trace logs and AllMetrics to Log Analytics',
-    rationale: 'Detections and investigations need the request and audit logs in a workspace; nothing is logged by default.',
+    rationale:
+      'Detections and investigations need the request and audit logs in a workspace; nothing is logged by default.',
     references: { azurePolicy: '1b4d1c4e-934c-4703-944c-27c82c06bebb', mcsb: 'LT-3' },
-    evaluate: (m) => perAccount(m, (a) => {
-      const settings = diagnosticsFor(m, a);
-      if (!settings.length) return bad(a.resource.address, 'no diagnostic setting on the account', '(none)');
-      for (const s of settings) {
-        if (!s.values.log_analytics_workspace_id) continue;
-        const logs = asArray(s.values.enabled_log);
-        const categories = logs.map((l) => l.category).filter(Boolean);
-        const groups = logs.map((l) => l.category_group).filter(Boolean);
-        const metrics = asArray(s.values.enabled_metric).map((x) => x.category);
-        const logsOk = groups.includes(ALL_LOGS_CATEGORY_GROUP) || REQUIRED_LOG_CATEGORIES.every((c) => categories.includes(c));
-        if (logsOk && metrics.includes(ALL_METRICS_CATEGORY)) return ok(s.address, `logs ${[...categories, ...groups].join(', ')} and ${ALL_METRICS_CATEGORY} to Log Analytics`);
-        return bad(s.address, `diagnostic setting lacks ${REQUIRED_LOG_CATEGORIES.filter((c) => !categories.includes(c)).concat(metrics.includes(ALL_METRICS_CATEGORY) ? [] : [ALL_METRICS_CATEGORY]).join(', ')}`, { enabled_log: logs, enabled_metric: metrics });
-      }
-      return bad(settings[0].address, 'no diagnostic setting sends to a Log Analytics workspace', settings.map((s) => s.address));
-    }),
+    evaluate: (m) =>
+      perAccount(m, (a) => {
+        const settings = diagnosticsFor(m, a);
+        if (!settings.length) {
+          return bad(a.resource.address, 'no diagnostic setting on the account', '(none)');
+        }
+        for (const s of settings) {
+          if (!s.values.log_analytics_workspace_id) continue;
+          const logs = asArray(s.values.enabled_log);
+          const categories = logs.map((l) => l.category).filter(Boolean);
+          const groups = logs.map((l) => l.category_group).filter(Boolean);
+          const metrics = asArray(s.values.enabled_metric).map((x) => x.category);
+          const logsOk =
+            groups.includes(ALL_LOGS_CATEGORY_GROUP) ||
+            REQUIRED_LOG_CATEGORIES.every((c) => categories.includes(c));
+          if (logsOk && metrics.includes(ALL_METRICS_CATEGORY)) {
+            return ok(
+              s.address,
+              `logs ${[...categories, ...groups].join(', ')} and ${ALL_METRICS_CATEGORY} to Log Analytics`,
+            );
+          }
+          return bad(
+            s.address,
+            `diagnostic setting lacks ${REQUIRED_LOG_CATEGORIES.filter((c) => !categories.includes(c))
+              .concat(metrics.includes(ALL_METRICS_CATEGORY) ? [] : [ALL_METRICS_CATEGORY])
+              .join(', ')}`,
+            { enabled_log: logs, enabled_metric: metrics },
+          );
+        }
+        return bad(
+          settings[0].address,
+          'no diagnostic setting sends to a Log Analytics workspace',
+          settings.map((s) => s.address),
+        );
+      }),
   },
   {
     id: 'AOAI-MON-002',
     severity: 'warning',
     phase,
     title: 'Log retention meets the audit requirement (365 days) and no deprecated retention_policy is used',
-    rationale: 'The guide keeps audit data a year; diagnostic-setting retention_policy is deprecated and ignored for Log Analytics.',
+    rationale:
+      'The guide keeps audit data a year; diagnostic-setting retention_policy is deprecated and ignored for Log Analytics.',
     references: { mcsb: 'LT-6' },
-    evaluate: (m) => perAccount(m, (a) => {
-      for (const s of diagnosticsFor(m, a)) {
-        const withRetention = asArray(s.values.enabled_log).find((l) => l.retention_policy);
-        if (withRetention || s.values.metric) return bad(s.address, 'deprecated retention_policy or metric block; set retention on the workspace', withRetention?.retention_policy ?? s.values.metric);
-        const workspace = m.references(s.values.log_analytics_workspace_id).map((x) => m.get(x)!).find((r) => r.type === 'azurerm_log_analytics_workspace');
-        if (!workspace) return ok(s.address, 'workspace managed outside this configuration: verify its retention after deploy');
-        const days = Number(workspace.values.retention_in_days ?? 30);
-        if (days < AUDIT_RETENTION_DAYS) return bad(workspace.address, `retention ${days} days is below ${AUDIT_RETENTION_DAYS}`, days);
-        return ok(workspace.address, `retention ${days} days`);
-      }
-      return bad(a.resource.address, 'no diagnostic setting, so no retention', '(none)');
-    }),
+    evaluate: (m) =>
+      perAccount(m, (a) => {
+        for (const s of diagnosticsFor(m, a)) {
+          const withRetention = asArray(s.values.enabled_log).find((l) => l.retention_policy);
+          if (withRetention || s.values.metric) {
+            return bad(
+              s.address,
+              'deprecated retention_policy or metric block; set retention on the workspace',
+              withRetention?.retention_policy ?? s.values.metric,
+            );
+          }
+          const workspace = m
+            .references(s.values.log_analytics_workspace_id)
+            .map((x) => m.get(x)!)
+            .find((r) => r.type === 'azurerm_log_analytics_workspace');
+          if (!workspace) {
+            return ok(
+              s.address,
+              'workspace managed outside this configuration: verify its retention after deploy',
+            );
+          }
+          const days = Number(workspace.values.retention_in_days ?? 30);
+          if (days < AUDIT_RETENTION_DAYS) {
+            return bad(workspace.address, `retention ${days} days is below ${AUDIT_RETENTION_DAYS}`, days);
+          }
+          return ok(workspace.address, `retention ${days} days`);
+        }
+        return bad(a.resource.address, 'no diagnostic setting, so no retention', '(none)');
+      }),
   },
   {
     id: 'AOAI-MON-003',
     severity: 'warning',
     phase,
     title: 'The subscription Activity Log is exported to Log Analytics',
-    rationale: 'Deployment, RAI policy and key-listing changes, and RBAC denials, are only in the Activity Log.',
+    rationale:
+      'Deployment, RAI policy and key-listing changes, and RBAC denials, are only in the Activity Log.',
     references: { mcsb: 'LT-3' },
     evaluate: (m) => {
       if (accounts(m).length === 0) return [na('no Azure OpenAI account in this configuration')];
       const exports = m.ofType('azurerm_monitor_diagnostic_setting').filter((d) => {
         const target = String(d.values.target_resource_id ?? '');
-        return /^\/subscriptions\/[^/]+$/.test(target) || (/slice\(split\("\/"/.test(target) && /0, 3\)/.test(target));
+        return (
+          /^\/subscriptions\/[^/]+$/.test(target) ||
+          (/slice\(split\("\/"/.test(target) && /0, 3\)/.test(target))
+        );
       });
-      const good = exports.find((d) => asArray(d.values.enabled_log).some((l) => l.category === 'Administrative') && d.values.log_analytics_workspace_id);
-      return [good ? ok(good.address, 'Activity Log (Administrative) exported') : bad(accounts(m)[0].resource.address, 'no subscription diagnostic setting exports the Administrative Activity Log', exports.map((e) => e.address))];
+      const good = exports.find(
+        (d) =>
+          asArray(d.values.enabled_log).some((l) => l.category === 'Administrative') &&
+          d.values.log_analytics_workspace_id,
+      );
+      return [
+        good
+          ? ok(good.address, 'Activity Log (Administrative) exported')
+          : bad(
+              accounts(m)[0].resource.address,
+              'no subscription diagnostic setting exports the Administrative Activity Log',
+              exports.map((e) => e.address),
+            ),
+      ];
     },
   },
   {
@@ -123,30 +220,121 @@ export const MONITORING_RULES: Rule[] = [
     references: { mcsb: 'LT-1' },
     evaluate: (m) => {
       if (accounts(m).length === 0) return [na('no Azure OpenAI account in this configuration')];
-      const rule = queryRules(m).find((q) => /RequestResponse/.test(q.query) && /count\(\)/.test(q.query) && /CallerIPAddress/.test(q.query) && /RequestCount/.test(q.query));
-      if (!rule) return [bad(accounts(m)[0].resource.address, 'missing detection: request rate per caller', '(none)')];
+      const rule = queryRules(m).find(
+        (q) =>
+          /RequestResponse/.test(q.query) &&
+          /count\(\)/.test(q.query) &&
+          /CallerIPAddress/.test(q.query) &&
+          /RequestCount/.test(q.query),
+      );
+      if (!rule) {
+        return [bad(accounts(m)[0].resource.address, 'missing detection: request rate per caller', '(none)')];
+      }
       const limit = queryCountThreshold(rule.query, 'RequestCount');
-      return [limit !== undefined && limit <= 50 && rule.windowMinutes <= 5 ? ok(rule.r.address, `> ${limit} requests in ${rule.windowMinutes} min`) : bad(rule.r.address, 'request-rate detection is looser than 50 requests in 5 minutes', { threshold: limit, window_minutes: rule.windowMinutes })];
+      return [
+        limit !== undefined && limit <= 50 && rule.windowMinutes <= 5
+          ? ok(rule.r.address, `> ${limit} requests in ${rule.windowMinutes} min`)
+          : bad(rule.r.address, 'request-rate detection is looser than 50 requests in 5 minutes', {
+              threshold: limit,
+              window_minutes: rule.windowMinutes,
+            }),
+      ];
     },
   },
-  alertRule('AOAI-MON-005', 'Alert: high content filter rate (over 20 filtered requests in 5 minutes, Sev 2)', 'Repeated filter hits are the signature of jailbreak and prompt-injection campaigns.', 2, (m) => [
-    ...metricAlerts(m, 'RAIRejectedRequests').map((a) => ({ r: a.r, severity: a.severity, ok: a.threshold <= 20 && a.windowMinutes <= 5, detail: `RAIRejectedRequests > ${a.threshold} in ${a.windowMinutes} min`, value: { threshold: a.threshold, window_minutes: a.windowMinutes } })),
-    ...queryRules(m).filter((q) => /content_filter/.test(q.query)).map((q) => {
-      const limit = queryCountThreshold(q.query, 'FilterCount');
-      return { r: q.r, severity: q.severity, ok: limit !== undefined && limit <= 20 && q.windowMinutes <= 5, detail: `> ${limit} filtered in ${q.windowMinutes} min`, value: { threshold: limit, window_minutes: q.windowMinutes } };
-    }),
-  ]),
-  alertRule('AOAI-MON-006', 'Alert: API key authentication used (Sev 3)', 'With keys disabled, any key-based call is an attack or a misconfigured client.', 3, (m) =>
-    queryRules(m).filter((q) => /identity_claim/.test(q.query)).map((q) => ({ r: q.r, severity: q.severity, ok: q.threshold === 0, detail: 'key-based calls alert on any occurrence', value: { threshold: q.threshold } }))),
-  alertRule('AOAI-MON-007', 'Alert: deployment configuration change (deployments and RAI policies write/delete, Sev 3)', 'Model and filter changes must go through change management.', 3, (m) =>
-    queryRules(m).filter((q) => /DEPLOYMENTS\/WRITE/i.test(q.query)).map((q) => {
-      const covers = ['DEPLOYMENTS/DELETE', 'RAIPOLICIES/WRITE', 'RAIPOLICIES/DELETE'].every((op) => q.query.toUpperCase().includes(op));
-      return { r: q.r, severity: q.severity, ok: covers && q.threshold === 0, detail: 'deployment and RAI policy writes and deletes', value: { query_covers_all_operations: covers, threshold: q.threshold } };
-    })),
-  alertRule('AOAI-MON-008', 'Alert: unusual token consumption (over 500K tokens in an hour, Sev 2)', 'Token floods are a cost-based denial of service.', 2, (m) =>
-    metricAlerts(m, 'TokenTransaction').map((a) => ({ r: a.r, severity: a.severity, ok: a.threshold <= 500000 && a.windowMinutes <= 60, detail: `TokenTransaction > ${a.threshold} in ${a.windowMinutes} min`, value: { threshold: a.threshold, window_minutes: a.windowMinutes } }))),
-  alertRule('AOAI-MON-009', 'Alert: new IP address accessing the service (first seen, Sev 4)', 'A first-seen caller is worth a look: leaked identities are used from new places.', 4, (m) =>
-    queryRules(m).filter((q) => /!in\s*\(/.test(q.query) && /CallerIPAddress/.test(q.query)).map((q) => ({ r: q.r, severity: q.severity, ok: true, detail: 'first-seen caller IPs logged for review', value: null }))),
+  alertRule(
+    'AOAI-MON-005',
+    'Alert: high content filter rate (over 20 filtered requests in 5 minutes, Sev 2)',
+    'Repeated filter hits are the signature of jailbreak and prompt-injection campaigns.',
+    2,
+    (m) => [
+      ...metricAlerts(m, 'RAIRejectedRequests').map((a) => ({
+        r: a.r,
+        severity: a.severity,
+        ok: a.threshold <= 20 && a.windowMinutes <= 5,
+        detail: `RAIRejectedRequests > ${a.threshold} in ${a.windowMinutes} min`,
+        value: { threshold: a.threshold, window_minutes: a.windowMinutes },
+      })),
+      ...queryRules(m)
+        .filter((q) => /content_filter/.test(q.query))
+        .map((q) => {
+          const limit = queryCountThreshold(q.query, 'FilterCount');
+          return {
+            r: q.r,
+            severity: q.severity,
+            ok: limit !== undefined && limit <= 20 && q.windowMinutes <= 5,
+            detail: `> ${limit} filtered in ${q.windowMinutes} min`,
+            value: { threshold: limit, window_minutes: q.windowMinutes },
+          };
+        }),
+    ],
+  ),
+  alertRule(
+    'AOAI-MON-006',
+    'Alert: API key authentication used (Sev 3)',
+    'With keys disabled, any key-based call is an attack or a misconfigured client.',
+    3,
+    (m) =>
+      queryRules(m)
+        .filter((q) => /identity_claim/.test(q.query))
+        .map((q) => ({
+          r: q.r,
+          severity: q.severity,
+          ok: q.threshold === 0,
+          detail: 'key-based calls alert on any occurrence',
+          value: { threshold: q.threshold },
+        })),
+  ),
+  alertRule(
+    'AOAI-MON-007',
+    'Alert: deployment configuration change (deployments and RAI policies write/delete, Sev 3)',
+    'Model and filter changes must go through change management.',
+    3,
+    (m) =>
+      queryRules(m)
+        .filter((q) => /DEPLOYMENTS\/WRITE/i.test(q.query))
+        .map((q) => {
+          const covers = ['DEPLOYMENTS/DELETE', 'RAIPOLICIES/WRITE', 'RAIPOLICIES/DELETE'].every((op) =>
+            q.query.toUpperCase().includes(op),
+          );
+          return {
+            r: q.r,
+            severity: q.severity,
+            ok: covers && q.threshold === 0,
+            detail: 'deployment and RAI policy writes and deletes',
+            value: { query_covers_all_operations: covers, threshold: q.threshold },
+          };
+        }),
+  ),
+  alertRule(
+    'AOAI-MON-008',
+    'Alert: unusual token consumption (over 500K tokens in an hour, Sev 2)',
+    'Token floods are a cost-based denial of service.',
+    2,
+    (m) =>
+      metricAlerts(m, 'TokenTransaction').map((a) => ({
+        r: a.r,
+        severity: a.severity,
+        ok: a.threshold <= 500000 && a.windowMinutes <= 60,
+        detail: `TokenTransaction > ${a.threshold} in ${a.windowMinutes} min`,
+        value: { threshold: a.threshold, window_minutes: a.windowMinutes },
+      })),
+  ),
+  alertRule(
+    'AOAI-MON-009',
+    'Alert: new IP address accessing the service (first seen, Sev 4)',
+    'A first-seen caller is worth a look: leaked identities are used from new places.',
+    4,
+    (m) =>
+      queryRules(m)
+        .filter((q) => /!in\s*\(/.test(q.query) && /CallerIPAddress/.test(q.query))
+        .map((q) => ({
+          r: q.r,
+          severity: q.severity,
+          ok: true,
+          detail: 'first-seen caller IPs logged for review',
+          value: null,
+        })),
+  ),
   {
     id: 'AOAI-MON-010',
     severity: 'error',
@@ -158,15 +346,25 @@ export const MONITORING_RULES: Rule[] = [
       if (accounts(m).length === 0) return [na('no Azure OpenAI account in this configuration')];
       const groups = m.ofType('azurerm_monitor_action_group');
       const results: RuleResult[] = [];
-      const wired = (v: unknown) => groups.some((g) => m.refersTo(v, g)) || asArray(v).some((x) => typeof x === 'string' && /\/actionGroups\//i.test(x));
+      const wired = (v: unknown) =>
+        groups.some((g) => m.refersTo(v, g)) ||
+        asArray(v).some((x) => typeof x === 'string' && /\/actionGroups\//i.test(x));
       for (const q of queryRules(m).filter((x) => x.severity <= 3)) {
         const ids = block(q.r.values.action)?.action_groups;
-        results.push(wired(ids) ? ok(q.r.address, 'notifies an action group') : bad(q.r.address, 'alert has no action group', ids ?? '(none)'));
+        results.push(
+          wired(ids)
+            ? ok(q.r.address, 'notifies an action group')
+            : bad(q.r.address, 'alert has no action group', ids ?? '(none)'),
+        );
       }
       for (const r of m.ofType('azurerm_monitor_metric_alert', 'azurerm_monitor_activity_log_alert')) {
         if (Number(r.values.severity ?? 3) > 3) continue;
         const ids = asArray(r.values.action).map((x) => x?.action_group_id);
-        results.push(ids.length && wired(ids) ? ok(r.address, 'notifies an action group') : bad(r.address, 'alert has no action group', ids));
+        results.push(
+          ids.length && wired(ids)
+            ? ok(r.address, 'notifies an action group')
+            : bad(r.address, 'alert has no action group', ids),
+        );
       }
       return results.length ? results : [bad(accounts(m)[0].resource.address, 'no alerts at all', '(none)')];
     },
@@ -176,16 +374,34 @@ export const MONITORING_RULES: Rule[] = [
     severity: 'error',
     phase,
     title: 'Microsoft Defender for AI: the subscription plan is Standard and the account setting is Enabled',
-    rationale: 'Defender for AI raises alerts for jailbreak campaigns, credential theft and data exfiltration through the model.',
+    rationale:
+      'Defender for AI raises alerts for jailbreak campaigns, credential theft and data exfiltration through the model.',
     references: { mcsb: 'LT-1' },
-    evaluate: (m) => perAccount(m, (a) => {
-      const plan = m.ofType('azurerm_security_center_subscription_pricing').find((p) => p.values.resource_type === 'AI');
-      if (!plan) return bad(a.resource.address, 'no Defender plan with resource_type "AI"', '(none)');
-      if (plan.values.tier !== 'Standard') return bad(plan.address, 'Defender for AI tier is not Standard', plan.values.tier);
-      const setting = m.ofType('azapi_resource').find((r) => /defenderForAISettings@/i.test(String(r.values.type)) && m.refersTo(r.values.parent_id, a.resource));
-      if (!setting) return bad(a.resource.address, 'no defenderForAISettings on the account', '(none)');
-      if (setting.values.body?.properties?.state !== 'Enabled') return bad(setting.address, 'defenderForAISettings state is not Enabled', setting.values.body?.properties?.state);
-      return ok(plan.address, 'plan Standard, account setting Enabled');
-    }),
+    evaluate: (m) =>
+      perAccount(m, (a) => {
+        const plan = m
+          .ofType('azurerm_security_center_subscription_pricing')
+          .find((p) => p.values.resource_type === 'AI');
+        if (!plan) return bad(a.resource.address, 'no Defender plan with resource_type "AI"', '(none)');
+        if (plan.values.tier !== 'Standard') {
+          return bad(plan.address, 'Defender for AI tier is not Standard', plan.values.tier);
+        }
+        const setting = m
+          .ofType('azapi_resource')
+          .find(
+            (r) =>
+              /defenderForAISettings@/i.test(String(r.values.type)) &&
+              m.refersTo(r.values.parent_id, a.resource),
+          );
+        if (!setting) return bad(a.resource.address, 'no defenderForAISettings on the account', '(none)');
+        if (setting.values.body?.properties?.state !== 'Enabled') {
+          return bad(
+            setting.address,
+            'defenderForAISettings state is not Enabled',
+            setting.values.body?.properties?.state,
+          );
+        }
+        return ok(plan.address, 'plan Standard, account setting Enabled');
+      }),
   },
 ];

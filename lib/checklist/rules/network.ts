@@ -8,16 +8,26 @@ const phase = 'Network Isolation' as const;
 function endpointsOf(model: TfModel, a: AccountView): TfResource[] {
   return model
     .ofType('azurerm_private_endpoint')
-    .filter((pe) => asArray(pe.values.private_service_connection).some((c) => model.refersTo(c?.private_connection_resource_id, a.resource)));
+    .filter((pe) =>
+      asArray(pe.values.private_service_connection).some((c) =>
+        model.refersTo(c?.private_connection_resource_id, a.resource),
+      ),
+    );
 }
 
 /** Zone names a zone-ID value stands for: a referenced azurerm_private_dns_zone's name, or a literal ID's last segment. */
 function zoneNames(model: TfModel, value: unknown): string[] {
   const names: string[] = [];
   for (const v of asArray(value)) {
-    const refs = model.references(v).map((a) => model.get(a)!).filter((r) => r.type === 'azurerm_private_dns_zone');
-    if (refs.length) refs.forEach((z) => names.push(String(z.values.name).toLowerCase()));
-    else if (typeof v === 'string' && /\/privateDnsZones\/[^/]+$/i.test(v)) names.push(v.split('/').pop()!.toLowerCase());
+    const refs = model
+      .references(v)
+      .map((a) => model.get(a)!)
+      .filter((r) => r.type === 'azurerm_private_dns_zone');
+    if (refs.length) {
+      refs.forEach((z) => names.push(String(z.values.name).toLowerCase()));
+    } else if (typeof v === 'string' && /\/privateDnsZones\/[^/]+$/i.test(v)) {
+      names.push(v.split('/').pop()!.toLowerCase());
+    }
   }
   return names;
 }
@@ -30,7 +40,9 @@ function requiredZones(kind: string | undefined): string[] {
 
 /** The subnet resource a subnet_id value points to, if it is in the configuration. */
 function subnetOf(model: TfModel, subnetId: unknown): TfResource | undefined {
-  const addr = model.references(subnetId).find((x) => x.startsWith('azurerm_subnet.') || x.includes('.azurerm_subnet.'));
+  const addr = model
+    .references(subnetId)
+    .find((x) => x.startsWith('azurerm_subnet.') || x.includes('.azurerm_subnet.'));
   return addr ? model.get(addr) : undefined;
 }
 
@@ -49,157 +61,328 @@ export const NETWORK_RULES: Rule[] = [
     severity: 'error',
     phase,
     title: 'Public network access is disabled on the account',
-    rationale: 'A private endpoint does not close the public endpoint; only publicNetworkAccess = Disabled does.',
-    references: { checkov: 'CKV_AZURE_134', azurePolicy: '47ba1dd7-28d9-4b07-a8d5-9813bed64e0c', mcsb: 'NS-2' },
-    evaluate: (m) => perAccount(m, (a) =>
-      a.publicNetworkAccessDisabled ? ok(a.resource.address, 'public network access disabled') : bad(a.resource.address, 'public network access is enabled', a.raw.public_network_access_enabled ?? a.raw.publicNetworkAccess)),
+    rationale:
+      'A private endpoint does not close the public endpoint; only publicNetworkAccess = Disabled does.',
+    references: {
+      checkov: 'CKV_AZURE_134',
+      azurePolicy: '47ba1dd7-28d9-4b07-a8d5-9813bed64e0c',
+      mcsb: 'NS-2',
+    },
+    evaluate: (m) =>
+      perAccount(m, (a) =>
+        a.publicNetworkAccessDisabled
+          ? ok(a.resource.address, 'public network access disabled')
+          : bad(
+              a.resource.address,
+              'public network access is enabled',
+              a.raw.public_network_access_enabled ?? a.raw.publicNetworkAccess,
+            ),
+      ),
   },
   {
     id: 'AOAI-NET-002',
     severity: 'error',
     phase,
     title: 'The network ACL denies by default, with no IP or VNet rules',
-    rationale: 'Network rules have no effect unless the default action is Deny; IP and VNet rules reopen paths around the private endpoint.',
+    rationale:
+      'Network rules have no effect unless the default action is Deny; IP and VNet rules reopen paths around the private endpoint.',
     references: { azurePolicy: '037eea7a-bd0a-46c5-9a66-03aea78705d3', mcsb: 'NS-2' },
-    evaluate: (m) => perAccount(m, (a) => {
-      if (a.aclDefaultAction !== 'Deny') return bad(a.resource.address, 'network ACL default action is not Deny', a.aclDefaultAction ?? '(no network_acls)');
-      if (a.ipRules.length || a.vnetRules.length) return bad(a.resource.address, 'network ACL has IP or VNet rules', { ip_rules: a.ipRules, virtual_network_rules: a.vnetRules });
-      return ok(a.resource.address, 'default Deny, no rules');
-    }),
+    evaluate: (m) =>
+      perAccount(m, (a) => {
+        if (a.aclDefaultAction !== 'Deny') {
+          return bad(
+            a.resource.address,
+            'network ACL default action is not Deny',
+            a.aclDefaultAction ?? '(no network_acls)',
+          );
+        }
+        if (a.ipRules.length || a.vnetRules.length) {
+          return bad(a.resource.address, 'network ACL has IP or VNet rules', {
+            ip_rules: a.ipRules,
+            virtual_network_rules: a.vnetRules,
+          });
+        }
+        return ok(a.resource.address, 'default Deny, no rules');
+      }),
   },
   {
     id: 'AOAI-NET-003',
     severity: 'error',
     phase,
     title: 'Trusted-service bypass is explicitly None',
-    rationale: 'Omitted, Azure applies AzureServices (and azurerm shows a perpetual diff); None keeps the private endpoint the only path.',
+    rationale:
+      'Omitted, Azure applies AzureServices (and azurerm shows a perpetual diff); None keeps the private endpoint the only path.',
     references: { mcsb: 'NS-2' },
-    evaluate: (m) => perAccount(m, (a) =>
-      a.bypass === 'None' ? ok(a.resource.address, 'bypass None') : bad(a.resource.address, 'network ACL bypass is not None', a.bypass ?? '(unset: Azure applies AzureServices)')),
+    evaluate: (m) =>
+      perAccount(m, (a) =>
+        a.bypass === 'None'
+          ? ok(a.resource.address, 'bypass None')
+          : bad(
+              a.resource.address,
+              'network ACL bypass is not None',
+              a.bypass ?? '(unset: Azure applies AzureServices)',
+            ),
+      ),
   },
   {
     id: 'AOAI-NET-004',
     severity: 'error',
     phase,
     title: 'Outbound network access is restricted to an allowlist',
-    rationale: 'Restricting outbound calls stops the service from being used to exfiltrate data to arbitrary endpoints.',
+    rationale:
+      'Restricting outbound calls stops the service from being used to exfiltrate data to arbitrary endpoints.',
     references: { checkov: 'CKV_AZURE_247' },
-    evaluate: (m) => perAccount(m, (a) =>
-      a.outboundRestricted ? ok(a.resource.address, 'outbound restricted') : bad(a.resource.address, 'outbound network access is not restricted', a.raw.outbound_network_access_restricted ?? a.raw.restrictOutboundNetworkAccess)),
+    evaluate: (m) =>
+      perAccount(m, (a) =>
+        a.outboundRestricted
+          ? ok(a.resource.address, 'outbound restricted')
+          : bad(
+              a.resource.address,
+              'outbound network access is not restricted',
+              a.raw.outbound_network_access_restricted ?? a.raw.restrictOutboundNetworkAccess,
+            ),
+      ),
   },
   {
     id: 'AOAI-NET-005',
     severity: 'error',
     phase,
     title: 'The account has a custom subdomain',
-    rationale: 'Entra ID tokens and private endpoints require a custom subdomain; without it clients fall back to keys and regional endpoints.',
+    rationale:
+      'Entra ID tokens and private endpoints require a custom subdomain; without it clients fall back to keys and regional endpoints.',
     references: { mcsb: 'IM-1' },
-    evaluate: (m) => perAccount(m, (a) =>
-      typeof a.subdomain === 'string' && a.subdomain.trim() !== '' ? ok(a.resource.address, `subdomain ${a.subdomain}`) : bad(a.resource.address, 'no custom subdomain', a.subdomain ?? '(unset)')),
+    evaluate: (m) =>
+      perAccount(m, (a) =>
+        typeof a.subdomain === 'string' && a.subdomain.trim() !== ''
+          ? ok(a.resource.address, `subdomain ${a.subdomain}`)
+          : bad(a.resource.address, 'no custom subdomain', a.subdomain ?? '(unset)'),
+      ),
   },
   {
     id: 'AOAI-NET-006',
     severity: 'error',
     phase,
     title: 'A private endpoint targets the account sub-resource, auto-approved, with a DNS zone group',
-    rationale: 'The endpoint places the service in the VNet; the zone group lets Azure manage the A records instead of hand-written IPs that go stale.',
+    rationale:
+      'The endpoint places the service in the VNet; the zone group lets Azure manage the A records instead of hand-written IPs that go stale.',
     references: { azurePolicy: 'd6759c02-b87f-42b7-892e-71b3f471d782', mcsb: 'NS-2' },
-    evaluate: (m) => perAccount(m, (a) => {
-      const pes = endpointsOf(m, a);
-      if (pes.length === 0) return bad(a.resource.address, 'no azurerm_private_endpoint connects to this account', '(none)');
-      for (const pe of pes) {
-        const psc = block(pe.values.private_service_connection) ?? {};
-        if (JSON.stringify(asArray(psc.subresource_names)) !== JSON.stringify([PRIVATE_LINK_SUBRESOURCE])) return bad(pe.address, 'subresource_names must be ["account"]', psc.subresource_names);
-        if (psc.is_manual_connection !== false) return bad(pe.address, 'is_manual_connection must be false (auto-approved in the same tenant)', psc.is_manual_connection);
-        const group = block(pe.values.private_dns_zone_group);
-        if (!group || asArray(group.private_dns_zone_ids).length === 0) return bad(pe.address, 'no private_dns_zone_group: DNS records would have to be hand-written', pe.values.private_dns_zone_group ?? '(unset)');
-      }
-      const literalRecords = m.ofType('azurerm_private_dns_a_record').filter((r) => String(r.values.zone_name ?? '').startsWith('privatelink.') && asArray(r.values.records).some((ip) => /^\d+\.\d+\.\d+\.\d+$/.test(String(ip))));
-      if (literalRecords.length) return bad(literalRecords[0].address, 'hand-written A record with a literal IP in a privatelink zone; use the endpoint DNS zone group', literalRecords[0].values.records);
-      return ok(pes[0].address, 'private endpoint with account sub-resource and DNS zone group');
-    }),
+    evaluate: (m) =>
+      perAccount(m, (a) => {
+        const pes = endpointsOf(m, a);
+        if (pes.length === 0) {
+          return bad(a.resource.address, 'no azurerm_private_endpoint connects to this account', '(none)');
+        }
+        for (const pe of pes) {
+          const psc = block(pe.values.private_service_connection) ?? {};
+          if (JSON.stringify(asArray(psc.subresource_names)) !== JSON.stringify([PRIVATE_LINK_SUBRESOURCE])) {
+            return bad(pe.address, 'subresource_names must be ["account"]', psc.subresource_names);
+          }
+          if (psc.is_manual_connection !== false) {
+            return bad(
+              pe.address,
+              'is_manual_connection must be false (auto-approved in the same tenant)',
+              psc.is_manual_connection,
+            );
+          }
+          const group = block(pe.values.private_dns_zone_group);
+          if (!group || asArray(group.private_dns_zone_ids).length === 0) {
+            return bad(
+              pe.address,
+              'no private_dns_zone_group: DNS records would have to be hand-written',
+              pe.values.private_dns_zone_group ?? '(unset)',
+            );
+          }
+        }
+        const literalRecords = m
+          .ofType('azurerm_private_dns_a_record')
+          .filter(
+            (r) =>
+              String(r.values.zone_name ?? '').startsWith('privatelink.') &&
+              asArray(r.values.records).some((ip) => /^\d+\.\d+\.\d+\.\d+$/.test(String(ip))),
+          );
+        if (literalRecords.length) {
+          return bad(
+            literalRecords[0].address,
+            'hand-written A record with a literal IP in a privatelink zone; use the endpoint DNS zone group',
+            literalRecords[0].values.records,
+          );
+        }
+        return ok(pes[0].address, 'private endpoint with account sub-resource and DNS zone group');
+      }),
   },
   {
     id: 'AOAI-NET-007',
     severity: 'error',
     phase,
-    title: 'The DNS zones the account kind needs are in the zone group and linked to VNets without auto-registration',
-    rationale: 'Kind OpenAI resolves through privatelink.openai.azure.com; AIServices also needs cognitiveservices and services.ai. An unlinked zone resolves publicly.',
+    title:
+      'The DNS zones the account kind needs are in the zone group and linked to VNets without auto-registration',
+    rationale:
+      'Kind OpenAI resolves through privatelink.openai.azure.com; AIServices also needs cognitiveservices and services.ai. An unlinked zone resolves publicly.',
     references: { azurePolicy: 'c4bc6f10-cb41-49eb-b000-d5ab82e2a091', mcsb: 'NS-2' },
-    evaluate: (m) => perAccount(m, (a) => {
-      const pes = endpointsOf(m, a);
-      if (pes.length === 0) return bad(a.resource.address, 'no private endpoint, so no private DNS', '(none)');
-      const names = pes.flatMap((pe) => zoneNames(m, block(pe.values.private_dns_zone_group)?.private_dns_zone_ids));
-      const missing = requiredZones(a.kind).filter((z) => !names.includes(z));
-      if (missing.length) return bad(pes[0].address, `zone group lacks ${missing.join(', ')} for kind ${a.kind ?? 'OpenAI'}`, names);
-      for (const zone of m.ofType('azurerm_private_dns_zone').filter((z) => names.includes(String(z.values.name).toLowerCase()))) {
-        const links = m.ofType('azurerm_private_dns_zone_virtual_network_link').filter((l) => m.refersTo(l.values.private_dns_zone_name, zone) || l.values.private_dns_zone_name === zone.values.name);
-        if (links.length === 0) return bad(zone.address, 'zone is not linked to any VNet', zone.values.name);
-        const registering = links.find((l) => l.values.registration_enabled === true);
-        if (registering) return bad(registering.address, 'registration_enabled must be false on privatelink zones', true);
-      }
-      return ok(pes[0].address, `zones ${names.join(', ')} linked`);
-    }),
+    evaluate: (m) =>
+      perAccount(m, (a) => {
+        const pes = endpointsOf(m, a);
+        if (pes.length === 0) {
+          return bad(a.resource.address, 'no private endpoint, so no private DNS', '(none)');
+        }
+        const names = pes.flatMap((pe) =>
+          zoneNames(m, block(pe.values.private_dns_zone_group)?.private_dns_zone_ids),
+        );
+        const missing = requiredZones(a.kind).filter((z) => !names.includes(z));
+        if (missing.length) {
+          return bad(
+            pes[0].address,
+            `zone group lacks ${missing.join(', ')} for kind ${a.kind ?? 'OpenAI'}`,
+            names,
+          );
+        }
+        for (const zone of m
+          .ofType('azurerm_private_dns_zone')
+          .filter((z) => names.includes(String(z.values.name).toLowerCase()))) {
+          const links = m
+            .ofType('azurerm_private_dns_zone_virtual_network_link')
+            .filter(
+              (l) =>
+                m.refersTo(l.values.private_dns_zone_name, zone) ||
+                l.values.private_dns_zone_name === zone.values.name,
+            );
+          if (links.length === 0) {
+            return bad(zone.address, 'zone is not linked to any VNet', zone.values.name);
+          }
+          const registering = links.find((l) => l.values.registration_enabled === true);
+          if (registering) {
+            return bad(registering.address, 'registration_enabled must be false on privatelink zones', true);
+          }
+        }
+        return ok(pes[0].address, `zones ${names.join(', ')} linked`);
+      }),
   },
   {
     id: 'AOAI-NET-008',
     severity: 'error',
     phase,
     title: 'The endpoint subnet has network policies enabled and an NSG',
-    rationale: 'NSG rules are silently ignored for private endpoint traffic unless private_endpoint_network_policies is Enabled.',
+    rationale:
+      'NSG rules are silently ignored for private endpoint traffic unless private_endpoint_network_policies is Enabled.',
     references: { mcsb: 'NS-1' },
-    evaluate: (m) => perAccount(m, (a) => {
-      const pes = endpointsOf(m, a);
-      if (pes.length === 0) return bad(a.resource.address, 'no private endpoint', '(none)');
-      for (const pe of pes) {
-        const subnetId = pe.values.subnet_id;
-        const subnet = subnetOf(m, subnetId);
-        const policy = subnet?.values.private_endpoint_network_policies;
-        const patched = m.ofType('azapi_update_resource').some((u) => sameSubnet(m, u.values.resource_id, subnetId) && ['Enabled', 'NetworkSecurityGroupEnabled'].includes(u.values.body?.properties?.privateEndpointNetworkPolicies));
-        if (!patched && !['Enabled', 'NetworkSecurityGroupEnabled'].includes(policy)) {
-          return bad(subnet?.address ?? pe.address, 'private_endpoint_network_policies is not Enabled on the endpoint subnet: the NSG does not apply', policy ?? (subnet ? '(unset: Disabled)' : `(subnet ${String(subnetId)} not managed here)`));
+    evaluate: (m) =>
+      perAccount(m, (a) => {
+        const pes = endpointsOf(m, a);
+        if (pes.length === 0) return bad(a.resource.address, 'no private endpoint', '(none)');
+        for (const pe of pes) {
+          const subnetId = pe.values.subnet_id;
+          const subnet = subnetOf(m, subnetId);
+          const policy = subnet?.values.private_endpoint_network_policies;
+          const patched = m
+            .ofType('azapi_update_resource')
+            .some(
+              (u) =>
+                sameSubnet(m, u.values.resource_id, subnetId) &&
+                ['Enabled', 'NetworkSecurityGroupEnabled'].includes(
+                  u.values.body?.properties?.privateEndpointNetworkPolicies,
+                ),
+            );
+          if (!patched && !['Enabled', 'NetworkSecurityGroupEnabled'].includes(policy)) {
+            return bad(
+              subnet?.address ?? pe.address,
+              'private_endpoint_network_policies is not Enabled on the endpoint subnet: the NSG does not apply',
+              policy ?? (subnet ? '(unset: Disabled)' : `(subnet ${String(subnetId)} not managed here)`),
+            );
+          }
+          const association = m
+            .ofType('azurerm_subnet_network_security_group_association')
+            .find((s) => sameSubnet(m, s.values.subnet_id, subnetId));
+          if (!association) return bad(pe.address, 'no NSG associated with the endpoint subnet', subnetId);
         }
-        const association = m.ofType('azurerm_subnet_network_security_group_association').find((s) => sameSubnet(m, s.values.subnet_id, subnetId));
-        if (!association) return bad(pe.address, 'no NSG associated with the endpoint subnet', subnetId);
-      }
-      return ok(pes[0].address, 'network policies enabled, NSG associated');
-    }),
+        return ok(pes[0].address, 'network policies enabled, NSG associated');
+      }),
   },
   {
     id: 'AOAI-NET-009',
     severity: 'error',
     phase,
     title: 'The endpoint NSG admits only named sources on TCP 443 and denies all other inbound traffic',
-    rationale: 'Without a deny rule, the default AllowVnetInBound (65000) lets every workload in the VNet and peered VNets reach the model.',
+    rationale:
+      'Without a deny rule, the default AllowVnetInBound (65000) lets every workload in the VNet and peered VNets reach the model.',
     references: { mcsb: 'NS-1' },
-    evaluate: (m) => perAccount(m, (a) => {
-      const pes = endpointsOf(m, a);
-      if (pes.length === 0) return bad(a.resource.address, 'no private endpoint', '(none)');
-      const results: RuleResult[] = [];
-      for (const pe of pes) {
-        const association = m.ofType('azurerm_subnet_network_security_group_association').find((s) => sameSubnet(m, s.values.subnet_id, pe.values.subnet_id));
-        const nsgAddr = association && m.references(association.values.network_security_group_id).find((x) => m.get(x)?.type === 'azurerm_network_security_group');
-        const nsg = nsgAddr ? m.get(nsgAddr)! : undefined;
-        if (!nsg) return bad(pe.address, 'no NSG in this configuration on the endpoint subnet', association?.values.network_security_group_id ?? '(none)');
-        const rules = [
-          ...asArray(nsg.values.security_rule).map((r) => ({ address: nsg.address, ...r })),
-          ...m.ofType('azurerm_network_security_rule').filter((r) => m.refersTo(r.values.network_security_group_name, nsg) || r.values.network_security_group_name === nsg.values.name).map((r) => ({ address: r.address, ...r.values })),
-        ].filter((r) => String(r.direction).toLowerCase() === 'inbound');
-        const any = (v: unknown, vs: unknown) => ['*', 'any'].includes(String(v ?? '').toLowerCase()) && (vs === undefined || asArray(vs).length === 0);
-        const deny = rules
-          .filter((r) => r.access === 'Deny' && any(r.source_address_prefix, r.source_address_prefixes) && any(r.destination_port_range, r.destination_port_ranges) && String(r.protocol) === '*')
-          .sort((x, y) => Number(x.priority) - Number(y.priority))[0];
-        if (!deny || Number(deny.priority) > 4096) return bad(nsg.address, 'no deny-all inbound rule at priority 4096 or lower', rules.map((r) => `${r.name}:${r.access}:${r.priority}`));
-        for (const r of rules.filter((x) => x.access === 'Allow' && Number(x.priority) < Number(deny.priority))) {
-          const sources = [r.source_address_prefix, ...asArray(r.source_address_prefixes)].filter((s) => s !== undefined).map((s) => String(s).toLowerCase());
-          if (sources.some((s) => OPEN_SOURCES.includes(s))) return bad(r.address, `rule ${r.name} allows any source`, r.source_address_prefix ?? r.source_address_prefixes);
-          const ports = [r.destination_port_range, ...asArray(r.destination_port_ranges)].filter((p) => p !== undefined).map(String);
-          if (ports.some((p) => p !== '443')) return bad(r.address, `rule ${r.name} allows ports other than 443`, ports);
-          if (String(r.protocol).toLowerCase() !== 'tcp') return bad(r.address, `rule ${r.name} allows protocol ${r.protocol}`, r.protocol);
+    evaluate: (m) =>
+      perAccount(m, (a) => {
+        const pes = endpointsOf(m, a);
+        if (pes.length === 0) return bad(a.resource.address, 'no private endpoint', '(none)');
+        const results: RuleResult[] = [];
+        for (const pe of pes) {
+          const association = m
+            .ofType('azurerm_subnet_network_security_group_association')
+            .find((s) => sameSubnet(m, s.values.subnet_id, pe.values.subnet_id));
+          const nsgAddr =
+            association &&
+            m
+              .references(association.values.network_security_group_id)
+              .find((x) => m.get(x)?.type === 'azurerm_network_security_group');
+          const nsg = nsgAddr ? m.get(nsgAddr)! : undefined;
+          if (!nsg) {
+            return bad(
+              pe.address,
+              'no NSG in this configuration on the endpoint subnet',
+              association?.values.network_security_group_id ?? '(none)',
+            );
+          }
+          const rules = [
+            ...asArray(nsg.values.security_rule).map((r) => ({ address: nsg.address, ...r })),
+            ...m
+              .ofType('azurerm_network_security_rule')
+              .filter(
+                (r) =>
+                  m.refersTo(r.values.network_security_group_name, nsg) ||
+                  r.values.network_security_group_name === nsg.values.name,
+              )
+              .map((r) => ({ address: r.address, ...r.values })),
+          ].filter((r) => String(r.direction).toLowerCase() === 'inbound');
+          const any = (v: unknown, vs: unknown) =>
+            ['*', 'any'].includes(String(v ?? '').toLowerCase()) &&
+            (vs === undefined || asArray(vs).length === 0);
+          const deny = rules
+            .filter(
+              (r) =>
+                r.access === 'Deny' &&
+                any(r.source_address_prefix, r.source_address_prefixes) &&
+                any(r.destination_port_range, r.destination_port_ranges) &&
+                String(r.protocol) === '*',
+            )
+            .sort((x, y) => Number(x.priority) - Number(y.priority))[0];
+          if (!deny || Number(deny.priority) > 4096) {
+            return bad(
+              nsg.address,
+              'no deny-all inbound rule at priority 4096 or lower',
+              rules.map((r) => `${r.name}:${r.access}:${r.priority}`),
+            );
+          }
+          for (const r of rules.filter(
+            (x) => x.access === 'Allow' && Number(x.priority) < Number(deny.priority),
+          )) {
+            const sources = [r.source_address_prefix, ...asArray(r.source_address_prefixes)]
+              .filter((s) => s !== undefined)
+              .map((s) => String(s).toLowerCase());
+            if (sources.some((s) => OPEN_SOURCES.includes(s))) {
+              return bad(
+                r.address,
+                `rule ${r.name} allows any source`,
+                r.source_address_prefix ?? r.source_address_prefixes,
+              );
+            }
+            const ports = [r.destination_port_range, ...asArray(r.destination_port_ranges)]
+              .filter((p) => p !== undefined)
+              .map(String);
+            if (ports.some((p) => p !== '443')) {
+              return bad(r.address, `rule ${r.name} allows ports other than 443`, ports);
+            }
+            if (String(r.protocol).toLowerCase() !== 'tcp') {
+              return bad(r.address, `rule ${r.name} allows protocol ${r.protocol}`, r.protocol);
+            }
+          }
+          results.push(ok(nsg.address, `deny-all at ${deny.priority}; allows only named sources on TCP 443`));
         }
-        results.push(ok(nsg.address, `deny-all at ${deny.priority}; allows only named sources on TCP 443`));
-      }
-      return results[0];
-    }),
+        return results[0];
+      }),
   },
 ];

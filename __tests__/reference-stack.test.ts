@@ -1,0 +1,119 @@
+import { execFileSync } from 'child_process';
+import { mkdtempSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { firstOf, referenceJson } from './reference';
+import { CHECKLIST } from '../lib/checklist/checklist-items';
+import { runChecks } from '../lib/checklist/engine';
+import { loadModel } from '../lib/checklist/model';
+import { toMarkdown } from '../lib/checklist/reporters';
+import { DEFAULT_CONFIG, loadStackConfigs } from '../stacks/config';
+
+const ROOT = join(__dirname, '..');
+
+/** Run the app exactly as cdktf.json does, into a fresh output directory. */
+function synthApp(env: Record<string, string> = {}): string {
+  const outdir = mkdtempSync(join(tmpdir(), 'aoai-app-'));
+  execFileSync('node', ['scripts/build-app.js'], { cwd: ROOT });
+  execFileSync('node', ['.build/main.js'], {
+    cwd: ROOT,
+    env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
+  });
+  return outdir;
+}
+
+describe('reference stack', () => {
+  const json = referenceJson();
+
+  test('hardened account and one pinned GPT deployment bound to the strict policy', () => {
+    const acct = firstOf(json, 'azurerm_cognitive_account')[1];
+    expect([
+      acct.public_network_access_enabled,
+      acct.local_auth_enabled,
+      acct.network_acls.default_action,
+      acct.network_acls.bypass,
+    ]).toEqual([false, false, 'Deny', 'None']);
+    const d = firstOf(json, 'azurerm_cognitive_deployment')[1];
+    expect([d.model.version, d.version_upgrade_option, d.rai_policy_name]).toEqual([
+      '2024-08-06',
+      'NoAutoUpgrade',
+      'strict-production-filter',
+    ]);
+  });
+  test('the provider takes the subscription from config or ARM_SUBSCRIPTION_ID, never a literal', () => {
+    expect(json.provider.azurerm[0].subscription_id).toBeUndefined();
+    expect(json.provider.azurerm[0].features[0].cognitive_account[0].purge_soft_delete_on_destroy).toBe(
+      false,
+    );
+  });
+  test('local backend by default; azapi pinned to ~> 2.0', () => {
+    expect(json.terraform.backend.local.path).toBe('terraform.aoai-hardened-dev.tfstate');
+    expect(json.terraform.required_providers.azapi).toEqual({ source: 'Azure/azapi', version: '~> 2.0' });
+  });
+  test('HCP Terraform and azurerm backends from config', () => {
+    const cloud = referenceJson({
+      backend: { type: 'cloud', organization: 'contoso', workspace: 'aoai-prod' },
+    });
+    expect(cloud.terraform.cloud).toEqual({ organization: 'contoso', workspaces: { name: 'aoai-prod' } });
+    const az = referenceJson({
+      backend: { type: 'azurerm', storageAccountName: 'sttfstate', containerName: 'tfstate' },
+    });
+    expect(az.terraform.backend.azurerm).toMatchObject({
+      storage_account_name: 'sttfstate',
+      container_name: 'tfstate',
+      key: 'aoai-hardened-dev.tfstate',
+      use_azuread_auth: true,
+    });
+    expect(() => referenceJson({ backend: { type: 'cloud' } })).toThrow(/backend.organization: missing/);
+  });
+  test('no key, token or secret in the output; no output exposes keys', () => {
+    const text = JSON.stringify(json);
+    expect(text).not.toMatch(
+      /access_key|primary_key|secondary_key|client_secret|connection_string|password/i,
+    );
+    expect(Object.keys(json.output)).toEqual([
+      'account_id',
+      'endpoint',
+      'private_ip',
+      'workload_identity_client_ids',
+    ]);
+  });
+  test('the hardening report maps every checklist item and matches the reviewed snapshot', () => {
+    const report = runChecks(loadModel(json), { today: '2026-11-28' });
+    expect(report.summary.errors).toBe(0);
+    expect(report.checklist.map((c) => c.id)).toEqual(CHECKLIST.map((c) => c.id));
+    expect(
+      report.checklist.every((c) => (c.proof === 'post-deploy' ? !!c.postDeploy : c.rules.length > 0)),
+    ).toBe(true);
+    expect(report.checklist.filter((c) => c.synthResult === 'fail')).toEqual([]);
+    expect(toMarkdown(report)).toMatchSnapshot();
+  });
+  test('config file: one stack per environment, with validation of the file', () => {
+    const configs = loadStackConfigs(join(__dirname, 'fixtures', 'two-stacks.json'));
+    expect(configs.map((c) => [c.stackName, c.location, c.network.vnetName])).toEqual([
+      ['aoai-prod-swedencentral', 'swedencentral', DEFAULT_CONFIG.network.vnetName],
+      ['aoai-prod-francecentral', 'francecentral', 'vnet-aoai-prod-frc'],
+    ]);
+    expect(() => loadStackConfigs('/nonexistent.json')).toThrow(
+      /AOAI_CONFIG: cannot read \/nonexistent.json as JSON/,
+    );
+  });
+});
+
+describe('the app as cdktf.json runs it', () => {
+  test('two synths are byte-identical, and the reports are written next to cdk.tf.json', () => {
+    const a = synthApp();
+    const b = synthApp();
+    const file = (dir: string, name: string) =>
+      readFileSync(join(dir, 'stacks', 'aoai-hardened-dev', name), 'utf8');
+    for (const name of [
+      'cdk.tf.json',
+      'hardening-report.json',
+      'hardening-report.md',
+      'hardening-report.sarif',
+    ]) {
+      expect(file(a, name)).toBe(file(b, name));
+    }
+    expect(JSON.parse(file(a, 'hardening-report.json')).summary.errors).toBe(0);
+  }, 60000);
+});

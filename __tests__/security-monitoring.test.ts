@@ -1,0 +1,220 @@
+import { OpenAIAccount, SecurityMonitoring, SecurityMonitoringProps } from '../lib';
+import { newStack, onlyResource, resourcesOf, synthJson } from './helpers';
+import { kqlDiagnostics } from './kql';
+import { DETECTIONS } from '../lib/detections';
+
+function build(props: Partial<SecurityMonitoringProps> = {}) {
+  const stack = newStack();
+  const account = new OpenAIAccount(stack, 'Account', {
+    name: 'aoai-mon',
+    resourceGroupName: 'rg',
+    location: 'swedencentral',
+  });
+  new SecurityMonitoring(stack, 'Monitoring', {
+    account,
+    securityTeam: { emailAddresses: ['secops@contoso.com'] },
+    ...props,
+  });
+  return synthJson(stack);
+}
+const ACCOUNT_ID = '${azurerm_cognitive_account.Account_0D856946.id}';
+
+describe('diagnostics and workspace', () => {
+  const json = build();
+  const settings = Object.values<any>(resourcesOf(json, 'azurerm_monitor_diagnostic_setting'));
+  const onAccount = settings.find((s) => s.target_resource_id === ACCOUNT_ID);
+  test('workspace with 365-day retention and no shared keys', () => {
+    expect(onlyResource(json, 'azurerm_log_analytics_workspace')).toMatchObject({
+      retention_in_days: 365,
+      sku: 'PerGB2018',
+      local_authentication_enabled: false,
+    });
+  });
+  test('account diagnostics: Audit, RequestResponse, Trace and AllMetrics to the workspace, no retention_policy', () => {
+    expect(onAccount.enabled_log).toEqual([
+      { category: 'Audit' },
+      { category: 'RequestResponse' },
+      { category: 'Trace' },
+    ]);
+    expect(onAccount.enabled_metric).toEqual([{ category: 'AllMetrics' }]);
+    expect(onAccount.log_analytics_workspace_id).toMatch(/^\$\{azurerm_log_analytics_workspace\..*\.id\}$/);
+    expect(JSON.stringify(onAccount)).not.toMatch(/retention_policy/);
+  });
+  test('the subscription Activity Log is exported to the same workspace', () => {
+    const activity = settings.find((s) => s !== onAccount);
+    expect(activity.target_resource_id).toBe(
+      '${join("/", slice(split("/", azurerm_cognitive_account.Account_0D856946.id), 0, 3))}',
+    );
+    expect(activity.enabled_log.map((l: any) => l.category)).toEqual([
+      'Administrative',
+      'Security',
+      'Policy',
+      'Alert',
+    ]);
+  });
+});
+
+describe('detections and alerts', () => {
+  const json = build();
+  const rules = Object.values<any>(resourcesOf(json, 'azurerm_monitor_scheduled_query_rules_alert_v2'));
+  const rule = (key: string) => rules.find((r) => r.name === `aoai-mon-${key}`);
+  const groups = Object.entries<any>(resourcesOf(json, 'azurerm_monitor_action_group'));
+  const groupRef = (key: string) =>
+    `\${azurerm_monitor_action_group.${groups.find(([, g]) => g.name === `ag-aoai-mon-${key}`)![0]}.id}`;
+  test.each([
+    ['high-request-rate', 2, 'PT5M', 'PT5M', ['security']],
+    ['content-filter-hits', 2, 'PT5M', 'PT5M', ['security']],
+    ['api-key-auth', 3, 'PT5M', 'PT5M', ['security']],
+    ['deployment-change', 3, 'PT5M', 'PT5M', ['change']],
+    ['rbac-denied', 3, 'PT15M', 'PT15M', ['security']],
+    ['new-caller-ip', 4, 'PT1H', 'PT1H', []],
+  ])('%s: severity %i, every %s over %s, action groups %j', (key, severity, frequency, window, audiences) => {
+    const r = rule(key);
+    const d = DETECTIONS.find((x) => x.key === key)!;
+    expect(r).toMatchObject({
+      severity,
+      evaluation_frequency: frequency,
+      window_duration: window,
+      scopes: [expect.stringMatching(/azurerm_log_analytics_workspace/)],
+    });
+    expect(r.criteria).toEqual([
+      {
+        query: d.query,
+        time_aggregation_method: 'Count',
+        operator: 'GreaterThan',
+        threshold: 0,
+        failing_periods: { minimum_failing_periods_to_trigger_alert: 1, number_of_evaluation_periods: 1 },
+      },
+    ]);
+    expect(r.action?.action_groups ?? []).toEqual((audiences as string[]).map(groupRef));
+  });
+  test("query thresholds match the guide's table", () => {
+    expect(rule('high-request-rate').criteria[0].query).toMatch(/where RequestCount > 50/);
+    expect(rule('content-filter-hits').criteria[0].query).toMatch(/where FilterCount > 20/);
+    expect(rule('new-caller-ip').query_time_range_override).toBe('P2D');
+    expect(JSON.stringify(rules)).not.toMatch(/toint\(properties_s\)/);
+  });
+  test('metric alerts: token consumption over 500K an hour (Sev 2) and filter volume over 20 in 5 minutes (Sev 2)', () => {
+    const alerts = Object.values<any>(resourcesOf(json, 'azurerm_monitor_metric_alert'));
+    const tokens = alerts.find((a) => a.criteria[0].metric_name === 'TokenTransaction');
+    expect(tokens).toMatchObject({
+      severity: 2,
+      window_size: 'PT1H',
+      frequency: 'PT15M',
+      scopes: [ACCOUNT_ID],
+    });
+    expect(tokens.criteria[0]).toMatchObject({
+      aggregation: 'Total',
+      operator: 'GreaterThan',
+      threshold: 500000,
+      metric_namespace: 'Microsoft.CognitiveServices/accounts',
+    });
+    expect(tokens.action.map((a: any) => a.action_group_id).sort()).toEqual(
+      [groupRef('security'), groupRef('finops')].sort(),
+    );
+    const rai = alerts.find((a) => a.criteria[0].metric_name === 'RAIRejectedRequests');
+    expect(rai).toMatchObject({ severity: 2, window_size: 'PT5M' });
+    expect(rai.criteria[0].threshold).toBe(20);
+  });
+  test('activity log alert on deployment, RAI policy and blocklist changes to change management', () => {
+    const alert = onlyResource(json, 'azurerm_monitor_activity_log_alert');
+    expect(alert).toMatchObject({ location: 'global', scopes: [ACCOUNT_ID] });
+    expect(alert.criteria).toEqual({
+      category: 'Administrative',
+      resource_types: [
+        'Microsoft.CognitiveServices/accounts/deployments',
+        'Microsoft.CognitiveServices/accounts/raiPolicies',
+        'Microsoft.CognitiveServices/accounts/raiBlocklists',
+      ],
+    });
+    expect(alert.action).toEqual([{ action_group_id: groupRef('change') }]);
+  });
+  test('action groups with short names within 12 characters and the given receivers', () => {
+    expect(groups.map(([, g]) => g.short_name).sort()).toEqual(['aoai-change', 'aoai-finops', 'aoai-sec']);
+    expect(groups.find(([, g]) => g.short_name === 'aoai-sec')![1].email_receiver).toEqual([
+      { name: 'Security team 1', email_address: 'secops@contoso.com', use_common_alert_schema: true },
+    ]);
+  });
+});
+
+describe('Defender for AI', () => {
+  test('subscription plan Standard for AI and the account setting Enabled', () => {
+    const json = build();
+    expect(onlyResource(json, 'azurerm_security_center_subscription_pricing')).toEqual({
+      resource_type: 'AI',
+      tier: 'Standard',
+    });
+    const setting = Object.values<any>(resourcesOf(json, 'azapi_resource')).find((r) =>
+      /defenderForAISettings/.test(r.type),
+    );
+    expect(setting).toMatchObject({
+      type: 'Microsoft.CognitiveServices/accounts/defenderForAISettings@2025-06-01',
+      name: 'Default',
+      parent_id: ACCOUNT_ID,
+      body: { properties: { state: 'Enabled' } },
+    });
+  });
+  test('turning it off needs a reason, and is recorded', () => {
+    expect(() => build({ defenderForAI: false })).toThrow(
+      /defenderForAI: invalid value false.*defenderForAIOptOut/,
+    );
+    const json = build({
+      defenderForAI: false,
+      defenderForAIOptOut: { reason: 'covered by the group-wide Defender plan' },
+    });
+    expect(resourcesOf(json, 'azurerm_security_center_subscription_pricing')).toEqual({});
+    expect(onlyResource(json, 'terraform_data').input.exemptions[0]).toMatchObject({
+      rule_id: 'AOAI-MON-011',
+    });
+  });
+});
+
+describe('KQL validated by the Kusto language service', () => {
+  test.each(DETECTIONS.map((d) => [d.key, d.query]))('%s has zero diagnostics', (_key, query) => {
+    expect(kqlDiagnostics(query)).toEqual([]);
+  });
+  test('the validator catches a misspelled column', () => {
+    expect(kqlDiagnostics('AzureDiagnostics | where CallerIpAdress == "1.2.3.4"').join('\n')).toMatch(
+      /CallerIpAdress/,
+    );
+  });
+  test('the corrected request-rate query no longer sums toint(properties_s), which is not a token count', () => {
+    expect(DETECTIONS.find((d) => d.key === 'high-request-rate')!.query).not.toMatch(/properties_s/);
+  });
+});
+
+describe('bad input', () => {
+  test.each([
+    [
+      'an action group short name over 12 characters',
+      { securityTeam: { shortName: 'security-operations' } },
+      /securityTeam.shortName: invalid value "security-operations". Use 1 to 12 characters/,
+    ],
+    [
+      'an invalid e-mail receiver',
+      { finOps: { emailAddresses: ['finops-at-contoso'] } },
+      /finOps.emailAddresses\[0\]: invalid value "finops-at-contoso"/,
+    ],
+    [
+      'a frequency Azure does not accept',
+      { logAlertFrequency: 'PT7M' },
+      /logAlertFrequency: invalid value "PT7M". Use one of: PT1M, PT5M/,
+    ],
+    [
+      'a workspace ID that is not a workspace ID',
+      {
+        existingWorkspaceId:
+          '/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/x',
+      },
+      /existingWorkspaceId: .*Microsoft.OperationalInsights\/workspaces resource ID/,
+    ],
+    ['retention below a year', { retentionInDays: 90 }, /retentionInDays: invalid value 90/],
+    [
+      'a clear-text webhook',
+      { changeManagement: { webhookUris: ['http://itsm.example.com/hook'] } },
+      /changeManagement.webhookUris\[0\]/,
+    ],
+  ])('%s', (_l, props, message) =>
+    expect(() => build(props as Partial<SecurityMonitoringProps>)).toThrow(message),
+  );
+});
