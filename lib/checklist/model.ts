@@ -62,6 +62,21 @@ export class TfModel {
     return this.references(value).includes(target.address);
   }
 
+  /** Everything `r` depends on, directly or through a chain (e.g. deployment -> deployment -> policy). */
+  public transitiveDependencies(r: TfResource): Set<string> {
+    const seen = new Set<string>();
+    const queue = [r];
+    while (queue.length) {
+      for (const dep of this.dependencies(queue.pop()!)) {
+        if (seen.has(dep)) continue;
+        seen.add(dep);
+        const next = this.get(dep);
+        if (next) queue.push(next);
+      }
+    }
+    return seen;
+  }
+
   /** Resources `r` depends on explicitly (depends_on) or through references. */
   public dependencies(r: TfResource): string[] {
     const explicit = asArray(r.values.depends_on).map(String);

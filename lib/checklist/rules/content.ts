@@ -179,12 +179,7 @@ export const CONTENT_RULES: Rule[] = [
                 d.raiPolicyName ?? '(unset: service default)',
               ),
             );
-          } else if (
-            !m.dependencies(d.resource).includes(policy.resource.address) &&
-            !m
-              .dependencies(d.resource)
-              .some((dep) => m.dependencies(m.get(dep) ?? d.resource).includes(policy.resource.address))
-          ) {
+          } else if (!m.transitiveDependencies(d.resource).has(policy.resource.address)) {
             results.push(
               bad(
                 d.resource.address,
