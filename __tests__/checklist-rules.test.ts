@@ -259,7 +259,11 @@ describe('rules on hand-written configurations', () => {
     );
   });
   test('a chain of deployments depends on the policy transitively (regression found by the property test)', () => {
-    const deployments = ['a', 'b', 'c'].map((n) => ({ name: n, modelName: 'gpt-4o', modelVersion: '2024-08-06' }));
+    const deployments = ['a', 'b', 'c'].map((n) => ({
+      name: n,
+      modelName: 'gpt-4o',
+      modelVersion: '2024-08-06',
+    }));
     const f = findingsFor(referenceJson({ deployments }), 'AOAI-CFP-001');
     expect(f.map((x) => x.status)).toEqual(['compliant', 'compliant', 'compliant']);
   });

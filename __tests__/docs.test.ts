@@ -13,13 +13,25 @@ function rulesDoc(): string {
     '',
     '| ID | Severity | Phase | Control | Checklist items | checkov | Azure Policy | MCSB |',
     '|---|---|---|---|---|---|---|---|',
-    ...ALL_RULES.map((r) => `| ${r.id} | ${r.severity} | ${r.phase} | ${cell(r.title)}. ${cell(r.rationale)} | ${CHECKLIST.filter((c) => c.rules.includes(r.id)).map((c) => c.id).join(', ')} | ${r.references.checkov ?? ''} | ${r.references.azurePolicy ?? ''} | ${r.references.mcsb ?? ''} |`),
+    ...ALL_RULES.map(
+      (r) =>
+        `| ${r.id} | ${r.severity} | ${r.phase} | ${cell(r.title)}. ${cell(r.rationale)} | ${CHECKLIST.filter(
+          (c) => c.rules.includes(r.id),
+        )
+          .map((c) => c.id)
+          .join(
+            ', ',
+          )} | ${r.references.checkov ?? ''} | ${r.references.azurePolicy ?? ''} | ${r.references.mcsb ?? ''} |`,
+    ),
     '',
     '## Checklist items',
     '',
     '| Item | Phase | Checklist item | Proof | Rules | After deploy |',
     '|---|---|---|---|---|---|',
-    ...CHECKLIST.map((c) => `| ${c.id} | ${c.phase} | ${cell(c.item)} | ${c.proof} | ${c.rules.join(', ')} | ${cell(c.postDeploy ?? '')} |`),
+    ...CHECKLIST.map(
+      (c) =>
+        `| ${c.id} | ${c.phase} | ${cell(c.item)} | ${c.proof} | ${c.rules.join(', ')} | ${cell(c.postDeploy ?? '')} |`,
+    ),
     '',
   ].join('\n');
 }

@@ -4,11 +4,26 @@ import { join } from 'path';
 /** Lint a snippet as if it were lib/index.ts, with the project's ESLint configuration. */
 function lint(source: string): string {
   try {
-    return execFileSync(join(__dirname, '..', 'node_modules', '.bin', 'eslint'), ['--no-eslintrc', '-c', '.eslintrc.json', '--stdin', '--stdin-filename', 'lib/index.ts', '--rule', 'prettier/prettier: off', '--format', 'stylish'], {
-      cwd: join(__dirname, '..'),
-      input: source,
-      env: { ...process.env, ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
-    }).toString();
+    return execFileSync(
+      join(__dirname, '..', 'node_modules', '.bin', 'eslint'),
+      [
+        '--no-eslintrc',
+        '-c',
+        '.eslintrc.json',
+        '--stdin',
+        '--stdin-filename',
+        'lib/index.ts',
+        '--rule',
+        'prettier/prettier: off',
+        '--format',
+        'stylish',
+      ],
+      {
+        cwd: join(__dirname, '..'),
+        input: source,
+        env: { ...process.env, ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
+      },
+    ).toString();
   } catch (e) {
     return String((e as { stdout?: Buffer }).stdout ?? e);
   }
@@ -16,9 +31,17 @@ function lint(source: string): string {
 
 describe('deep imports only', () => {
   test('an import from the provider package root is a lint error', () => {
-    expect(lint("import { cognitiveAccount } from '@cdktf/provider-azurerm';\nexport const x = cognitiveAccount;\n")).toMatch(/no-restricted-imports/);
+    expect(
+      lint(
+        "import { cognitiveAccount } from '@cdktf/provider-azurerm';\nexport const x = cognitiveAccount;\n",
+      ),
+    ).toMatch(/no-restricted-imports/);
   }, 30000);
   test('a deep import is accepted', () => {
-    expect(lint("import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account';\nexport const x = CognitiveAccount;\n")).not.toMatch(/no-restricted-imports/);
+    expect(
+      lint(
+        "import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account';\nexport const x = CognitiveAccount;\n",
+      ),
+    ).not.toMatch(/no-restricted-imports/);
   }, 30000);
 });

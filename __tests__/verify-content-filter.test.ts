@@ -6,11 +6,19 @@ import { CONTENT_FILTER_CASES, verifyContentFilter } from '../lib/verify/content
 type Behaviour = 'strict' | 'lenient' | 'no-annotations';
 
 function annotations(filtered = false) {
-  const r = { hate: { filtered: false, severity: 'safe' }, self_harm: { filtered: false, severity: 'safe' }, sexual: { filtered: false, severity: 'safe' }, violence: { filtered, severity: filtered ? 'medium' : 'safe' } };
+  const r = {
+    hate: { filtered: false, severity: 'safe' },
+    self_harm: { filtered: false, severity: 'safe' },
+    sexual: { filtered: false, severity: 'safe' },
+    violence: { filtered, severity: filtered ? 'medium' : 'safe' },
+  };
   return r;
 }
 
-function startServer(behaviour: Behaviour, seen: Array<{ auth?: string; url?: string; body: any }>): Promise<Server> {
+function startServer(
+  behaviour: Behaviour,
+  seen: Array<{ auth?: string; url?: string; body: any }>,
+): Promise<Server> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
@@ -22,15 +30,34 @@ function startServer(behaviour: Behaviour, seen: Array<{ auth?: string; url?: st
       res.setHeader('content-type', 'application/json');
       if (harmful && behaviour !== 'lenient') {
         res.statusCode = 400;
-        res.end(JSON.stringify({ error: { code: 'content_filter', message: 'The response was filtered due to the prompt triggering content management policy.', innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: annotations(true) } } }));
+        res.end(
+          JSON.stringify({
+            error: {
+              code: 'content_filter',
+              message: 'The response was filtered due to the prompt triggering content management policy.',
+              innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: annotations(true) },
+            },
+          }),
+        );
         return;
       }
       res.statusCode = 200;
       const withAnnotations = behaviour !== 'no-annotations';
-      res.end(JSON.stringify({
-        choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'ok' }, ...(withAnnotations ? { content_filter_results: annotations() } : {}) }],
-        ...(withAnnotations ? { prompt_filter_results: [{ prompt_index: 0, content_filter_results: annotations() }] } : {}),
-      }));
+      res.end(
+        JSON.stringify({
+          choices: [
+            {
+              index: 0,
+              finish_reason: 'stop',
+              message: { role: 'assistant', content: 'ok' },
+              ...(withAnnotations ? { content_filter_results: annotations() } : {}),
+            },
+          ],
+          ...(withAnnotations
+            ? { prompt_filter_results: [{ prompt_index: 0, content_filter_results: annotations() }] }
+            : {}),
+        }),
+      );
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -41,7 +68,11 @@ async function run(behaviour: Behaviour) {
   const server = await startServer(behaviour, seen);
   try {
     const { port } = server.address() as AddressInfo;
-    const results = await verifyContentFilter({ endpoint: `http://127.0.0.1:${port}/`, deployment: 'gpt-4o', getToken: async () => 'entra-token' });
+    const results = await verifyContentFilter({
+      endpoint: `http://127.0.0.1:${port}/`,
+      deployment: 'gpt-4o',
+      getToken: async () => 'entra-token',
+    });
     return { results, seen };
   } finally {
     server.close();
@@ -62,10 +93,17 @@ describe('verify-content-filter against a local server', () => {
   });
   test('a deployment that lets the harmful prompt through fails that case', async () => {
     const { results } = await run('lenient');
-    expect(results.find((r) => r.name === 'harmful_direct')).toMatchObject({ pass: false, wasFiltered: false });
+    expect(results.find((r) => r.name === 'harmful_direct')).toMatchObject({
+      pass: false,
+      wasFiltered: false,
+    });
   });
   test('responses without content filter annotations fail', async () => {
     const { results } = await run('no-annotations');
-    expect(results.find((r) => r.name === 'benign_request')).toMatchObject({ pass: false, annotationsPresent: false, detail: expect.stringMatching(/annotations missing/) });
+    expect(results.find((r) => r.name === 'benign_request')).toMatchObject({
+      pass: false,
+      annotationsPresent: false,
+      detail: expect.stringMatching(/annotations missing/),
+    });
   });
 });

@@ -45,6 +45,8 @@ export interface StackConfig {
     endpointSubnetCidr: string;
     appSubnetCidrs: string[];
     apimSubnetCidr?: string;
+    /** More VNets to link to the private DNS zones (hub, on-premises DNS resolver VNet, other spokes). */
+    dnsLinkedVirtualNetworkIds?: string[];
   };
   workloadIdentities: string[];
   blocklist: { name: string; items: string[] };

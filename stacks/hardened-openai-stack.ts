@@ -50,6 +50,7 @@ export class HardenedOpenAIStack extends TerraformStack {
           appSubnetCidrs: config.network.appSubnetCidrs,
           apimSubnetCidr: config.network.apimSubnetCidr,
         },
+        additionalDnsLinkedVirtualNetworkIds: config.network.dnsLinkedVirtualNetworkIds,
       },
       identity: {
         workloadIdentities: config.workloadIdentities.map((name) => ({ name, role: AccountRole.INVOKE })),
