@@ -110,6 +110,12 @@ project.addTask('synth:app', {
   exec: 'cdktf synth',
   env: { CHECKPOINT_DISABLE: '1' },
 });
+project.addTask('harden', {
+  description:
+    'Run the aoai-harden CLI from source, e.g. npm run harden -- check cdktf.out/stacks/<stack>/cdk.tf.json',
+  exec: 'node scripts/cli.js',
+  receiveArgs: true,
+});
 project.addTask('bench', {
   description: 'Benchmark synth time and memory against the budgets',
   exec: 'node scripts/bench.js',
