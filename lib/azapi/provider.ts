@@ -1,6 +1,6 @@
 // Hand-written binding for the azapi provider, shaped like cdktf-generated provider bindings.
 // No prebuilt @cdktf/provider-azapi exists and `cdktf get` cannot reach the registry from the build machines.
-import { TerraformProvider, TerraformStack } from 'cdktf';
+import { TerraformMetaArguments, TerraformProvider, TerraformResourceConfig, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** The azapi provider version range this package's bindings are written against. */
@@ -69,4 +69,23 @@ export function azapiProviderFor(scope: Construct): AzapiProvider {
   const stack = TerraformStack.of(scope);
   const existing = stack.node.children.find((c) => c instanceof AzapiProvider) as AzapiProvider | undefined;
   return existing ?? new AzapiProvider(stack, 'azapi');
+}
+
+/** The base-class config every azapi resource binding passes: its type, the provider pin, and the meta-arguments. */
+export function azapiResourceConfig(
+  terraformResourceType: string,
+  config: TerraformMetaArguments,
+): TerraformResourceConfig {
+  return {
+    terraformResourceType,
+    terraformGeneratorMetadata: {
+      providerName: 'azapi',
+      providerVersionConstraint: AZAPI_PROVIDER_VERSION_CONSTRAINT,
+    },
+    provider: config.provider,
+    dependsOn: config.dependsOn,
+    count: config.count,
+    lifecycle: config.lifecycle,
+    forEach: config.forEach,
+  };
 }

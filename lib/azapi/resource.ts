@@ -2,7 +2,7 @@
 // `body` is an HCL object in azapi 2.x (not a JSON string) and keeps ARM's camelCase keys verbatim.
 import { TerraformMetaArguments, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { AZAPI_PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { azapiResourceConfig } from './provider';
 
 export interface AzapiResourceConfig extends TerraformMetaArguments {
   /** `<resource-type>@<api-version>`, e.g. Microsoft.CognitiveServices/accounts/raiPolicies@2025-06-01. */
@@ -51,18 +51,7 @@ export class AzapiResource extends TerraformResource {
   private readonly config: AzapiResourceConfig;
 
   constructor(scope: Construct, id: string, config: AzapiResourceConfig) {
-    super(scope, id, {
-      terraformResourceType: AzapiResource.tfResourceType,
-      terraformGeneratorMetadata: {
-        providerName: 'azapi',
-        providerVersionConstraint: AZAPI_PROVIDER_VERSION_CONSTRAINT,
-      },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      forEach: config.forEach,
-    });
+    super(scope, id, azapiResourceConfig(AzapiResource.tfResourceType, config));
     this.config = config;
   }
 

@@ -2,7 +2,7 @@
 // stack does not own (e.g. network policies on a subnet from the platform team's VNet).
 import { TerraformMetaArguments, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { AZAPI_PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { azapiResourceConfig } from './provider';
 
 export interface AzapiUpdateResourceConfig extends TerraformMetaArguments {
   /** `<resource-type>@<api-version>`. */
@@ -25,18 +25,7 @@ export class AzapiUpdateResource extends TerraformResource {
   private readonly config: AzapiUpdateResourceConfig;
 
   constructor(scope: Construct, id: string, config: AzapiUpdateResourceConfig) {
-    super(scope, id, {
-      terraformResourceType: AzapiUpdateResource.tfResourceType,
-      terraformGeneratorMetadata: {
-        providerName: 'azapi',
-        providerVersionConstraint: AZAPI_PROVIDER_VERSION_CONSTRAINT,
-      },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      forEach: config.forEach,
-    });
+    super(scope, id, azapiResourceConfig(AzapiUpdateResource.tfResourceType, config));
     this.config = config;
   }
 

@@ -53,6 +53,19 @@ function sameSubnet(model: TfModel, a: unknown, b: unknown): boolean {
   return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
 }
 
+/** Run a check per account with its private endpoints; an account without one fails. */
+function perAccountEndpoints(
+  m: TfModel,
+  check: (a: AccountView, endpoints: TfResource[]) => RuleResult,
+): RuleResult[] {
+  return perAccount(m, (a) => {
+    const endpoints = endpointsOf(m, a);
+    return endpoints.length === 0
+      ? bad(a.resource.address, 'no azurerm_private_endpoint connects to this account', '(none)')
+      : check(a, endpoints);
+  });
+}
+
 const OPEN_SOURCES = ['*', 'any', 'internet', '0.0.0.0/0', '0.0.0.0'];
 
 export const NETWORK_RULES: Rule[] = [
@@ -167,11 +180,7 @@ export const NETWORK_RULES: Rule[] = [
       'The endpoint places the service in the VNet; the zone group lets Azure manage the A records instead of hand-written IPs that go stale.',
     references: { azurePolicy: 'd6759c02-b87f-42b7-892e-71b3f471d782', mcsb: 'NS-2' },
     evaluate: (m) =>
-      perAccount(m, (a) => {
-        const pes = endpointsOf(m, a);
-        if (pes.length === 0) {
-          return bad(a.resource.address, 'no azurerm_private_endpoint connects to this account', '(none)');
-        }
+      perAccountEndpoints(m, (_a, pes) => {
         for (const pe of pes) {
           const psc = block(pe.values.private_service_connection) ?? {};
           if (JSON.stringify(asArray(psc.subresource_names)) !== JSON.stringify([PRIVATE_LINK_SUBRESOURCE])) {
@@ -220,11 +229,7 @@ export const NETWORK_RULES: Rule[] = [
       'Kind OpenAI resolves through privatelink.openai.azure.com; AIServices also needs cognitiveservices and services.ai. An unlinked zone resolves publicly.',
     references: { azurePolicy: 'c4bc6f10-cb41-49eb-b000-d5ab82e2a091', mcsb: 'NS-2' },
     evaluate: (m) =>
-      perAccount(m, (a) => {
-        const pes = endpointsOf(m, a);
-        if (pes.length === 0) {
-          return bad(a.resource.address, 'no private endpoint, so no private DNS', '(none)');
-        }
+      perAccountEndpoints(m, (a, pes) => {
         const names = pes.flatMap((pe) =>
           zoneNames(m, block(pe.values.private_dns_zone_group)?.private_dns_zone_ids),
         );
@@ -266,9 +271,7 @@ export const NETWORK_RULES: Rule[] = [
       'NSG rules are silently ignored for private endpoint traffic unless private_endpoint_network_policies is Enabled.',
     references: { mcsb: 'NS-1' },
     evaluate: (m) =>
-      perAccount(m, (a) => {
-        const pes = endpointsOf(m, a);
-        if (pes.length === 0) return bad(a.resource.address, 'no private endpoint', '(none)');
+      perAccountEndpoints(m, (_a, pes) => {
         for (const pe of pes) {
           const subnetId = pe.values.subnet_id;
           const subnet = subnetOf(m, subnetId);
@@ -306,9 +309,7 @@ export const NETWORK_RULES: Rule[] = [
       'Without a deny rule, the default AllowVnetInBound (65000) lets every workload in the VNet and peered VNets reach the model.',
     references: { mcsb: 'NS-1' },
     evaluate: (m) =>
-      perAccount(m, (a) => {
-        const pes = endpointsOf(m, a);
-        if (pes.length === 0) return bad(a.resource.address, 'no private endpoint', '(none)');
+      perAccountEndpoints(m, (_a, pes) => {
         const results: RuleResult[] = [];
         for (const pe of pes) {
           const association = m
