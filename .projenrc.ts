@@ -52,11 +52,13 @@ const project = new cdktf.ConstructLibraryCdktf({
   sampleCode: false,
   docgen: false,
   prettier: true,
-  // Lint with the dev tsconfig, which also covers stacks/ and scripts/.
+  // Lint with the dev tsconfig, which also covers stacks/ and scripts/. Check-only, so CI fails on lint
+  // instead of rewriting files; `npx projen eslint --fix` fixes locally.
   eslintOptions: {
     dirs: ['lib'],
     devdirs: ['__tests__', 'stacks', 'scripts'],
     tsconfigPath: './__tests__/tsconfig.json',
+    commandOptions: { fix: false },
   },
   prettierOptions: { settings: { singleQuote: true, printWidth: 110 } },
 
