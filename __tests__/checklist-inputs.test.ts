@@ -86,7 +86,8 @@ describe('plan JSON input', () => {
     expect(report.accessSummary).toEqual([
       expect.objectContaining({
         address: 'azurerm_role_assignment.app',
-        scope: '${azurerm_cognitive_account.aoai.id}',
+        scope: 'azurerm_cognitive_account.aoai',
+        role: '${data.azurerm_subscription.current.id}',
       }),
     ]);
   });

@@ -1,3 +1,4 @@
+import { ROLE_NAMES } from '../azure-facts';
 import { HARDENING_RECORD_KIND } from '../hardening-record';
 import { CHECKLIST, ChecklistItem } from './checklist-items';
 import { TfModel } from './model';
@@ -41,7 +42,9 @@ export interface Report {
     address: string;
     principalId: unknown;
     principalType: unknown;
-    roleDefinitionId: unknown;
+    /** Role name and GUID, e.g. "Cognitive Services OpenAI User (5e0bd9bd-...)". */
+    role: string;
+    /** The resource the assignment is scoped to (its address), or the literal scope. */
     scope: unknown;
   }>;
   readonly summary: {
@@ -74,6 +77,12 @@ export function recordedExemptions(model: TfModel): Exemption[] {
       expiresOn: e.expires_on,
     }));
   });
+}
+
+function describeRole(id: unknown, name: unknown): string {
+  const guid = /roleDefinitions\/([0-9a-f-]{36})\s*$/i.exec(String(id ?? ''))?.[1]?.toLowerCase();
+  if (guid) return `${ROLE_NAMES[guid] ?? 'custom role'} (${guid})`;
+  return name ? String(name) : String(id ?? '(unset)');
 }
 
 export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
@@ -126,8 +135,8 @@ export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
     address: r.address,
     principalId: r.values.principal_id,
     principalType: r.values.principal_type,
-    roleDefinitionId: r.values.role_definition_id ?? r.values.role_definition_name,
-    scope: r.values.scope,
+    role: describeRole(r.values.role_definition_id, r.values.role_definition_name),
+    scope: model.references(r.values.scope)[0] ?? r.values.scope,
   }));
   const count = (pred: (f: Finding) => boolean) => findings.filter(pred).length;
   return {

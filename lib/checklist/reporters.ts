@@ -64,11 +64,11 @@ export function toMarkdown(report: Report): string {
     '',
     ...(report.accessSummary.length
       ? [
-          '| Assignment | Principal | Type | Role definition | Scope |',
+          '| Assignment | Principal | Type | Role | Scope |',
           '|---|---|---|---|---|',
           ...report.accessSummary.map(
             (a) =>
-              `| ${cell(a.address)} | ${cell(a.principalId)} | ${cell(a.principalType)} | ${cell(a.roleDefinitionId)} | ${cell(a.scope)} |`,
+              `| ${cell(a.address)} | ${cell(a.principalId)} | ${cell(a.principalType)} | ${cell(a.role)} | ${cell(a.scope)} |`,
           ),
         ]
       : ['No role assignments in this configuration.']),

@@ -12,8 +12,12 @@ function assignmentsOn(model: TfModel, a: AccountView): TfResource[] {
   return model.ofType('azurerm_role_assignment').filter((r) => model.refersTo(r.values.scope, a.resource));
 }
 
+const roleLabel = (guid: string | undefined) =>
+  guid ? `${ROLE_NAMES[guid] ?? 'custom role'} (${guid})` : '(unknown role)';
+
 function perAssignment(
   model: TfModel,
+  okMessage: string,
   check: (r: TfResource, guid: string | undefined) => RuleResult | undefined,
 ): RuleResult[] {
   const all = accounts(model);
@@ -22,14 +26,12 @@ function perAssignment(
   for (const a of all) {
     const assignments = assignmentsOn(model, a);
     for (const r of assignments) {
-      results.push(check(r, roleGuid(r, NAME_TO_GUID)) ?? ok(r.address, 'least privilege'));
+      const guid = roleGuid(r, NAME_TO_GUID);
+      results.push(check(r, guid) ?? ok(r.address, `${roleLabel(guid)}: ${okMessage}`));
     }
   }
   return results.length ? results : [na('no role assignments on the account')];
 }
-
-const roleLabel = (guid: string | undefined) =>
-  guid ? `${ROLE_NAMES[guid] ?? 'custom role'} (${guid})` : '(unknown role)';
 
 export const IDENTITY_RULES: Rule[] = [
   {
@@ -103,7 +105,7 @@ export const IDENTITY_RULES: Rule[] = [
       'These roles list keys, change network settings or grant access; no workload needs them on the account.',
     references: { mcsb: 'PA-7' },
     evaluate: (m) =>
-      perAssignment(m, (r, guid) =>
+      perAssignment(m, 'not a privileged role', (r, guid) =>
         guid && PRIVILEGED_ROLE_GUIDS.includes(guid)
           ? bad(
               r.address,
@@ -122,7 +124,7 @@ export const IDENTITY_RULES: Rule[] = [
       "The guide's access audit: users get OpenAI User through groups; contributor-level roles belong to automation and admins' groups.",
     references: { mcsb: 'PA-7' },
     evaluate: (m) =>
-      perAssignment(m, (r, guid) =>
+      perAssignment(m, 'not contributor-level for a user', (r, guid) =>
         r.values.principal_type === 'User' && guid && CONTRIBUTOR_LEVEL_ROLE_GUIDS.includes(guid)
           ? bad(r.address, `user ${r.values.principal_id} has contributor-level ${roleLabel(guid)}`, {
               principal_type: 'User',
@@ -140,7 +142,7 @@ export const IDENTITY_RULES: Rule[] = [
       'The unscoped /providers/... form forces replacement on every plan; an explicit principal type is needed under ABAC-constrained delegation.',
     references: {},
     evaluate: (m) =>
-      perAssignment(m, (r) => {
+      perAssignment(m, 'scoped role definition ID, explicit principal type', (r) => {
         const id = r.values.role_definition_id;
         if (id !== undefined && !/^(\/subscriptions\/|\$\{)/.test(String(id))) {
           return bad(r.address, 'role_definition_id is not subscription-scoped', id);
