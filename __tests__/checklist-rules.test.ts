@@ -267,6 +267,17 @@ describe('rules on hand-written configurations', () => {
     const f = findingsFor(referenceJson({ deployments }), 'AOAI-CFP-001');
     expect(f.map((x) => x.status)).toEqual(['compliant', 'compliant', 'compliant']);
   });
+  test.each([
+    ['a literal subscription ID', '/subscriptions/00000000-0000-0000-0000-000000000001'],
+    ['the subscription data source', '${data.azurerm_subscription.current.id}'],
+  ])('Activity Log export to %s counts for AOAI-MON-003', (_label, target) => {
+    const json = mutate((j) =>
+      Object.entries<any>(j.resource.azurerm_monitor_diagnostic_setting).forEach(
+        ([k, d]) => /ActivityLog/.test(k) && (d.target_resource_id = target),
+      ),
+    );
+    expect(findingsFor(json, 'AOAI-MON-003')[0].status).toBe('compliant');
+  });
   test('an AIServices account also needs the services.ai zone', () => {
     const json = mutate((j) => (account(j).kind = 'AIServices'));
     const f = findingsFor(json, 'AOAI-NET-007')[0];

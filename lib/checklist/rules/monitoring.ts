@@ -190,9 +190,12 @@ export const MONITORING_RULES: Rule[] = [
       if (accounts(m).length === 0) return [na('no Azure OpenAI account in this configuration')];
       const exports = m.ofType('azurerm_monitor_diagnostic_setting').filter((d) => {
         const target = String(d.values.target_resource_id ?? '');
+        // A subscription: a literal /subscriptions/<id>, the subscription data source, or "/subscriptions/<id>"
+        // cut from a resource ID (this package's form: join("/", slice(split("/", <id>), 0, 3))).
         return (
           /^\/subscriptions\/[^/]+$/.test(target) ||
-          (/slice\(split\("\/"/.test(target) && /0, 3\)/.test(target))
+          /^\$\{data\.azurerm_subscription\.[^.}]+\.id\}$/.test(target) ||
+          /slice\(split\("\/", [^)]+\), 0, 3\)/.test(target)
         );
       });
       const good = exports.find(
