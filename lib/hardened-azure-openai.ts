@@ -141,10 +141,15 @@ export interface HardenedAzureOpenAIProps {
  * Construct IDs below are a public contract: renaming one replaces Azure resources.
  */
 export class HardenedAzureOpenAI extends Construct {
+  /** The hardened account and its deployments (construct ID "Account"). */
   public readonly account: OpenAIAccount;
+  /** Phase 1 (construct ID "Networking"); undefined only with privateNetworkingOptOut. */
   public readonly networking?: PrivateNetworking;
+  /** Phase 2 (construct ID "Identity"). */
   public readonly identity: IdentityLockdown;
+  /** Phase 3 (construct ID "ContentFilter"). */
   public readonly contentFilter: ContentFilterPolicy;
+  /** Phase 4 (construct ID "Monitoring"). */
   public readonly monitoring: SecurityMonitoring;
 
   constructor(scope: Construct, id: string, props: HardenedAzureOpenAIProps) {
