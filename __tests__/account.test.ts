@@ -174,6 +174,11 @@ describe('bad input fails at synth, naming field, value and fix', () => {
       { customSubdomainName: 'aoai-' },
       /customSubdomainName: invalid value "aoai-"/,
     ],
+    [
+      'account name with an underscore',
+      { name: 'aoai_test' },
+      /name: invalid value "aoai_test". Use 2 to 64 letters, digits and hyphens/,
+    ],
     ['unknown SKU', { skuName: 'S9' }, /skuName: invalid value "S9".*S0/],
     [
       'bad outbound FQDN',

@@ -278,6 +278,28 @@ describe('rules on hand-written configurations', () => {
     );
     expect(findingsFor(json, 'AOAI-MON-003')[0].status).toBe('compliant');
   });
+  test('an imported account is judged by the azapi_update_resource that disables its keys', () => {
+    const patch = (disableLocalAuth: unknown) => ({
+      resource: {
+        azapi_update_resource: {
+          keys: {
+            type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
+            resource_id: '/subscriptions/s/resourceGroups/r/providers/Microsoft.CognitiveServices/accounts/x',
+            body: { properties: { disableLocalAuth } },
+          },
+        },
+      },
+    });
+    expect(findingsFor(patch(true), 'AOAI-IAM-001')[0]).toMatchObject({
+      status: 'compliant',
+      address: 'azapi_update_resource.keys',
+    });
+    expect(findingsFor(patch(false), 'AOAI-IAM-001')[0]).toMatchObject({
+      status: 'non-compliant',
+      address: 'azapi_update_resource.keys',
+      value: false,
+    });
+  });
   test('an AIServices account also needs the services.ai zone', () => {
     const json = mutate((j) => (account(j).kind = 'AIServices'));
     const f = findingsFor(json, 'AOAI-NET-007')[0];

@@ -191,6 +191,31 @@ describe('existing network and zones', () => {
   });
 });
 
+describe('imported account', () => {
+  test('public access off and ACL default Deny with bypass None and no rules, through azapi', () => {
+    const stack = newStack();
+    const account = OpenAIAccount.fromAttributes(stack, 'Account', {
+      accountId:
+        '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-x/providers/Microsoft.CognitiveServices/accounts/aoai-x',
+      customSubdomainName: 'aoai-x',
+      location: 'westeurope',
+    });
+    new PrivateNetworking(stack, 'Net', {
+      account,
+      existingNetwork: { ...EXISTING, enableSubnetNetworkPolicies: false },
+    });
+    const update = onlyResource(synthJson(stack), 'azapi_update_resource');
+    expect(update.type).toBe('Microsoft.CognitiveServices/accounts@2025-06-01');
+    expect(update.resource_id).toMatch(/accounts\/aoai-x$/);
+    expect(update.body).toEqual({
+      properties: {
+        publicNetworkAccess: 'Disabled',
+        networkAcls: { defaultAction: 'Deny', bypass: 'None', ipRules: [], virtualNetworkRules: [] },
+      },
+    });
+  });
+});
+
 describe('deny-all opt-out', () => {
   test('removes the deny rule only with a reason, and records it', () => {
     const { json } = build({

@@ -387,7 +387,7 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
     const previous = this.deployments[this.deployments.length - 1];
     const deployment = new ModelDeployment(this.deploymentScope, options.name, this, options, previous);
     if (!previous && this.policy) {
-      deployment.resource.dependsOn = [...(deployment.resource.dependsOn ?? []), policyFqn(this.policy)];
+      deployment.resource.dependsOn = [...(deployment.resource.dependsOn ?? []), dependable(this.policy)];
     }
     this.deployments.push(deployment);
     return deployment;
@@ -405,7 +405,7 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
     this.policy = policy;
     // Deployments depend on the policy so it exists first and is deleted last (raiPolicies/delete refuses a referenced policy).
     const first = this.deployments[0];
-    if (first) first.resource.dependsOn = [...(first.resource.dependsOn ?? []), policyFqn(policy)];
+    if (first) first.resource.dependsOn = [...(first.resource.dependsOn ?? []), dependable(policy)];
   }
 
   public grantInvoke(principal: GrantPrincipal): RoleAssignment {
@@ -501,11 +501,6 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
 
 function sanitizeId(value: string): string {
   return value.replace(/[^A-Za-z0-9-]/g, '-');
-}
-
-/** A depends_on entry (rendered as type.name, like the dependsOn constructor option). */
-function policyFqn(policy: ITerraformDependable): string {
-  return dependable(policy);
 }
 
 /** Attributes of an account created elsewhere. */
@@ -651,9 +646,13 @@ export class OpenAIAccount extends OpenAIAccountBase {
 
   constructor(scope: Construct, id: string, props: OpenAIAccountProps) {
     super(scope, id);
-    validateResourceName('name', requireNonEmpty('name', props.name, 'Name the account.'), 64);
-    if (!isUnresolved(props.name) && (props.name.length < 2 || !/^[A-Za-z0-9-]+$/.test(props.name))) {
-      fail('name', props.name, 'Use 2 to 64 letters, digits and hyphens.');
+    requireNonEmpty('name', props.name, 'Name the account.');
+    if (!isUnresolved(props.name) && !/^[A-Za-z0-9][A-Za-z0-9-]{0,62}[A-Za-z0-9]$/.test(props.name)) {
+      fail(
+        'name',
+        props.name,
+        'Use 2 to 64 letters, digits and hyphens, starting and ending with a letter or digit.',
+      );
     }
     requireNonEmpty('resourceGroupName', props.resourceGroupName, 'Name the resource group.');
     requireNonEmpty('location', props.location, 'Give the Azure region, e.g. swedencentral.');

@@ -57,7 +57,7 @@ export class TfModel {
     return [...found];
   }
 
-  /** True when `value` references `target`, or equals the literal ID `literalId` (for resources outside the config). */
+  /** True when `value` references `target` (a "${type.name...}" interpolation). */
   public refersTo(value: unknown, target: TfResource): boolean {
     return this.references(value).includes(target.address);
   }

@@ -46,35 +46,36 @@ export const IDENTITY_RULES: Rule[] = [
       azurePolicy: '71ef260a-8f18-47b7-abcb-62d0673d94dc',
       mcsb: 'IM-1',
     },
-    evaluate: (m) =>
-      perAccount(m, (a) => {
-        if (a.localAuthDisabled) return ok(a.resource.address, 'local auth disabled');
-        // An account managed elsewhere may be patched by azapi_update_resource (disableLocalAuth = true).
-        return bad(
-          a.resource.address,
-          'key (local) authentication is enabled',
-          a.raw.local_auth_enabled ?? a.raw.disableLocalAuth,
-        );
-      })
-        .concat(
-          m
-            .ofType('azapi_update_resource')
-            .filter(
-              (u) =>
-                /^Microsoft\.CognitiveServices\/accounts@/i.test(String(u.values.type)) &&
-                'disableLocalAuth' in (u.values.body?.properties ?? {}),
-            )
-            .map((u) =>
-              u.values.body.properties.disableLocalAuth === true
-                ? ok(u.address, 'imported account: local auth disabled')
-                : bad(
-                    u.address,
-                    'imported account: disableLocalAuth is not true',
-                    u.values.body.properties.disableLocalAuth,
-                  ),
+    evaluate: (m) => {
+      const declared = accounts(m).map((a) =>
+        a.localAuthDisabled
+          ? ok(a.resource.address, 'local auth disabled')
+          : bad(
+              a.resource.address,
+              'key (local) authentication is enabled',
+              a.raw.local_auth_enabled ?? a.raw.disableLocalAuth,
             ),
+      );
+      // Accounts managed elsewhere are hardened by an azapi_update_resource that sets disableLocalAuth.
+      const patched = m
+        .ofType('azapi_update_resource')
+        .filter(
+          (u) =>
+            /^Microsoft\.CognitiveServices\/accounts@/i.test(String(u.values.type)) &&
+            'disableLocalAuth' in (u.values.body?.properties ?? {}),
         )
-        .filter((r, _i, all) => !(r.status === 'not-applicable' && all.length > 1)),
+        .map((u) =>
+          u.values.body.properties.disableLocalAuth === true
+            ? ok(u.address, 'imported account: local auth disabled')
+            : bad(
+                u.address,
+                'imported account: disableLocalAuth is not true',
+                u.values.body.properties.disableLocalAuth,
+              ),
+        );
+      const results = [...declared, ...patched];
+      return results.length ? results : [na('no Azure OpenAI account in this configuration')];
+    },
   },
   {
     id: 'AOAI-IAM-002',
