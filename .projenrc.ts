@@ -32,7 +32,16 @@ const project = new cdktf.ConstructLibraryCdktf({
     'esbuild@^0.25.0',
     'fast-check@^4.3.0',
     '@kusto/language-service-next@12.4.1',
+    // Terraform core in the loop (issue 18): the schema-serving stub providers speak plugin protocol v6.
+    '@grpc/grpc-js@^1.14.0',
+    '@grpc/proto-loader@^0.8.0',
+    '@msgpack/msgpack@^3.1.0',
+    'node-forge@^1.3.1',
+    '@types/node-forge@^1.3.11',
   ],
+  // `aoai-harden verify` (issue 17) uses Azure's own clients for tokens and Log Analytics queries.
+  // They are not jsii modules, so they ship bundled inside the package.
+  bundledDeps: ['@azure/identity@^4.14.0', '@azure/monitor-query-logs@^1.0.0'],
   keywords: ['cdktf', 'terraform', 'azure', 'azure-openai', 'security', 'hardening', 'compliance'],
 
   srcdir: 'lib',
