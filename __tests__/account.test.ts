@@ -47,11 +47,17 @@ describe('OpenAIAccount hardened defaults', () => {
       '${self.network_acls[0].default_action == "Deny"}',
     ]);
   });
-  test('deletion protection: prevent_destroy and a CanNotDelete lock on the account', () => {
+  test('deletion protection by default: prevent_destroy, and no ARM lock (it would block day-2 deletes below the account)', () => {
     expect(acct.lifecycle.prevent_destroy).toBe(true);
-    const lock = onlyResource(json, 'azurerm_management_lock');
+    expect(resourcesOf(json, 'azurerm_management_lock')).toEqual({});
+  });
+  test('managementLock opts in to a CanNotDelete lock, applied after every other write on the account', () => {
+    const { json: locked } = synthAccount({ managementLock: true, deployments: [GPT] });
+    const lock = onlyResource(locked, 'azurerm_management_lock');
     expect(lock.lock_level).toBe('CanNotDelete');
     expect(lock.scope).toBe('${azurerm_cognitive_account.Account_0D856946.id}');
+    // Created last, so Terraform removes it first on destroy (before the deployment it would otherwise block).
+    expect(lock.depends_on).toEqual([expect.stringMatching(/^azurerm_cognitive_deployment\./)]);
   });
   test('no key attribute is referenced anywhere', () => {
     expect(JSON.stringify(json)).not.toMatch(/access_key|primary_key|secondary_key/);

@@ -2,11 +2,11 @@ import { AzapiProvider, AzapiResource, AzapiUpdateResource, azapiProviderFor } f
 import { newStack, onlyResource, synthJson } from './helpers';
 
 describe('azapi bindings', () => {
-  test('the provider pins Azure/azapi ~> 2.0 and passes its settings', () => {
+  test('the provider pins Azure/azapi ~> 2.5 and passes its settings', () => {
     const stack = newStack();
     new AzapiProvider(stack, 'azapi', { useOidc: true, tenantId: '00000000-0000-0000-0000-00000000000a' });
     const json = synthJson(stack);
-    expect(json.terraform.required_providers.azapi).toEqual({ source: 'Azure/azapi', version: '~> 2.0' });
+    expect(json.terraform.required_providers.azapi).toEqual({ source: 'Azure/azapi', version: '~> 2.5' });
     expect(json.provider.azapi).toEqual([
       { use_oidc: true, tenant_id: '00000000-0000-0000-0000-00000000000a' },
     ]);

@@ -116,7 +116,9 @@ describe('blocklists', () => {
     expect(policyBody.body.properties.customBlocklists).toEqual([
       { blocklistName: 'corp', blocking: true, source: 'Prompt' },
     ]);
-    expect(policyBody.depends_on).toEqual([`azapi_resource.${blocklist[0]}`]);
+    // The blocklist (named by the policy) and, through the account's write chain, the last blocklist item.
+    const item = azapi.find(([, r]) => /raiBlocklistItems@/.test(r.type))![0];
+    expect(policyBody.depends_on).toEqual([`azapi_resource.${blocklist[0]}`, `azapi_resource.${item}`]);
   });
 });
 

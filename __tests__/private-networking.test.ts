@@ -211,6 +211,8 @@ describe('imported account', () => {
       properties: {
         publicNetworkAccess: 'Disabled',
         networkAcls: { defaultAction: 'Deny', bypass: 'None', ipRules: [], virtualNetworkRules: [] },
+        // fromAttributes promises a hardened account: outbound calls restricted too.
+        restrictOutboundNetworkAccess: true,
       },
     });
   });

@@ -46,9 +46,9 @@ describe('reference stack', () => {
       false,
     );
   });
-  test('local backend by default; azapi pinned to ~> 2.0', () => {
+  test('local backend by default; azapi pinned to ~> 2.5', () => {
     expect(json.terraform.backend.local.path).toBe('terraform.aoai-hardened-dev.tfstate');
-    expect(json.terraform.required_providers.azapi).toEqual({ source: 'Azure/azapi', version: '~> 2.0' });
+    expect(json.terraform.required_providers.azapi).toEqual({ source: 'Azure/azapi', version: '~> 2.5' });
   });
   test('HCP Terraform and azurerm backends from config', () => {
     const cloud = referenceJson({

@@ -30,12 +30,9 @@ describe('diagnostics and workspace', () => {
       local_authentication_enabled: false,
     });
   });
-  test('account diagnostics: Audit, RequestResponse, Trace and AllMetrics to the workspace, no retention_policy', () => {
-    expect(onAccount.enabled_log).toEqual([
-      { category: 'Audit' },
-      { category: 'RequestResponse' },
-      { category: 'Trace' },
-    ]);
+  test('account diagnostics: the allLogs group (Audit, RequestResponse, Trace, AzureOpenAIRequestUsage, ...) and AllMetrics to the workspace, no retention_policy', () => {
+    // A category list misses AzureOpenAIRequestUsage (field-facts.md §1.1 lists it); the group covers every category.
+    expect(onAccount.enabled_log).toEqual([{ category_group: 'allLogs' }]);
     expect(onAccount.enabled_metric).toEqual([{ category: 'AllMetrics' }]);
     expect(onAccount.log_analytics_workspace_id).toMatch(/^\$\{azurerm_log_analytics_workspace\..*\.id\}$/);
     expect(JSON.stringify(onAccount)).not.toMatch(/retention_policy/);
@@ -144,7 +141,12 @@ describe('Defender for AI', () => {
       resource_type: 'AI',
       tier: 'Standard',
     });
-    const setting = Object.values<any>(resourcesOf(json, 'azapi_resource')).find((r) =>
+    // An update, not a resource: the setting has no DELETE and a Default instance exists on every account
+    // (REST 2025-06-01, azure-facts.md §8), so azapi_resource would fail to destroy and conflict on create.
+    expect(
+      Object.values<any>(resourcesOf(json, 'azapi_resource')).filter((r) => /defenderForAISettings/.test(r.type)),
+    ).toEqual([]);
+    const setting = Object.values<any>(resourcesOf(json, 'azapi_update_resource')).find((r) =>
       /defenderForAISettings/.test(r.type),
     );
     expect(setting).toMatchObject({

@@ -2,7 +2,7 @@ import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account'
 import { CognitiveDeployment } from '@cdktf/provider-azurerm/lib/cognitive-deployment';
 import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { Fn, ITerraformDependable, Lazy, dependable } from 'cdktf';
+import { Fn, ITerraformDependable, Lazy, TerraformResource, dependable } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import {
   CONTRIBUTOR_LEVEL_ROLE_GUIDS,
@@ -300,6 +300,31 @@ export class ModelDeployment extends Construct {
   }
 }
 
+/**
+ * Where a write falls in the account's one ordered chain of writes. Azure rejects a second write on an account
+ * while one is running (409 RequestConflict, "Another operation is being performed on the parent resource";
+ * azure-facts.md §2), and the providers' own locks do not cover it: azurerm 4.55.0 locks the account ID only
+ * around its deployments, RAI policies and blocklists, and azapi `locks` only serialize azapi resources
+ * (azure-facts.md §1 "Lock scopes", §2). So every write on one account, from either provider, gets a
+ * `depends_on` on the write before it, in stage order, then in the order the writes were added.
+ */
+export enum AccountWriteStage {
+  /** Updates that harden an account imported with fromAttributes (keys, network, outbound). */
+  LOCKDOWN = 0,
+  /** Custom blocklists and their items (the policy names the blocklists). */
+  BLOCKLISTS = 1,
+  /** The RAI policy (deployments name it; raiPolicies/delete refuses a policy still in use). */
+  CONTENT_FILTER_POLICY = 2,
+  /** Model deployments, one after another. */
+  DEPLOYMENTS = 3,
+  /** The Defender for AI account setting. */
+  DEFENDER = 4,
+  /** The private endpoint (the account refuses it while deployments provision: "account in state Accepted"). */
+  PRIVATE_ENDPOINT = 5,
+  /** The opt-in management lock: created after every other write, so it is removed before any of them. */
+  MANAGEMENT_LOCK = 6,
+}
+
 /** An Azure OpenAI account, created here or elsewhere, that the phase constructs can harden. */
 export interface IOpenAIAccount extends IConstruct {
   /** The ARM resource ID. @attribute */
@@ -328,6 +353,10 @@ export interface IOpenAIAccount extends IConstruct {
   readonly managedInThisStack: boolean;
   /** Resources that must exist before a private endpoint is created (the "account in state Accepted" race). */
   readonly provisioningDependencies: ITerraformDependable[];
+  /** The writes on the account, in the order they are applied (each depends on the one before). */
+  readonly accountWrites: TerraformResource[];
+  /** Add a write on the account (a child resource, an update) to its ordered chain of writes. */
+  addAccountWrite(write: TerraformResource, stage: AccountWriteStage): void;
   /** Add a model deployment; deployments are created one after another. */
   addDeployment(options: ModelDeploymentOptions): ModelDeployment;
   /** Bind a content filter policy to every deployment, present and future. */
@@ -354,9 +383,12 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
   public readonly deployments: ModelDeployment[] = [];
   public readonly accessSummary: AccessEntry[] = [];
   private policyName?: string;
-  private policy?: ITerraformDependable;
+  /** A bound policy that is not a single resource: every deployment depends on it directly. */
+  private pendingPolicy?: ITerraformDependable;
   private readonly grantKeys = new Map<string, string>();
   private deploymentScope?: Construct;
+  private readonly writeChain: Array<{ stage: AccountWriteStage; write: TerraformResource }> = [];
+  private readonly chainEdges = new Map<TerraformResource, Set<TerraformResource>>();
 
   public get endpoint(): string {
     const domain = this.kind === AccountKind.AI_SERVICES ? 'services.ai.azure.com' : 'openai.azure.com';
@@ -375,6 +407,31 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
     return this.deployments.map((d) => d.resource);
   }
 
+  public get accountWrites(): TerraformResource[] {
+    return this.writeChain.map((w) => w.write);
+  }
+
+  public addAccountWrite(write: TerraformResource, stage: AccountWriteStage): void {
+    if (this.writeChain.some((w) => w.write === write)) return;
+    // Insert after every write of the same or an earlier stage; the write after it then waits for it too.
+    // Earlier edges stay (redundant, harmless): stages follow the resources' own references, so no cycle forms.
+    let at = this.writeChain.findIndex((w) => w.stage > stage);
+    if (at < 0) at = this.writeChain.length;
+    const before = this.writeChain[at - 1];
+    const after = this.writeChain[at];
+    this.writeChain.splice(at, 0, { stage, write });
+    if (before) this.chainAfter(write, before.write);
+    if (after) this.chainAfter(after.write, write);
+  }
+
+  private chainAfter(write: TerraformResource, previous: TerraformResource): void {
+    const edges = this.chainEdges.get(write) ?? new Set<TerraformResource>();
+    if (edges.has(previous)) return;
+    edges.add(previous);
+    this.chainEdges.set(write, edges);
+    write.dependsOn = [...(write.dependsOn ?? []), dependable(previous)];
+  }
+
   public addDeployment(options: ModelDeploymentOptions): ModelDeployment {
     if (this.deployments.some((d) => d.deploymentName === options.name)) {
       fail(
@@ -384,10 +441,11 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
       );
     }
     this.deploymentScope ??= new Construct(this, 'Deployments');
-    const previous = this.deployments[this.deployments.length - 1];
-    const deployment = new ModelDeployment(this.deploymentScope, options.name, this, options, previous);
-    if (!previous && this.policy) {
-      deployment.resource.dependsOn = [...(deployment.resource.dependsOn ?? []), dependable(this.policy)];
+    // Ordered by the account's write chain: after the policy and the deployment before it.
+    const deployment = new ModelDeployment(this.deploymentScope, options.name, this, options);
+    this.addAccountWrite(deployment.resource, AccountWriteStage.DEPLOYMENTS);
+    if (this.pendingPolicy) {
+      deployment.resource.dependsOn = [...(deployment.resource.dependsOn ?? []), dependable(this.pendingPolicy)];
     }
     this.deployments.push(deployment);
     return deployment;
@@ -402,10 +460,14 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
       );
     }
     this.policyName = policyName;
-    this.policy = policy;
-    // Deployments depend on the policy so it exists first and is deleted last (raiPolicies/delete refuses a referenced policy).
-    const first = this.deployments[0];
-    if (first) first.resource.dependsOn = [...(first.resource.dependsOn ?? []), dependable(policy)];
+    // Deployments follow the policy in the write chain, so it exists first and is deleted last
+    // (raiPolicies/delete refuses a policy a deployment still references; azure-facts.md §2).
+    if (policy instanceof TerraformResource) {
+      this.addAccountWrite(policy, AccountWriteStage.CONTENT_FILTER_POLICY);
+    } else {
+      this.pendingPolicy = policy;
+      for (const d of this.deployments) d.resource.dependsOn = [...(d.resource.dependsOn ?? []), dependable(policy)];
+    }
   }
 
   public grantInvoke(principal: GrantPrincipal): RoleAssignment {
@@ -557,11 +619,24 @@ export interface OpenAIAccountProps {
    */
   readonly deployments?: ModelDeploymentOptions[];
   /**
-   * Protect the account from deletion: a CanNotDelete management lock and Terraform prevent_destroy.
-   * Destroying the account loses its deployments and fine-tuned models.
+   * Protect the account from deletion by Terraform: `lifecycle.prevent_destroy`, so a plan that would destroy or
+   * replace the account fails. Day-2 changes to deployments, policies, blocklists and grants are unaffected, and
+   * a deleted account stays soft-deleted (recoverable) unless the provider's `purge_soft_delete_on_destroy` is on.
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Also put an ARM `CanNotDelete` management lock on the account. What it blocks: an ARM lock is inherited by
+   * every child and extension resource of the account, so besides deleting the account it refuses every delete
+   * below it: replacing a deployment (a SKU or model change), editing a blocklist item (delete and create),
+   * removing a grant (role assignment), a deployment, a blocklist, the RAI policy, the diagnostic setting.
+   * Those day-2 changes then fail with ScopeLocked until the lock is removed
+   * (learn.microsoft.com/azure/azure-resource-manager/management/lock-resources: "CanNotDelete means authorized
+   * users can read and modify a resource, but they can't delete it"; locks apply to all child resources).
+   * Choose it where deletions must go through a separate break-glass step.
+   * @default false - deletion protection is prevent_destroy and soft delete; day-2 changes apply
+   */
+  readonly managementLock?: boolean;
   /**
    * Public network access for the account (a lab without a VNet), with a written reason.
    * @default - public network access disabled
@@ -757,14 +832,15 @@ export class OpenAIAccount extends OpenAIAccountBase {
     record(localAuthOptOut, ['AOAI-IAM-001'], 'localAuthOptOut');
     record(outboundOptOut, ['AOAI-NET-004'], 'unrestrictedOutboundOptOut');
 
-    if (protect) {
-      new ManagementLock(this, 'DeleteLock', {
+    if (props.managementLock) {
+      const lock = new ManagementLock(this, 'DeleteLock', {
         name: `${props.name}-cannot-delete`,
         scope: this.resource.id,
         lockLevel: 'CanNotDelete',
         notes:
-          'Deleting the Azure OpenAI account loses its deployments and fine-tuned models. Remove deliberately.',
+          'Deleting the Azure OpenAI account loses its deployments and fine-tuned models. Remove deliberately. Also blocks deleting or replacing deployments, blocklist items and role assignments on the account.',
       });
+      this.addAccountWrite(lock, AccountWriteStage.MANAGEMENT_LOCK);
     }
 
     for (const deployment of props.deployments ?? []) this.addDeployment(deployment);

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
-import { IOpenAIAccount } from './account';
+import { AccountWriteStage, IOpenAIAccount } from './account';
 import { azapiProviderFor } from './azapi/provider';
 import { AzapiResource } from './azapi/resource';
 import {
@@ -248,6 +248,7 @@ export class ContentFilterPolicy extends Construct {
         body: { properties: { description: b.description ?? `Custom blocklist ${b.name}` } },
         locks: [account.accountId],
       });
+      account.addAccountWrite(blocklist, AccountWriteStage.BLOCKLISTS);
       this.blocklists[b.name] = blocklist;
       b.items.forEach((item, j) => {
         if (!item.pattern || item.pattern.length > 1000) {
@@ -273,13 +274,15 @@ export class ContentFilterPolicy extends Construct {
           .update(`${item.isRegex ? 're' : 'lit'}:${item.pattern}`)
           .digest('hex')
           .slice(0, 16)}`;
-        new AzapiResource(this, `Blocklist-${b.name}-${itemName}`, {
+        const itemResource = new AzapiResource(this, `Blocklist-${b.name}-${itemName}`, {
           type: `Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems@${COGNITIVE_API_VERSION}`,
           name: itemName,
           parentId: blocklist.id,
           body: { properties: { pattern: item.pattern, isRegex: item.isRegex ?? false } },
           locks: [account.accountId],
         });
+        // Items are writes on the account too: azapi locks do not order them against azurerm deployments.
+        account.addAccountWrite(itemResource, AccountWriteStage.BLOCKLISTS);
       });
       for (const source of sources) blocklistConfigs.push({ blocklistName: b.name, blocking: true, source });
     });

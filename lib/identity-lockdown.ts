@@ -1,7 +1,14 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
-import { AccessEntry, AccountRole, GrantPrincipal, IOpenAIAccount, PrincipalType } from './account';
+import {
+  AccessEntry,
+  AccountRole,
+  AccountWriteStage,
+  GrantPrincipal,
+  IOpenAIAccount,
+  PrincipalType,
+} from './account';
 import { azapiProviderFor } from './azapi/provider';
 import { AzapiUpdateResource } from './azapi/update-resource';
 import { COGNITIVE_API_VERSION } from './azure-facts';
@@ -85,12 +92,13 @@ export class IdentityLockdown extends Construct {
     if (!props.account.managedInThisStack) {
       // An account created elsewhere: switch key authentication off through the ARM API.
       azapiProviderFor(this);
-      new AzapiUpdateResource(this, 'DisableLocalAuth', {
+      const lockdown = new AzapiUpdateResource(this, 'DisableLocalAuth', {
         type: `Microsoft.CognitiveServices/accounts@${COGNITIVE_API_VERSION}`,
         resourceId: props.account.accountId,
         body: { properties: { disableLocalAuth: true } },
         locks: [props.account.accountId],
       });
+      props.account.addAccountWrite(lockdown, AccountWriteStage.LOCKDOWN);
     }
 
     for (const workload of workloads) {

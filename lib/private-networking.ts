@@ -6,9 +6,9 @@ import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
-import { Fn } from 'cdktf';
+import { DefaultTokenResolver, Fn, StringConcat, TerraformStack, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
-import { IOpenAIAccount } from './account';
+import { AccountWriteStage, IOpenAIAccount } from './account';
 import { azapiProviderFor } from './azapi/provider';
 import { AzapiUpdateResource } from './azapi/update-resource';
 import { COGNITIVE_API_VERSION, PRIVATE_LINK_SUBRESOURCE } from './azure-facts';
@@ -65,8 +65,9 @@ export interface ExistingNetworkOptions {
   /** Sources allowed to reach the endpoint on TCP 443 (at least one). */
   readonly allowedSources: AllowedSource[];
   /**
-   * Set `privateEndpointNetworkPolicies = Enabled` on the existing subnet (through azapi), so the NSG applies
-   * to private endpoint traffic. Turn off only if the subnet's owner already sets it.
+   * Set `privateEndpointNetworkPolicies = Enabled` on the endpoint subnet, so the NSG applies to private endpoint
+   * traffic: on the azurerm_subnet itself when the subnet is created in this stack (pass its `id`, and create it
+   * before this construct), otherwise through an azapi update. Turn off only if the subnet's owner already sets it.
    * @default true
    */
   readonly enableSubnetNetworkPolicies?: boolean;
@@ -280,7 +281,24 @@ export class PrivateNetworking extends Construct {
       this.endpointSubnetId = net.endpointSubnetId;
       this.virtualNetworkId = net.virtualNetworkId;
       sources = renumber(net.allowedSources);
-      if (net.enableSubnetNetworkPolicies ?? true) {
+      const ownSubnet = isUnresolved(net.endpointSubnetId)
+        ? subnetInStack(this, net.endpointSubnetId)
+        : undefined;
+      if (ownSubnet && (net.enableSubnetNetworkPolicies ?? true)) {
+        // The subnet is managed in this configuration: set the policy on it. An azapi update on a subnet that
+        // azurerm_subnet also manages is undone by every plan (azurerm sends its own value, default Disabled).
+        const current = ownSubnet.privateEndpointNetworkPoliciesInput;
+        if (current === undefined) {
+          ownSubnet.privateEndpointNetworkPolicies = 'Enabled';
+        } else if (!['Enabled', 'NetworkSecurityGroupEnabled'].includes(current)) {
+          fail(
+            'existingNetwork.endpointSubnetId',
+            `${ownSubnet.node.path} (privateEndpointNetworkPolicies = "${current}")`,
+            'The NSG is ignored for private endpoint traffic on that subnet: set privateEndpointNetworkPolicies to "Enabled" on it, or pass enableSubnetNetworkPolicies: false.',
+          );
+        }
+        endpointSubnetDependency = ownSubnet;
+      } else if (net.enableSubnetNetworkPolicies ?? true) {
         azapiProviderFor(this);
         endpointSubnetDependency = new AzapiUpdateResource(this, 'EndpointSubnetNetworkPolicies', {
           type: 'Microsoft.Network/virtualNetworks/subnets@2024-05-01',
@@ -295,17 +313,21 @@ export class PrivateNetworking extends Construct {
     if (!account.managedInThisStack) {
       // An account created elsewhere: turn public access off and deny by default through the ARM API.
       azapiProviderFor(this);
-      new AzapiUpdateResource(this, 'AccountNetworkLockdown', {
+      const lockdown = new AzapiUpdateResource(this, 'AccountNetworkLockdown', {
         type: `Microsoft.CognitiveServices/accounts@${COGNITIVE_API_VERSION}`,
         resourceId: account.accountId,
         body: {
           properties: {
             publicNetworkAccess: 'Disabled',
             networkAcls: { defaultAction: 'Deny', bypass: 'None', ipRules: [], virtualNetworkRules: [] },
+            // Outbound calls only to the account's allowedFqdnList (kept as it is: the update merges into the
+            // current body). REST 2025-06-01 AccountProperties.restrictOutboundNetworkAccess (azure-facts.md §1).
+            restrictOutboundNetworkAccess: true,
           },
         },
         locks: [account.accountId],
       });
+      account.addAccountWrite(lockdown, AccountWriteStage.LOCKDOWN);
     }
 
     // NSG on the endpoint subnet: allow 443 from each named source, deny everything else inbound.
@@ -364,7 +386,9 @@ export class PrivateNetworking extends Construct {
 
     // Private DNS: the zones the account kind needs, created or taken from a central DNS hub.
     const neededZones = account.kind.privateDnsZoneNames;
-    const zones: Array<{ name: string; id: string; resourceGroupName: string }> = [];
+    // `name` and `resourceGroupName` are references when the zone is created here: a literal would let Terraform
+    // create a link before its zone (and delete the zone before its links).
+    const zones: Array<{ name: string; id: string; resourceGroupName: string; key: string }> = [];
     if (props.existingPrivateDnsZoneIds) {
       props.existingPrivateDnsZoneIds.forEach((zoneId, i) => {
         validateResourceId(
@@ -383,14 +407,15 @@ export class PrivateNetworking extends Construct {
         }
         zones.push({
           name: name ?? Fn.element(Fn.split('/', zoneId), 8),
+          key: name ?? `zone-${i}`,
           id: zoneId,
           resourceGroupName: isUnresolved(zoneId)
             ? Fn.element(Fn.split('/', zoneId), 4)
             : zoneId.split('/')[4],
         });
       });
-      rejectDuplicates('existingPrivateDnsZoneIds', zones, (z) => z.name, 'Pass each zone once.');
-      const missing = neededZones.filter((n) => !zones.some((z) => z.name === n));
+      rejectDuplicates('existingPrivateDnsZoneIds', zones, (z) => z.key, 'Pass each zone once.');
+      const missing = neededZones.filter((n) => !zones.some((z) => z.key === n));
       if (missing.length > 0 && !props.existingPrivateDnsZoneIds.some(isUnresolved)) {
         fail(
           'existingPrivateDnsZoneIds',
@@ -405,7 +430,7 @@ export class PrivateNetworking extends Construct {
           resourceGroupName: rg,
           tags: props.tags,
         });
-        zones.push({ name, id: zone.id, resourceGroupName: rg });
+        zones.push({ name: zone.name, key: name, id: zone.id, resourceGroupName: zone.resourceGroupName });
       });
     }
     const linkedVnets = [
@@ -428,7 +453,7 @@ export class PrivateNetworking extends Construct {
     );
     for (const zone of zones) {
       for (const vnet of linkedVnets) {
-        new PrivateDnsZoneVirtualNetworkLink(this, `Link-${zone.name}-${vnet.key}`, {
+        new PrivateDnsZoneVirtualNetworkLink(this, `Link-${zone.key}-${vnet.key}`, {
           name: `${vnet.key}-link`,
           resourceGroupName: zone.resourceGroupName,
           privateDnsZoneName: zone.name,
@@ -455,13 +480,24 @@ export class PrivateNetworking extends Construct {
       },
       // Azure writes and removes the A records: no hand-written record with a literal IP.
       privateDnsZoneGroup: { name: 'default', privateDnsZoneIds: this.privateDnsZoneIds },
-      // The account rejects endpoint creation while deployments are provisioning ("account in state Accepted").
-      dependsOn: [...account.provisioningDependencies, association],
+      dependsOn: [association],
       tags: props.tags,
     });
+    // Last in the account's write chain: the account rejects endpoint creation while deployments are
+    // provisioning ("account in state Accepted"), and the endpoint connection is a write on the account.
+    account.addAccountWrite(this.privateEndpoint, AccountWriteStage.PRIVATE_ENDPOINT);
     this.privateIpAddress = this.privateEndpoint.privateServiceConnection.privateIpAddress;
     this.privateFqdn = account.endpoint.replace(/^https:\/\//, '').replace(/\/$/, '');
   }
+}
+
+/** The azurerm_subnet of this stack whose `id` the given reference names, if any. */
+function subnetInStack(scope: Construct, subnetId: string): Subnet | undefined {
+  const stack = TerraformStack.of(scope);
+  const resolve = (value: string) =>
+    Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+  const wanted = resolve(subnetId);
+  return stack.node.findAll().find((c): c is Subnet => c instanceof Subnet && resolve(c.id) === wanted);
 }
 
 /** Fill in default priorities: 100 for the first source, then in steps of 10, skipping those already taken. */

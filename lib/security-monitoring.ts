@@ -6,15 +6,15 @@ import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-a
 import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
 import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/security-center-subscription-pricing';
 import { Construct } from 'constructs';
-import { IOpenAIAccount } from './account';
+import { AccountWriteStage, IOpenAIAccount } from './account';
 import { azapiProviderFor } from './azapi/provider';
-import { AzapiResource } from './azapi/resource';
+import { AzapiUpdateResource } from './azapi/update-resource';
 import {
+  ALL_LOGS_CATEGORY_GROUP,
   ALL_METRICS_CATEGORY,
   AUDIT_RETENTION_DAYS,
   COGNITIVE_API_VERSION,
   QUERY_RULE_FREQUENCIES,
-  REQUIRED_LOG_CATEGORIES,
 } from './azure-facts';
 import { CHANGE_ALERT_RESOURCE_TYPES, DETECTIONS, DetectionAudience, METRIC_ALERTS } from './detections';
 import { HardeningRecord } from './hardening-record';
@@ -168,8 +168,10 @@ export class SecurityMonitoring extends Construct {
       name: 'aoai-security-diagnostics',
       targetResourceId: account.accountId,
       logAnalyticsWorkspaceId: this.workspaceId,
-      // Cognitive Services supports only the AzureDiagnostics table; categories, not groups, so each is explicit.
-      enabledLog: REQUIRED_LOG_CATEGORIES.map((category) => ({ category })),
+      // The allLogs group: every category the resource type offers, including AzureOpenAIRequestUsage (missing from
+      // a hand-written list) and any added later. Category groups exist for microsoft.cognitiveservices/accounts
+      // (field-facts.md §1.1; azure-facts.md §7.1-7.2); every category lands in AzureDiagnostics.
+      enabledLog: [{ categoryGroup: ALL_LOGS_CATEGORY_GROUP }],
       enabledMetric: [{ category: ALL_METRICS_CATEGORY }],
     });
 
@@ -233,6 +235,11 @@ export class SecurityMonitoring extends Construct {
     if (props.logAlertFrequency !== undefined && !QUERY_RULE_FREQUENCIES.includes(props.logAlertFrequency)) {
       fail('logAlertFrequency', props.logAlertFrequency, `Use one of: ${QUERY_RULE_FREQUENCIES.join(', ')}.`);
     }
+    // A workspace created in this apply has no AzureDiagnostics or AzureActivity table until the first record
+    // arrives, and Azure validates a log alert's query at creation: "failed to resolve table or column" (400).
+    // So skip Azure's validation for a new workspace; our tests parse and analyse every query against the
+    // documented columns and the captured record shapes instead (__tests__/detections.test.ts).
+    const skipQueryValidation = this.workspace !== undefined ? true : undefined;
     for (const d of DETECTIONS) {
       const frequency =
         d.evaluationFrequency === 'PT5M' && props.logAlertFrequency
@@ -263,6 +270,7 @@ export class SecurityMonitoring extends Construct {
         action: groupsFor.length ? { actionGroups: groupsFor } : undefined,
         autoMitigationEnabled: false,
         enabled: true,
+        skipQueryValidation,
         tags: props.tags,
       });
     }
@@ -318,13 +326,18 @@ export class SecurityMonitoring extends Construct {
         extension: props.defenderPromptEvidence ? [{ name: 'AIPromptEvidence' }] : undefined,
       });
       azapiProviderFor(this);
-      new AzapiResource(this, 'DefenderForAISettings', {
+      // azapi_update_resource, not azapi_resource: the setting has GET, PUT and PATCH but no DELETE in REST
+      // 2025-06-01 (Microsoft.CognitiveServices/accounts/defenderForAISettings; azure-facts.md §8), and Azure keeps
+      // a "Default" instance on every account, so create-then-destroy semantics do not fit. Destroying this
+      // resource leaves the setting as it is.
+      const defender = new AzapiUpdateResource(this, 'DefenderForAISettings', {
         type: `Microsoft.CognitiveServices/accounts/defenderForAISettings@${COGNITIVE_API_VERSION}`,
         name: 'Default',
         parentId: account.accountId,
         body: { properties: { state: 'Enabled' } },
         locks: [account.accountId],
       });
+      account.addAccountWrite(defender, AccountWriteStage.DEFENDER);
     } else {
       HardeningRecord.of(this).recordOptOut(
         account,

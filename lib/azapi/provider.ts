@@ -3,8 +3,30 @@
 import { TerraformMetaArguments, TerraformProvider, TerraformResourceConfig, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 
-/** The azapi provider version range this package's bindings are written against. */
-export const AZAPI_PROVIDER_VERSION_CONSTRAINT = '~> 2.0';
+/**
+ * The first azapi release whose embedded schemas know each `type@api-version` this package writes.
+ * azapi validates `body` against schemas compiled into the provider binary; an older binary rejects an unknown
+ * version at plan ("api-version is invalid"). Source: Azure/terraform-provider-azapi, tree
+ * `internal/azure/generated/<service>/<namespace>/<api-version>/types.json` at each git tag:
+ * microsoft.cognitiveservices/2025-06-01 first appears at v2.5.0 (absent at v2.0.1 to v2.4.0, and it lists
+ * accounts, deployments, raiPolicies, raiBlocklists, raiBlocklistItems and defenderForAISettings);
+ * microsoft.network/2024-05-01 (virtualNetworks/subnets) first appears at v2.1.0.
+ */
+export const AZAPI_SCHEMA_FIRST_RELEASE: Readonly<Record<string, string>> = {
+  'Microsoft.CognitiveServices/accounts@2025-06-01': '2.5.0',
+  'Microsoft.CognitiveServices/accounts/raiPolicies@2025-06-01': '2.5.0',
+  'Microsoft.CognitiveServices/accounts/raiBlocklists@2025-06-01': '2.5.0',
+  'Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems@2025-06-01': '2.5.0',
+  'Microsoft.CognitiveServices/accounts/defenderForAISettings@2025-06-01': '2.5.0',
+  'Microsoft.Network/virtualNetworks/subnets@2024-05-01': '2.1.0',
+};
+
+/**
+ * The azapi provider version range this package's bindings are written against: 2.x (the HCL-object `body`),
+ * from the first release that embeds every schema in AZAPI_SCHEMA_FIRST_RELEASE (`~> 2.0` admitted 2.0-2.4,
+ * which fail at plan on CognitiveServices 2025-06-01).
+ */
+export const AZAPI_PROVIDER_VERSION_CONSTRAINT = '~> 2.5';
 
 export interface AzapiProviderConfig {
   /**

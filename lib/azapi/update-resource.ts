@@ -7,8 +7,21 @@ import { azapiResourceConfig } from './provider';
 export interface AzapiUpdateResourceConfig extends TerraformMetaArguments {
   /** `<resource-type>@<api-version>`. */
   readonly type: string;
-  /** ID of the resource to update. */
-  readonly resourceId: string;
+  /**
+   * ID of the resource to update. Give either this, or `name` with `parentId`.
+   * @default - derived from parentId and name
+   */
+  readonly resourceId?: string;
+  /**
+   * Name of the resource to update, with `parentId` (a reference to the parent orders the update after it).
+   * @default - none; resourceId is used
+   */
+  readonly name?: string;
+  /**
+   * ID of the parent of the resource to update, with `name`.
+   * @default - none; resourceId is used
+   */
+  readonly parentId?: string;
   /** The properties to set; merged into the resource's current body. */
   readonly body: { [key: string]: any };
   /**
@@ -26,6 +39,15 @@ export class AzapiUpdateResource extends TerraformResource {
 
   constructor(scope: Construct, id: string, config: AzapiUpdateResourceConfig) {
     super(scope, id, azapiResourceConfig(AzapiUpdateResource.tfResourceType, config));
+    if ((config.resourceId === undefined) === (config.name === undefined || config.parentId === undefined)) {
+      throw new Error(
+        `${id}: give azapi_update_resource either resourceId, or name with parentId (got ${JSON.stringify({
+          resourceId: config.resourceId,
+          name: config.name,
+          parentId: config.parentId,
+        })}).`,
+      );
+    }
     this.config = config;
   }
 
@@ -38,6 +60,8 @@ export class AzapiUpdateResource extends TerraformResource {
     return {
       type: this.config.type,
       resource_id: this.config.resourceId,
+      name: this.config.name,
+      parent_id: this.config.parentId,
       body: this.config.body,
       locks: this.config.locks,
     };

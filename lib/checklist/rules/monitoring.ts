@@ -389,8 +389,9 @@ export const MONITORING_RULES: Rule[] = [
         if (plan.values.tier !== 'Standard') {
           return bad(plan.address, 'Defender for AI tier is not Standard', plan.values.tier);
         }
+        // azapi_update_resource is how this package manages the setting (it has no DELETE); azapi_resource also counts.
         const setting = m
-          .ofType('azapi_resource')
+          .ofType('azapi_resource', 'azapi_update_resource')
           .find(
             (r) =>
               /defenderForAISettings@/i.test(String(r.values.type)) &&
