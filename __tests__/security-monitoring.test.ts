@@ -144,7 +144,9 @@ describe('Defender for AI', () => {
     // An update, not a resource: the setting has no DELETE and a Default instance exists on every account
     // (REST 2025-06-01, azure-facts.md §8), so azapi_resource would fail to destroy and conflict on create.
     expect(
-      Object.values<any>(resourcesOf(json, 'azapi_resource')).filter((r) => /defenderForAISettings/.test(r.type)),
+      Object.values<any>(resourcesOf(json, 'azapi_resource')).filter((r) =>
+        /defenderForAISettings/.test(r.type),
+      ),
     ).toEqual([]);
     const setting = Object.values<any>(resourcesOf(json, 'azapi_update_resource')).find((r) =>
       /defenderForAISettings/.test(r.type),

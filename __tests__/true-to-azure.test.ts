@@ -13,9 +13,9 @@ import {
   PrivateNetworking,
   SecurityMonitoring,
 } from '../lib';
-import { COGNITIVE_API_VERSION } from '../lib/azure-facts';
 import { newStack, onlyResource, resourcesOf, synthJson } from './helpers';
 import { referenceJson } from './reference';
+import { COGNITIVE_API_VERSION } from '../lib/azure-facts';
 
 const SUB = '/subscriptions/00000000-0000-0000-0000-000000000001';
 const IMPORTED_ID = `${SUB}/resourceGroups/rg-x/providers/Microsoft.CognitiveServices/accounts/aoai-x`;
@@ -109,8 +109,9 @@ describe('azapi version constraint', () => {
     const walk = (dir: string) => {
       for (const f of readdirSync(dir)) {
         const p = join(dir, f);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (p.endsWith('.ts')) {
+        if (statSync(p).isDirectory()) {
+          walk(p);
+        } else if (p.endsWith('.ts')) {
           const text = readFileSync(p, 'utf8').replace(/\$\{COGNITIVE_API_VERSION\}/g, COGNITIVE_API_VERSION);
           for (const m of text.matchAll(/type: `?'?(Microsoft\.[A-Za-z]+\/[A-Za-z/]+@\d{4}-\d{2}-\d{2})/g)) {
             out.add(m[1]);

@@ -445,7 +445,10 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
     const deployment = new ModelDeployment(this.deploymentScope, options.name, this, options);
     this.addAccountWrite(deployment.resource, AccountWriteStage.DEPLOYMENTS);
     if (this.pendingPolicy) {
-      deployment.resource.dependsOn = [...(deployment.resource.dependsOn ?? []), dependable(this.pendingPolicy)];
+      deployment.resource.dependsOn = [
+        ...(deployment.resource.dependsOn ?? []),
+        dependable(this.pendingPolicy),
+      ];
     }
     this.deployments.push(deployment);
     return deployment;
@@ -466,7 +469,9 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
       this.addAccountWrite(policy, AccountWriteStage.CONTENT_FILTER_POLICY);
     } else {
       this.pendingPolicy = policy;
-      for (const d of this.deployments) d.resource.dependsOn = [...(d.resource.dependsOn ?? []), dependable(policy)];
+      for (const d of this.deployments) {
+        d.resource.dependsOn = [...(d.resource.dependsOn ?? []), dependable(policy)];
+      }
     }
   }
 
