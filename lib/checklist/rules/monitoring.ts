@@ -4,6 +4,7 @@ import {
   AUDIT_RETENTION_DAYS,
   REQUIRED_LOG_CATEGORIES,
 } from '../../azure-facts';
+import { SUBSCRIPTION_BASELINE_KIND, SUBSCRIPTION_COVERAGE_KIND } from '../../subscription-markers';
 import { TfModel, TfResource, asArray, block } from '../model';
 import { AccountView, Rule, RuleResult, accounts, bad, na, ok, perAccount } from '../rule';
 
@@ -93,6 +94,25 @@ function diagnosticsFor(m: TfModel, a: AccountView): TfResource[] {
   return m
     .ofType('azurerm_monitor_diagnostic_setting')
     .filter((d) => m.refersTo(d.values.target_resource_id, a.resource));
+}
+
+/** terraform_data resources of the given marker kind (subscription baseline or coverage declaration). */
+function markers(m: TfModel, kind: string): TfResource[] {
+  return m.ofType('terraform_data').filter((r) => r.values.input?.kind === kind);
+}
+
+/** How an account stack declared its subscription covered, as a finding message; undefined when it did not. */
+function coverageDeclared(m: TfModel): { address: string; message: string } | undefined {
+  const d = markers(m, SUBSCRIPTION_COVERAGE_KIND)[0];
+  if (!d) return undefined;
+  const input = d.values.input;
+  if (input.covered_by === 'baseline-stack' && input.baseline_stack) {
+    return { address: d.address, message: `declared: covered by the baseline stack ${input.baseline_stack}` };
+  }
+  if (input.covered_by === 'managed-elsewhere' && String(input.reason ?? '').trim().length >= 10) {
+    return { address: d.address, message: `declared: managed outside this package (${input.reason})` };
+  }
+  return undefined;
 }
 
 export const MONITORING_RULES: Rule[] = [
@@ -187,7 +207,8 @@ export const MONITORING_RULES: Rule[] = [
       'Deployment, RAI policy and key-listing changes, and RBAC denials, are only in the Activity Log.',
     references: { mcsb: 'LT-3' },
     evaluate: (m) => {
-      if (accounts(m).length === 0) return [na('no Azure OpenAI account in this configuration')];
+      const baseline = markers(m, SUBSCRIPTION_BASELINE_KIND)[0];
+      if (accounts(m).length === 0 && !baseline) return [na('no Azure OpenAI account in this configuration')];
       const exports = m.ofType('azurerm_monitor_diagnostic_setting').filter((d) => {
         const target = String(d.values.target_resource_id ?? '');
         // A subscription: a literal /subscriptions/<id>, the subscription data source, or "/subscriptions/<id>"
@@ -203,14 +224,17 @@ export const MONITORING_RULES: Rule[] = [
           asArray(d.values.enabled_log).some((l) => l.category === 'Administrative') &&
           d.values.log_analytics_workspace_id,
       );
+      const declared = good || baseline ? undefined : coverageDeclared(m);
       return [
         good
           ? ok(good.address, 'Activity Log (Administrative) exported')
-          : bad(
-              accounts(m)[0].resource.address,
-              'no subscription diagnostic setting exports the Administrative Activity Log',
-              exports.map((e) => e.address),
-            ),
+          : declared
+            ? ok(declared.address, declared.message)
+            : bad(
+                baseline?.address ?? accounts(m)[0].resource.address,
+                'no subscription diagnostic setting exports the Administrative Activity Log, and no subscription coverage is declared',
+                exports.map((e) => e.address),
+              ),
       ];
     },
   },
@@ -380,13 +404,30 @@ export const MONITORING_RULES: Rule[] = [
     rationale:
       'Defender for AI raises alerts for jailbreak campaigns, credential theft and data exfiltration through the model.',
     references: { mcsb: 'LT-1' },
-    evaluate: (m) =>
-      perAccount(m, (a) => {
-        const plan = m
-          .ofType('azurerm_security_center_subscription_pricing')
-          .find((p) => p.values.resource_type === 'AI');
-        if (!plan) return bad(a.resource.address, 'no Defender plan with resource_type "AI"', '(none)');
-        if (plan.values.tier !== 'Standard') {
+    evaluate: (m) => {
+      const plan = m
+        .ofType('azurerm_security_center_subscription_pricing')
+        .find((p) => p.values.resource_type === 'AI');
+      const baseline = markers(m, SUBSCRIPTION_BASELINE_KIND)[0];
+      if (baseline && accounts(m).length === 0) {
+        // A subscription baseline stack: judge its plan.
+        if (!plan) return [bad(baseline.address, 'no Defender plan with resource_type "AI"', '(none)')];
+        return [
+          plan.values.tier === 'Standard'
+            ? ok(plan.address, 'plan Standard')
+            : bad(plan.address, 'Defender for AI tier is not Standard', plan.values.tier),
+        ];
+      }
+      const declared = plan ? undefined : coverageDeclared(m);
+      return perAccount(m, (a) => {
+        if (!plan && !declared) {
+          return bad(
+            a.resource.address,
+            'no Defender plan with resource_type "AI", and no subscription coverage is declared',
+            '(none)',
+          );
+        }
+        if (plan && plan.values.tier !== 'Standard') {
           return bad(plan.address, 'Defender for AI tier is not Standard', plan.values.tier);
         }
         // azapi_update_resource is how this package manages the setting (it has no DELETE); azapi_resource also counts.
@@ -405,7 +446,10 @@ export const MONITORING_RULES: Rule[] = [
             setting.values.body?.properties?.state,
           );
         }
-        return ok(plan.address, 'plan Standard, account setting Enabled');
-      }),
+        return plan
+          ? ok(plan.address, 'plan Standard, account setting Enabled')
+          : ok(declared!.address, `plan ${declared!.message}; account setting Enabled`);
+      });
+    },
   },
 ];

@@ -1,0 +1,76 @@
+import { newStack, onlyResource, resourcesOf, synthJson } from './helpers';
+import { runChecks } from '../lib/checklist/engine';
+import { loadModel } from '../lib/checklist/model';
+import { SubscriptionBaseline, SubscriptionBaselineProps } from '../lib/subscription-baseline';
+
+const WORKSPACE =
+  '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-platform/providers/Microsoft.OperationalInsights/workspaces/log-platform';
+
+function build(props: Partial<SubscriptionBaselineProps> = {}) {
+  const stack = newStack();
+  new SubscriptionBaseline(stack, 'Baseline', {
+    namePrefix: 'aoai-platform',
+    activityLogWorkspaceId: WORKSPACE,
+    ...props,
+  });
+  return synthJson(stack);
+}
+
+describe('SubscriptionBaseline', () => {
+  const json = build();
+  test('exports the Activity Log of the provider subscription under a derived name', () => {
+    const d = onlyResource(json, 'azurerm_monitor_diagnostic_setting');
+    expect(d.name).toBe('diag-aoai-platform-activity-log');
+    expect(d.target_resource_id).toMatch(/^\$\{data\.azurerm_subscription\.[^.]+\.id\}$/);
+    expect(d.log_analytics_workspace_id).toBe(WORKSPACE);
+    expect(d.enabled_log.map((l: any) => l.category)).toEqual([
+      'Administrative',
+      'Security',
+      'Policy',
+      'Alert',
+    ]);
+  });
+  test('owns the Defender for AI plan: Standard, extensions only when asked', () => {
+    const plan = onlyResource(json, 'azurerm_security_center_subscription_pricing');
+    expect([plan.resource_type, plan.tier, plan.extension]).toEqual(['AI', 'Standard', undefined]);
+    const withEvidence = onlyResource(
+      build({ defenderPromptEvidence: true, defenderExtensions: ['AIModelScanner'] }),
+      'azurerm_security_center_subscription_pricing',
+    );
+    expect(withEvidence.extension).toEqual([{ name: 'AIPromptEvidence' }, { name: 'AIModelScanner' }]);
+  });
+  test('the checklist judges a baseline stack (it has no account)', () => {
+    const report = runChecks(loadModel(json), { today: '2026-11-28' });
+    const status = (id: string) => report.findings.filter((f) => f.ruleId === id).map((f) => f.status);
+    expect(status('AOAI-MON-003')).toEqual(['compliant']);
+    expect(status('AOAI-MON-011')).toEqual(['compliant']);
+    const weak = structuredClone(json);
+    Object.values<any>(weak.resource.azurerm_security_center_subscription_pricing)[0].tier = 'Free';
+    const weakReport = runChecks(loadModel(weak), { today: '2026-11-28' });
+    expect(weakReport.findings.find((f) => f.ruleId === 'AOAI-MON-011')).toMatchObject({
+      status: 'non-compliant',
+      value: 'Free',
+    });
+  });
+  test('turning the plan off needs a reason, recorded for AOAI-MON-011', () => {
+    expect(() => build({ defenderForAI: false })).toThrow(
+      /defenderForAI: invalid value false.*defenderForAIOptOut/,
+    );
+    const off = build({
+      defenderForAI: false,
+      defenderForAIOptOut: { reason: 'plan enabled by the group-wide policy' },
+    });
+    expect(resourcesOf(off, 'azurerm_security_center_subscription_pricing')).toEqual({});
+    const report = runChecks(loadModel(off), { today: '2026-11-28' });
+    expect(report.findings.find((f) => f.ruleId === 'AOAI-MON-011')?.status).toBe('suppressed');
+  });
+  test('bad input names the field', () => {
+    expect(() => build({ activityLogWorkspaceId: '/subscriptions/x/resourceGroups/y' })).toThrow(
+      /activityLogWorkspaceId/,
+    );
+    expect(() => build({ defenderExtensions: ['AIPromptEvidence'], defenderPromptEvidence: true })).toThrow(
+      /defenderExtensions.*each extension once/,
+    );
+    expect(() => build({ namePrefix: 'Platform!' })).toThrow(/namePrefix/);
+  });
+});

@@ -1,0 +1,197 @@
+import { DataAzurermSubscription } from '@cdktf/provider-azurerm/lib/data-azurerm-subscription';
+import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
+import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/security-center-subscription-pricing';
+import { TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { HardeningRecord } from './hardening-record';
+import { NamingScheme } from './naming';
+import { MIN_REASON_LENGTH, OptOut, validateOptOut } from './opt-out';
+import { SUBSCRIPTION_BASELINE_KIND, SUBSCRIPTION_COVERAGE_KIND } from './subscription-markers';
+import { fail, requireNonEmpty, validateResourceId } from './validation';
+
+export { SUBSCRIPTION_BASELINE_KIND, SUBSCRIPTION_COVERAGE_KIND };
+
+/**
+ * Activity Log categories exported. Administrative carries deployment, RAI policy and key-listing writes; Security,
+ * Policy and Alert carry Defender, policy and alert events (the detections read AzureActivity).
+ * Source: learn.microsoft.com/azure/azure-monitor/platform/activity-log-schema (categories).
+ */
+export const ACTIVITY_LOG_CATEGORIES: readonly string[] = ['Administrative', 'Security', 'Policy', 'Alert'];
+
+/**
+ * Defender for AI plan extension that adds prompts to alert evidence (see /work/shared/reference/azure-facts.md §8:
+ * "AIPromptEvidence", Microsoft.Security pricings spec).
+ */
+export const DEFENDER_PROMPT_EVIDENCE_EXTENSION = 'AIPromptEvidence';
+
+/** The Defender for AI settings of a subscription baseline. */
+export interface SubscriptionBaselineOptions {
+  /**
+   * Turn on the Microsoft Defender for AI plan (resource type "AI", tier Standard) for the subscription.
+   * @default true
+   */
+  readonly defenderForAI?: boolean;
+  /**
+   * The reason for leaving the plan off.
+   * @default - required when defenderForAI is false
+   */
+  readonly defenderForAIOptOut?: OptOut;
+  /**
+   * Include prompt evidence in Defender alerts (the AIPromptEvidence extension). Prompts can hold personal data.
+   * @default false
+   */
+  readonly defenderPromptEvidence?: boolean;
+  /**
+   * Further plan extensions to enable, by name (an extension not listed is not enabled).
+   * @default []
+   */
+  readonly defenderExtensions?: string[];
+}
+
+/** Settings of a subscription baseline. */
+export interface SubscriptionBaselineProps extends SubscriptionBaselineOptions {
+  /**
+   * Prefix of the derived names (the Activity Log export is `diag-<prefix>-activity-log`).
+   * 1-40 lower-case letters, digits and hyphens.
+   */
+  readonly namePrefix: string;
+  /** The Log Analytics workspace that receives the subscription Activity Log. */
+  readonly activityLogWorkspaceId: string;
+}
+
+/**
+ * What exists once per subscription (the subscription of the stack's azurerm provider): the Activity Log export to a chosen workspace and the Defender for AI plan
+ * with its extensions. Deploy it once per subscription (in its own stack); account stacks then declare
+ * `SubscriptionCoverage.byBaselineStack(...)` instead of creating these singletons, so stacks never fight over them
+ * and destroying one environment never switches off another's export or plan.
+ */
+export class SubscriptionBaseline extends Construct {
+  /** `/subscriptions/<id>` of the covered subscription. @attribute */
+  public readonly subscriptionScope: string;
+  /** The subscription diagnostic setting exporting the Activity Log. */
+  public readonly activityLogExport: MonitorDiagnosticSetting;
+  /** The Defender for AI plan, unless opted out. */
+  public readonly defenderForAIPlan?: SecurityCenterSubscriptionPricing;
+
+  constructor(scope: Construct, id: string, props: SubscriptionBaselineProps) {
+    super(scope, id);
+    const naming = NamingScheme.fromPrefix(props.namePrefix);
+    validateResourceId(
+      'activityLogWorkspaceId',
+      requireNonEmpty(
+        'activityLogWorkspaceId',
+        props.activityLogWorkspaceId,
+        'Pass the Log Analytics workspace ID.',
+      ),
+      'Microsoft.OperationalInsights/workspaces',
+      '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>',
+    );
+    // The subscription of the stack's azurerm provider: the Defender pricing has no subscription argument and
+    // always lands there (azurerm 4.55.0 security_center_subscription_pricing schema), so the export follows it.
+    this.subscriptionScope = new DataAzurermSubscription(this, 'Subscription', {}).id;
+
+    const marker = new TerraformResource(this, 'Marker', { terraformResourceType: 'terraform_data' });
+    marker.addOverride('input', { kind: SUBSCRIPTION_BASELINE_KIND, name_prefix: naming.prefix });
+
+    this.activityLogExport = new MonitorDiagnosticSetting(this, 'ActivityLogExport', {
+      // Diagnostic setting names are unique per target (here the subscription): derived, never a constant.
+      name: naming.name('diag', 260, 'activity-log'),
+      targetResourceId: this.subscriptionScope,
+      logAnalyticsWorkspaceId: props.activityLogWorkspaceId,
+      enabledLog: ACTIVITY_LOG_CATEGORIES.map((category) => ({ category })),
+    });
+
+    const optOut = validateOptOut('defenderForAIOptOut', props.defenderForAIOptOut);
+    if (props.defenderForAI === false) {
+      if (!optOut) {
+        fail(
+          'defenderForAI',
+          false,
+          'Defender for AI detects jailbreaks, data leakage and credential theft; keep it on, or pass defenderForAIOptOut with a reason.',
+        );
+      }
+      HardeningRecord.of(this).recordOptOut(marker, ['AOAI-MON-011'], 'defenderForAIOptOut', optOut);
+      return;
+    }
+    const extensions = [
+      ...(props.defenderPromptEvidence ? [DEFENDER_PROMPT_EVIDENCE_EXTENSION] : []),
+      ...(props.defenderExtensions ?? []),
+    ];
+    extensions.forEach((name, i) => {
+      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name ?? '')) {
+        fail(`defenderExtensions[${i}]`, name, 'Use an extension name such as AIPromptEvidence.');
+      }
+    });
+    if (new Set(extensions).size !== extensions.length) {
+      fail(
+        'defenderExtensions',
+        extensions,
+        'List each extension once (defenderPromptEvidence adds AIPromptEvidence).',
+      );
+    }
+    // One pricing per subscription and resource type (azure-facts.md §8): this is why it lives here and not in
+    // each account stack.
+    this.defenderForAIPlan = new SecurityCenterSubscriptionPricing(this, 'DefenderForAIPlan', {
+      resourceType: 'AI',
+      tier: 'Standard',
+      extension: extensions.length ? extensions.map((name) => ({ name })) : undefined,
+    });
+  }
+}
+
+/**
+ * How an account stack's subscription gets its once-per-subscription resources (Activity Log export, Defender for
+ * AI plan). The declaration is written to the synthesized Terraform, and the checklist reports it.
+ */
+export class SubscriptionCoverage {
+  /** Covered by a SubscriptionBaseline in the named stack (deploy that stack first). */
+  public static byBaselineStack(stackName: string): SubscriptionCoverage {
+    if (!stackName || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(stackName)) {
+      fail(
+        'subscriptionCoverage.byBaselineStack',
+        stackName,
+        'Name the stack that holds the SubscriptionBaseline.',
+      );
+    }
+    return new SubscriptionCoverage('baseline-stack', { baseline_stack: stackName });
+  }
+
+  /** Covered outside this package (a platform team, Azure Policy), with a written reason of 10 characters or more. */
+  public static managedElsewhere(reason: string): SubscriptionCoverage {
+    if ((reason ?? '').trim().length < MIN_REASON_LENGTH) {
+      fail(
+        'subscriptionCoverage.managedElsewhere',
+        reason,
+        `Say who provides the Activity Log export and the Defender for AI plan (at least ${MIN_REASON_LENGTH} characters).`,
+      );
+    }
+    return new SubscriptionCoverage('managed-elsewhere', { reason: reason.trim() });
+  }
+
+  /**
+   * Create the SubscriptionBaseline in this stack (a single-stack subscription). A second stack in the same
+   * subscription must then use byBaselineStack with this stack's name.
+   */
+  public static inThisStack(options: SubscriptionBaselineOptions = {}): SubscriptionCoverage {
+    return new SubscriptionCoverage('this-stack', {}, options);
+  }
+
+  private constructor(
+    /** "baseline-stack", "managed-elsewhere" or "this-stack". */
+    public readonly mode: string,
+    private readonly details: Record<string, string>,
+    /** Baseline options when mode is "this-stack". */
+    public readonly baselineOptions?: SubscriptionBaselineOptions,
+  ) {}
+
+  /** Write the declaration into the stack (a terraform_data resource the checklist reads). */
+  public declare(scope: Construct, id: string): TerraformResource {
+    const declaration = new TerraformResource(scope, id, { terraformResourceType: 'terraform_data' });
+    declaration.addOverride('input', {
+      kind: SUBSCRIPTION_COVERAGE_KIND,
+      covered_by: this.mode,
+      ...this.details,
+    });
+    return declaration;
+  }
+}
