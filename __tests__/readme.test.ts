@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as ts from 'typescript';
+import { applyGraphProblems } from './apply-graph';
 
 /** The README's construct example, run as written (its package import pointed at lib/). */
 test("the README's example synthesizes and passes the checklist", () => {
@@ -34,4 +35,6 @@ test("the README's example synthesizes and passes the checklist", () => {
     readFileSync(join(outdir, 'stacks', 'aoai-prod-swedencentral', 'cdk.tf.json'), 'utf8'),
   );
   expect(Object.keys(config.resource.azurerm_role_assignment)).toHaveLength(3);
+  // Literals backed by dependencies, writes on the account ordered, destroy in reverse (apply-graph.ts).
+  expect(applyGraphProblems(config)).toEqual([]);
 });

@@ -388,7 +388,7 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
   private readonly grantKeys = new Map<string, string>();
   private deploymentScope?: Construct;
   private readonly writeChain: Array<{ stage: AccountWriteStage; write: TerraformResource }> = [];
-  private readonly chainEdges = new Map<TerraformResource, Set<TerraformResource>>();
+  private readonly chainEdges = new Map<TerraformResource, Map<TerraformResource, string>>();
 
   public get endpoint(): string {
     const domain = this.kind === AccountKind.AI_SERVICES ? 'services.ai.azure.com' : 'openai.azure.com';
@@ -413,23 +413,36 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
 
   public addAccountWrite(write: TerraformResource, stage: AccountWriteStage): void {
     if (this.writeChain.some((w) => w.write === write)) return;
-    // Insert after every write of the same or an earlier stage; the write after it then waits for it too.
-    // Earlier edges stay (redundant, harmless): stages follow the resources' own references, so no cycle forms.
+    // Insert after every write of the same or an earlier stage; the write after it now waits for it instead.
+    // Stages follow the resources' own references (items name their blocklist, deployments the policy), so
+    // no cycle forms.
     let at = this.writeChain.findIndex((w) => w.stage > stage);
     if (at < 0) at = this.writeChain.length;
-    const before = this.writeChain[at - 1];
-    const after = this.writeChain[at];
+    const before = this.writeChain[at - 1]?.write;
+    const after = this.writeChain[at]?.write;
     this.writeChain.splice(at, 0, { stage, write });
-    if (before) this.chainAfter(write, before.write);
-    if (after) this.chainAfter(after.write, write);
+    if (before) this.chainAfter(write, before);
+    if (after) {
+      if (before) this.unchain(after, before);
+      this.chainAfter(after, write);
+    }
   }
 
   private chainAfter(write: TerraformResource, previous: TerraformResource): void {
-    const edges = this.chainEdges.get(write) ?? new Set<TerraformResource>();
+    const edges = this.chainEdges.get(write) ?? new Map<TerraformResource, string>();
     if (edges.has(previous)) return;
-    edges.add(previous);
+    const token = dependable(previous);
+    edges.set(previous, token);
     this.chainEdges.set(write, edges);
-    write.dependsOn = [...(write.dependsOn ?? []), dependable(previous)];
+    write.dependsOn = [...(write.dependsOn ?? []), token];
+  }
+
+  private unchain(write: TerraformResource, previous: TerraformResource): void {
+    const token = this.chainEdges.get(write)?.get(previous);
+    if (token === undefined) return;
+    this.chainEdges.get(write)!.delete(previous);
+    const rest = (write.dependsOn ?? []).filter((d) => d !== token);
+    write.dependsOn = rest.length ? rest : undefined;
   }
 
   public addDeployment(options: ModelDeploymentOptions): ModelDeployment {
