@@ -14,8 +14,7 @@ const ROOT = join(__dirname, '..');
 /** Run the app exactly as cdktf.json does, into a fresh output directory. */
 function synthApp(env: Record<string, string> = {}): string {
   const outdir = mkdtempSync(join(tmpdir(), 'aoai-app-'));
-  execFileSync('node', ['scripts/build-app.js'], { cwd: ROOT });
-  execFileSync('node', ['.build/main.js'], {
+  execFileSync('node', ['scripts/build-app.js', '--run'], {
     cwd: ROOT,
     env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
   });

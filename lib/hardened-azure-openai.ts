@@ -1,5 +1,8 @@
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { OpenAIAccount, OpenAIAccountProps } from './account';
+import { HardeningChecks } from './checklist/aspect';
+import { StackCheck } from './checklist/stack-checks';
 import { BlocklistOptions, ContentFilterPolicy, ContentFilterSetting } from './content-filter-policy';
 import { HardeningRecord } from './hardening-record';
 import { IdentityLockdown, PrincipalGrant, WorkloadIdentityOptions } from './identity-lockdown';
@@ -133,6 +136,12 @@ export interface HardenedAzureOpenAIProps {
    * @default - workspace, diagnostics, detections, action groups without receivers, Defender for AI
    */
   readonly monitoring?: HardenedMonitoringOptions;
+  /**
+   * Leave the HardeningChecks Aspect out of this stack (for instance when CI runs `aoai-harden check` on the plan
+   * instead). Recorded in the stack's hardening record with its reason; it exempts no rule.
+   * @default - the stack gets HardeningChecks: every synth judges it and fails on error-level findings
+   */
+  readonly hardeningChecksOptOut?: OptOut;
 }
 
 /**
@@ -193,5 +202,18 @@ export class HardenedAzureOpenAI extends Construct {
       tags,
       ...props.monitoring,
     });
+    this.addHardeningChecks(props.hardeningChecksOptOut);
+  }
+
+  /** Secure by default at synth: the checklist judges this stack unless an opt-out with a reason says otherwise. */
+  private addHardeningChecks(optOut: OptOut | undefined): void {
+    const valid = validateOptOut('hardeningChecksOptOut', optOut);
+    if (valid) {
+      HardeningRecord.of(this).recordSynthChecksOptOut('hardeningChecksOptOut', valid);
+      // An App-level HardeningChecks still covers this stack: that is an explicit request of its own.
+      StackCheck.of(TerraformStack.of(this));
+      return;
+    }
+    HardeningChecks._addDefault(this);
   }
 }

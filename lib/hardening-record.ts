@@ -40,6 +40,7 @@ export class HardeningRecord extends Construct {
 
   private static readonly ID = 'AoaiHardeningRecord';
   private readonly entries: Array<{ target: IConstruct; exemption: RecordedExemption }> = [];
+  private synthChecksOptOut?: { property: string; optOut: OptOut };
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -62,6 +63,14 @@ export class HardeningRecord extends Construct {
     this.entries.push({ target, exemption: { ...exemption, kind: 'suppression' } });
   }
 
+  /**
+   * Record that the synth-time HardeningChecks were left out of this stack. It exempts no rule: `aoai-harden
+   * check` on the output still judges everything; the record only says who turned synth checks off and why.
+   */
+  public recordSynthChecksOptOut(property: string, optOut: OptOut): void {
+    this.synthChecksOptOut = { property, optOut };
+  }
+
   /** The exemptions recorded so far (for reports and the access summary). */
   public get exemptions(): RecordedExemption[] {
     return this.entries.map((e) => e.exemption);
@@ -79,7 +88,20 @@ export class HardeningRecord extends Construct {
       })),
     );
     exemptions.sort((a, b) => `${a.address} ${a.rule_id}`.localeCompare(`${b.address} ${b.rule_id}`));
-    return { kind: HARDENING_RECORD_KIND, exemptions };
+    const checks = this.synthChecksOptOut;
+    return {
+      kind: HARDENING_RECORD_KIND,
+      exemptions,
+      ...(checks
+        ? {
+            synth_checks_opt_out: {
+              property: checks.property,
+              reason: checks.optOut.reason,
+              ...(checks.optOut.expiresOn ? { expires_on: checks.optOut.expiresOn } : {}),
+            },
+          }
+        : {}),
+    };
   }
 }
 

@@ -1,10 +1,6 @@
-import { mkdirSync, writeFileSync } from 'fs';
-import { join } from 'path';
-import { Annotations, App, IAspect, TerraformResource, TerraformStack } from 'cdktf';
+import { IAspect, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { runChecks } from './engine';
-import { loadModel } from './model';
-import { toJson, toMarkdown, toSarif } from './reporters';
+import { registerChecks, StackCheck } from './stack-checks';
 
 export interface HardeningChecksProps {
   /**
@@ -17,51 +13,39 @@ export interface HardeningChecksProps {
    * @default - today (UTC)
    */
   readonly today?: string;
+  /**
+   * Print a one-line summary per stack to stdout (and, when the synth fails, every warning, which would otherwise
+   * be lost with the manifest).
+   * @default - printed when the app runs under the cdktf CLI (CDKTF_OUTDIR is set), so `cdktf synth` shows it
+   */
+  readonly printSummary?: boolean;
 }
 
 /**
  * Runs the hardening checklist on each stack at synth, cdk-nag style: error-level findings are error
  * annotations and fail synth (through a stack validation); warnings are warning annotations.
- * `Aspects.of(stack).add(new HardeningChecks())`.
+ *
+ * `Aspects.of(stack).add(new HardeningChecks())`, or on the App: cdktf 0.21 does not run App-level Aspects, so
+ * an App-level HardeningChecks is applied by every stack that has the checks (HardenedAzureOpenAI adds them) and
+ * judges the written JSON of every other stack; an instance that checked no stack at all fails the process.
+ * However many instances reach a stack, it is judged once, from the same resolve cdktf writes.
  */
 export class HardeningChecks implements IAspect {
-  private readonly stacks = new Set<TerraformStack>();
-
-  constructor(private readonly props: HardeningChecksProps = {}) {}
-
-  public visit(node: IConstruct): void {
-    if (!(node instanceof TerraformStack) || this.stacks.has(node)) return;
-    this.stacks.add(node);
-    const stack = node;
-    stack.node.addValidation({ validate: () => this.check(stack) });
+  /**
+   * The checks HardenedAzureOpenAI adds to its stack by default (once per stack).
+   * @internal
+   */
+  public static _addDefault(scope: IConstruct): void {
+    const checks = new HardeningChecks();
+    registerChecks(checks, {}, true);
+    StackCheck.of(TerraformStack.of(scope)).add(checks);
   }
 
-  private check(stack: TerraformStack): string[] {
-    const report = runChecks(loadModel(stack.toTerraform(), stack.node.id), { today: this.props.today });
-    const byAddress = new Map<string, IConstruct>();
-    for (const c of stack.node.findAll()) {
-      if (c instanceof TerraformResource) {
-        byAddress.set(`${c.terraformResourceType}.${c.friendlyUniqueId}`, c);
-      }
-    }
-    const errors: string[] = [];
-    for (const f of report.findings.filter((x) => x.status === 'non-compliant')) {
-      const target = (f.address && byAddress.get(f.address)) || stack;
-      const message = `[${f.ruleId}] ${f.message}${f.value !== undefined ? ` (value: ${JSON.stringify(f.value)})` : ''}`;
-      if (f.severity === 'error') {
-        Annotations.of(target).addError(message);
-        errors.push(`${f.address ?? stack.node.id}: ${message}`);
-      } else {
-        Annotations.of(target).addWarning(message);
-      }
-    }
-    if (this.props.writeReports ?? true) {
-      const dir = join(App.of(stack).outdir, 'stacks', stack.node.id);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'hardening-report.json'), toJson(report));
-      writeFileSync(join(dir, 'hardening-report.md'), toMarkdown(report));
-      writeFileSync(join(dir, 'hardening-report.sarif'), toSarif(report));
-    }
-    return errors;
+  constructor(props: HardeningChecksProps = {}) {
+    registerChecks(this, { ...props }, false);
+  }
+
+  public visit(node: IConstruct): void {
+    if (TerraformStack.isStack(node)) StackCheck.of(node).add(this);
   }
 }

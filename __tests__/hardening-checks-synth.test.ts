@@ -1,0 +1,226 @@
+// How the HardeningChecks Aspect runs at synth: one resolve, one judgement and one set of reports per stack,
+// on by default in HardenedAzureOpenAI, App-level Aspects honoured, a summary printed.
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { App, Aspects, TerraformStack, Testing } from 'cdktf';
+import { firstOf, referenceStack } from './reference';
+import { AccountKind, HardenedAzureOpenAI, HardeningChecks } from '../lib';
+import * as reporters from '../lib/checklist/reporters';
+import { DEFAULT_CONFIG } from '../stacks/config';
+import { HardenedOpenAIStack } from '../stacks/hardened-openai-stack';
+
+const ROOT = join(__dirname, '..');
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => tempDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+/** A stack with a public, key-authenticated account and none of this package's constructs. */
+function plainWeakStack(app: App, id: string): TerraformStack {
+  const stack = new TerraformStack(app, id);
+  new AzurermProvider(stack, 'azurerm', { features: [{}] });
+  new CognitiveAccount(stack, 'account', {
+    name: `${id}-account`,
+    location: 'swedencentral',
+    resourceGroupName: 'rg',
+    kind: 'OpenAI',
+    skuName: 'S0',
+    publicNetworkAccessEnabled: true,
+    localAuthEnabled: true,
+  });
+  return stack;
+}
+
+function countCalls<T>(fn: () => T, obj: any, method: string): { result?: T; error?: Error; calls: any[][] } {
+  const spy = jest.spyOn(obj, method);
+  try {
+    return { result: fn(), calls: [...spy.mock.calls] };
+  } catch (error) {
+    return { error: error as Error, calls: [...spy.mock.calls] };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('one judgement per stack, from the one resolve cdktf writes', () => {
+  test('Testing.synth with validations resolves the stack once (before: twice, the Aspect resolved again)', () => {
+    const stack = referenceStack();
+    const { result, calls } = countCalls(
+      () => Testing.synth(stack, true),
+      TerraformStack.prototype,
+      'toTerraform',
+    );
+    expect(calls).toHaveLength(1);
+    // What was handed over is what a fresh resolve gives: nothing was lost or mutated by judging it.
+    expect(JSON.parse(result!)).toEqual(JSON.parse(Testing.synth(stack)));
+  });
+
+  test('App.synth: one resolve and one set of reports per stack, with the default, an explicit and an App-level Aspect all present', () => {
+    const outdir = tempDir('aoai-checks-');
+    const app = new App({ outdir });
+    const stacks = ['aoai-a', 'aoai-b'].map(
+      (stackName) => new HardenedOpenAIStack(app, { ...DEFAULT_CONFIG, stackName, accountName: stackName }),
+    );
+    Aspects.of(stacks[0]).add(new HardeningChecks()); // the reference stack already adds one; a third instance
+    Aspects.of(app).add(new HardeningChecks());
+    const resolves = countCalls(
+      () => countCalls(() => app.synth(), reporters, 'toJson'),
+      TerraformStack.prototype,
+      'toTerraform',
+    );
+    expect(resolves.error).toBeUndefined();
+    const reports = resolves.result!;
+    expect(reports.error).toBeUndefined();
+    expect(resolves.calls).toHaveLength(2);
+    expect(reports.calls.map(([report]) => report.findings.length > 0)).toEqual([true, true]);
+    for (const id of ['aoai-a', 'aoai-b']) {
+      expect(fs.existsSync(join(outdir, 'stacks', id, 'hardening-report.json'))).toBe(true);
+    }
+    // The judged object is the written one: the report counts the resources of the written cdk.tf.json.
+    const written = JSON.parse(fs.readFileSync(join(outdir, 'stacks', 'aoai-a', 'cdk.tf.json'), 'utf8'));
+    expect(written.resource.azurerm_cognitive_account).toBeDefined();
+  });
+
+  test('a later synth of the same stack resolves afresh (the hand-over does not outlive the synth)', async () => {
+    const stack = referenceStack();
+    Testing.synth(stack, true);
+    await Promise.resolve();
+    stack.hardened.account.resource.addOverride('public_network_access_enabled', true);
+    const { result, calls } = countCalls(() => Testing.synth(stack), TerraformStack.prototype, 'toTerraform');
+    expect(calls).toHaveLength(1);
+    expect(firstOf(JSON.parse(result!), 'azurerm_cognitive_account')[1].public_network_access_enabled).toBe(
+      true,
+    );
+  });
+});
+
+describe('secure by default: HardenedAzureOpenAI adds the checks', () => {
+  function weakened(optOut?: { reason: string }) {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'custom');
+    new AzurermProvider(stack, 'azurerm', { features: [{}] });
+    // A user's own stack built on the composition, with no Aspect added by hand.
+    const hardened = new HardenedAzureOpenAI(stack, 'AzureOpenAI', {
+      account: {
+        name: 'aoai-custom',
+        resourceGroupName: 'rg',
+        location: 'swedencentral',
+        kind: AccountKind.of('OpenAI'),
+        deployments: [{ name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06' }],
+      },
+      networking: {
+        newNetwork: {
+          name: 'vnet',
+          addressSpace: '10.0.0.0/16',
+          endpointSubnetCidr: '10.0.1.0/24',
+          appSubnetCidrs: ['10.0.2.0/24'],
+        },
+      },
+      hardeningChecksOptOut: optOut,
+    });
+    hardened.account.resource.addOverride('public_network_access_enabled', true);
+    return stack;
+  }
+
+  test('no Aspect added by hand, yet a weakened account fails synth with its rule ID', () => {
+    expect(Aspects.of(weakened()).all).toEqual([]);
+    expect(() => Testing.synth(weakened(), true)).toThrow(/AOAI-NET-001/);
+  });
+
+  test('the opt-out takes a written reason, is recorded in the output, and leaves the synth unchecked', () => {
+    const reason = 'CI judges the plan with aoai-harden check instead of at synth';
+    const stack = weakened({ reason });
+    const json = JSON.parse(Testing.synth(stack, true));
+    const record = Object.values(json.resource.terraform_data as Record<string, any>).find(
+      (r) => r.input?.kind === 'aoai-hardening-record',
+    );
+    expect(record.input.synth_checks_opt_out).toEqual({ property: 'hardeningChecksOptOut', reason });
+    // It exempts no rule: the CLI still judges the output in full.
+    expect(record.input.exemptions.map((e: any) => e.property)).not.toContain('hardeningChecksOptOut');
+    expect(() => weakened({ reason: 'n/a' })).toThrow(/hardeningChecksOptOut\.reason/);
+  });
+
+  test('an App-level HardeningChecks still covers a stack that opted out of the default', () => {
+    const stack = weakened({ reason: 'the platform team adds the checks at the App' });
+    Aspects.of(App.of(stack)).add(new HardeningChecks({ writeReports: false }));
+    expect(() => Testing.synth(stack, true)).toThrow(/AOAI-NET-001/);
+  });
+});
+
+describe('App-level Aspects (cdktf 0.21 never invokes them itself)', () => {
+  test('cover a stack without any of this package’s constructs: judged from its written JSON, synth fails, its configuration is removed', () => {
+    const outdir = tempDir('aoai-applevel-');
+    const app = new App({ outdir });
+    new HardenedOpenAIStack(app, DEFAULT_CONFIG);
+    plainWeakStack(app, 'plain');
+    Aspects.of(app).add(new HardeningChecks());
+    expect(() => app.synth()).toThrow(
+      /\[plain\] azurerm_cognitive_account.account: \[AOAI-NET-001\][\s\S]*\[AOAI-IAM-001\]/,
+    );
+    expect(fs.existsSync(join(outdir, 'stacks', 'plain', 'hardening-report.json'))).toBe(true);
+    expect(fs.existsSync(join(outdir, 'stacks', 'plain', 'cdk.tf.json'))).toBe(false);
+    expect(fs.existsSync(join(outdir, 'stacks', DEFAULT_CONFIG.stackName, 'cdk.tf.json'))).toBe(true);
+  });
+
+  test('with nothing of this package in the app, the process fails loudly instead of checking nothing', () => {
+    const dir = tempDir('aoai-unapplied-');
+    const entry = join(dir, 'main.ts');
+    fs.writeFileSync(
+      entry,
+      [
+        "import { App, Aspects, TerraformStack } from 'cdktf';",
+        `import { HardeningChecks } from ${JSON.stringify(join(ROOT, 'lib'))};`,
+        'const app = new App();',
+        "new TerraformStack(app, 'plain');",
+        'Aspects.of(app).add(new HardeningChecks());',
+        'app.synth();',
+      ].join('\n'),
+    );
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), [
+      entry,
+      '--bundle',
+      '--platform=node',
+      '--packages=external',
+      `--outfile=${join(dir, 'main.js')}`,
+      '--log-level=warning',
+    ]);
+    const r = spawnSync('node', [join(dir, 'main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, CDKTF_OUTDIR: join(dir, 'out'), NODE_PATH: join(ROOT, 'node_modules') },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/HardeningChecks checked no stack/);
+  });
+});
+
+describe('what synth prints', () => {
+  test('a one-line summary per stack, and every warning when errors abort the synth', () => {
+    const stack = referenceStack();
+    Aspects.of(stack).add(new HardeningChecks({ printSummary: true, writeReports: false }));
+    stack.hardened.account.deployments[0].resource.addOverride(
+      'version_upgrade_option',
+      'OnceNewDefaultVersionAvailable',
+    );
+    const pass = countCalls(() => Testing.synth(stack, true), process.stdout, 'write');
+    const passLines = pass.calls.map(([chunk]) => String(chunk)).join('');
+    expect(pass.error).toBeUndefined();
+    expect(passLines).toMatch(/^hardening checklist \[aoai-hardened-dev\]: PASS, 0 errors, 1 warning, /);
+    // Without errors the warning travels as an annotation (the cdktf CLI prints those): not printed twice.
+    expect(passLines).not.toMatch(/AOAI-CFP-005/);
+
+    stack.hardened.account.resource.addOverride('local_auth_enabled', true);
+    const fail = countCalls(() => Testing.synth(stack, true), process.stdout, 'write');
+    const failLines = fail.calls.map(([chunk]) => String(chunk)).join('');
+    expect(fail.error?.message).toMatch(/AOAI-IAM-001/);
+    expect(failLines).toMatch(/^hardening checklist \[aoai-hardened-dev\]: FAIL, 1 error, 1 warning, /);
+    expect(failLines).toMatch(/WARN \[.*\]: \[AOAI-CFP-005\]/);
+  });
+});

@@ -1,0 +1,257 @@
+/**
+ * How the HardeningChecks Aspect runs at synth (internal; the public surface is HardeningChecks in aspect.ts).
+ *
+ * - One judgement per stack, however many HardeningChecks reach it (the default one HardenedAzureOpenAI adds, one
+ *   the app adds, one on the App): a StackCheck per stack, reports written once.
+ * - No second resolve: the stack validation resolves the stack once (`toTerraform()`), judges that object, and
+ *   hands the very same object to the synthesizer's `toTerraform()` call that follows in the same synchronous
+ *   synth (cdktf 0.21 StackSynthesizer.synthesize: invokeAspects, runAllValidations, ..., toTerraform, write).
+ *   What is judged is byte for byte what is written.
+ * - App-level Aspects: cdktf 0.21 only invokes the Aspects of a stack and its children (invokeAspects(stack)),
+ *   never the App's. A HardeningChecks added to the App is honoured by every StackCheck, and an App validation
+ *   (App.synth runs it after every stack is written) judges the written cdk.tf.json of each stack that has no
+ *   StackCheck of its own. An instance that checked nothing fails the process at exit instead of passing silently.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { isAbsolute, join, relative, resolve } from 'path';
+import { Annotations, App, Aspects, TerraformResource, TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { Report, runChecks } from './engine';
+import { loadModel } from './model';
+import { toJson, toMarkdown, toSarif } from './reporters';
+
+/** The settings one HardeningChecks instance carries (see HardeningChecksProps). */
+export interface ChecksSettings {
+  readonly writeReports?: boolean;
+  readonly today?: string;
+  readonly printSummary?: boolean;
+}
+
+interface Registration {
+  readonly settings: ChecksSettings;
+  /** Added by a construct of this package, not by the user. */
+  readonly isDefault: boolean;
+}
+
+const registrations = new WeakMap<object, Registration>();
+/** Explicit instances that have not checked anything yet; reported at exit. Applied ones are removed. */
+const unapplied = new Set<object>();
+let exitHookInstalled = false;
+
+/** Register a HardeningChecks instance (called from its constructor). */
+export function registerChecks(instance: object, settings: ChecksSettings, isDefault: boolean): void {
+  registrations.set(instance, { settings, isDefault });
+  if (isDefault) {
+    unapplied.delete(instance);
+    return;
+  }
+  unapplied.add(instance);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', reportUnappliedChecks);
+  }
+}
+
+function markApplied(instance: object): void {
+  unapplied.delete(instance);
+}
+
+/** Never silently check nothing: an explicit instance that judged no stack fails an otherwise successful run. */
+function reportUnappliedChecks(code: number): void {
+  if (unapplied.size === 0 || code !== 0) return;
+  process.stderr.write(
+    `ERROR: HardeningChecks checked no stack (${unapplied.size} instance(s)). cdktf 0.21 does not run Aspects ` +
+      'added to the App on its own; add the Aspect to each stack (Aspects.of(stack).add(new HardeningChecks())), ' +
+      'or use HardenedAzureOpenAI, which adds it to its stack and honours an App-level HardeningChecks.\n',
+  );
+  process.exitCode = 1;
+}
+
+export function isHardeningChecks(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && registrations.has(x);
+}
+
+function appOf(scope: IConstruct): App | undefined {
+  try {
+    return App.of(scope);
+  } catch {
+    return undefined;
+  }
+}
+
+/** HardeningChecks instances added to the App (cdktf itself never invokes them). */
+function appLevelChecks(app: App | undefined): object[] {
+  return app ? Aspects.of(app).all.filter(isHardeningChecks) : [];
+}
+
+const stackChecks = new WeakMap<TerraformStack, StackCheck>();
+
+/** The one judgement of a stack: collects every HardeningChecks that reaches it and runs as a stack validation. */
+export class StackCheck {
+  public static of(stack: TerraformStack): StackCheck {
+    let check = stackChecks.get(stack);
+    if (!check) {
+      check = new StackCheck(stack);
+      stackChecks.set(stack, check);
+    }
+    return check;
+  }
+
+  private readonly instances: object[] = [];
+
+  private constructor(private readonly stack: TerraformStack) {
+    stack.node.addValidation({ validate: () => this.run() });
+    ensureAppCoverage(stack);
+  }
+
+  public add(instance: object): void {
+    if (!this.instances.includes(instance)) this.instances.push(instance);
+  }
+
+  private run(): string[] {
+    const appLevel = appLevelChecks(appOf(this.stack));
+    const all = [...this.instances, ...appLevel];
+    // A stack that opted out of the default and has no Aspect of its own or on the App: nothing was asked for.
+    if (all.length === 0) return [];
+    all.forEach(markApplied);
+    // Each setting comes from the first instance that sets it: explicit ones on the stack, then the App's,
+    // then the package default.
+    const explicit = this.instances.filter((i) => !registrations.get(i)!.isDefault);
+    const settings = mergeSettings([...explicit, ...appLevel]);
+    const json = resolveOnceForSynth(this.stack);
+    return judge(this.stack, json, settings, 'before-write');
+  }
+}
+
+function mergeSettings(instances: object[]): ChecksSettings {
+  const merged: Record<string, unknown> = {};
+  for (const instance of instances) {
+    for (const [key, value] of Object.entries(registrations.get(instance)!.settings)) {
+      if (value !== undefined && !(key in merged)) merged[key] = value;
+    }
+  }
+  return merged as ChecksSettings;
+}
+
+const coveredApps = new WeakSet<App>();
+
+/**
+ * Make an App-level HardeningChecks cover every stack of the app that scope belongs to. Cheap and idempotent;
+ * called when a StackCheck is created and by HardenedAzureOpenAI's constructor.
+ */
+export function ensureAppCoverage(scope: IConstruct): void {
+  const app = appOf(scope);
+  if (!app || coveredApps.has(app)) return;
+  coveredApps.add(app);
+  // App.synth validates the App node after every stack has been written (cdktf 0.21 app.js synth()).
+  app.node.addValidation({ validate: () => judgeUncheckedStacks(app) });
+}
+
+function judgeUncheckedStacks(app: App): string[] {
+  const appLevel = appLevelChecks(app);
+  if (appLevel.length === 0) return [];
+  const settings = mergeSettings(appLevel);
+  const errors: string[] = [];
+  for (const stack of app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c))) {
+    if (stackChecks.has(stack)) continue; // judged before it was written
+    appLevel.forEach(markApplied);
+    const file = join(app.outdir, app.manifest.forStack(stack).synthesizedStackPath);
+    // The written JSON, parsed once; HCL output (SYNTH_HCL_OUTPUT) is judged from a resolve instead.
+    const json =
+      file.endsWith('.json') && existsSync(file)
+        ? JSON.parse(readFileSync(file, 'utf8'))
+        : stack.toTerraform();
+    const stackErrors = judge(stack, json, settings, 'after-write').map((e) => `[${stack.node.id}] ${e}`);
+    if (stackErrors.length > 0) {
+      // A stack that fails the checklist leaves no configuration behind to apply by mistake.
+      rmSync(file, { force: true });
+      errors.push(...stackErrors);
+    }
+  }
+  return errors;
+}
+
+/**
+ * Resolve the stack once and let the synthesizer's own toTerraform() call, which follows in the same synchronous
+ * synth, take the same object instead of resolving again. The hand-over is one-shot and expires at the end of
+ * the current turn, so any later call resolves afresh.
+ */
+function resolveOnceForSynth(stack: TerraformStack): any {
+  const json = stack.toTerraform();
+  const target = stack as unknown as { toTerraform: () => any };
+  let pending = true;
+  const restore = (): void => {
+    if (!pending) return;
+    pending = false;
+    delete (target as Partial<typeof target>).toTerraform;
+  };
+  Object.defineProperty(target, 'toTerraform', {
+    configurable: true,
+    writable: true,
+    value: () => {
+      restore();
+      return json;
+    },
+  });
+  queueMicrotask(restore);
+  return json;
+}
+
+type Moment = 'before-write' | 'after-write';
+
+/** Judge one stack's JSON: annotations, reports, the summary line; returns the error-level findings. */
+function judge(stack: TerraformStack, json: unknown, settings: ChecksSettings, moment: Moment): string[] {
+  const report = runChecks(loadModel(json, stack.node.id), { today: settings.today });
+  const byAddress = new Map<string, IConstruct>();
+  for (const c of stack.node.findAll()) {
+    if (c instanceof TerraformResource) byAddress.set(`${c.terraformResourceType}.${c.friendlyUniqueId}`, c);
+  }
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  for (const f of report.findings.filter((x) => x.status === 'non-compliant')) {
+    const target = (f.address && byAddress.get(f.address)) || stack;
+    const message = `[${f.ruleId}] ${f.message}${f.value !== undefined ? ` (value: ${JSON.stringify(f.value)})` : ''}`;
+    if (f.severity === 'error') {
+      Annotations.of(target).addError(message);
+      errors.push(`${f.address ?? stack.node.id}: ${message}`);
+    } else {
+      Annotations.of(target).addWarning(message);
+      warnings.push(`WARN [${target.node.path}]: ${message}`);
+    }
+  }
+  const dir = join(appOf(stack)?.outdir ?? '.', 'stacks', stack.node.id);
+  if (settings.writeReports ?? true) writeReports(dir, report);
+  if (settings.printSummary ?? process.env.CDKTF_OUTDIR !== undefined) {
+    const lines = [summaryLine(stack, report, (settings.writeReports ?? true) ? dir : undefined)];
+    // Warnings travel as annotations, which the cdktf CLI prints after a successful synth. When errors abort
+    // the synth (no manifest is written) or the stack was judged after cdktf collected annotations, print them.
+    if (errors.length > 0 || moment === 'after-write') lines.push(...warnings);
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  return errors;
+}
+
+function writeReports(dir: string, report: Report): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'hardening-report.json'), toJson(report));
+  writeFileSync(join(dir, 'hardening-report.md'), toMarkdown(report));
+  writeFileSync(join(dir, 'hardening-report.sarif'), toSarif(report));
+}
+
+/** One line per stack, e.g. `hardening checklist [aoai-dev]: PASS, 0 errors, 1 warning, ... report: <path>`. */
+export function summaryLine(stack: TerraformStack, report: Report, reportDir?: string): string {
+  const s = report.summary;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return (
+    `hardening checklist [${stack.node.id}]: ${s.errors > 0 ? 'FAIL' : 'PASS'}, ${plural(s.errors, 'error')}, ` +
+    `${plural(s.warnings, 'warning')}, ${s.suppressed} exempted, ${s.compliant} compliant, ` +
+    `${s.notApplicable} not applicable` +
+    (reportDir ? `; report: ${displayPath(join(reportDir, 'hardening-report.md'))}` : '')
+  );
+}
+
+/** Relative to the working directory when inside it (cdktf.out/...), absolute otherwise. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') || isAbsolute(rel) ? resolve(path) : rel;
+}
