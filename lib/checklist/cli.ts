@@ -4,11 +4,13 @@ import { join } from 'path';
 import { Exemption, runChecks } from './engine';
 import { InputError, loadModel } from './model';
 import { toJson, toMarkdown, toSarif, toText } from './reporters';
+import { runTaskCommand } from '../cli/run-task';
 import { defaultTokenProvider, verifyContentFilter } from '../verify/content-filter-check';
 
 const USAGE = `usage:
   aoai-harden check <cdk.tf.json | plan.json> [--report-dir DIR] [--format text|json] [--suppressions FILE] [--fail-on error|warning] [--today YYYY-MM-DD]
   aoai-harden verify-content-filter --endpoint https://<sub>.openai.azure.com/ --deployment <name>
+  aoai-harden run-task --port <p>   (HCP Terraform run task; key in AOAI_RUN_TASK_HMAC_KEY; run-task --help)
 
 check exits 0 when no finding at the --fail-on level (default error) remains, 1 when one does, 2 on bad input.`;
 
@@ -90,6 +92,7 @@ export async function main(
       const failing = report.summary.errors + (failOn === 'warning' ? report.summary.warnings : 0);
       return failing > 0 ? 1 : 0;
     }
+    if (command === 'run-task') return await runTaskCommand(rest, { ...io, parseSuppressions });
     if (command === 'verify-content-filter') {
       const { flags } = parseFlags(rest, ['endpoint', 'deployment', 'api-version']);
       if (!flags.endpoint || !/^https:\/\//.test(flags.endpoint)) {
@@ -121,7 +124,7 @@ export async function main(
   }
 }
 
-function parseSuppressions(json: unknown): Exemption[] {
+export function parseSuppressions(json: unknown): Exemption[] {
   if (!Array.isArray(json)) {
     throw new InputError(
       'suppressions file: expected an array of {"ruleId", "address", "reason", "expiresOn"?}',
