@@ -140,11 +140,8 @@ const NON_COMPLIANT: Record<string, { mutate: (j: any) => void; value?: unknown;
   },
   'AOAI-MON-005': {
     mutate: (j) => {
+      // Filter outcomes are only in the RAI metrics (no log field holds them, field-facts.md §1.6).
       metricAlert(j, 'RAIRejectedRequests').criteria[0].threshold = 200;
-      queryRule(j, 'content-filter-hits').criteria[0].query = queryRule(
-        j,
-        'content-filter-hits',
-      ).criteria[0].query.replace('FilterCount > 20', 'FilterCount > 200');
     },
   },
   'AOAI-MON-006': { mutate: (j) => (queryRule(j, 'api-key-auth').severity = 4) },

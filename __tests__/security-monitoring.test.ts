@@ -60,7 +60,6 @@ describe('detections and alerts', () => {
     `\${azurerm_monitor_action_group.${groups.find(([, g]) => g.name === `ag-aoai-mon-${key}`)![0]}.id}`;
   test.each([
     ['high-request-rate', 2, 'PT5M', 'PT5M', ['security']],
-    ['content-filter-hits', 2, 'PT5M', 'PT5M', ['security']],
     ['api-key-auth', 3, 'PT5M', 'PT5M', ['security']],
     ['deployment-change', 3, 'PT5M', 'PT5M', ['change']],
     ['rbac-denied', 3, 'PT15M', 'PT15M', ['security']],
@@ -87,7 +86,8 @@ describe('detections and alerts', () => {
   });
   test("query thresholds match the guide's table", () => {
     expect(rule('high-request-rate').criteria[0].query).toMatch(/where RequestCount > 50/);
-    expect(rule('content-filter-hits').criteria[0].query).toMatch(/where FilterCount > 20/);
+    // No log detection for the content filter: no record carries a filter outcome (field-facts.md §1.6).
+    expect(rule('content-filter-hits')).toBeUndefined();
     expect(rule('new-caller-ip').query_time_range_override).toBe('P2D');
     expect(JSON.stringify(rules)).not.toMatch(/toint\(properties_s\)/);
   });
@@ -113,18 +113,31 @@ describe('detections and alerts', () => {
     expect(rai).toMatchObject({ severity: 2, window_size: 'PT5M' });
     expect(rai.criteria[0].threshold).toBe(20);
   });
-  test('activity log alert on deployment, RAI policy and blocklist changes to change management', () => {
+  test('activity log alert on account, deployment, filter, Defender and access changes to change management', () => {
     const alert = onlyResource(json, 'azurerm_monitor_activity_log_alert');
     expect(alert).toMatchObject({ location: 'global', scopes: [ACCOUNT_ID] });
-    expect(alert.criteria).toEqual({
-      category: 'Administrative',
-      resource_types: [
+    expect(alert.criteria.category).toBe('Administrative');
+    // accounts/write (public access or key auth back on), blocklist items, the Defender setting and role
+    // assignments were missing (operation names: azure-facts.md §7.7).
+    expect(alert.criteria.resource_types).toEqual(
+      expect.arrayContaining([
+        'Microsoft.CognitiveServices/accounts',
         'Microsoft.CognitiveServices/accounts/deployments',
         'Microsoft.CognitiveServices/accounts/raiPolicies',
         'Microsoft.CognitiveServices/accounts/raiBlocklists',
-      ],
-    });
+        'Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems',
+        'Microsoft.CognitiveServices/accounts/defenderForAISettings',
+        'Microsoft.Authorization/roleAssignments',
+      ]),
+    );
     expect(alert.action).toEqual([{ action_group_id: groupRef('change') }]);
+  });
+  test('the content filter is watched through RAIRejectedRequests and RAIHarmfulRequests, never BlockedCalls', () => {
+    const alerts = Object.values<any>(resourcesOf(json, 'azurerm_monitor_metric_alert'));
+    const metrics = alerts.map((a) => a.criteria[0].metric_name);
+    expect(metrics).toEqual(expect.arrayContaining(['RAIRejectedRequests', 'RAIHarmfulRequests']));
+    // BlockedCalls counts calls over rate or quota limits (field-facts.md §2, LEARN-METRICS).
+    expect(metrics).not.toContain('BlockedCalls');
   });
   test('action groups with short names within 12 characters and the given receivers', () => {
     expect(groups.map(([, g]) => g.short_name).sort()).toEqual(['aoai-change', 'aoai-finops', 'aoai-sec']);

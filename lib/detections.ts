@@ -1,11 +1,16 @@
 /**
- * The guide's KQL detections and alert table, corrected where its KQL is wrong:
- * - `properties_s` carries no integer token count, so the request-rate rule counts requests only;
- *   token consumption comes from the TokenTransaction metric.
- * - Key-based calls carry no Entra ID claims: the rule looks for requests without an app or object ID,
- *   with column_ifexists because identity columns exist only once such a claim was logged.
- * - The content-filter rule matches the service's error code instead of a non-existent `resultType` field.
- * Every query is parsed and analysed against declared table schemas in the tests (Kusto language service).
+ * The guide's KQL detections and alert table, rebuilt on what Azure OpenAI really logs
+ * (/work/shared/reference/field-facts.md; sample records in __tests__/fixtures/log-records/):
+ * - Every category lands in AzureDiagnostics; the request fields live in the `properties_s` JSON string.
+ * - There are no `identity_claim_*` columns on Cognitive Services rows: the caller's Entra object ID is
+ *   `properties_s.objectId` (empty for API-key calls), `callerObjectId` in a newer, unconfirmed shape (§1.3, §1.5).
+ * - No record holds prompt or completion text or a content-filter reason (§1.3, §1.6): filter outcomes come from
+ *   the RAIRejectedRequests / RAIHarmfulRequests metrics, never from BlockedCalls (throttling, §2).
+ * - `CallerIPAddress` is masked to three octets ("81.2.69.***", §1.2): per-caller rules see a /24, not a host.
+ * - AzureActivity status values vary (Failure/Failed, Success/Succeeded/Start; §1.8): compare with in~.
+ * - A newer shape writes two rows per call (§1.3): request counts de-duplicate on CorrelationId.
+ * Nothing here can run KQL: the tests parse and analyse every query against a schema derived from the sample
+ * records, and the post-deploy verify step is where each detection meets synthetic events.
  */
 
 /** Which action group a detection notifies. */
@@ -26,18 +31,54 @@ export interface DetectionDefinition {
   /** Longer look-back than the window, for first-seen baselines. */
   readonly queryTimeRangeOverride?: string;
   readonly audiences: DetectionAudience[];
+  /** The columns and `properties_s` keys (as `properties_s.<key>`) the query relies on. */
+  readonly reliesOn: string[];
+  /** What the detection cannot see, so nobody mistakes silence for safety. */
+  readonly cannotSee: string;
 }
 
 const AOAI = 'AzureDiagnostics\n| where ResourceProvider == "MICROSOFT.COGNITIVESERVICES"';
 
+/** Collapse the two rows a call may log (field-facts §1.3) into one row per CorrelationId. */
+const ONE_ROW_PER_CALL =
+  '| summarize TimeGenerated = min(TimeGenerated), CallerIPAddress = take_any(CallerIPAddress) by CorrelationId';
+
+/** Operations on the account that change its security posture (Activity Log OperationNameValue, upper case). */
+export const CHANGE_OPERATIONS: readonly string[] = [
+  'MICROSOFT.COGNITIVESERVICES/ACCOUNTS/WRITE',
+  'MICROSOFT.COGNITIVESERVICES/ACCOUNTS/DELETE',
+  'MICROSOFT.COGNITIVESERVICES/ACCOUNTS/DEPLOYMENTS/WRITE',
+  'MICROSOFT.COGNITIVESERVICES/ACCOUNTS/DEPLOYMENTS/DELETE',
+  'MICROSOFT.COGNITIVESERVICES/ACCOUNTS/RAIPOLICIES/WRITE',
+  'MICROSOFT.COGNITIVESERVICES/ACCOUNTS/RAIPOLICIES/DELETE',
+  'MICROSOFT.COGNITIVESERVICES/ACCOUNTS/RAIBLOCKLISTS/WRITE',
+  'MICROSOFT.COGNITIVESERVICES/ACCOUNTS/RAIBLOCKLISTS/DELETE',
+  'MICROSOFT.COGNITIVESERVICES/ACCOUNTS/RAIBLOCKLISTS/RAIBLOCKLISTITEMS/WRITE',
+  'MICROSOFT.COGNITIVESERVICES/ACCOUNTS/RAIBLOCKLISTS/RAIBLOCKLISTITEMS/DELETE',
+  'MICROSOFT.COGNITIVESERVICES/ACCOUNTS/DEFENDERFORAISETTINGS/WRITE',
+  'MICROSOFT.COGNITIVESERVICES/ACCOUNTS/PRIVATEENDPOINTCONNECTIONS/WRITE',
+  'MICROSOFT.COGNITIVESERVICES/ACCOUNTS/PRIVATEENDPOINTCONNECTIONS/DELETE',
+  'MICROSOFT.COGNITIVESERVICES/ACCOUNTS/LISTKEYS/ACTION',
+  'MICROSOFT.COGNITIVESERVICES/ACCOUNTS/REGENERATEKEY/ACTION',
+  'MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE',
+  'MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/DELETE',
+  'MICROSOFT.INSIGHTS/DIAGNOSTICSETTINGS/WRITE',
+  'MICROSOFT.INSIGHTS/DIAGNOSTICSETTINGS/DELETE',
+];
+
+/** Activity Log rows about the account or anything below it (role assignments and diagnostic settings included). */
+const ON_AN_ACCOUNT =
+  'AzureActivity\n| where _ResourceId contains "/providers/microsoft.cognitiveservices/accounts/"';
+
 export const DETECTIONS: readonly DetectionDefinition[] = [
   {
     key: 'high-request-rate',
-    displayName: 'Azure OpenAI: high request rate from one caller',
+    displayName: 'Azure OpenAI: high request rate from one caller network',
     description:
-      'More than 50 requests in 5 minutes from one IP address: possible abuse or model extraction.',
+      'More than 50 requests in 5 minutes from one caller /24 (Azure masks the last octet): possible abuse or model extraction.',
     query: `${AOAI}
 | where Category == "RequestResponse"
+${ONE_ROW_PER_CALL}
 | summarize RequestCount = count() by CallerIPAddress, bin(TimeGenerated, 5m)
 | where RequestCount > 50
 | order by RequestCount desc`,
@@ -46,85 +87,79 @@ export const DETECTIONS: readonly DetectionDefinition[] = [
     evaluationFrequency: 'PT5M',
     windowDuration: 'PT5M',
     audiences: ['security'],
-  },
-  {
-    key: 'content-filter-hits',
-    displayName: 'Azure OpenAI: high content filter rate',
-    description:
-      'More than 20 requests rejected by the content filter in 5 minutes: prompt injection or jailbreak attempts.',
-    query: `${AOAI}
-| where Category == "RequestResponse"
-| where properties_s has "content_filter" or ResultSignature == "400" and properties_s has "ResponsibleAIPolicyViolation"
-| summarize FilterCount = count() by CallerIPAddress, bin(TimeGenerated, 5m)
-| where FilterCount > 20
-| order by FilterCount desc`,
-    threshold: 0,
-    severity: 2,
-    evaluationFrequency: 'PT5M',
-    windowDuration: 'PT5M',
-    audiences: ['security'],
+    reliesOn: ['ResourceProvider', 'Category', 'CorrelationId', 'CallerIPAddress', 'TimeGenerated'],
+    cannotSee:
+      'Individual hosts: CallerIPAddress is masked to a /24, so many callers behind one network (or one NAT) count together; callers behind a gateway (APIM) all share its address. Requests rejected before logging (network-denied, 401/403) may leave no row.',
   },
   {
     key: 'api-key-auth',
     displayName: 'Azure OpenAI: API key authentication used',
     description:
-      'A request without Entra ID claims, i.e. authenticated with an API key (or an attempt after keys were disabled).',
+      'A request whose log carries no Entra object ID, i.e. authenticated with an API key (key authentication should be off).',
     query: `${AOAI}
-| where Category in ("RequestResponse", "Audit")
-| extend AppId = tostring(column_ifexists("identity_claim_appid_g", "")), ObjectId = tostring(column_ifexists("identity_claim_oid_g", ""))
-| where isempty(AppId) and isempty(ObjectId)
-| project TimeGenerated, CallerIPAddress, OperationName, ResultSignature, _ResourceId`,
+| where Category == "RequestResponse"
+| extend p = parse_json(properties_s)
+| extend CallerObjectId = coalesce(tostring(p.objectId), tostring(p.callerObjectId))
+| summarize CallerObjectId = take_anyif(CallerObjectId, isnotempty(CallerObjectId)), TimeGenerated = min(TimeGenerated), CallerIPAddress = take_any(CallerIPAddress), OperationName = take_any(OperationName), ResultSignature = take_any(ResultSignature), _ResourceId = take_any(_ResourceId) by CorrelationId
+| where isempty(CallerObjectId)
+| project TimeGenerated, CallerIPAddress, OperationName, ResultSignature, CorrelationId, _ResourceId`,
     threshold: 0,
     severity: 3,
     evaluationFrequency: 'PT5M',
     windowDuration: 'PT5M',
     audiences: ['security'],
+    reliesOn: [
+      'ResourceProvider',
+      'Category',
+      'properties_s.objectId',
+      'properties_s.callerObjectId',
+      'CorrelationId',
+    ],
+    cannotSee:
+      'Key calls Azure rejects before logging: with key authentication disabled (403 AuthenticationTypeDisabled) a request may leave no RequestResponse row (unconfirmed, field-facts §1.6), so this rule proves keys are not used successfully, not that nobody tried. Which key was used.',
   },
   {
     key: 'deployment-change',
-    displayName: 'Azure OpenAI: deployment or content filter configuration changed',
+    displayName: 'Azure OpenAI: account, deployment, content filter or access changed',
     description:
-      'A deployment, RAI policy or blocklist was written or deleted, or keys were listed or regenerated.',
-    query: `AzureActivity
-| where ResourceProviderValue =~ "MICROSOFT.COGNITIVESERVICES"
+      'The account, a deployment, the RAI policy, a blocklist or its items, the Defender setting, a private endpoint connection, a role assignment or a diagnostic setting on the account was written or deleted, or keys were listed or regenerated.',
+    query: `${ON_AN_ACCOUNT}
 | where OperationNameValue in~ (
-    "MICROSOFT.COGNITIVESERVICES/ACCOUNTS/DEPLOYMENTS/WRITE",
-    "MICROSOFT.COGNITIVESERVICES/ACCOUNTS/DEPLOYMENTS/DELETE",
-    "MICROSOFT.COGNITIVESERVICES/ACCOUNTS/RAIPOLICIES/WRITE",
-    "MICROSOFT.COGNITIVESERVICES/ACCOUNTS/RAIPOLICIES/DELETE",
-    "MICROSOFT.COGNITIVESERVICES/ACCOUNTS/RAIBLOCKLISTS/WRITE",
-    "MICROSOFT.COGNITIVESERVICES/ACCOUNTS/RAIBLOCKLISTS/DELETE",
-    "MICROSOFT.COGNITIVESERVICES/ACCOUNTS/LISTKEYS/ACTION",
-    "MICROSOFT.COGNITIVESERVICES/ACCOUNTS/REGENERATEKEY/ACTION")
-| where ActivityStatusValue in~ ("Success", "Succeeded", "Start")
+    ${CHANGE_OPERATIONS.map((op) => `"${op}"`).join(',\n    ')})
+| where ActivityStatusValue in~ ("Success", "Succeeded", "Start", "Started", "Accepted")
 | project TimeGenerated, Caller, CallerIpAddress, OperationNameValue, ActivityStatusValue, _ResourceId`,
     threshold: 0,
     severity: 3,
     evaluationFrequency: 'PT5M',
     windowDuration: 'PT5M',
     audiences: ['change'],
+    reliesOn: ['_ResourceId', 'OperationNameValue', 'ActivityStatusValue', 'Caller'],
+    cannotSee:
+      "Data-plane actions (model calls) and changes made through another subscription's Activity Log that is not exported to this workspace; it needs the subscription Activity Log export.",
   },
   {
     key: 'rbac-denied',
     displayName: 'Azure OpenAI: authorization denied',
     description:
-      'A management operation on the account was denied by RBAC (Activity Log), e.g. a workload identity trying to change deployments.',
-    query: `AzureActivity
-| where ResourceProviderValue =~ "MICROSOFT.COGNITIVESERVICES"
-| where ActivityStatusValue =~ "Failed"
-| where tostring(Properties_d.statusCode) == "Forbidden" or ActivitySubstatusValue == "Forbidden"
-| project TimeGenerated, Caller, CallerIpAddress, OperationNameValue, _ResourceId`,
+      'A management operation on the account was denied by RBAC (Activity Log), e.g. a workload identity trying to change deployments or list keys.',
+    query: `${ON_AN_ACCOUNT}
+| where ActivityStatusValue in~ ("Failure", "Failed")
+| where ActivitySubstatusValue =~ "Forbidden" or Properties has "AuthorizationFailed" or Properties has "Forbidden"
+| project TimeGenerated, Caller, CallerIpAddress, OperationNameValue, ActivityStatusValue, _ResourceId`,
     threshold: 0,
     severity: 3,
     evaluationFrequency: 'PT15M',
     windowDuration: 'PT15M',
     audiences: ['security'],
+    reliesOn: ['_ResourceId', 'ActivityStatusValue', 'ActivitySubstatusValue', 'Properties'],
+    cannotSee:
+      'Data-plane denials (401 PermissionDenied on model calls): they are not in the Activity Log, and whether they reach RequestResponse is unconfirmed (field-facts §1.6). Whether ARM writes every AuthorizationFailed denial to AzureActivity is itself unconfirmed (§1.8).',
   },
   {
     key: 'new-caller-ip',
-    displayName: 'Azure OpenAI: new IP address calling the service',
+    displayName: 'Azure OpenAI: new caller network calling the service',
     description:
-      'An IP address not seen in the previous two days made requests in the last hour. Logged for review.',
+      'A caller /24 (Azure masks the last octet) not seen in the previous two days made requests in the last hour. Logged for review.',
     query: `let known = ${AOAI.replace('\n', '\n    ')}
     | where TimeGenerated between (ago(2d) .. ago(1h))
     | distinct CallerIPAddress;
@@ -132,13 +167,16 @@ ${AOAI}
 | where TimeGenerated > ago(1h)
 | where isnotempty(CallerIPAddress)
 | where CallerIPAddress !in (known)
-| summarize FirstSeen = min(TimeGenerated), Requests = count() by CallerIPAddress`,
+| summarize FirstSeen = min(TimeGenerated), Requests = dcount(CorrelationId) by CallerIPAddress`,
     threshold: 0,
     severity: 4,
     evaluationFrequency: 'PT1H',
     windowDuration: 'PT1H',
     queryTimeRangeOverride: 'P2D',
     audiences: ['review'],
+    reliesOn: ['ResourceProvider', 'CallerIPAddress', 'TimeGenerated', 'CorrelationId'],
+    cannotSee:
+      'A new host inside an already-seen /24 (the last octet is masked), and callers behind a shared gateway or NAT. Audit rows carry no caller IP at all.',
   },
 ];
 
@@ -176,7 +214,8 @@ export const METRIC_ALERTS: readonly MetricAlertDefinition[] = [
   {
     key: 'content-filter-rate',
     displayName: 'Azure OpenAI: content filter blocked volume',
-    description: 'More than 20 requests blocked by the content filter in 5 minutes (RAIRejectedRequests).',
+    description:
+      'More than 20 requests blocked by the content filter in 5 minutes (RAIRejectedRequests, "Blocked Volume"; not BlockedCalls, which counts throttled calls). Logs carry no filter outcome, so this metric is the signal: prompt injection or jailbreak attempts.',
     metricName: 'RAIRejectedRequests',
     aggregation: 'Total',
     threshold: 20,
@@ -185,11 +224,37 @@ export const METRIC_ALERTS: readonly MetricAlertDefinition[] = [
     windowSize: 'PT5M',
     audiences: ['security'],
   },
+  {
+    key: 'content-filter-harmful',
+    displayName: 'Azure OpenAI: harmful content detected',
+    description:
+      'More than 20 requests flagged harmful in 5 minutes, blocked or annotated (RAIHarmfulRequests, "Harmful Volume Detected"): catches annotate-only filters that RAIRejectedRequests misses. Split by deployment.',
+    metricName: 'RAIHarmfulRequests',
+    aggregation: 'Total',
+    threshold: 20,
+    severity: 2,
+    frequency: 'PT1M',
+    windowSize: 'PT5M',
+    splitByDimension: 'ModelDeploymentName',
+    audiences: ['security'],
+  },
 ];
 
-/** Activity-log operations that signal a configuration change (immediate activity log alert). */
+/**
+ * Resource types whose Administrative Activity Log events raise the immediate change alert (activity log alert,
+ * scoped to the account). Operation names: learn.microsoft.com/azure/role-based-access-control/permissions/
+ * ai-machine-learning (azure-facts.md §7.7). `accounts` covers accounts/write (public access or key auth turned
+ * back on), listKeys and regenerateKey; role assignments and diagnostic settings on the account are extension
+ * resources of the account scope.
+ */
 export const CHANGE_ALERT_RESOURCE_TYPES: readonly string[] = [
+  'Microsoft.CognitiveServices/accounts',
   'Microsoft.CognitiveServices/accounts/deployments',
   'Microsoft.CognitiveServices/accounts/raiPolicies',
   'Microsoft.CognitiveServices/accounts/raiBlocklists',
+  'Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems',
+  'Microsoft.CognitiveServices/accounts/defenderForAISettings',
+  'Microsoft.CognitiveServices/accounts/privateEndpointConnections',
+  'Microsoft.Authorization/roleAssignments',
+  'Microsoft.Insights/diagnosticSettings',
 ];

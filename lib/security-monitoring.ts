@@ -302,7 +302,7 @@ export class SecurityMonitoring extends Construct {
     new MonitorActivityLogAlert(this, 'ChangeAlert', {
       name: `${account.accountName}-config-change`,
       description:
-        'Immediate notice of any deployment, RAI policy or blocklist write or delete on the account.',
+        'Immediate notice of a write or delete on the account itself (public access, key auth), its deployments, RAI policy, blocklists and items, Defender setting, private endpoint connections, role assignments or diagnostic settings.',
       resourceGroupName: rg,
       location: 'global',
       scopes: [account.accountId],

@@ -302,7 +302,8 @@ export const MONITORING_RULES: Rule[] = [
     3,
     (m) =>
       queryRules(m)
-        .filter((q) => /identity_claim/.test(q.query))
+        // Key calls are the requests whose properties_s has no Entra objectId (field-facts.md §1.5).
+        .filter((q) => /identity_claim|objectId/.test(q.query))
         .map((q) => ({
           r: q.r,
           severity: q.severity,
