@@ -12,6 +12,10 @@ export interface ChecklistItem {
   readonly rules: readonly string[];
   readonly proof: ProofLevel;
   readonly postDeploy?: string;
+  /** The `aoai-harden verify` checks (IDs or ID families) that prove this item against the live deployment. */
+  readonly verifiedBy?: readonly string[];
+  /** Why `aoai-harden verify` cannot prove this post-deploy item, so it stays a manual step. */
+  readonly manualReason?: string;
 }
 
 export const CHECKLIST: readonly ChecklistItem[] = [
@@ -23,6 +27,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     proof: 'partly proven at synth',
     postDeploy:
       'From a VM in the VNet: `nslookup <sub>.openai.azure.com` must answer <ip> (via <sub>.privatelink.openai.azure.com), not a public address.',
+    verifiedBy: ['VERIFY-NET-001', 'VERIFY-NET-002'],
   },
   {
     id: 'NI-2',
@@ -32,6 +37,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     proof: 'partly proven at synth',
     postDeploy:
       'From outside: `curl -s -o /dev/null -w "%{http_code}\\n" -H "Authorization: Bearer $(az account get-access-token --resource https://cognitiveservices.azure.com --query accessToken -o tsv)" "https://<sub>.openai.azure.com/openai/deployments?api-version=2024-10-21"` must print 403 (public network access disabled).',
+    verifiedBy: ['VERIFY-NET-003'],
   },
   {
     id: 'NI-3',
@@ -41,6 +47,8 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     proof: 'partly proven at synth',
     postDeploy:
       'From a VM in a subnet not in the allowed sources: `nc -vz -w 5 <ip> 443` must time out; from an app subnet it must connect. Or `az network watcher test-ip-flow --direction Inbound --protocol TCP --local <ip>:443 --remote <source-ip>:50000 --vm <vm>`.',
+    manualReason:
+      'needs probes from a subnet outside the allowed sources and from an app subnet; verify runs from one place',
   },
   {
     id: 'NI-4',
@@ -50,6 +58,8 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     proof: 'partly proven at synth',
     postDeploy:
       'From a peered VNet and from on-premises (through the DNS resolver): `nslookup <sub>.openai.azure.com` must answer <ip>. Every resolving VNet must be in additionalDnsLinkedVirtualNetworkIds.',
+    manualReason:
+      'needs a resolver in every peered VNet and on-premises network: run `aoai-harden verify --from vnet --only VERIFY-NET` from each',
   },
   {
     id: 'IA-1',
@@ -58,7 +68,8 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     rules: ['AOAI-IAM-001'],
     proof: 'partly proven at synth',
     postDeploy:
-      '`az cognitiveservices account keys list -g <rg> -n <account>` must fail (BadRequest: local auth disabled); a call with an `api-key` header must return 401.',
+      '`az cognitiveservices account keys list -g <rg> -n <account>` must fail (BadRequest: local auth disabled); a call with an `api-key` header must return 403 AuthenticationTypeDisabled (a 401 means the key was checked, so key auth is still on).',
+    verifiedBy: ['VERIFY-IAM-001'],
   },
   {
     id: 'IA-2',
@@ -68,6 +79,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     proof: 'partly proven at synth',
     postDeploy:
       'From the workload (AZURE_CLIENT_ID = its identity client ID): run `npx aoai-harden verify-content-filter --endpoint https://<sub>.openai.azure.com/ --deployment <deployment>`; the benign case must return 200.',
+    verifiedBy: ['VERIFY-IAM-002'],
   },
   {
     id: 'IA-3',
@@ -77,6 +89,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     proof: 'partly proven at synth',
     postDeploy:
       'Signed in as the workload identity: `az cognitiveservices account deployment create -g <rg> -n <account> --deployment-name probe --model-name gpt-4o --model-version 2024-08-06 --model-format OpenAI --sku-name Standard --sku-capacity 1` must fail with AuthorizationFailed.',
+    verifiedBy: ['VERIFY-IAM-003'],
   },
   {
     id: 'IA-4',
@@ -86,6 +99,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     proof: 'partly proven at synth',
     postDeploy:
       'After IA-3, in the workspace: `AzureActivity | where ResourceProviderValue =~ "MICROSOFT.COGNITIVESERVICES" and ActivityStatusValue =~ "Failed" | where TimeGenerated > ago(1h)` must list the denied write (the rbac-denied detection fires).',
+    verifiedBy: ['VERIFY-IAM-004'],
   },
   {
     id: 'CS-1',
@@ -95,6 +109,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     proof: 'partly proven at synth',
     postDeploy:
       'For each deployment, from inside the VNet: `npx aoai-harden verify-content-filter --endpoint https://<sub>.openai.azure.com/ --deployment <deployment>`; exit 0 means benign and borderline allowed, harmful filtered.',
+    verifiedBy: ['VERIFY-CS-001'],
   },
   {
     id: 'CS-2',
@@ -102,6 +117,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     item: 'Jailbreak detection and indirect attack filters are enabled',
     rules: ['AOAI-CFP-003'],
     proof: 'proven at synth',
+    verifiedBy: ['VERIFY-CS-002'],
   },
   {
     id: 'CS-3',
@@ -111,6 +127,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     proof: 'partly proven at synth',
     postDeploy:
       'Send a prompt containing a blocklist item: the response must be HTTP 400 with error code content_filter and `custom_blocklists.filtered: true` in prompt_filter_results.',
+    verifiedBy: ['VERIFY-CS-003'],
   },
   {
     id: 'CS-4',
@@ -120,6 +137,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     proof: 'post-deploy',
     postDeploy:
       '`npx aoai-harden verify-content-filter ...` checks that every allowed response carries prompt_filter_results and choices[].content_filter_results.',
+    verifiedBy: ['VERIFY-CS-004'],
   },
   {
     id: 'MO-1',
@@ -129,6 +147,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     proof: 'partly proven at synth',
     postDeploy:
       '`az monitor log-analytics query -w <workspace-id> --analytics-query "AzureDiagnostics | where ResourceProvider == \'MICROSOFT.COGNITIVESERVICES\' | where TimeGenerated > ago(10m) | summarize count() by Category"` five minutes after a test call must show RequestResponse rows.',
+    verifiedBy: ['VERIFY-MON-001'],
   },
   {
     id: 'MO-2',
@@ -138,6 +157,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     proof: 'partly proven at synth',
     postDeploy:
       "Every query is parsed and analysed against the table schemas by the test suite. After deploy: generate 60 calls in 5 minutes (request rate), 25 filtered prompts (content filter), one api-key call (key auth), and one deployment write (change), then run each rule's query in the workspace.",
+    verifiedBy: ['VERIFY-MON-002'],
   },
   {
     id: 'MO-3',
@@ -147,6 +167,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     proof: 'partly proven at synth',
     postDeploy:
       "After MO-2's scenarios: `az monitor alert list` (or Alerts in the portal) must show the fired alerts and the action groups' receivers must get the notifications.",
+    verifiedBy: ['VERIFY-MON-003', 'VERIFY-MON-004'],
   },
   {
     id: 'MO-4',
@@ -156,5 +177,6 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     proof: 'proven at synth',
     postDeploy:
       'Only for an existing workspace: `az monitor log-analytics workspace show --ids <workspace-id> --query retentionInDays` must be at least 365.',
+    verifiedBy: ['VERIFY-MON-005'],
   },
 ];

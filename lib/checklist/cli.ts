@@ -5,10 +5,12 @@ import { Exemption, runChecks } from './engine';
 import { InputError, loadModel } from './model';
 import { toJson, toMarkdown, toSarif, toText } from './reporters';
 import { runTaskCommand } from '../cli/run-task';
+import { runVerifyCli } from '../cli/verify';
 import { defaultTokenProvider, verifyContentFilter } from '../verify/content-filter-check';
 
 const USAGE = `usage:
   aoai-harden check <cdk.tf.json | plan.json> [--report-dir DIR] [--format text|json] [--suppressions FILE] [--fail-on error|warning] [--today YYYY-MM-DD]
+  aoai-harden verify --from vnet|outside --config verify.json   (post-deploy checks; --help lists them)
   aoai-harden verify-content-filter --endpoint https://<sub>.openai.azure.com/ --deployment <name>
   aoai-harden run-task --port <p>   (HCP Terraform run task; key in AOAI_RUN_TASK_HMAC_KEY; run-task --help)
 
@@ -93,6 +95,7 @@ export async function main(
       return failing > 0 ? 1 : 0;
     }
     if (command === 'run-task') return await runTaskCommand(rest, { ...io, parseSuppressions });
+    if (command === 'verify') return await runVerifyCli(rest, io);
     if (command === 'verify-content-filter') {
       const { flags } = parseFlags(rest, ['endpoint', 'deployment', 'api-version']);
       if (!flags.endpoint || !/^https:\/\//.test(flags.endpoint)) {

@@ -1,4 +1,11 @@
+import { ChecklistItem } from './checklist-items';
 import { Report } from './engine';
+
+/** How the item is proven after deploy: by `aoai-harden verify` (check IDs) or by hand (why). */
+export function verifyCoverage(item: ChecklistItem): string {
+  if (item.verifiedBy?.length) return `aoai-harden verify: ${item.verifiedBy.join(', ')}`;
+  return item.manualReason ? `manual: ${item.manualReason}` : '';
+}
 
 /** Machine-readable report; deterministic (no timestamps) so it can be committed and diffed. */
 export function toJson(report: Report): string {
@@ -75,11 +82,11 @@ export function toMarkdown(report: Report): string {
     '',
     '## Hardening Validation Checklist',
     '',
-    '| Item | Phase | Checklist item | Proof | Rules | Synth result | After deploy |',
-    '|---|---|---|---|---|---|---|',
+    '| Item | Phase | Checklist item | Proof | Rules | Synth result | After deploy | Verify |',
+    '|---|---|---|---|---|---|---|---|',
     ...report.checklist.map(
       (c) =>
-        `| ${c.id} | ${c.phase} | ${cell(c.item)} | ${c.proof} | ${c.rules.join(', ')} | ${c.synthResult} | ${cell(c.postDeploy ?? '')} |`,
+        `| ${c.id} | ${c.phase} | ${cell(c.item)} | ${c.proof} | ${c.rules.join(', ')} | ${c.synthResult} | ${cell(c.postDeploy ?? '')} | ${cell(verifyCoverage(c))} |`,
     ),
     '',
   ];

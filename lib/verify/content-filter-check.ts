@@ -41,6 +41,8 @@ export interface VerifyOptions {
   readonly getToken: () => Promise<string>;
   readonly apiVersion?: string;
   readonly cases?: readonly ContentFilterCase[];
+  /** HTTP client (`aoai-harden verify` passes one with its host policy and timeout). @default global fetch */
+  readonly fetch?: typeof fetch;
 }
 
 export async function verifyContentFilter(options: VerifyOptions): Promise<CaseResult[]> {
@@ -49,7 +51,7 @@ export async function verifyContentFilter(options: VerifyOptions): Promise<CaseR
   const results: CaseResult[] = [];
   for (const tc of options.cases ?? CONTENT_FILTER_CASES) {
     const token = await options.getToken();
-    const response = await fetch(url, {
+    const response = await (options.fetch ?? fetch)(url, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ messages: [{ role: 'user', content: tc.prompt }], max_tokens: 100 }),

@@ -1,0 +1,487 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
+import { AddressInfo } from 'net';
+import { DETECTIONS } from '../lib/detections';
+import { DnsResolver } from '../lib/verify/model';
+
+/**
+ * Fake Azure services on 127.0.0.1 for `aoai-harden verify`: the OpenAI data plane, ARM and the Log Analytics
+ * query API, answering with the status codes and bodies recorded in /work/shared/reference/field-facts.md
+ * (§4.2 data-plane errors, §4.3/4.4 content-filter shapes, §5.1 query API, §5.3 alerts, §5.4 retention) and the
+ * Activity Log list API (learn.microsoft.com/rest/api/monitor/activity-logs/list).
+ *
+ * The fake cannot run KQL. Its workspace holds the records the calls produced and answers the two kinds of query
+ * verify sends: the correlation-ID lookup (returns the logged CorrelationIds) and a detection query, recognised
+ * by being exactly one of lib/detections.ts's queries (read at run time), which returns rows once the events that
+ * detection is meant to catch were logged. Whether the KQL matches real records is tested elsewhere.
+ */
+
+export const ACCOUNT_ID =
+  '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-aoai/providers/Microsoft.CognitiveServices/accounts/aoai-test';
+export const WORKSPACE_ID =
+  '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-aoai/providers/Microsoft.OperationalInsights/workspaces/log-aoai-test';
+export const WORKSPACE_GUID = '11111111-2222-3333-4444-555555555555';
+export const DNS_NAME = 'aoai-test.openai.azure.com';
+export const BLOCKLIST_TERM = 'project-nightingale';
+
+export interface Weaknesses {
+  /** disableLocalAuth false: the service checks keys (an invalid one gets 401). */
+  keyAuth?: boolean;
+  /** Public network access enabled: outside callers are served. */
+  publicAccess?: boolean;
+  /** Private DNS missing: the name resolves publicly without the privatelink CNAME. */
+  publicDns?: boolean;
+  /** Diagnostic settings missing: nothing reaches the workspace. */
+  logsMissing?: boolean;
+  /** A detection whose query never returns rows (e.g. it filters on a field the service does not log). */
+  deadDetection?: string;
+  retentionDays?: number;
+  disabledAlert?: string;
+  /** The invoke-only identity may write deployments (ARM lets the PUT through; the provider rejects the model). */
+  invokeOnlyCanWrite?: boolean;
+  /** Jailbreak filter in annotate-only mode. */
+  jailbreakAnnotateOnly?: boolean;
+}
+
+export interface Faults {
+  dataPlane?: 'hang' | 500;
+  arm?: 'hang' | 500;
+  logs?: 'hang' | 503;
+}
+
+/** Virtual time shared by the fakes and the command under test. */
+export class Clock {
+  t = Date.parse('2026-11-28T12:00:00Z');
+  now = () => this.t;
+  /** Concurrent sleepers move time to the latest wake-up, not the sum of their sleeps. */
+  sleep = async (ms: number) => {
+    const wake = this.t + ms;
+    await new Promise((r) => setImmediate(r));
+    this.t = Math.max(this.t, wake);
+  };
+}
+
+/** Records land in the workspace after this delay (virtual time), well inside MO-1's 5 minutes. */
+const INGESTION_DELAY_MS = 90_000;
+/** Log alerts evaluate every few minutes; the fake fires them this long after the triggering event. */
+const ALERT_DELAY_MS = 6 * 60_000;
+
+interface LogRecord {
+  table: 'AzureDiagnostics' | 'AzureActivity';
+  at: number;
+  CorrelationId: string;
+  /** Which detection this event should trigger. */
+  triggers?: string;
+  ResultSignature?: string;
+}
+
+export interface Fakes {
+  dataPlane: string;
+  arm: string;
+  logs: string;
+  clock: Clock;
+  dns: DnsResolver;
+  /** Every request each fake received, with the Authorization header it carried. */
+  seen: Array<{
+    service: string;
+    method: string;
+    url: string;
+    auth?: string;
+    apiKey?: string;
+    body?: any;
+    contentType?: string;
+  }>;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(body === undefined ? '' : JSON.stringify(body));
+}
+
+function annotations(overrides: Record<string, unknown> = {}) {
+  return {
+    hate: { filtered: false, severity: 'safe' },
+    self_harm: { filtered: false, severity: 'safe' },
+    sexual: { filtered: false, severity: 'safe' },
+    violence: { filtered: false, severity: 'safe' },
+    ...overrides,
+  };
+}
+
+function filtered(result: Record<string, unknown>) {
+  // field-facts.md §4.4: 400, code content_filter, innererror.content_filter_result (singular).
+  return {
+    error: {
+      message:
+        "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.",
+      type: null,
+      param: 'prompt',
+      code: 'content_filter',
+      status: 400,
+      innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: annotations(result) },
+    },
+  };
+}
+
+export async function startFakes(
+  options: { outside?: boolean; weak?: Weaknesses; faults?: Faults } = {},
+): Promise<Fakes> {
+  const weak = options.weak ?? {};
+  const faults = options.faults ?? {};
+  const clock = new Clock();
+  const records: LogRecord[] = [];
+  const seen: Fakes['seen'] = [];
+  let counter = 0;
+  const nextId = (prefix: string) => `${prefix}-${String(++counter).padStart(8, '0')}`;
+  const log = (r: Omit<LogRecord, 'at'>) => {
+    if (!weak.logsMissing) records.push({ ...r, at: clock.now() });
+  };
+  const visible = () => records.filter((r) => clock.now() >= r.at + INGESTION_DELAY_MS);
+  const ruleEnabled = (key: string) => weak.disabledAlert !== key;
+  const detectionRows = (key: string) =>
+    key === weak.deadDetection ? [] : visible().filter((r) => r.triggers === key);
+
+  const servers: Server[] = [];
+  const listen = (
+    service: string,
+    handler: (req: IncomingMessage, res: ServerResponse, body: any) => void,
+    fault?: 'hang' | number,
+  ) =>
+    new Promise<string>((resolve) => {
+      const server = createServer((req, res) => {
+        let raw = '';
+        req.on('data', (c) => (raw += c));
+        req.on('end', () => {
+          let body: any;
+          try {
+            body = raw ? JSON.parse(raw) : undefined;
+          } catch {
+            body = raw;
+          }
+          seen.push({
+            service,
+            method: req.method!,
+            url: req.url!,
+            auth: req.headers.authorization,
+            apiKey: req.headers['api-key'] as string | undefined,
+            body,
+            contentType: req.headers['content-type'],
+          });
+          if (fault === 'hang') return; // never answers; the client's timeout must fire
+          if (typeof fault === 'number') {
+            return send(res, fault, { error: { code: 'InternalServerError', message: 'fault' } });
+          }
+          handler(req, res, body);
+        });
+      });
+      servers.push(server);
+      server.listen(0, '127.0.0.1', () =>
+        resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+      );
+    });
+
+  const dataPlane = await listen(
+    'data-plane',
+    (req, res, body) => {
+      const requestId = nextId('apim');
+      const headers = { 'apim-request-id': requestId };
+      if (options.outside && !weak.publicAccess) {
+        // field-facts.md §4.2, public network access disabled.
+        return send(
+          res,
+          403,
+          {
+            error: { code: '403', message: 'Public access is disabled. Please configure private endpoint.' },
+          },
+          headers,
+        );
+      }
+      if (!/^\/openai\/deployments\/[^/]+\/chat\/completions\?api-version=/.test(req.url!)) {
+        return send(res, 404, { error: { code: '404', message: 'Resource not found' } });
+      }
+      if (req.headers['api-key'] !== undefined) {
+        log({
+          table: 'AzureDiagnostics',
+          CorrelationId: requestId,
+          triggers: 'api-key-auth',
+          ResultSignature: weak.keyAuth ? '401' : '403',
+        });
+        if (weak.keyAuth) {
+          return send(
+            res,
+            401,
+            {
+              error: {
+                code: '401',
+                message:
+                  'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
+              },
+            },
+            headers,
+          );
+        }
+        return send(
+          res,
+          403,
+          {
+            error: {
+              code: 'AuthenticationTypeDisabled',
+              message: 'Key based authentication is disabled for this resource.',
+            },
+          },
+          headers,
+        );
+      }
+      if (req.headers.authorization !== 'Bearer cognitive-workload') {
+        // field-facts.md §4.2: token missing, invalid or for another audience; no `error` wrapper.
+        return send(res, 401, {
+          statusCode: 401,
+          message:
+            'Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.',
+        });
+      }
+      const prompt: string = body?.messages?.[0]?.content ?? '';
+      if (/malware/i.test(prompt)) {
+        log({
+          table: 'AzureDiagnostics',
+          CorrelationId: requestId,
+          triggers: 'content-filter-hits',
+          ResultSignature: '400',
+        });
+        return send(res, 400, filtered({ violence: { filtered: true, severity: 'medium' } }), headers);
+      }
+      if (/DAN/.test(prompt) && !weak.jailbreakAnnotateOnly) {
+        log({ table: 'AzureDiagnostics', CorrelationId: requestId, ResultSignature: '400' });
+        return send(res, 400, filtered({ jailbreak: { filtered: true, detected: true } }), headers);
+      }
+      if (prompt.includes(BLOCKLIST_TERM)) {
+        log({ table: 'AzureDiagnostics', CorrelationId: requestId, ResultSignature: '400' });
+        return send(
+          res,
+          400,
+          filtered({ custom_blocklists: [{ filtered: true, id: 'aoai-test-blocklist' }] }),
+          headers,
+        );
+      }
+      log({
+        table: 'AzureDiagnostics',
+        CorrelationId: requestId,
+        triggers: 'high-request-rate',
+        ResultSignature: '200',
+      });
+      const jailbreak = /DAN/.test(prompt) ? { jailbreak: { filtered: false, detected: true } } : {};
+      send(
+        res,
+        200,
+        {
+          choices: [
+            {
+              index: 0,
+              finish_reason: 'stop',
+              message: { role: 'assistant', content: 'ok' },
+              content_filter_results: annotations(),
+            },
+          ],
+          prompt_filter_results: [{ prompt_index: 0, content_filter_results: annotations(jailbreak) }],
+        },
+        headers,
+      );
+    },
+    faults.dataPlane,
+  );
+
+  const sub = '/subscriptions/00000000-0000-0000-0000-000000000001';
+  const activity: any[] = [];
+  const arm = await listen(
+    'arm',
+    (req, res) => {
+      const url = new URL(req.url!, 'http://x');
+      const path = decodeURIComponent(url.pathname);
+      const auth = req.headers.authorization;
+      if (auth !== 'Bearer arm-workload' && auth !== 'Bearer arm-invoke-only') {
+        return send(res, 401, {
+          error: { code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' },
+        });
+      }
+      if (req.method === 'PUT' && path === `${ACCOUNT_ID}/deployments/aoai-harden-verify-rbac-probe`) {
+        const correlationId = nextId('corr');
+        const allowed = auth === 'Bearer arm-workload' || weak.invokeOnlyCanWrite;
+        activity.push({
+          correlationId,
+          eventTimestamp: new Date(clock.now()).toISOString(),
+          operationName: { value: 'Microsoft.CognitiveServices/accounts/deployments/write' },
+          status: { value: 'Failed' },
+          subStatus: { value: allowed ? 'BadRequest' : 'Forbidden' },
+          caller: 'invoke-only@example.invalid',
+          resourceId: `${ACCOUNT_ID}/deployments/aoai-harden-verify-rbac-probe`,
+        });
+        if (!allowed) log({ table: 'AzureActivity', CorrelationId: correlationId, triggers: 'rbac-denied' });
+        if (allowed) {
+          return send(
+            res,
+            400,
+            { error: { code: 'DeploymentModelNotSupported', message: 'The model is not supported.' } },
+            { 'x-ms-correlation-request-id': correlationId },
+          );
+        }
+        // field-facts.md §4.2, last row.
+        return send(
+          res,
+          403,
+          {
+            error: {
+              code: 'AuthorizationFailed',
+              message: `The client 'invoke-only@example.invalid' with object id 'oid' does not have authorization to perform action 'Microsoft.CognitiveServices/accounts/deployments/write' over scope '${ACCOUNT_ID}/deployments/aoai-harden-verify-rbac-probe' or the scope is invalid.`,
+            },
+          },
+          { 'x-ms-correlation-request-id': correlationId },
+        );
+      }
+      if (req.method !== 'GET') {
+        return send(res, 405, { error: { code: 'MethodNotAllowed', message: req.method } });
+      }
+      if (path === `${sub}/providers/Microsoft.Insights/eventtypes/management/values`) {
+        const filter = url.searchParams.get('$filter') ?? '';
+        if (!/eventTimestamp ge '[^']+' and eventTimestamp le '[^']+'/.test(filter)) {
+          return send(res, 400, {
+            error: { code: 'BadRequest', message: 'The $filter must contain eventTimestamp ge and le.' },
+          });
+        }
+        const corr = /correlationId eq '([^']+)'/.exec(filter)?.[1];
+        // Activity Log events are listed a few minutes after the operation.
+        const ready = activity.filter((e) => clock.now() >= Date.parse(e.eventTimestamp) + 120_000);
+        return send(res, 200, { value: ready.filter((e) => !corr || e.correlationId === corr) });
+      }
+      if (path === WORKSPACE_ID) {
+        return send(res, 200, {
+          id: WORKSPACE_ID,
+          properties: { customerId: WORKSPACE_GUID, retentionInDays: weak.retentionDays ?? 365 },
+        });
+      }
+      const table = new RegExp(`^${WORKSPACE_ID}/tables/(\\w+)$`).exec(path)?.[1];
+      if (table) {
+        const days = weak.retentionDays ?? 365;
+        return send(res, 200, {
+          properties: {
+            retentionInDays: days,
+            totalRetentionInDays: days,
+            retentionInDaysAsDefault: true,
+            plan: 'Analytics',
+          },
+        });
+      }
+      const rule = /\/providers\/Microsoft\.Insights\/scheduledQueryRules\/aoai-test-(.+)$/.exec(path)?.[1];
+      if (
+        path.startsWith(`${sub}/resourceGroups/rg-aoai/providers/Microsoft.Insights/scheduledQueryRules/`)
+      ) {
+        if (!rule || !DETECTIONS.some((d) => d.key === rule)) {
+          return send(res, 404, { error: { code: 'ResourceNotFound', message: 'not found' } });
+        }
+        return send(res, 200, { id: path, properties: { enabled: ruleEnabled(rule), severity: 3 } });
+      }
+      if (path === `${sub}/providers/Microsoft.AlertsManagement/alerts`) {
+        const ruleId = url.searchParams.get('alertRule') ?? '';
+        const key = /scheduledQueryRules\/aoai-test-(.+)$/.exec(ruleId)?.[1] ?? '';
+        const rows = ruleEnabled(key) ? detectionRows(key) : [];
+        const fired = rows.filter((r) => clock.now() >= r.at + ALERT_DELAY_MS).slice(0, 1);
+        return send(res, 200, {
+          value: fired.map((r) => ({
+            properties: {
+              essentials: {
+                alertRule: ruleId,
+                monitorCondition: 'Fired',
+                alertState: 'New',
+                severity: 'Sev3',
+                signalType: 'Log',
+                startDateTime: new Date(r.at + ALERT_DELAY_MS).toISOString(),
+              },
+            },
+          })),
+        });
+      }
+      send(res, 404, { error: { code: 'ResourceNotFound', message: path } });
+    },
+    faults.arm,
+  );
+
+  const logs = await listen(
+    'logs',
+    (req, res, body) => {
+      if (req.method !== 'POST' || req.url !== `/v1/workspaces/${WORKSPACE_GUID}/query`) {
+        return send(res, 404, { error: { code: 'PathNotFoundError', message: req.url } });
+      }
+      if (!req.headers.authorization) {
+        return send(res, 401, { error: { code: 'AuthenticationFailed', message: 'no token' } });
+      }
+      if (req.headers.authorization !== 'Bearer logs-workload') {
+        return send(res, 403, {
+          error: { code: 'InvalidAuthenticationTokenAudience', message: 'wrong audience' },
+        });
+      }
+      // field-facts.md §5.1: without the JSON body and content type the service answers an empty 200.
+      if (!/application\/json/.test(req.headers['content-type'] ?? '') || typeof body?.query !== 'string') {
+        return send(res, 200);
+      }
+      if (typeof body.timespan !== 'string' || !body.timespan.includes('/')) {
+        return send(res, 400, { error: { code: 'BadArgumentError', message: 'timespan' } });
+      }
+      const [from, to] = body.timespan.split('/').map((t: string) => Date.parse(t));
+      const inWindow = (r: LogRecord) => r.at >= from && r.at <= to;
+      const table = (name: string, rows: unknown[][]) =>
+        send(res, 200, { tables: [{ name: 'PrimaryResult', columns: [{ name, type: 'string' }], rows }] });
+      const ids = /CorrelationId in \(([^)]*)\)/.exec(body.query)?.[1];
+      if (ids && body.query.startsWith('AzureDiagnostics')) {
+        const wanted = new Set([...ids.matchAll(/"([^"]+)"/g)].map((m) => m[1]));
+        return table(
+          'CorrelationId',
+          visible()
+            .filter((r) => r.table === 'AzureDiagnostics' && wanted.has(r.CorrelationId) && inWindow(r))
+            .map((r) => [r.CorrelationId]),
+        );
+      }
+      const detection = DETECTIONS.find((d) => d.query === body.query);
+      if (detection) {
+        return table(
+          'CorrelationId',
+          detectionRows(detection.key)
+            .filter(inWindow)
+            .map((r) => [r.CorrelationId]),
+        );
+      }
+      send(res, 400, {
+        error: { code: 'BadArgumentError', message: 'The fake workspace does not know this query.' },
+      });
+    },
+    faults.logs,
+  );
+
+  const dns: DnsResolver = {
+    async resolveCname(name) {
+      if (weak.publicDns) return name === DNS_NAME ? ['eastus.api.cognitive.microsoft.com'] : [];
+      if (name === DNS_NAME) return ['aoai-test.privatelink.openai.azure.com'];
+      if (name === 'aoai-test.privatelink.openai.azure.com' && options.outside) {
+        return ['eastus.api.cognitive.microsoft.com'];
+      }
+      return [];
+    },
+    async lookup(name) {
+      if (name !== DNS_NAME) {
+        throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+      }
+      return weak.publicDns || options.outside ? ['20.62.1.10'] : ['10.20.1.5'];
+    },
+  };
+
+  return {
+    dataPlane,
+    arm,
+    logs,
+    clock,
+    dns,
+    seen,
+    close: async () => {
+      for (const s of servers) s.closeAllConnections();
+      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    },
+  };
+}

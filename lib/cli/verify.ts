@@ -1,0 +1,379 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { AUDIT_RETENTION_DAYS } from '../azure-facts';
+import { hostProblem } from '../verify/http';
+import { DnsResolver, parseArmId, TokenSource, VerifyConfig, VerifyContext } from '../verify/model';
+import { systemDns } from '../verify/network-checks';
+import {
+  buildReport,
+  exitCode,
+  verifyToJson,
+  verifyToMarkdown,
+  verifyToSarif,
+  verifyToText,
+} from '../verify/report';
+import { allChecks, runVerify } from '../verify/runner';
+import { defaultTokenSource } from '../verify/tokens';
+
+/** `aoai-harden verify`: the post-deploy half of the checklist, run against the live deployment. */
+
+export interface VerifyIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+/** What the tests replace: the network, DNS, clock and tokens. */
+export interface VerifyDeps {
+  readonly fetch?: typeof fetch;
+  readonly dns?: DnsResolver;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly getToken?: TokenSource;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+class UsageError extends Error {}
+
+/** Flag name -> config key and kind. Every flag can also be a key of the --config JSON file. */
+const OPTIONS: Record<
+  string,
+  { key: keyof VerifyConfig; kind: 'string' | 'list' | 'number' | 'flag'; help: string }
+> = {
+  from: { key: 'from', kind: 'string', help: 'vnet | outside: where this command runs (required)' },
+  endpoint: {
+    key: 'endpoint',
+    kind: 'string',
+    help: 'data-plane endpoint, https://<sub>.openai.azure.com/ (required)',
+  },
+  'dns-name': {
+    key: 'dnsName',
+    kind: 'string',
+    help: "the account's FQDN for the DNS checks (default: the endpoint's host)",
+  },
+  'account-id': { key: 'accountId', kind: 'string', help: 'ARM ID of the account (required)' },
+  deployments: { key: 'deployments', kind: 'list', help: 'comma-separated deployment names (required)' },
+  'workspace-id': { key: 'workspaceId', kind: 'string', help: 'ARM ID of the Log Analytics workspace' },
+  'workspace-customer-id': {
+    key: 'workspaceCustomerId',
+    kind: 'string',
+    help: 'workspace GUID (default: read from ARM)',
+  },
+  'arm-endpoint': {
+    key: 'armEndpoint',
+    kind: 'string',
+    help: 'ARM host (default https://management.azure.com)',
+  },
+  'logs-endpoint': {
+    key: 'logsEndpoint',
+    kind: 'string',
+    help: 'Log Analytics query host (default https://api.loganalytics.azure.com)',
+  },
+  'workload-client-id': {
+    key: 'workloadClientId',
+    kind: 'string',
+    help: "client ID of the workload's managed identity",
+  },
+  'invoke-only-client-id': {
+    key: 'invokeOnlyClientId',
+    kind: 'string',
+    help: 'client ID of an identity with only Cognitive Services OpenAI User',
+  },
+  'blocklist-term': {
+    key: 'blocklistTerm',
+    kind: 'string',
+    help: 'an item of a blocklist bound to the deployments',
+  },
+  'alert-resource-group': {
+    key: 'alertResourceGroup',
+    kind: 'string',
+    help: "alert rules' resource group (default: the account's)",
+  },
+  'alert-rule-prefix': {
+    key: 'alertRulePrefix',
+    kind: 'string',
+    help: 'alert rule name prefix (default: the account name)',
+  },
+  'min-retention-days': {
+    key: 'minRetentionDays',
+    kind: 'number',
+    help: `minimum retention (default ${AUDIT_RETENTION_DAYS})`,
+  },
+  'log-wait': {
+    key: 'logWaitSeconds',
+    kind: 'number',
+    help: 'seconds logs may take to appear (default 300, checklist MO-1)',
+  },
+  'alert-wait': {
+    key: 'alertWaitSeconds',
+    kind: 'number',
+    help: 'seconds to wait for detections and alerts (default 1200)',
+  },
+  'poll-interval': { key: 'pollSeconds', kind: 'number', help: 'seconds between polls (default 30)' },
+  timeout: { key: 'requestTimeoutSeconds', kind: 'number', help: 'seconds per request (default 30)' },
+  bursts: {
+    key: 'bursts',
+    kind: 'flag',
+    help: 'send request and content-filter bursts so the rate detections fire (costs tokens)',
+  },
+  'burst-requests': {
+    key: 'burstRequests',
+    kind: 'number',
+    help: 'benign calls in the request burst (default 60)',
+  },
+  'burst-filtered': {
+    key: 'burstFiltered',
+    kind: 'number',
+    help: 'harmful prompts in the filter burst (default 25)',
+  },
+  only: { key: 'only', kind: 'list', help: 'comma-separated check IDs or prefixes (e.g. VERIFY-NET) to run' },
+};
+
+const DEFAULTS = {
+  armEndpoint: 'https://management.azure.com',
+  // field-facts.md §5.1: api.loganalytics.azure.com replaces api.loganalytics.io.
+  logsEndpoint: 'https://api.loganalytics.azure.com',
+  deployments: [] as string[],
+  minRetentionDays: AUDIT_RETENTION_DAYS,
+  logWaitSeconds: 300,
+  alertWaitSeconds: 1200,
+  pollSeconds: 30,
+  requestTimeoutSeconds: 30,
+  bursts: false,
+  burstRequests: 60,
+  burstFiltered: 25,
+  only: [] as string[],
+};
+
+export function verifyHelp(): string {
+  const checks = allChecks();
+  const width = Math.max(...checks.map((c) => c.id.length));
+  return [
+    'usage: aoai-harden verify --from vnet|outside [--config verify.json] [options]',
+    '',
+    'Runs the post-deploy items of the Hardening Validation Checklist against the live deployment.',
+    'Exit 0: every check that ran passed; 1: a check failed or could not reach its service (or none ran); 2: usage error.',
+    'Tokens: DefaultAzureCredential (@azure/identity); AZURE_OPENAI_AD_TOKEN overrides the data-plane token.',
+    'AZURE_OPENAI_API_KEY: the key for the key-auth probe (an invalid key is fine: only 403 AuthenticationTypeDisabled passes).',
+    '',
+    'options (each also a key of the --config JSON file, in camelCase):',
+    ...Object.entries(OPTIONS).map(([flag, o]) => `  --${flag.padEnd(22)} ${o.help}`),
+    '  --config FILE            JSON file with the options above; flags override it',
+    '  --format text|json       what to print (default text)',
+    '  --report-dir DIR         write verify-report.json, .md and .sarif there',
+    '',
+    'checks (ID, checklist item, where it runs):',
+    ...checks.map(
+      (c) =>
+        `  ${c.id.padEnd(width)}  ${c.checklistItem.padEnd(4)}  ${(c.runsFrom ?? 'anywhere').padEnd(8)}  ${c.title}`,
+    ),
+    '',
+  ].join('\n');
+}
+
+function parseArgs(args: string[]): {
+  raw: Record<string, unknown>;
+  config?: string;
+  format: string;
+  reportDir?: string;
+  help: boolean;
+} {
+  const raw: Record<string, unknown> = {};
+  let config: string | undefined;
+  let format = 'text';
+  let reportDir: string | undefined;
+  let help = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--help' || a === '-h') {
+      help = true;
+      continue;
+    }
+    if (!a.startsWith('--')) throw new UsageError(`unexpected argument ${a}`);
+    const name = a.slice(2);
+    if (name === 'bursts') {
+      raw.bursts = true;
+      continue;
+    }
+    const value = args[++i];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+    if (name === 'config') {
+      config = value;
+    } else if (name === 'format') {
+      format = value;
+    } else if (name === 'report-dir') {
+      reportDir = value;
+    } else if (OPTIONS[name]) {
+      const o = OPTIONS[name];
+      raw[o.key] =
+        o.kind === 'list'
+          ? value
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : o.kind === 'number'
+            ? Number(value)
+            : value;
+    } else {
+      throw new UsageError(`unknown option --${name}`);
+    }
+  }
+  if (!['text', 'json'].includes(format)) {
+    throw new UsageError(`--format must be text or json, not ${format}`);
+  }
+  return { raw, config, format, reportDir, help };
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json)) {
+    throw new UsageError(`config ${file}: expected a JSON object`);
+  }
+  const known = new Set<string>(Object.values(OPTIONS).map((o) => o.key));
+  for (const key of Object.keys(json)) {
+    if (!known.has(key)) {
+      throw new UsageError(`config ${file}: unknown key "${key}" (known: ${[...known].join(', ')})`);
+    }
+  }
+  return json as Record<string, unknown>;
+}
+
+/** Merge file and flags over the defaults and check every value; every problem is a usage error naming the field. */
+export function resolveConfig(file: Record<string, unknown>, flags: Record<string, unknown>): VerifyConfig {
+  const c: any = { ...DEFAULTS, ...file, ...flags };
+  const str = (key: string, required: boolean) => {
+    if (c[key] === undefined) {
+      if (required) {
+        throw new UsageError(`${key} is required (--${flagOf(key)} or "${key}" in the config file)`);
+      }
+      return;
+    }
+    if (typeof c[key] !== 'string' || !c[key]) {
+      throw new UsageError(`${key} must be a non-empty string, not ${JSON.stringify(c[key])}`);
+    }
+  };
+  str('from', true);
+  if (!['vnet', 'outside'].includes(c.from)) {
+    throw new UsageError(`from must be vnet or outside, not ${JSON.stringify(c.from)}`);
+  }
+  for (const key of ['endpoint', 'accountId']) str(key, true);
+  for (const key of [
+    'dnsName',
+    'workspaceId',
+    'workspaceCustomerId',
+    'workloadClientId',
+    'invokeOnlyClientId',
+    'blocklistTerm',
+    'alertResourceGroup',
+    'alertRulePrefix',
+    'armEndpoint',
+    'logsEndpoint',
+  ]) {
+    str(key, false);
+  }
+  const hosts: Array<[string, 'cognitive' | 'arm' | 'logs']> = [
+    ['endpoint', 'cognitive'],
+    ['armEndpoint', 'arm'],
+    ['logsEndpoint', 'logs'],
+  ];
+  for (const [key, audience] of hosts) {
+    const problem = hostProblem(c[key], audience);
+    if (problem) throw new UsageError(`${key}: ${problem}`);
+  }
+  if (!parseArmId(c.accountId, 'Microsoft.CognitiveServices/accounts')) {
+    throw new UsageError(
+      `accountId must be /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.CognitiveServices/accounts/<name>, not ${c.accountId}`,
+    );
+  }
+  if (c.workspaceId && !parseArmId(c.workspaceId, 'Microsoft.OperationalInsights/workspaces')) {
+    throw new UsageError(
+      `workspaceId must be the workspace's ARM ID (.../providers/Microsoft.OperationalInsights/workspaces/<name>), not ${c.workspaceId}`,
+    );
+  }
+  if (
+    !Array.isArray(c.deployments) ||
+    !c.deployments.length ||
+    c.deployments.some((d: unknown) => typeof d !== 'string' || !d)
+  ) {
+    throw new UsageError('deployments must list at least one deployment name (--deployments a,b)');
+  }
+  for (const key of [
+    'minRetentionDays',
+    'logWaitSeconds',
+    'alertWaitSeconds',
+    'pollSeconds',
+    'requestTimeoutSeconds',
+    'burstRequests',
+    'burstFiltered',
+  ]) {
+    if (typeof c[key] !== 'number' || !Number.isFinite(c[key]) || c[key] <= 0) {
+      throw new UsageError(`${key} must be a positive number, not ${JSON.stringify(c[key])}`);
+    }
+  }
+  if (typeof c.bursts !== 'boolean') {
+    throw new UsageError(`bursts must be true or false, not ${JSON.stringify(c.bursts)}`);
+  }
+  const ids = allChecks().map((k) => k.id);
+  if (!Array.isArray(c.only)) throw new UsageError('only must be a list of check IDs');
+  for (const o of c.only) {
+    if (!ids.some((id) => id === o || id.startsWith(`${o}/`) || id.startsWith(`${o}-`))) {
+      throw new UsageError(`only: no check ${o} (see aoai-harden verify --help)`);
+    }
+  }
+  return c as VerifyConfig;
+}
+
+function flagOf(key: string): string {
+  return Object.entries(OPTIONS).find(([, o]) => o.key === key)?.[0] ?? key;
+}
+
+export async function runVerifyCli(args: string[], io: VerifyIo, deps: VerifyDeps = {}): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  let config: VerifyConfig;
+  try {
+    parsed = parseArgs(args);
+    if (parsed.help) {
+      io.out(verifyHelp());
+      return 0;
+    }
+    config = resolveConfig(parsed.config ? readConfigFile(parsed.config) : {}, parsed.raw);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`aoai-harden verify: ${e.message}\nRun aoai-harden verify --help for the options and checks.\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const env = deps.env ?? process.env;
+  const ctx: VerifyContext = {
+    config,
+    fetch: deps.fetch ?? fetch,
+    dns: deps.dns ?? systemDns,
+    now: deps.now ?? Date.now,
+    sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    getToken:
+      deps.getToken ??
+      defaultTokenSource({
+        workloadClientId: config.workloadClientId,
+        invokeOnlyClientId: config.invokeOnlyClientId,
+        env,
+      }),
+    // A deliberately invalid key is a valid probe (only AuthenticationTypeDisabled passes).
+    apiKey: env.AZURE_OPENAI_API_KEY || 'aoai-harden-verify-invalid-key-00000000',
+    progress: (id, message) => io.err(`[verify] ${id}: ${message}\n`),
+  };
+  const checks = allChecks();
+  const report = buildReport(await runVerify(ctx, checks));
+  io.out(parsed.format === 'json' ? verifyToJson(report) : verifyToText(report));
+  if (parsed.reportDir) {
+    mkdirSync(parsed.reportDir, { recursive: true });
+    writeFileSync(join(parsed.reportDir, 'verify-report.json'), verifyToJson(report));
+    writeFileSync(join(parsed.reportDir, 'verify-report.md'), verifyToMarkdown(report));
+    writeFileSync(join(parsed.reportDir, 'verify-report.sarif'), verifyToSarif(report, checks));
+  }
+  return exitCode(report);
+}

@@ -1,0 +1,126 @@
+import { Audience, Identity, ServiceError, VerifyContext } from './model';
+
+/**
+ * Data plane and ARM are called with fetch: each check sends one or two requests and must see the raw status,
+ * error code and headers (apim-request-id, x-ms-correlation-request-id) that SDK clients turn into exceptions
+ * or hide, and the only ARM operations needed (one GET or PUT each) do not justify an @azure/arm-* client per
+ * resource provider. Log Analytics goes through @azure/monitor-query-logs (see logs.ts).
+ */
+
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * Hosts each token may be sent to (public cloud). Data plane: the custom subdomain hosts of Cognitive Services
+ * accounts (azure-facts.md §DNS, field-facts.md §4.1); ARM: management.azure.com; Log Analytics:
+ * api.loganalytics.azure.com and its predecessor api.loganalytics.io (field-facts.md §5.1).
+ */
+const TOKEN_HOSTS: Record<Audience, RegExp> = {
+  cognitive:
+    /^[a-z0-9][a-z0-9-]*\.(openai\.azure\.com|cognitiveservices\.azure\.com|services\.ai\.azure\.com)$/,
+  arm: /^management\.azure\.com$/,
+  logs: /^api\.loganalytics\.(io|azure\.com)$/,
+};
+
+export function isLoopback(url: URL): boolean {
+  return LOOPBACK.has(url.hostname);
+}
+
+/**
+ * Why a host may not receive this audience's token, or undefined when it may. Plain http only to loopback;
+ * tokens only to the expected Azure hosts or an overridden loopback host.
+ */
+export function hostProblem(raw: string, audience: Audience): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `${raw} is not a URL`;
+  }
+  if (isLoopback(url)) return undefined;
+  if (url.protocol !== 'https:') return `${raw}: plain http is only allowed to a loopback host (127.0.0.1)`;
+  if (!TOKEN_HOSTS[audience].test(url.hostname.toLowerCase())) {
+    return `${raw}: ${audience} tokens are only sent to ${TOKEN_HOSTS[audience].source.replace(/\\/g, '')} or a loopback host`;
+  }
+  return undefined;
+}
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  /** Parsed JSON body, or undefined. */
+  readonly json: any;
+}
+
+export interface CallOptions {
+  readonly method?: string;
+  readonly audience: Audience;
+  readonly identity?: Identity;
+  /** Send this API key instead of a bearer token (the key-auth probe). */
+  readonly apiKey?: string;
+  readonly body?: unknown;
+  /** 5xx is normally an error; the caller may want to see it (never used to pass a check). */
+  readonly allowServerError?: boolean;
+}
+
+/** One request with the host policy, a timeout and the "no answer is never a pass" rule applied. */
+export async function call(ctx: VerifyContext, url: string, options: CallOptions): Promise<HttpAnswer> {
+  const problem = hostProblem(url, options.audience);
+  if (problem) throw new ServiceError(`refusing to send credentials: ${problem}`);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.apiKey !== undefined) {
+    headers['api-key'] = options.apiKey;
+  } else {
+    headers.authorization = `Bearer ${await ctx.getToken(options.audience, options.identity ?? 'workload')}`;
+  }
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const timeoutMs = ctx.config.requestTimeoutSeconds * 1000;
+  let response: Response;
+  let text: string;
+  try {
+    response = await ctx.fetch(url, {
+      method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'manual',
+    });
+    text = await response.text();
+  } catch (e) {
+    const err = e as Error;
+    const reason =
+      err.name === 'TimeoutError' || err.name === 'AbortError'
+        ? `no answer within ${ctx.config.requestTimeoutSeconds} s`
+        : `${err.message}${(err as any).cause?.code ? ` (${(err as any).cause.code})` : ''}`;
+    throw new ServiceError(`${options.method ?? 'request'} ${redact(url)}: ${reason}`);
+  }
+  if (response.status >= 500 && !options.allowServerError) {
+    throw new ServiceError(`${redact(url)} answered ${response.status}: ${text.slice(0, 200)}`);
+  }
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+function redact(url: string): string {
+  return url.replace(/\?.*$/, '');
+}
+
+/** `error.code` of an Azure error body; the token-failure 401 has no `error` wrapper (field-facts.md §4.2). */
+export function errorCode(answer: HttpAnswer): string | undefined {
+  const code = answer.json?.error?.code ?? answer.json?.code;
+  return code === undefined ? undefined : String(code);
+}
+
+export function errorMessage(answer: HttpAnswer): string {
+  return String(answer.json?.error?.message ?? answer.json?.message ?? answer.text.slice(0, 200));
+}
+
+export function describe(answer: HttpAnswer): string {
+  const code = errorCode(answer);
+  return `HTTP ${answer.status}${code ? ` ${code}` : ''}${answer.status >= 300 ? `: ${errorMessage(answer)}` : ''}`;
+}

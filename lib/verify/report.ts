@@ -1,0 +1,174 @@
+import { CheckResult } from './model';
+import { VerifyRun } from './runner';
+import { CHECKLIST } from '../checklist/checklist-items';
+
+/** The checklist's post-deploy items and how this run covered them. */
+export interface ChecklistCoverage {
+  readonly id: string;
+  readonly item: string;
+  readonly coverage: 'verify' | 'manual';
+  /** Check IDs run for the item (verify) . */
+  readonly checks: string[];
+  /** pass / fail / error / skipped (every check skipped) / not run; for manual items, manual. */
+  readonly result: string;
+  readonly reason?: string;
+}
+
+export interface VerifyReport extends VerifyRun {
+  readonly summary: { passed: number; failed: number; errors: number; skipped: number };
+  readonly checklist: ChecklistCoverage[];
+  /** Detections whose synthetic event was not sent, and why (from the skipped detection checks). */
+  readonly notExercised: Array<{ detection: string; reason: string }>;
+}
+
+function aggregate(results: CheckResult[]): string {
+  if (!results.length) return 'not run';
+  for (const s of ['error', 'fail'] as const) if (results.some((r) => r.status === s)) return s;
+  return results.some((r) => r.status === 'pass') ? 'pass' : 'skipped';
+}
+
+export function buildReport(run: VerifyRun): VerifyReport {
+  const count = (s: string) => run.results.filter((r) => r.status === s).length;
+  const checklist: ChecklistCoverage[] = CHECKLIST.filter((c) => c.verifiedBy?.length || c.manualReason).map(
+    (c) => {
+      if (!c.verifiedBy?.length) {
+        return {
+          id: c.id,
+          item: c.item,
+          coverage: 'manual',
+          checks: [],
+          result: 'manual',
+          reason: c.manualReason,
+        };
+      }
+      const results = run.results.filter((r) => r.checklistItem === c.id);
+      return {
+        id: c.id,
+        item: c.item,
+        coverage: 'verify',
+        checks: results.length ? results.map((r) => r.id) : [...c.verifiedBy],
+        result: aggregate(results),
+      };
+    },
+  );
+  const notExercised = run.results
+    .filter((r) => r.id.startsWith('VERIFY-MON-002/') && r.status === 'skipped')
+    .map((r) => ({ detection: r.id.slice('VERIFY-MON-002/'.length), reason: r.detail }));
+  return {
+    ...run,
+    summary: {
+      passed: count('pass'),
+      failed: count('fail'),
+      errors: count('error'),
+      skipped: count('skipped'),
+    },
+    checklist,
+    notExercised,
+  };
+}
+
+/** Exit code: 0 when every check that ran passed, 1 on a failure or error, and 1 when no check ran at all. */
+export function exitCode(report: VerifyReport): number {
+  const { passed, failed, errors } = report.summary;
+  return failed + errors > 0 || passed === 0 ? 1 : 0;
+}
+
+export function verifyToJson(report: VerifyReport): string {
+  return JSON.stringify({ kind: 'aoai-harden-verify', ...report }, null, 2) + '\n';
+}
+
+const cell = (v: unknown) =>
+  String(v ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
+
+export function verifyToMarkdown(report: VerifyReport): string {
+  const s = report.summary;
+  return [
+    '# Azure OpenAI post-deploy verification',
+    '',
+    `Endpoint: ${report.endpoint}. Run from: ${report.from === 'vnet' ? 'inside the VNet' : 'outside the VNet'}. ${report.startedAt} to ${report.finishedAt}.`,
+    `Passed: ${s.passed}. Failed: ${s.failed}. Errors: ${s.errors}. Skipped: ${s.skipped}.`,
+    '',
+    '## Checks',
+    '',
+    '| Check | Checklist item | Status | Detail |',
+    '|---|---|---|---|',
+    ...report.results.map((r) => `| ${r.id} | ${r.checklistItem} | ${r.status} | ${cell(r.detail)} |`),
+    '',
+    '## Hardening Validation Checklist (post-deploy items)',
+    '',
+    '| Item | Checklist item | Covered by | Checks | Result |',
+    '|---|---|---|---|---|',
+    ...report.checklist.map(
+      (c) =>
+        `| ${c.id} | ${cell(c.item)} | ${c.coverage === 'verify' ? 'aoai-harden verify' : `manual: ${cell(c.reason)}`} | ${c.checks.join(', ')} | ${c.result} |`,
+    ),
+    '',
+    '## Detections not exercised',
+    '',
+    ...(report.notExercised.length
+      ? report.notExercised.map((n) => `- ${n.detection}: ${n.reason}`)
+      : ['Every detection was exercised.']),
+    '',
+  ].join('\n');
+}
+
+export function verifyToSarif(
+  report: VerifyReport,
+  definitions: Array<{ id: string; title: string; checklistItem: string }>,
+): string {
+  const level = (status: string) => (status === 'fail' || status === 'error' ? 'error' : 'note');
+  const results = report.results
+    .filter((r) => r.status !== 'pass')
+    .map((r) => ({
+      ruleId: r.id,
+      level: level(r.status),
+      kind: r.status === 'skipped' ? 'notApplicable' : 'fail',
+      message: { text: `${r.status}: ${r.detail}` },
+      locations: [{ logicalLocations: [{ fullyQualifiedName: report.endpoint, kind: 'resource' }] }],
+    }));
+  return (
+    JSON.stringify(
+      {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [
+          {
+            tool: {
+              driver: {
+                name: 'aoai-harden verify',
+                informationUri: 'https://github.com/example/cdktf-azure-openai-hardening',
+                rules: definitions
+                  .filter((d) => report.results.some((r) => r.id === d.id))
+                  .map((d) => ({
+                    id: d.id,
+                    shortDescription: { text: d.title },
+                    properties: { checklistItem: d.checklistItem },
+                  })),
+              },
+            },
+            results,
+          },
+        ],
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+/** The terminal table. */
+export function verifyToText(report: VerifyReport): string {
+  const width = Math.max(...report.results.map((r) => r.id.length), 5);
+  const s = report.summary;
+  return (
+    [
+      ...report.results.map(
+        (r) =>
+          `${r.status.toUpperCase().padEnd(7)} ${r.id.padEnd(width)} ${r.checklistItem.padEnd(4)} ${r.detail}`,
+      ),
+      `${s.passed} passed, ${s.failed} failed, ${s.errors} error(s), ${s.skipped} skipped.`,
+    ].join('\n') + '\n'
+  );
+}

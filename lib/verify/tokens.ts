@@ -1,0 +1,47 @@
+import { Audience, Identity, SCOPES, TokenSource } from './model';
+
+/**
+ * Tokens from @azure/identity's DefaultAzureCredential (managed identity, workload identity federation in CI,
+ * or the Azure CLI login), loaded only when verify runs so `check` never pays for it. A pre-acquired data-plane
+ * token can be given in AZURE_OPENAI_AD_TOKEN, as `verify-content-filter` accepts.
+ */
+export function defaultTokenSource(options: {
+  readonly workloadClientId?: string;
+  readonly invokeOnlyClientId?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}): TokenSource {
+  const env = options.env ?? process.env;
+  const credentials = new Map<Identity, any>();
+  const cache = new Map<string, Promise<string>>();
+  const credentialFor = (identity: Identity) => {
+    if (!credentials.has(identity)) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { DefaultAzureCredential } = require('@azure/identity');
+      const clientId = identity === 'invoke-only' ? options.invokeOnlyClientId : options.workloadClientId;
+      credentials.set(
+        identity,
+        new DefaultAzureCredential(
+          clientId ? { managedIdentityClientId: clientId, workloadIdentityClientId: clientId } : {},
+        ),
+      );
+    }
+    return credentials.get(identity);
+  };
+  return (audience: Audience, identity: Identity) => {
+    if (audience === 'cognitive' && identity === 'workload' && env.AZURE_OPENAI_AD_TOKEN) {
+      return Promise.resolve(env.AZURE_OPENAI_AD_TOKEN);
+    }
+    const key = `${audience}/${identity}`;
+    if (!cache.has(key)) {
+      cache.set(
+        key,
+        (async () => {
+          const token = await credentialFor(identity).getToken(SCOPES[audience]);
+          if (!token?.token) throw new Error(`no ${audience} token for the ${identity} identity`);
+          return token.token as string;
+        })(),
+      );
+    }
+    return cache.get(key)!;
+  };
+}
