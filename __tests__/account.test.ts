@@ -122,19 +122,20 @@ describe('opt-outs weaken only with a reason, and are recorded', () => {
     ]);
   });
   test('IP rules need ipRulesOptOut', () => {
-    expect(() => synthAccount({ allowedIpRules: ['203.0.113.10'] })).toThrow(
-      /allowedIpRules: invalid value \["203.0.113.10"\].*ipRulesOptOut/,
+    // 20.50.1.10: a public address (203.0.113.0/24 is documentation space, now refused as special-purpose).
+    expect(() => synthAccount({ allowedIpRules: ['20.50.1.10'] })).toThrow(
+      /allowedIpRules: invalid value \["20.50.1.10"\].*ipRulesOptOut/,
     );
     const { json } = synthAccount({
-      allowedIpRules: ['203.0.113.10'],
+      allowedIpRules: ['20.50.1.10'],
       ipRulesOptOut: { reason: 'partner egress IP during migration' },
     });
-    expect(onlyResource(json, 'azurerm_cognitive_account').network_acls.ip_rules).toEqual(['203.0.113.10']);
+    expect(onlyResource(json, 'azurerm_cognitive_account').network_acls.ip_rules).toEqual(['20.50.1.10']);
   });
   test('private and /32 IP rules are refused even with an opt-out', () => {
     const optOut = { reason: 'partner egress IP during migration' };
     expect(() => synthAccount({ allowedIpRules: ['10.1.2.3'], ipRulesOptOut: optOut })).toThrow(
-      /allowedIpRules\[0\].*Private and reserved ranges/,
+      /allowedIpRules\[0\].*private \(RFC 1918\).*private endpoint/,
     );
     expect(() => synthAccount({ allowedIpRules: ['203.0.113.10/32'], ipRulesOptOut: optOut })).toThrow(
       /allowedIpRules\[0\].*\/31 or \/32/,
@@ -183,7 +184,7 @@ describe('bad input fails at synth, naming field, value and fix', () => {
     [
       'account name with an underscore',
       { name: 'aoai_test' },
-      /name: invalid value "aoai_test". Use 2 to 64 letters, digits and hyphens/,
+      /name: invalid value "aoai_test". Use 2-64 characters .*letters, digits and hyphens/,
     ],
     ['unknown SKU', { skuName: 'S9' }, /skuName: invalid value "S9".*S0/],
     [
@@ -205,7 +206,7 @@ describe('bad input fails at synth, naming field, value and fix', () => {
   });
   test('two deployments with the same name', () => {
     expect(() => synthAccount({ deployments: [GPT, GPT] })).toThrow(
-      /deployments\[gpt-4o\].name: invalid value "gpt-4o".*unique/,
+      /deployments\[1\]: invalid value "gpt-4o". Duplicate of deployments\[0\].*unique/,
     );
   });
   test('unknown deployment SKU and bad capacity', () => {

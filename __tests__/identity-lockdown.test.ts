@@ -112,7 +112,7 @@ describe('refused grants and bad input', () => {
         grants: [{ displayName: 'ops', principalId: GROUP, principalType: PrincipalType.GROUP, role: owner }],
       }),
     ).toThrow(
-      /grants\[ops\].role: invalid value "Owner". Refused: .*Grant AccountRole.INVOKE .* or pass privilegedRoleOptOut/,
+      /grants\[ops\].role: invalid value "Owner". Refused: .*Grant AccountRole.INVOKE .* or pass grants\[0\]\.privilegedRoleOptOut with a reason/,
     );
   });
   test('an opted-out privileged grant is recorded with its reason', () => {

@@ -205,7 +205,7 @@ describe('bad input', () => {
     [
       'an action group short name over 12 characters',
       { securityTeam: { shortName: 'security-operations' } },
-      /securityTeam.shortName: invalid value "security-operations". Use 1 to 12 characters/,
+      /securityTeam.shortName: invalid value "security-operations". Use 1-12 characters/,
     ],
     [
       'an invalid e-mail receiver',

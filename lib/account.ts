@@ -2,7 +2,7 @@ import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account'
 import { CognitiveDeployment } from '@cdktf/provider-azurerm/lib/cognitive-deployment';
 import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { Fn, ITerraformDependable, Lazy, TerraformResource, dependable } from 'cdktf';
+import { Fn, ITerraformDependable, Lazy, Op, TerraformResource, dependable } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import {
   CONTRIBUTOR_LEVEL_ROLE_GUIDS,
@@ -14,13 +14,24 @@ import {
 import { HardeningRecord } from './hardening-record';
 import { OptOut, validateOptOut } from './opt-out';
 import {
+  AZURE_NAME_RULES,
+  MAX_DEPLOYMENT_CAPACITY,
+  constructKey,
+  defaultSubdomain,
   fail,
+  isListToken,
   isUnresolved,
+  literalElements,
   rejectDuplicates,
   requireNonEmpty,
+  validateAzureName,
   validateGuid,
+  validateIntegerRange,
+  validateLocation,
+  validateModelVersion,
+  validatePrincipalId,
+  validatePublicIpRule,
   validateResourceId,
-  validateResourceName,
   validateSubdomain,
 } from './validation';
 
@@ -158,6 +169,11 @@ export interface GrantOptions {
    * @default - privileged grants are refused
    */
   readonly privilegedRoleOptOut?: OptOut;
+  /**
+   * The property name the caller exposes for the opt-out, named in the refusal message.
+   * @default "privilegedRoleOptOut"
+   */
+  readonly optOutPropertyName?: string;
 }
 
 /** One row of the account's access summary. */
@@ -224,6 +240,28 @@ const DEPLOYMENT_SKUS = [
 /** The base policy a deployment falls back to when no ContentFilterPolicy is bound (flagged by AOAI-CFP-001). */
 export const FALLBACK_RAI_POLICY = 'Microsoft.DefaultV2';
 
+function deploymentField(name: string | undefined, index: number): string {
+  return `deployments[${name === undefined || isUnresolved(name) || name === '' ? index : name}]`;
+}
+
+/** Every deployment input checked before any construct is created, so a bad one never half-builds a tree. */
+function validateDeploymentOptions(field: string, options: ModelDeploymentOptions): void {
+  validateAzureName(`${field}.name`, options.name, AZURE_NAME_RULES.deployment);
+  requireNonEmpty(`${field}.modelName`, options.modelName, 'Name the model, e.g. gpt-4o.');
+  validateModelVersion(`${field}.modelVersion`, options.modelVersion);
+  const skuName = options.skuName ?? 'Standard';
+  if (!isUnresolved(skuName) && !DEPLOYMENT_SKUS.includes(skuName)) {
+    fail(`${field}.skuName`, skuName, `Use one of: ${DEPLOYMENT_SKUS.join(', ')}.`);
+  }
+  validateIntegerRange(
+    `${field}.capacity`,
+    options.capacity,
+    1,
+    MAX_DEPLOYMENT_CAPACITY,
+    'Capacity is in thousands of tokens per minute (PTUs for provisioned SKUs): a ceiling on cost-based denial of service.',
+  );
+}
+
 /** A model deployment on an account. */
 export class ModelDeployment extends Construct {
   /** The azurerm_cognitive_deployment resource. */
@@ -239,35 +277,12 @@ export class ModelDeployment extends Construct {
     previous?: ModelDeployment,
   ) {
     super(scope, id);
-    validateResourceName(
-      `deployments[${options.name}].name`,
-      requireNonEmpty('deployments[].name', options.name, 'Give every deployment a name.'),
-      64,
-    );
-    requireNonEmpty(
-      `deployments[${options.name}].modelName`,
-      options.modelName,
-      'Name the model, e.g. gpt-4o.',
-    );
-    requireNonEmpty(
-      `deployments[${options.name}].modelVersion`,
-      options.modelVersion,
-      'Pin the model version (e.g. 2024-08-06): without it Azure assigns its current default and the deployment drifts.',
-    );
+    const field = deploymentField(options.name, account.deployments.length);
+    validateDeploymentOptions(field, options);
     const skuName = options.skuName ?? 'Standard';
-    if (!DEPLOYMENT_SKUS.includes(skuName)) {
-      fail(`deployments[${options.name}].skuName`, skuName, `Use one of: ${DEPLOYMENT_SKUS.join(', ')}.`);
-    }
     const capacity = options.capacity ?? 10;
-    if (!Number.isInteger(capacity) || capacity < 1) {
-      fail(
-        `deployments[${options.name}].capacity`,
-        capacity,
-        'Use a whole number of thousands of tokens per minute, at least 1.',
-      );
-    }
     const upgradeOptOut = validateOptOut(
-      `deployments[${options.name}].automaticVersionUpgradeOptOut`,
+      `${field}.automaticVersionUpgradeOptOut`,
       options.automaticVersionUpgradeOptOut,
     );
 
@@ -446,16 +461,21 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
   }
 
   public addDeployment(options: ModelDeploymentOptions): ModelDeployment {
-    if (this.deployments.some((d) => d.deploymentName === options.name)) {
-      fail(
-        `deployments[${options.name}].name`,
-        options.name,
-        'Deployment names must be unique on an account; rename one of them.',
-      );
-    }
+    const index = this.deployments.length;
+    // Validate before creating the construct: an empty or token name must not become a construct ID.
+    validateDeploymentOptions(deploymentField(options.name, index), options);
+    rejectDuplicates(
+      'deployments',
+      [...this.deployments.map((d) => d.deploymentName), options.name],
+      (n) => n,
+      'Deployment names must be unique on an account; rename one of them.',
+      true,
+    );
     this.deploymentScope ??= new Construct(this, 'Deployments');
+    // Construct ID contract: the deployment name when literal (unchanged), else "Deployment-<index>".
+    const id = isUnresolved(options.name) ? `Deployment-${index}` : options.name;
     // Ordered by the account's write chain: after the policy and the deployment before it.
-    const deployment = new ModelDeployment(this.deploymentScope, options.name, this, options);
+    const deployment = new ModelDeployment(this.deploymentScope, id, this, options);
     this.addAccountWrite(deployment.resource, AccountWriteStage.DEPLOYMENTS);
     if (this.pendingPolicy) {
       deployment.resource.dependsOn = [
@@ -501,13 +521,14 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
   }
 
   public grant(principal: GrantPrincipal, role: AccountRole, options: GrantOptions = {}): RoleAssignment {
-    const field = `grants[${principal.displayName}]`;
+    const grantIndex = this.grantKeys.size;
+    const field = `grants[${constructKey(principal.displayName, grantIndex)}]`;
     requireNonEmpty(
       `${field}.principalId`,
       principal.principalId,
       'Pass the principal (object) ID of a managed identity, service principal, group or user.',
     );
-    validateGuid(`${field}.principalId`, principal.principalId);
+    validatePrincipalId(`${field}.principalId`, principal.principalId);
     requireNonEmpty(
       `${field}.displayName`,
       principal.displayName,
@@ -529,6 +550,7 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
       );
     }
     const optOut = validateOptOut(`${field}.privilegedRoleOptOut`, options.privilegedRoleOptOut);
+    const optOutProperty = options.optOutPropertyName ?? 'privilegedRoleOptOut';
     const privileged = PRIVILEGED_ROLE_GUIDS.includes(role.roleDefinitionGuid);
     const contributorForUser =
       principal.principalType === PrincipalType.USER &&
@@ -540,11 +562,21 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
       fail(
         `${field}.role`,
         role.roleName,
-        `Refused: ${why}. Grant AccountRole.INVOKE to a group or managed identity instead, or pass privilegedRoleOptOut with a reason.`,
+        `Refused: ${why}. Grant AccountRole.INVOKE to a group or managed identity instead, or pass ${optOutProperty} with a reason.`,
       );
     }
 
-    const id = `Grant-${sanitizeId(principal.displayName)}-${role.intent.replace(/[^a-z0-9-]/gi, '')}`;
+    // Construct ID contract: Grant-<display name>-<intent> for a literal display name (unchanged), and
+    // Grant-<index>-<intent> for a reference, where <index> counts this account's earlier grants.
+    const id = `Grant-${sanitizeId(constructKey(principal.displayName, grantIndex))}-${role.intent.replace(/[^a-z0-9-]/gi, '')}`;
+    const clash = [...this.grantKeys.entries()].find(([, existingId]) => existingId === id);
+    if (clash) {
+      fail(
+        `${field}.displayName`,
+        principal.displayName,
+        `It maps to the same construct ID (${id}) as an earlier grant of the same role; give the principals display names that differ in letters or digits.`,
+      );
+    }
     const assignment = new RoleAssignment(this.grantScope(), id, {
       scope: this.accountId,
       // Subscription-scoped form: the unscoped form forces replacement on every plan.
@@ -596,6 +628,12 @@ export interface OpenAIAccountAttributes {
    * @default AccountKind.OPENAI
    */
   readonly kind?: AccountKind;
+  /**
+   * Accept a location that is not in this package's list of Azure public regions (a region opened after
+   * this release). The name is still checked for letters and digits.
+   * @default false - the location must be a listed Azure public region
+   */
+  readonly allowUnlistedLocation?: boolean;
 }
 
 /** Settings of the hardened account. */
@@ -606,6 +644,12 @@ export interface OpenAIAccountProps {
   readonly resourceGroupName: string;
   /** Azure region, e.g. swedencentral. */
   readonly location: string;
+  /**
+   * Accept a location that is not in this package's list of Azure public regions (a region opened after
+   * this release). The name is still checked for letters and digits.
+   * @default false - the location must be a listed Azure public region
+   */
+  readonly allowUnlistedLocation?: boolean;
   /**
    * Custom subdomain for the endpoint; Entra ID authentication and private endpoints need one, and it cannot change later.
    * @default - the account name
@@ -709,6 +753,7 @@ export class OpenAIAccount extends OpenAIAccountBase {
       '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.CognitiveServices/accounts/<name>',
     );
     validateSubdomain('customSubdomainName', attrs.customSubdomainName);
+    validateLocation('location', attrs.location, attrs.allowUnlistedLocation);
     class Import extends OpenAIAccountBase {
       public readonly accountId = attrs.accountId;
       public readonly accountName = isUnresolved(attrs.accountId)
@@ -739,24 +784,17 @@ export class OpenAIAccount extends OpenAIAccountBase {
 
   constructor(scope: Construct, id: string, props: OpenAIAccountProps) {
     super(scope, id);
-    requireNonEmpty('name', props.name, 'Name the account.');
-    if (!isUnresolved(props.name) && !/^[A-Za-z0-9][A-Za-z0-9-]{0,62}[A-Za-z0-9]$/.test(props.name)) {
-      fail(
-        'name',
-        props.name,
-        'Use 2 to 64 letters, digits and hyphens, starting and ending with a letter or digit.',
-      );
-    }
-    requireNonEmpty('resourceGroupName', props.resourceGroupName, 'Name the resource group.');
-    requireNonEmpty('location', props.location, 'Give the Azure region, e.g. swedencentral.');
-    const subdomain = props.customSubdomainName ?? props.name.toLowerCase();
+    validateAzureName('name', props.name, AZURE_NAME_RULES.cognitiveAccount);
+    validateAzureName('resourceGroupName', props.resourceGroupName, AZURE_NAME_RULES.resourceGroup);
+    validateLocation('location', props.location, props.allowUnlistedLocation);
+    const subdomain = props.customSubdomainName ?? defaultSubdomain(props.name);
     validateSubdomain('customSubdomainName', subdomain);
     const skuName = props.skuName ?? 'S0';
-    if (!KNOWN_SKUS.includes(skuName)) {
+    if (!isUnresolved(skuName) && !KNOWN_SKUS.includes(skuName)) {
       fail('skuName', skuName, `Use one of: ${KNOWN_SKUS.join(', ')} (Azure OpenAI uses S0).`);
     }
     const fqdns = props.allowedOutboundFqdns ?? [];
-    fqdns.forEach((f, i) => {
+    literalElements(fqdns).forEach((f, i) => {
       if (!isUnresolved(f) && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i.test(f)) {
         fail(
           `allowedOutboundFqdns[${i}]`,
@@ -765,7 +803,15 @@ export class OpenAIAccount extends OpenAIAccountBase {
         );
       }
     });
-    rejectDuplicates('allowedOutboundFqdns', fqdns, (f) => f.toLowerCase(), 'List each FQDN once.');
+    rejectDuplicates('allowedOutboundFqdns', literalElements(fqdns), (f) => f, 'List each FQDN once.', true);
+    literalElements(props.userAssignedIdentityIds).forEach((identityId, i) =>
+      validateResourceId(
+        `userAssignedIdentityIds[${i}]`,
+        identityId,
+        'Microsoft.ManagedIdentity/userAssignedIdentities',
+        '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>',
+      ),
+    );
 
     const publicOptOut = validateOptOut('publicNetworkAccessOptOut', props.publicNetworkAccessOptOut);
     const ipOptOut = validateOptOut('ipRulesOptOut', props.ipRulesOptOut);
@@ -773,14 +819,16 @@ export class OpenAIAccount extends OpenAIAccountBase {
     const localAuthOptOut = validateOptOut('localAuthOptOut', props.localAuthOptOut);
     const outboundOptOut = validateOptOut('unrestrictedOutboundOptOut', props.unrestrictedOutboundOptOut);
     const ipRules = props.allowedIpRules ?? [];
-    if (ipRules.length > 0 && !ipOptOut) {
+    // A whole-list reference may be empty: without an opt-out it must be, which a plan-time precondition enforces.
+    const ipRulesDeferred = isListToken(ipRules) && !ipOptOut;
+    if (ipRules.length > 0 && !ipOptOut && !ipRulesDeferred) {
       fail(
         'allowedIpRules',
         ipRules,
         'IP rules open the account to public addresses; remove them or pass ipRulesOptOut with a reason.',
       );
     }
-    ipRules.forEach((rule, i) => validatePublicIpRule(`allowedIpRules[${i}]`, rule));
+    literalElements(ipRules).forEach((rule, i) => validatePublicIpRule(`allowedIpRules[${i}]`, rule));
 
     this.kind = props.kind ?? AccountKind.OPENAI;
     this.accountName = props.name;
@@ -836,7 +884,19 @@ export class OpenAIAccount extends OpenAIAccountBase {
         ? { type: 'SystemAssigned, UserAssigned', identityIds: props.userAssignedIdentityIds }
         : { type: 'SystemAssigned' },
       tags: props.tags,
-      lifecycle: { postcondition: postconditions, preventDestroy: protect },
+      lifecycle: {
+        postcondition: postconditions,
+        precondition: ipRulesDeferred
+          ? [
+              {
+                condition: Op.eq(Fn.lengthOf(ipRules), 0),
+                errorMessage:
+                  'Hardening: allowedIpRules must be empty: IP rules open the account to public addresses; pass ipRulesOptOut with a reason.',
+              },
+            ]
+          : undefined,
+        preventDestroy: protect,
+      },
     });
     this.accountId = this.resource.id;
     this.principalId = this.resource.identity.principalId;
@@ -862,26 +922,5 @@ export class OpenAIAccount extends OpenAIAccountBase {
     }
 
     for (const deployment of props.deployments ?? []) this.addDeployment(deployment);
-  }
-}
-
-/** Network ACL IP rules: public IPv4 addresses or CIDRs; Azure rejects /31, /32 and private ranges. */
-function validatePublicIpRule(field: string, rule: string): void {
-  if (isUnresolved(rule)) return;
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(\/(\d{1,2}))?$/.exec(rule);
-  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || (m[6] !== undefined && Number(m[6]) > 30)) {
-    fail(
-      field,
-      rule,
-      'Use a public IPv4 address or a CIDR up to /30 (Azure does not accept /31 or /32; give a single address instead).',
-    );
-  }
-  const [a, b] = [Number(m[1]), Number(m[2])];
-  if (a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || a === 0) {
-    fail(
-      field,
-      rule,
-      'Private and reserved ranges are not allowed in account IP rules; reach the account through its private endpoint instead.',
-    );
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccountWriteStage, IOpenAIAccount } from './account';
 import { azapiProviderFor } from './azapi/provider';
@@ -12,7 +13,23 @@ import {
 } from './azure-facts';
 import { HardeningRecord } from './hardening-record';
 import { OptOut, validateOptOut } from './opt-out';
-import { fail, rejectDuplicates, validateResourceName } from './validation';
+import {
+  AZURE_NAME_RULES,
+  constructKey,
+  fail,
+  isListToken,
+  isUnresolved,
+  literalElements,
+  rejectDuplicates,
+  validateAzureName,
+} from './validation';
+
+/**
+ * Longest blocklist item pattern accepted. Azure AI Content Safety / Azure OpenAI blocklists limit a term to
+ * 1,000 characters (https://learn.microsoft.com/azure/ai-services/openai/how-to/use-blocklists; Content Safety
+ * blocklist quotas).
+ */
+export const MAX_BLOCKLIST_PATTERN_LENGTH = 1000;
 
 /** One content filter on one source, overriding the strict default. */
 export interface ContentFilterSetting {
@@ -155,11 +172,14 @@ export class ContentFilterPolicy extends Construct {
     super(scope, id);
     const account = props.account;
     this.policyName = props.policyName ?? 'strict-production-filter';
-    validateResourceName('policyName', this.policyName, 64);
+    validateAzureName('policyName', this.policyName, AZURE_NAME_RULES.raiName);
     const mode = props.mode ?? 'Default';
-    if (!RAI_POLICY_MODES.includes(mode)) fail('mode', mode, `Use one of: ${RAI_POLICY_MODES.join(', ')}.`);
+    const modeIsToken = isUnresolved(mode);
+    if (!modeIsToken && !RAI_POLICY_MODES.includes(mode)) {
+      fail('mode', mode, `Use one of: ${RAI_POLICY_MODES.join(', ')}.`);
+    }
     const modeOptOut = validateOptOut('modeOptOut', props.modeOptOut);
-    if (!STRICT_MODES.includes(mode) && !modeOptOut) {
+    if (!modeIsToken && !STRICT_MODES.includes(mode) && !modeOptOut) {
       fail(
         'mode',
         mode,
@@ -218,30 +238,35 @@ export class ContentFilterPolicy extends Construct {
     azapiProviderFor(this);
     const blocklistConfigs: Array<{ [key: string]: any }> = [];
     const blocklistOptions = props.blocklists ?? [];
-    rejectDuplicates('blocklists', blocklistOptions, (b) => b.name, 'Name each blocklist once.');
+    blocklistOptions.forEach((b, i) =>
+      validateAzureName(`blocklists[${i}].name`, b.name, AZURE_NAME_RULES.raiName),
+    );
+    rejectDuplicates('blocklists', blocklistOptions, (b) => b.name, 'Name each blocklist once.', true);
     blocklistOptions.forEach((b, i) => {
       const field = `blocklists[${i}]`;
-      validateResourceName(`${field}.name`, b.name, 64);
+      // Construct ID contract: Blocklist-<name> for a literal name (unchanged), Blocklist-<index> for a reference.
+      const key = constructKey(b.name, i);
       if (!b.items || b.items.length === 0) {
         fail(`${field}.items`, b.items ?? [], 'Give the blocklist at least one item.');
       }
       const sources = b.sources ?? ['Prompt', 'Completion'];
-      if (sources.length === 0) {
+      if (!isListToken(sources) && sources.length === 0) {
         fail(`${field}.sources`, sources, 'Attach the blocklist to Prompt, Completion or both.');
       }
-      sources.forEach((s, j) => {
-        if (s !== 'Prompt' && s !== 'Completion') {
+      literalElements(sources).forEach((s, j) => {
+        if (!isUnresolved(s) && s !== 'Prompt' && s !== 'Completion') {
           fail(`${field}.sources[${j}]`, s, 'Use "Prompt" or "Completion".');
         }
       });
-      rejectDuplicates(`${field}.sources`, sources, (s) => s, 'List each source once.');
+      rejectDuplicates(`${field}.sources`, literalElements(sources), (s) => s, 'List each source once.');
+      b.items.forEach((item, j) => validateBlocklistItem(`${field}.items[${j}]`, item));
       rejectDuplicates(
         `${field}.items`,
         b.items,
-        (it) => `${it.isRegex ? 're' : 'lit'}:${it.pattern}`,
+        (it) => (isUnresolved(it.pattern) ? it.pattern : `${it.isRegex ? 're' : 'lit'}:${it.pattern}`),
         'List each pattern once.',
       );
-      const blocklist = new AzapiResource(this, `Blocklist-${b.name}`, {
+      const blocklist = new AzapiResource(this, `Blocklist-${key}`, {
         type: `Microsoft.CognitiveServices/accounts/raiBlocklists@${COGNITIVE_API_VERSION}`,
         name: b.name,
         parentId: account.accountId,
@@ -251,30 +276,15 @@ export class ContentFilterPolicy extends Construct {
       account.addAccountWrite(blocklist, AccountWriteStage.BLOCKLISTS);
       this.blocklists[b.name] = blocklist;
       b.items.forEach((item, j) => {
-        if (!item.pattern || item.pattern.length > 1000) {
-          fail(
-            `${field}.items[${j}].pattern`,
-            item.pattern,
-            'Use a non-empty pattern of at most 1000 characters.',
-          );
-        }
-        if (item.isRegex) {
-          try {
-            new RegExp(item.pattern);
-          } catch (e) {
-            fail(
-              `${field}.items[${j}].pattern`,
-              item.pattern,
-              `It is not a valid regular expression (${(e as Error).message}); fix it or set isRegex to false.`,
-            );
-          }
-        }
-        // Item names derive from the pattern, so reordering the list does not replace items.
-        const itemName = `item-${createHash('sha256')
-          .update(`${item.isRegex ? 're' : 'lit'}:${item.pattern}`)
-          .digest('hex')
-          .slice(0, 16)}`;
-        const itemResource = new AzapiResource(this, `Blocklist-${b.name}-${itemName}`, {
+        // Item names derive from the pattern, so reordering the list does not replace items; a pattern given
+        // as a reference is unknown here, so its item is named by position.
+        const itemName = isUnresolved(item.pattern)
+          ? `item-${j}`
+          : `item-${createHash('sha256')
+              .update(`${item.isRegex ? 're' : 'lit'}:${item.pattern}`)
+              .digest('hex')
+              .slice(0, 16)}`;
+        const itemResource = new AzapiResource(this, `Blocklist-${key}-${itemName}`, {
           type: `Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems@${COGNITIVE_API_VERSION}`,
           name: itemName,
           parentId: blocklist.id,
@@ -284,7 +294,16 @@ export class ContentFilterPolicy extends Construct {
         // Items are writes on the account too: azapi locks do not order them against azurerm deployments.
         account.addAccountWrite(itemResource, AccountWriteStage.BLOCKLISTS);
       });
-      for (const source of sources) blocklistConfigs.push({ blocklistName: b.name, blocking: true, source });
+      if (isListToken(sources)) {
+        // Sources from a reference: attach to both, blocking exactly where the list names the source.
+        for (const source of ['Prompt', 'Completion']) {
+          blocklistConfigs.push({ blocklistName: b.name, blocking: Fn.contains(sources, source), source });
+        }
+      } else {
+        for (const source of sources) {
+          blocklistConfigs.push({ blocklistName: b.name, blocking: true, source });
+        }
+      }
     });
 
     this.policy = new AzapiResource(this, 'Resource', {
@@ -313,6 +332,32 @@ export class ContentFilterPolicy extends Construct {
   }
 }
 
+/** A literal pattern must be non-blank, bounded, and (for isRegex) a valid regular expression. */
+function validateBlocklistItem(field: string, item: BlocklistItem): void {
+  if (isUnresolved(item.pattern)) return;
+  if (typeof item.pattern !== 'string' || item.pattern.trim() === '') {
+    fail(`${field}.pattern`, item.pattern, 'Use a pattern with at least one non-blank character.');
+  }
+  if (item.pattern.length > MAX_BLOCKLIST_PATTERN_LENGTH) {
+    fail(
+      `${field}.pattern`,
+      item.pattern,
+      `Use at most ${MAX_BLOCKLIST_PATTERN_LENGTH} characters (got ${item.pattern.length}); split long terms into several items.`,
+    );
+  }
+  if (item.isRegex) {
+    try {
+      new RegExp(item.pattern);
+    } catch (e) {
+      fail(
+        `${field}.pattern`,
+        item.pattern,
+        `It is not a valid regular expression (${(e as Error).message.slice(0, 80)}); fix it or set isRegex to false.`,
+      );
+    }
+  }
+}
+
 /** Canonical spellings for the legacy and lower-case names the guide and old API versions use. */
 const SPELLING_HINTS: Record<string, string> = Object.fromEntries(
   Object.keys(FILTER_SOURCES).flatMap((name) => {
@@ -327,6 +372,8 @@ const SPELLING_HINTS: Record<string, string> = Object.fromEntries(
 );
 
 function validateFilterVocabulary(field: string, o: ContentFilterSetting): void {
+  // References are checked on plan JSON by the checklist (AOAI-CFP rules read the policy body).
+  if (isUnresolved(o.name) || isUnresolved(o.source)) return;
   const sources = FILTER_SOURCES[o.name];
   if (!sources) {
     const hint = SPELLING_HINTS[o.name] ?? SPELLING_HINTS[o.name.toLowerCase()];
@@ -342,7 +389,7 @@ function validateFilterVocabulary(field: string, o: ContentFilterSetting): void 
   if (!sources.includes(o.source)) {
     fail(`${field}.source`, o.source, `${o.name} only applies to ${sources.join(' and ')}.`);
   }
-  if (o.severityThreshold !== undefined) {
+  if (o.severityThreshold !== undefined && !isUnresolved(o.severityThreshold)) {
     if (!MULTI_LEVEL_FILTERS.includes(o.name)) {
       fail(
         `${field}.severityThreshold`,

@@ -13,7 +13,14 @@ import { azapiProviderFor } from './azapi/provider';
 import { AzapiUpdateResource } from './azapi/update-resource';
 import { COGNITIVE_API_VERSION } from './azure-facts';
 import { OptOut } from './opt-out';
-import { fail, rejectDuplicates, validateResourceName } from './validation';
+import {
+  AZURE_NAME_RULES,
+  constructKey,
+  fail,
+  rejectDuplicates,
+  requireNonEmpty,
+  validateAzureName,
+} from './validation';
 
 /** A managed identity created for a workload, granted a role on the account. */
 export interface WorkloadIdentityOptions {
@@ -24,6 +31,11 @@ export interface WorkloadIdentityOptions {
    * @default AccountRole.INVOKE - workloads only invoke models
    */
   readonly role?: AccountRole;
+  /**
+   * Accept a privileged role for this identity, with a written reason.
+   * @default - privileged roles refused
+   */
+  readonly privilegedRoleOptOut?: OptOut;
 }
 
 /** An existing principal (managed identity, service principal, group or user) to grant a role. */
@@ -87,7 +99,10 @@ export class IdentityLockdown extends Construct {
     const rg = props.resourceGroupName ?? props.account.resourceGroupName;
     const workloads = props.workloadIdentities ?? [];
     const grants = props.grants ?? [];
-    rejectDuplicates('workloadIdentities', workloads, (w) => w.name, 'Name each identity once.');
+    workloads.forEach((w, i) =>
+      validateAzureName(`workloadIdentities[${i}].name`, w.name, AZURE_NAME_RULES.userAssignedIdentity),
+    );
+    rejectDuplicates('workloadIdentities', workloads, (w) => w.name, 'Name each identity once.', true);
 
     if (!props.account.managedInThisStack) {
       // An account created elsewhere: switch key authentication off through the ARM API.
@@ -101,9 +116,9 @@ export class IdentityLockdown extends Construct {
       props.account.addAccountWrite(lockdown, AccountWriteStage.LOCKDOWN);
     }
 
-    for (const workload of workloads) {
-      validateResourceName(`workloadIdentities[${workload.name}].name`, workload.name, 128);
-      const identity = new UserAssignedIdentity(this, `Identity-${workload.name}`, {
+    workloads.forEach((workload, i) => {
+      // Construct ID contract: Identity-<name> for a literal name (unchanged), Identity-<index> for a reference.
+      const identity = new UserAssignedIdentity(this, `Identity-${constructKey(workload.name, i)}`, {
         name: workload.name,
         resourceGroupName: rg,
         location: props.account.location,
@@ -119,18 +134,20 @@ export class IdentityLockdown extends Construct {
             createdInSameDeployment: true,
           },
           workload.role ?? AccountRole.INVOKE,
+          {
+            privilegedRoleOptOut: workload.privilegedRoleOptOut,
+            optOutPropertyName: `workloadIdentities[${i}].privilegedRoleOptOut`,
+          },
         ),
       );
-    }
+    });
 
     grants.forEach((grant, i) => {
-      if (!grant.principalId) {
-        fail(
-          `grants[${i}].principalId`,
-          grant.principalId,
-          `Give the object ID of ${grant.displayName || 'the principal'}, or use workloadIdentities to create a managed identity.`,
-        );
-      }
+      requireNonEmpty(
+        `grants[${i}].principalId`,
+        grant.principalId,
+        'Give the object ID of the principal, or use workloadIdentities to create a managed identity.',
+      );
       if (!grant.role) {
         fail(
           `grants[${i}].role`,
@@ -151,7 +168,10 @@ export class IdentityLockdown extends Construct {
         principalType: grant.principalType,
       };
       this.roleAssignments.push(
-        props.account.grant(principal, grant.role, { privilegedRoleOptOut: grant.privilegedRoleOptOut }),
+        props.account.grant(principal, grant.role, {
+          privilegedRoleOptOut: grant.privilegedRoleOptOut,
+          optOutPropertyName: `grants[${i}].privilegedRoleOptOut`,
+        }),
       );
     });
   }

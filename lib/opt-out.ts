@@ -1,4 +1,4 @@
-import { fail } from './validation';
+import { fail, isUnresolved, validateIsoDate } from './validation';
 
 /**
  * The one way to weaken a hardened default: an explicit property carrying a written reason.
@@ -19,16 +19,15 @@ export const MIN_REASON_LENGTH = 10;
 
 export function validateOptOut(field: string, optOut: OptOut | undefined): OptOut | undefined {
   if (optOut === undefined) return undefined;
-  const reason = (optOut.reason ?? '').trim();
-  if (reason.length < MIN_REASON_LENGTH) {
+  // A reason given by reference is recorded as its reference; reviewers see it in the plan.
+  const reason = isUnresolved(optOut.reason) ? optOut.reason : (optOut.reason ?? '').trim();
+  if (!isUnresolved(reason) && reason.length < MIN_REASON_LENGTH) {
     fail(
       `${field}.reason`,
       optOut.reason,
       `An opt-out needs a written reason of at least ${MIN_REASON_LENGTH} characters explaining why the weaker setting is acceptable.`,
     );
   }
-  if (optOut.expiresOn !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(optOut.expiresOn)) {
-    fail(`${field}.expiresOn`, optOut.expiresOn, 'Use an ISO date, YYYY-MM-DD.');
-  }
+  validateIsoDate(`${field}.expiresOn`, optOut.expiresOn);
   return { reason, expiresOn: optOut.expiresOn };
 }

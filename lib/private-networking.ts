@@ -6,7 +6,16 @@ import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
-import { DefaultTokenResolver, Fn, StringConcat, TerraformStack, Tokenization } from 'cdktf';
+import {
+  DefaultTokenResolver,
+  Fn,
+  Op,
+  StringConcat,
+  TerraformIterator,
+  TerraformStack,
+  Token,
+  Tokenization,
+} from 'cdktf';
 import { Construct } from 'constructs';
 import { AccountWriteStage, IOpenAIAccount } from './account';
 import { azapiProviderFor } from './azapi/provider';
@@ -15,14 +24,19 @@ import { COGNITIVE_API_VERSION, PRIVATE_LINK_SUBRESOURCE } from './azure-facts';
 import { HardeningRecord } from './hardening-record';
 import { OptOut, validateOptOut } from './opt-out';
 import {
+  AZURE_NAME_RULES,
+  BROADEST_SOURCE_PREFIX,
   Cidr,
   cidrContains,
+  constructKey,
   fail,
+  isListToken,
   isUnresolved,
-  parseCidr,
+  literalElements,
+  parseCidrOrToken,
   rejectDuplicates,
   rejectOverlaps,
-  requireNonEmpty,
+  validateAzureName,
   validateResourceId,
 } from './validation';
 
@@ -156,19 +170,23 @@ export class PrivateNetworking extends Construct {
       );
     }
 
-    let sources: AllowedSource[];
+    let sources: SourceRule[];
     let endpointSubnetDependency: Subnet | AzapiUpdateResource | undefined;
     if (props.newNetwork) {
       const net = props.newNetwork;
-      requireNonEmpty('newNetwork.name', net.name, 'Name the VNet.');
-      const space = parseCidr('newNetwork.addressSpace', net.addressSpace);
-      const subnets: Array<{ field: string; cidr: Cidr; role: string }> = [
+      validateAzureName('newNetwork.name', net.name, AZURE_NAME_RULES.virtualNetwork);
+      const space = parseCidrOrToken('newNetwork.addressSpace', net.addressSpace);
+      // Literal CIDRs are checked here; references (Fn.cidrsubnet, variables) are Azure's to check at apply,
+      // except the endpoint subnet size, which a plan-time precondition checks.
+      const subnets: Array<{ field: string; value: string; cidr?: Cidr; role: string }> = [
         {
           field: 'newNetwork.endpointSubnetCidr',
-          cidr: parseCidr('newNetwork.endpointSubnetCidr', net.endpointSubnetCidr),
+          value: net.endpointSubnetCidr,
+          cidr: parseCidrOrToken('newNetwork.endpointSubnetCidr', net.endpointSubnetCidr),
           role: 'endpoint',
         },
       ];
+      const appListToken = isListToken(net.appSubnetCidrs);
       if (!net.appSubnetCidrs || net.appSubnetCidrs.length === 0) {
         fail(
           'newNetwork.appSubnetCidrs',
@@ -176,31 +194,36 @@ export class PrivateNetworking extends Construct {
           'List at least one workload subnet: without one nothing may reach the endpoint.',
         );
       }
-      net.appSubnetCidrs.forEach((c, i) =>
+      literalElements(net.appSubnetCidrs).forEach((c, i) =>
         subnets.push({
           field: `newNetwork.appSubnetCidrs[${i}]`,
-          cidr: parseCidr(`newNetwork.appSubnetCidrs[${i}]`, c),
+          value: c,
+          cidr: parseCidrOrToken(`newNetwork.appSubnetCidrs[${i}]`, c),
           role: `app${i + 1}`,
         }),
       );
       if (net.apimSubnetCidr) {
         subnets.push({
           field: 'newNetwork.apimSubnetCidr',
-          cidr: parseCidr('newNetwork.apimSubnetCidr', net.apimSubnetCidr),
+          value: net.apimSubnetCidr,
+          cidr: parseCidrOrToken('newNetwork.apimSubnetCidr', net.apimSubnetCidr),
           role: 'apim',
         });
       }
-      for (const s of subnets) {
-        if (!cidrContains(space, s.cidr)) {
-          fail(
-            s.field,
-            s.cidr.text,
-            `It lies outside newNetwork.addressSpace (${space.text}); pick a range inside it.`,
-          );
+      const literal = subnets.filter((s): s is typeof s & { cidr: Cidr } => s.cidr !== undefined);
+      if (space) {
+        for (const s of literal) {
+          if (!cidrContains(space, s.cidr)) {
+            fail(
+              s.field,
+              s.cidr.text,
+              `It lies outside newNetwork.addressSpace (${space.text}); pick a range inside it.`,
+            );
+          }
         }
       }
-      rejectOverlaps(subnets);
-      if (subnets[0].cidr.prefix > 28) {
+      rejectOverlaps(literal);
+      if (subnets[0].cidr && subnets[0].cidr.prefix > 28) {
         fail(
           'newNetwork.endpointSubnetCidr',
           subnets[0].cidr.text,
@@ -212,39 +235,69 @@ export class PrivateNetworking extends Construct {
         name: net.name,
         resourceGroupName: rg,
         location,
-        addressSpace: [space.text],
+        addressSpace: [net.addressSpace],
         tags: props.tags,
       });
       const endpointSubnet = new Subnet(this, 'EndpointSubnet', {
         name: 'snet-private-endpoints',
         resourceGroupName: rg,
         virtualNetworkName: this.virtualNetwork.name,
-        addressPrefixes: [subnets[0].cidr.text],
+        addressPrefixes: [net.endpointSubnetCidr],
         // NSGs are ignored for private endpoint traffic unless network policies are enabled (default Disabled).
         privateEndpointNetworkPolicies: 'Enabled',
         defaultOutboundAccessEnabled: false,
+        lifecycle: subnets[0].cidr
+          ? undefined
+          : {
+              precondition: [
+                {
+                  condition: Op.lte(prefixLength(net.endpointSubnetCidr, 32), 28),
+                  errorMessage:
+                    'Hardening: newNetwork.endpointSubnetCidr must be a CIDR of at least /28 (Azure reserves five addresses per subnet).',
+                },
+              ],
+            },
       });
       for (const s of subnets.slice(1)) {
         const subnet = new Subnet(this, `Subnet-${s.role}`, {
           name: `snet-${s.role}`,
           resourceGroupName: rg,
           virtualNetworkName: this.virtualNetwork.name,
-          addressPrefixes: [s.cidr.text],
+          addressPrefixes: [s.value],
           defaultOutboundAccessEnabled: false,
           // Serialize subnet operations on one VNet (parallel subnet writes conflict).
           dependsOn: [endpointSubnet],
         });
         if (s.role.startsWith('app')) this.appSubnetIds.push(subnet.id);
       }
+      if (appListToken) {
+        // A whole-list reference: one subnet per element (for_each), admitted by one NSG rule below.
+        const each = TerraformIterator.fromList(net.appSubnetCidrs);
+        const appSubnets = new Subnet(this, 'Subnet-app', {
+          forEach: each,
+          name: Fn.join('-', ['snet-app', Fn.replace(each.value, '/', '-')]),
+          resourceGroupName: rg,
+          virtualNetworkName: this.virtualNetwork.name,
+          addressPrefixes: [each.value],
+          defaultOutboundAccessEnabled: false,
+          dependsOn: [endpointSubnet],
+        });
+        this.appSubnetIds.push(
+          ...Token.asList(
+            `\${[for s in ${appSubnets.terraformResourceType}.${appSubnets.friendlyUniqueId} : s.id]}`,
+          ),
+        );
+      }
       this.endpointSubnetId = endpointSubnet.id;
       this.virtualNetworkId = this.virtualNetwork.id;
       endpointSubnetDependency = endpointSubnet;
       // The guide's priorities: app subnets from 100, the APIM subnet at 110.
-      sources = renumber(
-        subnets
+      sources = renumber([
+        ...subnets
           .slice(1)
-          .map((s) => ({ name: s.role, cidr: s.cidr.text, priority: s.role === 'apim' ? 110 : undefined })),
-      );
+          .map((s) => ({ name: s.role, cidr: s.value, priority: s.role === 'apim' ? 110 : undefined })),
+        ...(appListToken ? [{ name: 'app', cidr: '', cidrList: net.appSubnetCidrs }] : []),
+      ]);
     } else {
       const net = props.existingNetwork!;
       validateResourceId(
@@ -277,10 +330,10 @@ export class PrivateNetworking extends Construct {
           'List at least one source network: with none, nothing may reach the endpoint.',
         );
       }
-      net.allowedSources.forEach((s, i) => parseCidr(`existingNetwork.allowedSources[${i}].cidr`, s.cidr));
       this.endpointSubnetId = net.endpointSubnetId;
       this.virtualNetworkId = net.virtualNetworkId;
-      sources = renumber(net.allowedSources);
+      // Construct ID contract: Allow-<name> for a literal source name (unchanged), Allow-<index> for a reference.
+      sources = renumber(net.allowedSources.map((s, i) => ({ ...s, key: constructKey(s.name, i) })));
       const ownSubnet = isUnresolved(net.endpointSubnetId)
         ? subnetInStack(this, net.endpointSubnetId)
         : undefined;
@@ -339,7 +392,8 @@ export class PrivateNetworking extends Construct {
     });
     const endpointPrefix = props.newNetwork ? props.newNetwork.endpointSubnetCidr : 'VirtualNetwork';
     for (const s of sources) {
-      new NetworkSecurityRule(this, `Allow-${s.name}`, {
+      const deferred = !s.cidrList && isUnresolved(s.cidr);
+      new NetworkSecurityRule(this, `Allow-${s.key ?? s.name}`, {
         name: `Allow-${s.name}-443`,
         resourceGroupName: rg,
         networkSecurityGroupName: this.networkSecurityGroup.name,
@@ -347,7 +401,25 @@ export class PrivateNetworking extends Construct {
         direction: 'Inbound',
         access: 'Allow',
         protocol: 'Tcp',
-        sourceAddressPrefix: s.cidr,
+        sourceAddressPrefix: s.cidrList ? undefined : s.cidr,
+        sourceAddressPrefixes: s.cidrList,
+        // A source given by reference is checked at plan: a CIDR no wider than /8, never /0. (Whole-list
+        // app subnets are subnets of the VNet created here; Azure keeps them inside its address space.)
+        lifecycle: deferred
+          ? {
+              precondition: [
+                {
+                  condition: Fn.conditional(
+                    Fn.can(Fn.cidrnetmask(s.cidr)),
+                    Op.gte(prefixLength(s.cidr, 0), BROADEST_SOURCE_PREFIX),
+                    // Not a CIDR: accept a single IPv4 address, refuse tags such as * or Internet.
+                    Fn.can(Fn.cidrhost(Fn.join('', [s.cidr, '/32']), 0)),
+                  ),
+                  errorMessage: `Hardening: allowed source networks must be IPv4 CIDRs no wider than /${BROADEST_SOURCE_PREFIX}; list the workload subnets instead.`,
+                },
+              ],
+            }
+          : undefined,
         sourcePortRange: '*',
         destinationAddressPrefix: endpointPrefix,
         destinationPortRange: '443',
@@ -388,9 +460,13 @@ export class PrivateNetworking extends Construct {
     const neededZones = account.kind.privateDnsZoneNames;
     // `name` and `resourceGroupName` are references when the zone is created here: a literal would let Terraform
     // create a link before its zone (and delete the zone before its links).
-    const zones: Array<{ name: string; id: string; resourceGroupName: string; key: string }> = [];
-    if (props.existingPrivateDnsZoneIds) {
-      props.existingPrivateDnsZoneIds.forEach((zoneId, i) => {
+    // Construct ID contract: zones and links are keyed by the zone name and VNet name when literal (unchanged),
+    // and by position ("zone-<i>", "vnet-<i>") when they come from references.
+    const zones: Array<{ name: string; key: string; id: string; resourceGroupName: string }> = [];
+    const zoneIdsGiven = props.existingPrivateDnsZoneIds;
+    const zoneListToken = isListToken(zoneIdsGiven);
+    if (zoneIdsGiven) {
+      literalElements(zoneIdsGiven).forEach((zoneId, i) => {
         validateResourceId(
           `existingPrivateDnsZoneIds[${i}]`,
           zoneId,
@@ -414,12 +490,13 @@ export class PrivateNetworking extends Construct {
             : zoneId.split('/')[4],
         });
       });
-      rejectDuplicates('existingPrivateDnsZoneIds', zones, (z) => z.key, 'Pass each zone once.');
+      rejectDuplicates('existingPrivateDnsZoneIds', zones, (z) => z.key, 'Pass each zone once.', true);
       const missing = neededZones.filter((n) => !zones.some((z) => z.key === n));
-      if (missing.length > 0 && !props.existingPrivateDnsZoneIds.some(isUnresolved)) {
+      // Zones given by reference are checked on plan JSON by the checklist (AOAI-NET-007).
+      if (missing.length > 0 && !zoneListToken && !zoneIdsGiven.some(isUnresolved)) {
         fail(
           'existingPrivateDnsZoneIds',
-          props.existingPrivateDnsZoneIds,
+          zoneIdsGiven,
           `Kind ${account.kind.value} also needs ${missing.join(', ')}; add their zone IDs.`,
         );
       }
@@ -433,9 +510,11 @@ export class PrivateNetworking extends Construct {
         zones.push({ name: zone.name, key: name, id: zone.id, resourceGroupName: zone.resourceGroupName });
       });
     }
+    const extraVnets = props.additionalDnsLinkedVirtualNetworkIds ?? [];
+    const vnetListToken = isListToken(extraVnets);
     const linkedVnets = [
-      ...(props.existingPrivateDnsZoneIds ? [] : [{ id: this.virtualNetworkId, key: 'endpoint-vnet' }]),
-      ...(props.additionalDnsLinkedVirtualNetworkIds ?? []).map((vnetId, i) => {
+      ...(zoneIdsGiven ? [] : [{ id: this.virtualNetworkId, key: 'endpoint-vnet' }]),
+      ...literalElements(extraVnets).map((vnetId, i) => {
         validateResourceId(
           `additionalDnsLinkedVirtualNetworkIds[${i}]`,
           vnetId,
@@ -448,9 +527,22 @@ export class PrivateNetworking extends Construct {
     rejectDuplicates(
       'additionalDnsLinkedVirtualNetworkIds',
       linkedVnets,
-      (v) => v.id.toLowerCase(),
+      (v) => v.id,
       'Link each VNet once.',
+      true,
     );
+    if (zoneListToken && vnetListToken) {
+      fail(
+        'additionalDnsLinkedVirtualNetworkIds',
+        extraVnets,
+        'With existingPrivateDnsZoneIds also a whole-list reference, the links cannot be enumerated; pass one of the two lists as a literal array (its elements may be references), or link the VNets in the DNS hub stack.',
+      );
+    }
+    const linkProps = {
+      // Private link zones hold Azure-managed records only; auto-registration would add VM records.
+      registrationEnabled: false,
+      tags: props.tags,
+    };
     for (const zone of zones) {
       for (const vnet of linkedVnets) {
         new PrivateDnsZoneVirtualNetworkLink(this, `Link-${zone.key}-${vnet.key}`, {
@@ -458,13 +550,37 @@ export class PrivateNetworking extends Construct {
           resourceGroupName: zone.resourceGroupName,
           privateDnsZoneName: zone.name,
           virtualNetworkId: vnet.id,
-          // Private link zones hold Azure-managed records only; auto-registration would add VM records.
-          registrationEnabled: false,
-          tags: props.tags,
+          ...linkProps,
+        });
+      }
+      if (vnetListToken) {
+        // VNets from a whole-list reference: one link per VNet (for_each), named after the VNet.
+        const each = TerraformIterator.fromList(extraVnets);
+        new PrivateDnsZoneVirtualNetworkLink(this, `Link-${zone.key}-vnets`, {
+          forEach: each,
+          name: Fn.join('-', [Fn.element(Fn.split('/', each.value), 8), 'link']),
+          resourceGroupName: zone.resourceGroupName,
+          privateDnsZoneName: zone.name,
+          virtualNetworkId: each.value,
+          ...linkProps,
         });
       }
     }
-    this.privateDnsZoneIds = zones.map((z) => z.id);
+    if (zoneListToken) {
+      // Zones from a whole-list reference (central DNS): link each given VNet to every zone (for_each).
+      for (const vnet of linkedVnets) {
+        const each = TerraformIterator.fromList(zoneIdsGiven!);
+        new PrivateDnsZoneVirtualNetworkLink(this, `Link-zones-${vnet.key}`, {
+          forEach: each,
+          name: `${vnet.key}-link`,
+          resourceGroupName: Fn.element(Fn.split('/', each.value), 4),
+          privateDnsZoneName: Fn.element(Fn.split('/', each.value), 8),
+          virtualNetworkId: vnet.id,
+          ...linkProps,
+        });
+      }
+    }
+    this.privateDnsZoneIds = zoneListToken ? zoneIdsGiven! : zones.map((z) => z.id);
 
     this.privateEndpoint = new PrivateEndpoint(this, 'Endpoint', {
       name: `pe-${account.accountName}`,
@@ -500,8 +616,19 @@ function subnetInStack(scope: Construct, subnetId: string): Subnet | undefined {
   return stack.node.findAll().find((c): c is Subnet => c instanceof Subnet && resolve(c.id) === wanted);
 }
 
+/** An NSG allow rule's source: a named CIDR, or a whole-list reference of app subnet CIDRs. */
+type SourceRule = AllowedSource & { readonly key?: string; readonly cidrList?: string[] };
+
+/**
+ * The prefix length of a CIDR given as a reference, as an HCL expression; `fallback` when it is not a CIDR.
+ * Terraform: split/element/tonumber/try (https://developer.hashicorp.com/terraform/language/functions).
+ */
+function prefixLength(cidr: string, fallback: number): any {
+  return Fn.try([Fn.tonumber(Fn.element(Fn.split('/', cidr), 1)), fallback]);
+}
+
 /** Fill in default priorities: 100 for the first source, then in steps of 10, skipping those already taken. */
-function renumber(sources: AllowedSource[]): AllowedSource[] {
+function renumber<T extends AllowedSource>(sources: T[]): T[] {
   const taken = new Set(sources.filter((s) => s.priority !== undefined).map((s) => s.priority!));
   let next = 100;
   return sources.map((s) => {
@@ -512,32 +639,36 @@ function renumber(sources: AllowedSource[]): AllowedSource[] {
   });
 }
 
-function validateSources(sources: AllowedSource[]): void {
+function validateSources(sources: SourceRule[]): void {
   sources.forEach((s, i) => {
-    if (!/^[A-Za-z0-9-]{1,40}$/.test(s.name)) {
+    if (!isUnresolved(s.name) && !/^[A-Za-z0-9-]{1,40}$/.test(s.name)) {
       fail(`allowedSources[${i}].name`, s.name, 'Use 1-40 letters, digits and hyphens.');
     }
-    if (!Number.isInteger(s.priority) || s.priority! < 100 || s.priority! >= DENY_ALL_PRIORITY) {
+    if (
+      !isUnresolved(s.priority) &&
+      (!Number.isInteger(s.priority) || s.priority! < 100 || s.priority! >= DENY_ALL_PRIORITY)
+    ) {
       fail(
         `allowedSources[${i}].priority`,
         s.priority,
         `Use a whole number from 100 to ${DENY_ALL_PRIORITY - 1} (${DENY_ALL_PRIORITY} is the deny-all rule).`,
       );
     }
-    const cidr = parseCidr(`allowedSources[${i}].cidr`, s.cidr);
-    if (cidr.prefix === 0) {
+    if (s.cidrList) return;
+    const cidr = parseCidrOrToken(`allowedSources[${i}].cidr`, s.cidr);
+    if (cidr && cidr.prefix < BROADEST_SOURCE_PREFIX) {
       fail(
         `allowedSources[${i}].cidr`,
         s.cidr,
-        'A /0 source admits every address; list the workload subnets instead.',
+        `A /${cidr.prefix} source admits ${cidr.prefix === 0 ? 'every address' : `${2 ** (32 - cidr.prefix)} addresses`}; use a CIDR no wider than /${BROADEST_SOURCE_PREFIX} and list the workload subnets instead.`,
       );
     }
   });
   rejectDuplicates(
     'allowedSources',
-    sources,
+    sources.filter((s) => !isUnresolved(s.priority)),
     (s) => String(s.priority),
     'NSG priorities must be unique; give each source its own priority.',
   );
-  rejectDuplicates('allowedSources', sources, (s) => s.name, 'Give each source its own name.');
+  rejectDuplicates('allowedSources', sources, (s) => s.name, 'Give each source its own name.', true);
 }

@@ -5,6 +5,7 @@ import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-di
 import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
 import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/security-center-subscription-pricing';
+import { Fn, TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccountWriteStage, IOpenAIAccount } from './account';
 import { azapiProviderFor } from './azapi/provider';
@@ -19,7 +20,18 @@ import {
 import { CHANGE_ALERT_RESOURCE_TYPES, DETECTIONS, DetectionAudience, METRIC_ALERTS } from './detections';
 import { HardeningRecord } from './hardening-record';
 import { OptOut, validateOptOut } from './opt-out';
-import { fail, rejectDuplicates, validateResourceId } from './validation';
+import {
+  AZURE_NAME_RULES,
+  fail,
+  isListToken,
+  isUnresolved,
+  literalElements,
+  redactSecrets,
+  rejectDuplicates,
+  validateAzureName,
+  validateIntegerRange,
+  validateResourceId,
+} from './validation';
 
 /** An action group's receivers. */
 export interface ActionGroupOptions {
@@ -34,7 +46,10 @@ export interface ActionGroupOptions {
    */
   readonly emailAddresses?: string[];
   /**
-   * HTTPS webhook URIs (ITSM, chat) to call.
+   * HTTPS webhook URIs (ITSM, chat) to call. A URI that carries a credential (a `sig=`, `code=` or `key=`
+   * query parameter, or user info) must come from a sensitive `TerraformVariable`
+   * (`new TerraformVariable(this, 'hook', { type: 'string', sensitive: true }).stringValue`), so it never lands
+   * in cdk.tf.json or a report; written literally it is refused.
    * @default []
    */
   readonly webhookUris?: string[];
@@ -114,6 +129,35 @@ export interface SecurityMonitoringProps {
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/;
 
+/** Query parameters and user info that carry a credential in a webhook URI (Logic App `sig`, Functions `code`). */
+const CREDENTIAL_IN_URI =
+  /^[a-z][a-z0-9+.-]*:\/\/[^/]*@|[?&](sig|code|key|token|secret|password|api-key|apikey)=/i;
+
+/** A literal webhook URI: https, and no credential written into the configuration. */
+function validateWebhookUri(field: string, uri: string): void {
+  if (isUnresolved(uri)) return;
+  if (typeof uri !== 'string' || !/^https:\/\/[^\s]+$/.test(uri)) {
+    fail(field, uri, 'Use an https:// URI: alert payloads must not travel in clear text.');
+  }
+  if (CREDENTIAL_IN_URI.test(uri)) {
+    fail(
+      field,
+      redactSecrets(uri),
+      'The URI carries a credential, which would be written in clear text into cdk.tf.json and the state; pass it from a sensitive TerraformVariable (sensitive: true) instead.',
+    );
+  }
+}
+
+/**
+ * Receivers from a literal list (one block per element, numbered) or a whole-list reference (a dynamic block
+ * over the list, so a sensitive list is never expanded at synth).
+ */
+function receivers<T>(values: string[], make: (value: string, name: string) => T): any {
+  if (!isListToken(values)) return values.map((v, i) => make(v, `${i + 1}`));
+  const each = TerraformIterator.fromList(values);
+  return each.dynamic(make(each.value, Fn.tostring(Fn.sum([Fn.index(values, each.value), 1])) as any) as any);
+}
+
 /**
  * Phase 4, monitoring: diagnostics (Audit, RequestResponse, Trace, AllMetrics) to Log Analytics, the Activity
  * Log to the same workspace, the guide's detections and alert table, action groups, and Defender for AI.
@@ -144,12 +188,15 @@ export class SecurityMonitoring extends Construct {
       this.workspaceId = props.existingWorkspaceId;
     } else {
       const retention = props.retentionInDays ?? AUDIT_RETENTION_DAYS;
-      if (!Number.isInteger(retention) || retention < AUDIT_RETENTION_DAYS || retention > 730) {
-        fail(
-          'retentionInDays',
-          retention,
-          `Use ${AUDIT_RETENTION_DAYS} to 730 days: the guide keeps audit data at least a year (longer terms belong in archive tiers).`,
-        );
+      validateIntegerRange(
+        'retentionInDays',
+        retention,
+        AUDIT_RETENTION_DAYS,
+        730,
+        'The guide keeps audit data at least a year (longer terms belong in archive tiers).',
+      );
+      if (props.workspaceName !== undefined) {
+        validateAzureName('workspaceName', props.workspaceName, AZURE_NAME_RULES.logAnalyticsWorkspace);
       }
       this.workspace = new LogAnalyticsWorkspace(this, 'Workspace', {
         name: props.workspaceName ?? `log-${account.accountName}`,
@@ -192,37 +239,33 @@ export class SecurityMonitoring extends Construct {
     for (const [key, options, defaultShort, label] of groups) {
       const field = key === 'security' ? 'securityTeam' : key === 'finops' ? 'finOps' : 'changeManagement';
       const shortName = options?.shortName ?? defaultShort;
-      if (shortName.length < 1 || shortName.length > 12) {
-        fail(`${field}.shortName`, shortName, 'Use 1 to 12 characters (Azure action group limit).');
-      }
+      validateAzureName(`${field}.shortName`, shortName, AZURE_NAME_RULES.actionGroupShortName);
       const emails = options?.emailAddresses ?? [];
-      emails.forEach((e, i) => {
-        if (!EMAIL.test(e)) {
+      literalElements(emails).forEach((e, i) => {
+        if (!isUnresolved(e) && !EMAIL.test(e)) {
           fail(`${field}.emailAddresses[${i}]`, e, 'Use an e-mail address such as secops@contoso.com.');
         }
       });
-      rejectDuplicates(`${field}.emailAddresses`, emails, (e) => e.toLowerCase(), 'List each address once.');
+      rejectDuplicates(
+        `${field}.emailAddresses`,
+        literalElements(emails),
+        (e) => e,
+        'List each address once.',
+        true,
+      );
       const hooks = options?.webhookUris ?? [];
-      hooks.forEach((u, i) => {
-        if (!/^https:\/\/[^\s]+$/.test(u)) {
-          fail(
-            `${field}.webhookUris[${i}]`,
-            u,
-            'Use an https:// URI: alert payloads must not travel in clear text.',
-          );
-        }
-      });
+      literalElements(hooks).forEach((u, i) => validateWebhookUri(`${field}.webhookUris[${i}]`, u));
       this.actionGroups[key] = new MonitorActionGroup(this, `ActionGroup-${key}`, {
         name: `ag-${account.accountName}-${key}`,
         resourceGroupName: rg,
         shortName,
-        emailReceiver: emails.map((emailAddress, i) => ({
-          name: `${label} ${i + 1}`,
+        emailReceiver: receivers(emails, (emailAddress, name) => ({
+          name: `${label} ${name}`,
           emailAddress,
           useCommonAlertSchema: true,
         })),
-        webhookReceiver: hooks.map((serviceUri, i) => ({
-          name: `${label} webhook ${i + 1}`,
+        webhookReceiver: receivers(hooks, (serviceUri, name) => ({
+          name: `${label} webhook ${name}`,
           serviceUri,
           useCommonAlertSchema: true,
         })),
@@ -232,7 +275,11 @@ export class SecurityMonitoring extends Construct {
     const actionGroupIds = (audiences: DetectionAudience[]) =>
       audiences.filter((a) => a !== 'review').map((a) => this.actionGroups[a].id);
 
-    if (props.logAlertFrequency !== undefined && !QUERY_RULE_FREQUENCIES.includes(props.logAlertFrequency)) {
+    if (
+      props.logAlertFrequency !== undefined &&
+      !isUnresolved(props.logAlertFrequency) &&
+      !QUERY_RULE_FREQUENCIES.includes(props.logAlertFrequency)
+    ) {
       fail('logAlertFrequency', props.logAlertFrequency, `Use one of: ${QUERY_RULE_FREQUENCIES.join(', ')}.`);
     }
     // A workspace created in this apply has no AzureDiagnostics or AzureActivity table until the first record

@@ -116,6 +116,10 @@ export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
       const expired = !!exemption?.expiresOn && exemption.expiresOn < today;
       findings.push({
         ...base,
+        // Say why an opted-out resource fails again: the opt-out lapsed, not (only) the setting.
+        message: expired
+          ? `${exemption!.kind} ${exemption!.property ? `${exemption!.property} ` : ''}expired on ${exemption!.expiresOn}; renew it or restore the hardened setting: ${base.message}`
+          : base.message,
         status: exemption && !expired ? 'suppressed' : 'non-compliant',
         exemption: exemption ? { ...exemption, expired } : undefined,
       });

@@ -1,6 +1,6 @@
 import { PRIVATE_DNS_ZONES, PRIVATE_LINK_SUBRESOURCE } from '../../azure-facts';
 import { TfModel, TfResource, asArray, block } from '../model';
-import { AccountView, Rule, RuleResult, bad, ok, perAccount } from '../rule';
+import { AccountView, Rule, RuleResult, bad, na, ok, perAccount } from '../rule';
 
 const phase = 'Network Isolation' as const;
 
@@ -30,6 +30,11 @@ function zoneNames(model: TfModel, value: unknown): string[] {
     }
   }
   return names;
+}
+
+/** An interpolation that names no resource of this configuration (a data source, variable or local). */
+function unresolvedReference(model: TfModel, value: unknown): boolean {
+  return typeof value === 'string' && value.includes('${') && model.references(value).length === 0;
 }
 
 function requiredZones(kind: string | undefined): string[] {
@@ -234,6 +239,15 @@ export const NETWORK_RULES: Rule[] = [
           zoneNames(m, block(pe.values.private_dns_zone_group)?.private_dns_zone_ids),
         );
         const missing = requiredZones(a.kind).filter((z) => !names.includes(z));
+        const zoneIds = pes.flatMap((pe) =>
+          asArray(block(pe.values.private_dns_zone_group)?.private_dns_zone_ids),
+        );
+        if (missing.length && zoneIds.some((id) => unresolvedReference(m, id))) {
+          // Zone IDs from a data source or variable (central DNS) are known only at plan: judge the plan JSON.
+          return na(
+            'zone IDs are references resolved only at plan; run the checklist on plan JSON to verify them',
+          );
+        }
         if (missing.length) {
           return bad(
             pes[0].address,
