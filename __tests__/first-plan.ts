@@ -10,7 +10,7 @@ export function asFirstPlan(config: any): any {
       if (k === '//' || k === 'lifecycle' || k === 'depends_on') continue;
       const refs =
         typeof v === 'string'
-          ? [...v.matchAll(/\$\{(?:[^}]*?\()?([a-z_]+\.[A-Za-z0-9_-]+)(\.[a-z_]+)?/g)].map(
+          ? [...v.matchAll(/\$\{(?:[^}]*?\()?((?:data\.)?[a-z_]+\.[A-Za-z0-9_-]+)(\.[a-z_]+)?/g)].map(
               (m) => `${m[1]}${m[2] ?? ''}`,
             )
           : [];

@@ -26,7 +26,7 @@ describe('naming scheme', () => {
   test('explicit prefixes are validated', () => {
     expect(NamingScheme.fromPrefix('contoso-aoai-prod').prefix).toBe('contoso-aoai-prod');
     expect(() => NamingScheme.fromPrefix('Contoso_AOAI')).toThrow(/namePrefix: invalid value "Contoso_AOAI"/);
-    expect(() => NamingScheme.fromPrefix('a'.repeat(41))).toThrow(/1 to 40/);
+    expect(() => NamingScheme.fromPrefix('a'.repeat(65))).toThrow(/1 to 64/);
   });
   test('the name of a resource ID is its last segment', () => {
     expect(

@@ -6,6 +6,7 @@ import {
   HardenedAzureOpenAI,
   HardenedAzureOpenAIProps,
   PrincipalType,
+  SubscriptionCoverage,
 } from '../lib';
 import { newStack } from './helpers';
 import { runChecks } from '../lib/checklist/engine';
@@ -33,6 +34,7 @@ const validProps = fc
       fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s.trim().length > 0),
       { minLength: 1, maxLength: 10 },
     ),
+    coverage: fc.constantFrom('this-stack', 'baseline-stack', 'managed-elsewhere'),
     emails: fc.array(
       label.map((l) => `${l}@contoso.com`),
       { maxLength: 3 },
@@ -72,7 +74,16 @@ const validProps = fc
     contentFilter: {
       blocklists: [{ name: 'corp', items: [...new Set(c.blockItems)].map((pattern) => ({ pattern })) }],
     },
-    monitoring: { securityTeam: { emailAddresses: [...new Set(c.emails)] } },
+    monitoring: {
+      securityTeam: { emailAddresses: [...new Set(c.emails)] },
+      // Every way of covering the subscription must leave the error-level rules passing.
+      subscriptionCoverage:
+        c.coverage === 'this-stack'
+          ? SubscriptionCoverage.inThisStack()
+          : c.coverage === 'baseline-stack'
+            ? SubscriptionCoverage.byBaselineStack('aoai-subscription')
+            : SubscriptionCoverage.managedElsewhere('platform team enables the plan through Azure Policy'),
+    },
   }));
 
 function synthReport(props: HardenedAzureOpenAIProps) {

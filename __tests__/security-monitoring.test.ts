@@ -1,4 +1,4 @@
-import { OpenAIAccount, SecurityMonitoring, SecurityMonitoringProps } from '../lib';
+import { OpenAIAccount, SecurityMonitoring, SecurityMonitoringProps, SubscriptionCoverage } from '../lib';
 import { newStack, onlyResource, resourcesOf, synthJson } from './helpers';
 import { kqlDiagnostics } from './kql';
 import { DETECTIONS } from '../lib/detections';
@@ -37,17 +37,47 @@ describe('diagnostics and workspace', () => {
     expect(onAccount.log_analytics_workspace_id).toMatch(/^\$\{azurerm_log_analytics_workspace\..*\.id\}$/);
     expect(JSON.stringify(onAccount)).not.toMatch(/retention_policy/);
   });
-  test('the subscription Activity Log is exported to the same workspace', () => {
-    const activity = settings.find((s) => s !== onAccount);
-    expect(activity.target_resource_id).toBe(
-      '${join("/", slice(split("/", azurerm_cognitive_account.Account_0D856946.id), 0, 3))}',
+  test('by default an account stack creates no subscription singleton: no Activity Log export, no Defender plan', () => {
+    // Both exist once per subscription (azure-facts.md §7.1, §8): owned by every stack they collide and undo each other.
+    expect(settings).toEqual([onAccount]);
+    expect(resourcesOf(json, 'azurerm_security_center_subscription_pricing')).toEqual({});
+  });
+  test('SubscriptionCoverage.inThisStack(): the subscription Activity Log goes to the same workspace, the plan is here', () => {
+    const own = build({ subscriptionCoverage: SubscriptionCoverage.inThisStack() });
+    const activity = Object.values<any>(resourcesOf(own, 'azurerm_monitor_diagnostic_setting')).find(
+      (s) => s.target_resource_id !== ACCOUNT_ID,
     );
+    expect(activity).toMatchObject({
+      name: 'diag-aoai-mon-activity-log',
+      target_resource_id: expect.stringMatching(/^\$\{data\.azurerm_subscription\.[^.]+\.id\}$/),
+      log_analytics_workspace_id: onAccount.log_analytics_workspace_id,
+    });
     expect(activity.enabled_log.map((l: any) => l.category)).toEqual([
       'Administrative',
       'Security',
       'Policy',
       'Alert',
     ]);
+    expect(onlyResource(own, 'azurerm_security_center_subscription_pricing')).toEqual({
+      resource_type: 'AI',
+      tier: 'Standard',
+    });
+  });
+  test('a declared coverage is written for the checklist and creates nothing subscription-wide', () => {
+    const declared = build({
+      subscriptionCoverage: SubscriptionCoverage.byBaselineStack('aoai-subscription'),
+    });
+    expect(Object.values<any>(resourcesOf(declared, 'terraform_data')).map((r) => r.input)).toEqual([
+      {
+        kind: 'aoai-subscription-coverage',
+        covered_by: 'baseline-stack',
+        baseline_stack: 'aoai-subscription',
+      },
+    ]);
+    expect(resourcesOf(declared, 'azurerm_security_center_subscription_pricing')).toEqual({});
+    expect(() => SubscriptionCoverage.managedElsewhere('n/a')).toThrow(
+      /managedElsewhere: invalid value "n\/a"/,
+    );
   });
 });
 
@@ -148,12 +178,8 @@ describe('detections and alerts', () => {
 });
 
 describe('Defender for AI', () => {
-  test('subscription plan Standard for AI and the account setting Enabled', () => {
+  test('the account setting Enabled (the plan belongs to the subscription baseline)', () => {
     const json = build();
-    expect(onlyResource(json, 'azurerm_security_center_subscription_pricing')).toEqual({
-      resource_type: 'AI',
-      tier: 'Standard',
-    });
     // An update, not a resource: the setting has no DELETE and a Default instance exists on every account
     // (REST 2025-06-01, azure-facts.md §8), so azapi_resource would fail to destroy and conflict on create.
     expect(

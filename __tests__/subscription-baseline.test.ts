@@ -1,7 +1,12 @@
 import { newStack, onlyResource, resourcesOf, synthJson } from './helpers';
 import { runChecks } from '../lib/checklist/engine';
 import { loadModel } from '../lib/checklist/model';
-import { SubscriptionBaseline, SubscriptionBaselineProps } from '../lib/subscription-baseline';
+import { HardenedAzureOpenAI } from '../lib/hardened-azure-openai';
+import {
+  SubscriptionBaseline,
+  SubscriptionBaselineProps,
+  SubscriptionCoverage,
+} from '../lib/subscription-baseline';
 
 const WORKSPACE =
   '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-platform/providers/Microsoft.OperationalInsights/workspaces/log-platform';
@@ -72,5 +77,60 @@ describe('SubscriptionBaseline', () => {
       /defenderExtensions.*each extension once/,
     );
     expect(() => build({ namePrefix: 'Platform!' })).toThrow(/namePrefix/);
+  });
+});
+
+describe('account stacks declare their subscription coverage; the checklist reports the declaration', () => {
+  function accountStackReport(coverage?: SubscriptionCoverage) {
+    const stack = newStack();
+    new HardenedAzureOpenAI(stack, 'AOAI', {
+      account: { name: 'aoai-cov', resourceGroupName: 'rg', location: 'swedencentral' },
+      privateNetworkingOptOut: { reason: 'checklist test of monitoring rules only' },
+      monitoring: { subscriptionCoverage: coverage },
+    });
+    const json = synthJson(stack);
+    const report = runChecks(loadModel(json), { today: '2026-11-28' });
+    const finding = (id: string) => report.findings.find((f) => f.ruleId === id)!;
+    return { json, mon003: finding('AOAI-MON-003'), mon011: finding('AOAI-MON-011') };
+  }
+  test('no account stack holds a Defender plan or a subscription diagnostic setting unless it is the baseline', () => {
+    for (const coverage of [
+      undefined,
+      SubscriptionCoverage.byBaselineStack('aoai-subscription'),
+      SubscriptionCoverage.managedElsewhere('the platform team enables both through Azure Policy'),
+    ]) {
+      const { json } = accountStackReport(coverage);
+      expect(resourcesOf(json, 'azurerm_security_center_subscription_pricing')).toEqual({});
+      expect(
+        Object.values<any>(resourcesOf(json, 'azurerm_monitor_diagnostic_setting')).map(
+          (d) => d.target_resource_id,
+        ),
+      ).toEqual(['${azurerm_cognitive_account.AOAI_Account_366866DC.id}']);
+    }
+  });
+  test('a baseline stack declaration is reported, not warned about', () => {
+    const { mon003, mon011 } = accountStackReport(SubscriptionCoverage.byBaselineStack('aoai-subscription'));
+    expect([mon003.status, mon003.message]).toEqual([
+      'compliant',
+      'declared: covered by the baseline stack aoai-subscription',
+    ]);
+    expect(mon011.status).toBe('compliant');
+    expect(mon011.message).toMatch(
+      /covered by the baseline stack aoai-subscription; account setting Enabled/,
+    );
+  });
+  test('"managed elsewhere" is reported with its reason', () => {
+    const { mon003 } = accountStackReport(
+      SubscriptionCoverage.managedElsewhere('the platform team enables both through Azure Policy'),
+    );
+    expect(mon003.message).toBe(
+      'declared: managed outside this package (the platform team enables both through Azure Policy)',
+    );
+  });
+  test('without a declaration the checklist fails: the plan is missing (error) and the export too (warning)', () => {
+    const { mon003, mon011 } = accountStackReport(undefined);
+    expect([mon003.status, mon003.severity]).toEqual(['non-compliant', 'warning']);
+    expect([mon011.status, mon011.severity]).toEqual(['non-compliant', 'error']);
+    expect(mon011.message).toMatch(/no subscription coverage is declared/);
   });
 });

@@ -9,6 +9,7 @@ import { IdentityLockdown, PrincipalGrant, WorkloadIdentityOptions } from './ide
 import { OptOut, validateOptOut } from './opt-out';
 import { ExistingNetworkOptions, NewNetworkOptions, PrivateNetworking } from './private-networking';
 import { ActionGroupOptions, SecurityMonitoring } from './security-monitoring';
+import { SubscriptionCoverage } from './subscription-baseline';
 import { fail } from './validation';
 
 /** Phase 1 options (see PrivateNetworkingProps). */
@@ -23,6 +24,12 @@ export interface HardenedNetworkingOptions {
    * @default - none; give newNetwork or existingNetwork
    */
   readonly existingNetwork?: ExistingNetworkOptions;
+  /**
+   * Resource group for the network and DNS resources (VNet, NSG, private endpoint, zones, links), so the network
+   * team's group and lifecycle stay apart from the account's.
+   * @default - the account's resource group
+   */
+  readonly resourceGroupName?: string;
   /**
    * Existing private DNS zone IDs (central DNS).
    * @default - zones created
@@ -76,10 +83,10 @@ export interface HardenedMonitoringOptions {
    */
   readonly existingWorkspaceId?: string;
   /**
-   * Export the subscription Activity Log.
-   * @default true
+   * How the subscription's Activity Log export and Defender for AI plan are provided (see SubscriptionCoverage).
+   * @default - none created; the checklist reports AOAI-MON-003 and AOAI-MON-011 until a coverage is declared
    */
-  readonly exportActivityLog?: boolean;
+  readonly subscriptionCoverage?: SubscriptionCoverage;
   /**
    * Security team receivers.
    * @default - no receivers
@@ -96,7 +103,7 @@ export interface HardenedMonitoringOptions {
    */
   readonly changeManagement?: ActionGroupOptions;
   /**
-   * Defender for AI.
+   * The account's Defender for AI setting (the subscription plan comes from subscriptionCoverage).
    * @default true
    */
   readonly defenderForAI?: boolean;

@@ -64,11 +64,11 @@ export class NamingScheme {
    * and hyphens, starting with a letter.
    */
   public static fromPrefix(prefix: string): NamingScheme {
-    if (!isUnresolved(prefix) && !/^[a-z][a-z0-9-]{0,39}$/.test(prefix ?? '')) {
+    if (!isUnresolved(prefix) && !/^[a-z0-9][a-z0-9-]{0,63}$/.test(prefix ?? '')) {
       fail(
         'namePrefix',
         prefix,
-        'Use 1 to 40 lower-case letters, digits and hyphens, starting with a letter (e.g. contoso-aoai-prod).',
+        'Use 1 to 64 lower-case letters, digits and hyphens, starting with a letter or digit (e.g. contoso-aoai-prod).',
       );
     }
     return new NamingScheme(prefix);

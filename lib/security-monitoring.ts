@@ -4,7 +4,6 @@ import { MonitorActivityLogAlert } from '@cdktf/provider-azurerm/lib/monitor-act
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
-import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/security-center-subscription-pricing';
 import { Fn, TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccountWriteStage, IOpenAIAccount } from './account';
@@ -20,6 +19,7 @@ import {
 import { CHANGE_ALERT_RESOURCE_TYPES, DETECTIONS, DetectionAudience, METRIC_ALERTS } from './detections';
 import { HardeningRecord } from './hardening-record';
 import { OptOut, validateOptOut } from './opt-out';
+import { SubscriptionBaseline, SubscriptionCoverage } from './subscription-baseline';
 import {
   AZURE_NAME_RULES,
   fail,
@@ -80,11 +80,12 @@ export interface SecurityMonitoringProps {
    */
   readonly retentionInDays?: number;
   /**
-   * Export the subscription Activity Log to the workspace (change and RBAC-denial detections need it).
-   * A subscription has at most 5 diagnostic settings: turn off where a platform team already exports it.
-   * @default true
+   * How the subscription's once-per-subscription resources (Activity Log export, Defender for AI plan) are
+   * provided: by a SubscriptionBaseline stack, managed elsewhere (with a reason), or created in this stack.
+   * Account stacks never create them unless told to, so stacks sharing a subscription do not fight over them.
+   * @default - none created; the checklist reports AOAI-MON-003 and AOAI-MON-011 until a coverage is declared
    */
-  readonly exportActivityLog?: boolean;
+  readonly subscriptionCoverage?: SubscriptionCoverage;
   /**
    * Security team receivers (content filter, key use, request rate, RBAC denials, token consumption).
    * @default - an action group without receivers; add them before go-live
@@ -106,7 +107,7 @@ export interface SecurityMonitoringProps {
    */
   readonly logAlertFrequency?: string;
   /**
-   * Turn on Microsoft Defender for AI: the subscription plan and the account's setting.
+   * Turn on the account's Defender for AI setting (the subscription plan comes from subscriptionCoverage).
    * @default true
    */
   readonly defenderForAI?: boolean;
@@ -115,11 +116,6 @@ export interface SecurityMonitoringProps {
    * @default - required when defenderForAI is false
    */
   readonly defenderForAIOptOut?: OptOut;
-  /**
-   * Include prompt evidence in Defender alerts (the AIPromptEvidence extension). Prompts can hold personal data.
-   * @default false
-   */
-  readonly defenderPromptEvidence?: boolean;
   /**
    * Tags for created resources.
    * @default - none
@@ -159,8 +155,9 @@ function receivers<T>(values: string[], make: (value: string, name: string) => T
 }
 
 /**
- * Phase 4, monitoring: diagnostics (Audit, RequestResponse, Trace, AllMetrics) to Log Analytics, the Activity
- * Log to the same workspace, the guide's detections and alert table, action groups, and Defender for AI.
+ * Phase 4, monitoring: diagnostics to Log Analytics, the guide's detections and alert table, action groups, and the
+ * account's Defender for AI setting. The subscription's Activity Log export and Defender plan come from
+ * subscriptionCoverage (a SubscriptionBaseline here or in its own stack, or a declaration).
  */
 export class SecurityMonitoring extends Construct {
   /** The Log Analytics workspace ID. @attribute */
@@ -171,10 +168,14 @@ export class SecurityMonitoring extends Construct {
   public readonly actionGroups: Record<string, MonitorActionGroup> = {};
   /** The diagnostic setting on the account. */
   public readonly diagnosticSetting: MonitorDiagnosticSetting;
+  /** The subscription baseline, when subscriptionCoverage is SubscriptionCoverage.inThisStack(). */
+  public subscriptionBaseline?: SubscriptionBaseline;
+  private readonly namePrefix: string;
 
   constructor(scope: Construct, id: string, props: SecurityMonitoringProps) {
     super(scope, id);
     const account = props.account;
+    this.namePrefix = account.accountName;
     const rg = props.resourceGroupName ?? account.resourceGroupName;
     const location = account.location;
 
@@ -222,14 +223,7 @@ export class SecurityMonitoring extends Construct {
       enabledMetric: [{ category: ALL_METRICS_CATEGORY }],
     });
 
-    if (props.exportActivityLog ?? true) {
-      new MonitorDiagnosticSetting(this, 'ActivityLogExport', {
-        name: 'aoai-activity-log',
-        targetResourceId: account.subscriptionScope,
-        logAnalyticsWorkspaceId: this.workspaceId,
-        enabledLog: ['Administrative', 'Security', 'Policy', 'Alert'].map((category) => ({ category })),
-      });
-    }
+    this.coverSubscription(props.subscriptionCoverage);
 
     const groups: Array<[string, ActionGroupOptions | undefined, string, string]> = [
       ['security', props.securityTeam, 'aoai-sec', 'Security team'],
@@ -367,11 +361,6 @@ export class SecurityMonitoring extends Construct {
       );
     }
     if (props.defenderForAI !== false) {
-      new SecurityCenterSubscriptionPricing(this, 'DefenderForAIPlan', {
-        resourceType: 'AI',
-        tier: 'Standard',
-        extension: props.defenderPromptEvidence ? [{ name: 'AIPromptEvidence' }] : undefined,
-      });
       azapiProviderFor(this);
       // azapi_update_resource, not azapi_resource: the setting has GET, PUT and PATCH but no DELETE in REST
       // 2025-06-01 (Microsoft.CognitiveServices/accounts/defenderForAISettings; azure-facts.md §8), and Azure keeps
@@ -392,6 +381,20 @@ export class SecurityMonitoring extends Construct {
         'defenderForAIOptOut',
         defenderOptOut!,
       );
+    }
+  }
+
+  /** The declared subscription coverage: a baseline created here, or a declaration the checklist reports. */
+  private coverSubscription(coverage: SubscriptionCoverage | undefined): void {
+    if (!coverage) return;
+    if (coverage.mode === 'this-stack') {
+      this.subscriptionBaseline = new SubscriptionBaseline(this, 'SubscriptionBaseline', {
+        ...coverage.baselineOptions,
+        namePrefix: this.namePrefix,
+        activityLogWorkspaceId: this.workspaceId,
+      });
+    } else {
+      coverage.declare(this, 'SubscriptionCoverage');
     }
   }
 }

@@ -28,6 +28,12 @@ export interface BackendConfig {
   resourceGroupName?: string;
 }
 
+export interface SubscriptionCoverageConfig {
+  baselineStack?: string;
+  managedElsewhere?: string;
+  inThisStack?: boolean;
+}
+
 export interface StackConfig {
   /** Stack name: one per environment and region, e.g. aoai-prod-swedencentral. */
   stackName: string;
@@ -54,8 +60,12 @@ export interface StackConfig {
     securityEmails: string[];
     finOpsEmails: string[];
     changeEmails: string[];
-    exportActivityLog: boolean;
   };
+  /**
+   * How the subscription's Activity Log export and Defender for AI plan are provided: exactly one of a baseline
+   * stack's name, "managed elsewhere" with a reason, or in this stack (only one stack per subscription may).
+   */
+  subscriptionCoverage: SubscriptionCoverageConfig;
   deletionProtection: boolean;
   /** Provider feature: purge the account on destroy (frees the name) or keep it soft-deleted (recoverable). */
   purgeSoftDeleteOnDestroy: boolean;
@@ -82,7 +92,9 @@ export const DEFAULT_CONFIG: StackConfig = {
   },
   workloadIdentities: ['id-aoai-chat-app'],
   blocklist: { name: 'corp-confidential', items: ['Project Bluebird', 'internal-only', 'do not distribute'] },
-  monitoring: { securityEmails: [], finOpsEmails: [], changeEmails: [], exportActivityLog: true },
+  monitoring: { securityEmails: [], finOpsEmails: [], changeEmails: [] },
+  // The built-in single stack owns its subscription's baseline; a fleet config uses a "subscription" entry instead.
+  subscriptionCoverage: { inThisStack: true },
   deletionProtection: true,
   purgeSoftDeleteOnDestroy: false,
   backend: { type: 'local' },

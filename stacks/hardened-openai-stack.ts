@@ -10,7 +10,7 @@ import {
   TerraformStack,
 } from 'cdktf';
 import { Construct } from 'constructs';
-import { AccountKind, AccountRole, HardenedAzureOpenAI, HardeningChecks } from '../lib';
+import { AccountKind, AccountRole, HardenedAzureOpenAI, HardeningChecks, SubscriptionCoverage } from '../lib';
 import { StackConfig } from './config';
 
 /** The reference stack: a thin wrapper around HardenedAzureOpenAI, configured from StackConfig. */
@@ -61,7 +61,7 @@ export class HardenedOpenAIStack extends TerraformStack {
         ],
       },
       monitoring: {
-        exportActivityLog: config.monitoring.exportActivityLog,
+        subscriptionCoverage: subscriptionCoverage(config),
         securityTeam: { emailAddresses: config.monitoring.securityEmails },
         finOps: { emailAddresses: config.monitoring.finOpsEmails },
         changeManagement: { emailAddresses: config.monitoring.changeEmails },
@@ -88,6 +88,13 @@ export class HardenedOpenAIStack extends TerraformStack {
       description: 'Client IDs for the workloads (AZURE_CLIENT_ID); no keys are ever output',
     });
   }
+}
+
+function subscriptionCoverage(config: StackConfig): SubscriptionCoverage {
+  const c = config.subscriptionCoverage;
+  if (c.baselineStack) return SubscriptionCoverage.byBaselineStack(c.baselineStack);
+  if (c.managedElsewhere) return SubscriptionCoverage.managedElsewhere(c.managedElsewhere);
+  return SubscriptionCoverage.inThisStack();
 }
 
 function configureBackend(stack: TerraformStack, config: StackConfig): void {
