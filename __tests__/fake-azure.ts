@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
-import { DETECTIONS } from '../lib/detections';
+import { DETECTIONS, METRIC_ALERTS } from '../lib/detections';
 import { DnsResolver } from '../lib/verify/model';
 
 /**
@@ -137,6 +137,8 @@ export async function startFakes(
     if (!weak.logsMissing) records.push({ ...r, at: clock.now() });
   };
   const visible = () => records.filter((r) => clock.now() >= r.at + INGESTION_DELAY_MS);
+  // Platform metrics do not depend on diagnostic settings: filtered prompts count even when logs are missing.
+  const filteredAt: number[] = [];
   const ruleEnabled = (key: string) => weak.disabledAlert !== key;
   const detectionRows = (key: string) =>
     key === weak.deadDetection ? [] : visible().filter((r) => r.triggers === key);
@@ -242,6 +244,7 @@ export async function startFakes(
       }
       const prompt: string = body?.messages?.[0]?.content ?? '';
       if (/malware/i.test(prompt)) {
+        filteredAt.push(clock.now());
         log({
           table: 'AzureDiagnostics',
           CorrelationId: requestId,
@@ -379,10 +382,28 @@ export async function startFakes(
         }
         return send(res, 200, { id: path, properties: { enabled: ruleEnabled(rule), severity: 3 } });
       }
+      const other =
+        /\/providers\/Microsoft\.Insights\/(metricAlerts|activityLogAlerts)\/aoai-test-(.+)$/.exec(path);
+      if (other && path.startsWith(`${sub}/resourceGroups/rg-aoai/`)) {
+        const known =
+          other[1] === 'metricAlerts'
+            ? METRIC_ALERTS.some((m) => m.key === other[2])
+            : other[2] === 'config-change';
+        if (!known) return send(res, 404, { error: { code: 'ResourceNotFound', message: 'not found' } });
+        return send(res, 200, { id: path, properties: { enabled: ruleEnabled(other[2]) } });
+      }
       if (path === `${sub}/providers/Microsoft.AlertsManagement/alerts`) {
         const ruleId = url.searchParams.get('alertRule') ?? '';
-        const key = /scheduledQueryRules\/aoai-test-(.+)$/.exec(ruleId)?.[1] ?? '';
-        const rows = ruleEnabled(key) ? detectionRows(key) : [];
+        const key =
+          /\/(?:scheduledQueryRules|metricAlerts|activityLogAlerts)\/aoai-test-(.+)$/.exec(ruleId)?.[1] ?? '';
+        const metric = METRIC_ALERTS.find((m) => m.key === key);
+        // A metric alert fires once more filtered prompts than its threshold were counted (RAI* metrics).
+        const triggers = metric
+          ? /^RAI/.test(metric.metricName) && filteredAt.length > metric.threshold
+            ? [{ at: filteredAt[metric.threshold] }]
+            : []
+          : detectionRows(key);
+        const rows = ruleEnabled(key) ? triggers : [];
         const fired = rows.filter((r) => clock.now() >= r.at + ALERT_DELAY_MS).slice(0, 1);
         return send(res, 200, {
           value: fired.map((r) => ({

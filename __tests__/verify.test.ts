@@ -14,7 +14,7 @@ import {
 import { CHECKLIST } from '../lib/checklist/checklist-items';
 import { main } from '../lib/checklist/cli';
 import { runVerifyCli } from '../lib/cli/verify';
-import { DETECTIONS } from '../lib/detections';
+import { DETECTIONS, METRIC_ALERTS } from '../lib/detections';
 import { hostProblem } from '../lib/verify/http';
 import { SYNTHETIC_EVENTS } from '../lib/verify/monitoring-checks';
 import { isPrivateAddress } from '../lib/verify/network-checks';
@@ -105,7 +105,7 @@ const erroring = (run: Run) =>
 
 describe('aoai-harden verify against a hardened deployment', () => {
   test('from inside the VNet every check that can run passes; the rest say why they were skipped', async () => {
-    const run = await verify({ extra: ['--bursts', '--burst-requests', '12', '--burst-filtered', '6'] });
+    const run = await verify({ extra: ['--bursts', '--burst-requests', '12', '--burst-filtered', '25'] });
     expect(failing(run)).toEqual([]);
     expect(erroring(run)).toEqual([]);
     expect(run.code).toBe(0);
@@ -127,7 +127,12 @@ describe('aoai-harden verify against a hardened deployment', () => {
         `VERIFY-MON-002/${d.key}`,
         `VERIFY-MON-004/${d.key}`,
       ]),
-      ...DETECTIONS.map((d) => `VERIFY-MON-003/${d.key}`),
+      // Every alert rule (log, metric, activity log) exists and is enabled.
+      ...allChecks()
+        .map((c) => c.id)
+        .filter((id) => id.startsWith('VERIFY-MON-003/')),
+      // The filtered-prompt burst makes the RAI metric alerts fire.
+      ...METRIC_ALERTS.filter((m) => SYNTHETIC_EVENTS[m.key]).map((m) => `VERIFY-MON-004/${m.key}`),
     ]) {
       expect([id, run.status[id]]).toEqual([id, 'pass']);
     }
@@ -301,7 +306,10 @@ describe('an unreachable service is an error, never a pass', () => {
     expect(run.status['VERIFY-IAM-003']).toBe('error');
     expect(run.detail['VERIFY-IAM-003']).toMatch(/answered 500/);
     expect(run.status['VERIFY-MON-005']).toBe('error');
-    for (const d of DETECTIONS) expect(run.status[`VERIFY-MON-003/${d.key}`]).toBe('error');
+    for (const d of [...DETECTIONS, ...METRIC_ALERTS]) {
+      expect(run.status[`VERIFY-MON-003/${d.key}`]).toBe('error');
+    }
+    expect(run.status['VERIFY-MON-003/config-change']).toBe('error');
     // The workspace GUID comes from ARM: the log check cannot query and must not pass.
     expect(run.status['VERIFY-MON-001']).toBe('error');
     expect(Object.values(run.status)).not.toContain('fail');

@@ -13,6 +13,34 @@ const WORKSPACE_API_VERSION = '2022-10-01';
 const QUERY_RULE_API_VERSION = '2023-12-01';
 const ALERTS_API_VERSION = '2019-05-05-preview';
 
+/**
+ * The alert rules SecurityMonitoring creates, named `<account>-<key>`: a scheduled query rule per detection, a
+ * metric alert per METRIC_ALERTS entry and the `config-change` activity log alert. API versions: metricAlerts
+ * 2018-03-01 and activityLogAlerts 2020-10-01, the stable versions in learn.microsoft.com/azure/templates
+ * (microsoft.insights/metricalerts, microsoft.insights/activitylogalerts).
+ */
+interface AlertRuleRef {
+  readonly key: string;
+  readonly type: 'scheduledQueryRules' | 'metricAlerts' | 'activityLogAlerts';
+  readonly apiVersion: string;
+}
+
+function alertRules(): AlertRuleRef[] {
+  return [
+    ...currentDetections().map((d) => ({
+      key: d.key,
+      type: 'scheduledQueryRules' as const,
+      apiVersion: QUERY_RULE_API_VERSION,
+    })),
+    ...detections.METRIC_ALERTS.map((m) => ({
+      key: m.key,
+      type: 'metricAlerts' as const,
+      apiVersion: '2018-03-01',
+    })),
+    { key: 'config-change', type: 'activityLogAlerts', apiVersion: '2020-10-01' },
+  ];
+}
+
 /** Tables whose retention matters: the account's diagnostics and the exported Activity Log (field-facts.md §1.1, §1.8). */
 const RETAINED_TABLES = ['AzureDiagnostics', 'AzureActivity'];
 
@@ -24,7 +52,9 @@ export const SYNTHETIC_EVENTS: Readonly<Record<string, string>> = {
   'api-key-auth': 'the API-key call of VERIFY-IAM-001',
   'rbac-denied': 'the denied deployment write of VERIFY-IAM-003',
   'high-request-rate': 'a burst of benign calls (--bursts)',
-  'content-filter-hits': 'a burst of harmful prompts (--bursts)',
+  // Metric alerts on RAIRejectedRequests / RAIHarmfulRequests: the filtered-prompt burst.
+  'content-filter-rate': 'a burst of harmful prompts (--bursts)',
+  'content-filter-harmful': 'a burst of harmful prompts (--bursts)',
 };
 
 /** Detections verify deliberately never triggers, and why. */
@@ -32,6 +62,8 @@ export const NOT_EXERCISABLE: Readonly<Record<string, string>> = {
   'deployment-change':
     'it needs a successful deployment, RAI policy or key operation, and verify never changes the account',
   'new-caller-ip': 'it needs a caller IP unseen for two days; verify cannot choose the address it calls from',
+  'token-consumption': 'it needs more tokens in an hour than verify should spend',
+  'config-change': 'it needs a write on the account, and verify never changes the account',
 };
 
 /** Read at run time: lib/detections.ts is the single source of the queries. */
@@ -79,12 +111,12 @@ async function queryWindow(ctx: VerifyContext, state: RunState, kql: string): Pr
   return q.query(kql, new Date(state.startedAt - 60_000), new Date(ctx.now() + 60_000));
 }
 
-function ruleId(ctx: VerifyContext, key: string): string {
+function ruleId(ctx: VerifyContext, key: string, type: AlertRuleRef['type'] = 'scheduledQueryRules'): string {
   const account = parseArmId(ctx.config.accountId, 'Microsoft.CognitiveServices/accounts')!;
   const rg = ctx.config.alertResourceGroup ?? account.resourceGroup;
   const prefix = ctx.config.alertRulePrefix ?? account.name;
-  // SecurityMonitoring names each log alert `${accountName}-${detection.key}`.
-  return `/subscriptions/${account.subscription}/resourceGroups/${rg}/providers/Microsoft.Insights/scheduledQueryRules/${prefix}-${key}`;
+  // SecurityMonitoring names each alert rule `${accountName}-${key}`.
+  return `/subscriptions/${account.subscription}/resourceGroups/${rg}/providers/Microsoft.Insights/${type}/${prefix}-${key}`;
 }
 
 function notExercisedReason(key: string, ctx: VerifyContext): string {
@@ -211,7 +243,7 @@ function detectionCheck(d: detections.DetectionDefinition): VerifyCheck {
   };
 }
 
-function alertRuleCheck(d: detections.DetectionDefinition): VerifyCheck {
+function alertRuleCheck(d: AlertRuleRef): VerifyCheck {
   return {
     id: `VERIFY-MON-003/${d.key}`,
     checklistItem: 'MO-3',
@@ -219,8 +251,8 @@ function alertRuleCheck(d: detections.DetectionDefinition): VerifyCheck {
     title: `Alert rule for "${d.key}" exists and is enabled`,
     phase: 'probe',
     async run(ctx) {
-      const id = ruleId(ctx, d.key);
-      const answer = await call(ctx, `${armBase(ctx)}${id}?api-version=${QUERY_RULE_API_VERSION}`, {
+      const id = ruleId(ctx, d.key, d.type);
+      const answer = await call(ctx, `${armBase(ctx)}${id}?api-version=${d.apiVersion}`, {
         audience: 'arm',
       });
       if (answer.status === 404) return { status: 'fail', detail: `${id} does not exist` };
@@ -235,7 +267,7 @@ function alertRuleCheck(d: detections.DetectionDefinition): VerifyCheck {
   };
 }
 
-function alertFiredCheck(d: detections.DetectionDefinition): VerifyCheck {
+function alertFiredCheck(d: AlertRuleRef): VerifyCheck {
   const id = `VERIFY-MON-004/${d.key}`;
   return {
     id,
@@ -245,7 +277,7 @@ function alertFiredCheck(d: detections.DetectionDefinition): VerifyCheck {
     phase: 'observe',
     async run(ctx, state) {
       if (!state.exercised.has(d.key)) throw new SkipCheck(notExercisedReason(d.key, ctx));
-      const rule = ruleId(ctx, d.key);
+      const rule = ruleId(ctx, d.key, d.type);
       const sub = parseArmId(ctx.config.accountId, 'Microsoft.CognitiveServices/accounts')!.subscription;
       const url = `${armBase(ctx)}/subscriptions/${sub}/providers/Microsoft.AlertsManagement/alerts?api-version=${ALERTS_API_VERSION}&alertRule=${encodeURIComponent(rule)}&timeRange=1h`;
       const deadline = ctx.now() + ctx.config.alertWaitSeconds * 1000;
@@ -277,14 +309,17 @@ function alertFiredCheck(d: detections.DetectionDefinition): VerifyCheck {
   };
 }
 
-/** The monitoring checks, with one detection, alert-rule and alert-fired check per detection in lib/detections.ts. */
+/**
+ * The monitoring checks: one detection check per log detection in lib/detections.ts, and an exists-and-enabled
+ * and a fired check per alert rule (log, metric and activity log alerts).
+ */
 export function monitoringChecks(): VerifyCheck[] {
-  const ds = currentDetections();
+  const rules = alertRules();
   return [
     logsCheck,
-    ...ds.map(detectionCheck),
-    ...ds.map(alertRuleCheck),
-    ...ds.map(alertFiredCheck),
+    ...currentDetections().map(detectionCheck),
+    ...rules.map(alertRuleCheck),
+    ...rules.map(alertFiredCheck),
     retentionCheck,
   ];
 }

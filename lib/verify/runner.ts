@@ -61,11 +61,11 @@ async function sendBursts(ctx: VerifyContext, state: RunState): Promise<void> {
   if (!ctx.config.bursts || ctx.config.from !== 'vnet') return;
   const deployment = ctx.config.deployments[0];
   const harmful = CONTENT_FILTER_CASES.find((c) => c.expected === 'filtered')!.prompt;
-  const plan: Array<[string, string, number]> = [
-    ['high-request-rate', BENIGN_PROMPT, ctx.config.burstRequests],
-    ['content-filter-hits', harmful, ctx.config.burstFiltered],
+  const plan: Array<[string[], string, number]> = [
+    [['high-request-rate'], BENIGN_PROMPT, ctx.config.burstRequests],
+    [['content-filter-rate', 'content-filter-harmful'], harmful, ctx.config.burstFiltered],
   ];
-  for (const [key, prompt, count] of plan) {
+  for (const [keys, prompt, count] of plan) {
     let answered = 0;
     let failed = 0;
     for (let i = 0; i < count; i += 5) {
@@ -79,14 +79,10 @@ async function sendBursts(ctx: VerifyContext, state: RunState): Promise<void> {
         ),
       );
       await Promise.all(batch);
-      ctx.progress('bursts', `${key}: ${answered + failed}/${count} sent`);
+      ctx.progress('bursts', `${keys.join(', ')}: ${answered + failed}/${count} sent`);
     }
-    if (answered > 0) {
-      state.exercised.set(
-        key,
-        `${answered} calls to ${deployment}${failed ? ` (${failed} unanswered)` : ''}`,
-      );
-    }
+    const sent = `${answered} calls to ${deployment}${failed ? ` (${failed} unanswered)` : ''}`;
+    if (answered > 0) keys.forEach((key) => state.exercised.set(key, sent));
   }
 }
 
