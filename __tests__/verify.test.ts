@@ -130,7 +130,7 @@ describe('aoai-harden verify against a hardened deployment', () => {
       // Every alert rule (log, metric, activity log) exists and is enabled.
       ...allChecks()
         .map((c) => c.id)
-        .filter((id) => id.startsWith('VERIFY-MON-003/')),
+        .filter((checkId) => checkId.startsWith('VERIFY-MON-003/')),
       // The filtered-prompt burst makes the RAI metric alerts fire.
       ...METRIC_ALERTS.filter((m) => SYNTHETIC_EVENTS[m.key]).map((m) => `VERIFY-MON-004/${m.key}`),
     ]) {
