@@ -599,3 +599,34 @@ describe('README verify section', () => {
     }
   });
 });
+
+test('a run in which every check was skipped proves nothing and exits 1', async () => {
+  const fakes = await startFakes({ outside: true });
+  open.push(fakes);
+  let out = '';
+  const code = await runVerifyCli(
+    [
+      '--from',
+      'outside',
+      '--endpoint',
+      `${fakes.dataPlane}/`,
+      '--account-id',
+      ACCOUNT_ID,
+      '--deployments',
+      'gpt-4o',
+      '--only',
+      'VERIFY-CS,VERIFY-NET-002',
+    ],
+    { out: (s) => (out += s), err: () => undefined },
+    {
+      dns: fakes.dns,
+      now: fakes.clock.now,
+      sleep: fakes.clock.sleep,
+      getToken: async (a, i) => `${a}-${i}`,
+      env: {},
+    },
+  );
+  expect(code).toBe(1);
+  expect(out).toMatch(/0 passed, 0 failed, 0 error\(s\), 5 skipped\.\nNo check ran from here/);
+  expect(fakes.seen).toEqual([]);
+});

@@ -169,6 +169,9 @@ export function verifyToText(report: VerifyReport): string {
           `${r.status.toUpperCase().padEnd(7)} ${r.id.padEnd(width)} ${r.checklistItem.padEnd(4)} ${r.detail}`,
       ),
       `${s.passed} passed, ${s.failed} failed, ${s.errors} error(s), ${s.skipped} skipped.`,
+      ...(s.passed + s.failed + s.errors === 0
+        ? ['No check ran from here, so nothing was proven (exit 1).']
+        : []),
     ].join('\n') + '\n'
   );
 }
