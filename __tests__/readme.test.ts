@@ -37,4 +37,6 @@ test("the README's example synthesizes and passes the checklist", () => {
   expect(Object.keys(config.resource.azurerm_role_assignment)).toHaveLength(3);
   // Literals backed by dependencies, writes on the account ordered, destroy in reverse (apply-graph.ts).
   expect(applyGraphProblems(config)).toEqual([]);
+  // No ARM lock by default: day-2 deletes below the account are not blocked (day2.test.ts).
+  expect(config.resource.azurerm_management_lock).toBeUndefined();
 });
