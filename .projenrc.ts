@@ -83,6 +83,8 @@ const project = new cdktf.ConstructLibraryCdktf({
       setupFilesAfterEnv: ['<rootDir>/setup.js'],
       testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
       maxWorkers: 2,
+      // Terraform-core tests run in their own task (test:terraform), not in the fast jest suite.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/terraform/'],
       // Synth-heavy workers grow; recycle them instead of swapping.
       workerIdleMemoryLimit: '1GB',
       coverageProvider: 'v8',
@@ -127,6 +129,20 @@ project.addTask('harden', {
   exec: 'node scripts/cli.js',
   receiveArgs: true,
 });
+// Terraform core in the loop (issue 18): the offline runner and the Terraform tests, which `npm test` also runs.
+project.addTask('tf', {
+  description:
+    'Run Terraform core offline on a synthesized stack: npm run tf -- <validate|plan|apply|destroy> <stack dir> (see tools/tf-stub)',
+  exec: 'node scripts/tf.js',
+  receiveArgs: true,
+});
+const terraformTests = project.addTask('test:terraform', {
+  description: 'Terraform validate/plan/apply/destroy of every synthesized stack against the stub providers',
+  exec: 'jest --ci -c __tests__/terraform/jest.config.js',
+  env: { CHECKPOINT_DISABLE: '1' },
+});
+project.testTask.spawn(terraformTests);
+
 project.addTask('bench', {
   description: 'Benchmark synth time and memory against the budgets',
   exec: 'node scripts/bench.js',
