@@ -136,14 +136,23 @@ describe('reference stack: apply with parallelism 10, then destroy', () => {
   // "Parallel-deployment conflict"). azurerm's and azapi's in-process locks do not span both providers, and the
   // stub models neither, so this is Terraform's own schedule: what the dependency graph guarantees.
   //
-  // KNOWN DEFECT (found by this test on 2026-11-28; the fix is issue 12's per-account write chain, not yet on
-  // main; reported to the lead): with -parallelism=10 Terraform ran 19 pairs of account writes concurrently,
-  // e.g. on apply the three blocklist items with each other and with the RAI policy, the Defender setting
-  // with the blocklist; on destroy the blocklist items and the Defender setting with the gpt-4o deployment.
-  // `test.failing` records that without weakening the assertion: once the chain lands this test passes, jest
-  // reports the failing-test marker as an error, and it must become a plain `test`.
-  test.failing("no two writes on the account overlap in Terraform's schedule (apply and destroy)", () => {
+  // Before issue 12's per-account write chain landed, this test found 19 concurrent pairs with -parallelism=10
+  // (e.g. the three blocklist items with each other and with the RAI policy on apply; blocklist items and the
+  // Defender setting with the gpt-4o deployment on destroy).
+  test("no two writes on the account overlap in Terraform's schedule (apply and destroy)", () => {
     const accountId = stateAfterApply.get(`azurerm_cognitive_account.${ACCOUNT}`)!.split(' ')[1];
+    // The writes on the account really were seen: deployment, RAI policy, blocklist, its items, Defender
+    // setting, private endpoint (so the assertion below is not vacuous).
+    const onThisAccount = applyWrites.filter((w) => onAccount(w, accountId)).map((w) => w.type);
+    expect(onThisAccount.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(onThisAccount)).toEqual(
+      new Set([
+        'azurerm_cognitive_deployment',
+        'azapi_resource',
+        'azapi_update_resource',
+        'azurerm_private_endpoint',
+      ]),
+    );
     const overlaps = [
       ...accountOverlaps(applyWrites, accountId),
       ...accountOverlaps(destroyWrites, accountId),

@@ -57,7 +57,8 @@ function str(v) {
 /** The fake ARM ID of a resource about to be created. */
 function fakeArmId(typeName, planned, providerConfig = {}) {
   const sub = str(providerConfig?.subscription_id) ?? SUBSCRIPTION_ID;
-  if (typeName === 'azapi_resource') {
+  if (typeName === 'azapi_update_resource' && str(planned.resource_id)) return planned.resource_id;
+  if (typeName === 'azapi_resource' || typeName === 'azapi_update_resource') {
     // type is "<namespace>/<type>[/<child type>...]@<api version>": children append their last type segment.
     const resourceType = String(planned.type).split('@')[0];
     const segments = resourceType.split('/');
@@ -67,7 +68,6 @@ function fakeArmId(typeName, planned, providerConfig = {}) {
       ? `${parent}/${segments[segments.length - 1]}/${planned.name}`
       : `${parent}/providers/${resourceType}/${planned.name}`;
   }
-  if (typeName === 'azapi_update_resource') return str(planned.resource_id) ?? `/subscriptions/${sub}`;
   const values = {
     sub,
     rg: `/subscriptions/${sub}/resourceGroups/${str(planned.resource_group_name) ?? 'stub-rg'}`,
