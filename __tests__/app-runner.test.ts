@@ -33,11 +33,16 @@ beforeAll(() => {
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 /** Runs the app command exactly as cdktf.json has it, in its own process group; returns that group's id. */
-function runApp(): { status: number | null; stdout: string; stderr: string; pgid: number } {
+function runApp(env: Record<string, string> = {}): {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  pgid: number;
+} {
   // setsid: the app and anything it starts share a new process group, whose id is the pid printed first.
   const r = spawnSync('sh', ['-c', 'setsid sh -c "$APP" & echo $!; wait $!'], {
     cwd: project,
-    env: { ...process.env, CDKTF_OUTDIR: outdir, APP: APP_COMMAND },
+    env: { ...process.env, CDKTF_OUTDIR: outdir, APP: APP_COMMAND, ...env },
     encoding: 'utf8',
   });
   const [pid, ...rest] = r.stdout.split('\n');
@@ -103,6 +108,19 @@ describe('the app command (cdktf.json)', () => {
     expect(bundleStamp()).not.toBe(before);
     // The stamp now names the changed inputs.
     expect(readFileSync(join(project, '.build', 'main.js.inputs-sha256'), 'utf8')).not.toBe(stampBefore);
+  });
+
+  test('the compile cache is written once and changes nothing in the output', () => {
+    const cache = join(project, '.build', 'compile-cache.bin');
+    expect(existsSync(cache)).toBe(true);
+    const written = statSync(cache).mtimeMs;
+    const stackJson = join(outdir, 'stacks', 'aoai-hardened-dev', 'cdk.tf.json');
+    expect(runApp().status).toBe(0);
+    const withCache = readFileSync(stackJson, 'utf8');
+    // Nothing new compiled or resolved: the cache is not rewritten.
+    expect(statSync(cache).mtimeMs).toBe(written);
+    expect(runApp({ AOAI_COMPILE_CACHE: '0' }).status).toBe(0);
+    expect(readFileSync(stackJson, 'utf8')).toBe(withCache);
   });
 
   test('a broken source fails the synth and the next run rebuilds instead of reusing a stale bundle', () => {

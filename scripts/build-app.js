@@ -6,6 +6,9 @@
 //    version), compared with the hash stored next to the bundle. The check reads about 40 files (a few ms);
 //    esbuild is only loaded when something changed.
 // 2. Run the bundle in this same process (--run): one Node start-up per synth instead of two.
+// 2b. Keep V8's compiled code of every module the app loads (cdktf, the provider bindings, the bundle) in
+//    .build/compile-cache.bin: the same JavaScript is otherwise parsed and compiled again on every synth. What
+//    Node 22 does with module.enableCompileCache(), which Node 20 lacks; see compile-cache below.
 // 3. Leave no process behind: esbuild's buildSync normally runs through a worker thread that spawns a
 //    long-lived `esbuild --service` child and unrefs it, so the child outlives the app (seen as an orphaned
 //    `[esbuild] <defunct>`). With ESBUILD_WORKER_THREADS=0, buildSync runs esbuild through execFileSync, which
@@ -90,9 +93,129 @@ function ensureBundle(root = join(__dirname, '..')) {
   return { outfile, rebuilt: true, hash, checkMs };
 }
 
-module.exports = { ensureBundle, inputFiles, inputsHash };
+/**
+ * V8 code cache and module resolutions for every CommonJS module loaded after this call, kept in one file and
+ * written at exit when something was compiled or resolved afresh.
+ * - Compiled code: an entry is used only for the same file path, size and modification time; V8 itself rejects
+ *   data from another V8 version or other flags (cachedDataRejected), and such a module is compiled as usual.
+ *   A module with valid code skips the package.json "type" lookup too: it compiled as CommonJS before.
+ * - Resolutions (`require(x)` from a directory -> file): kept only while node_modules is unchanged (npm
+ *   rewrites node_modules/.package-lock.json on every install) and the bundle inputs are unchanged (the cache
+ *   file lives next to the bundle and is dropped with it); a cached file that is gone is resolved afresh.
+ * AOAI_COMPILE_CACHE=0 turns it off.
+ */
+function enableCompileCache(file, root) {
+  const Module = require('module');
+  const vm = require('vm');
+  const { dirname } = require('path');
+  const { statSync, renameSync } = require('fs');
+  const fingerprint = (() => {
+    try {
+      const s = statSync(join(root, 'node_modules', '.package-lock.json'));
+      return `${s.size}:${s.mtimeMs}`;
+    } catch {
+      return undefined;
+    }
+  })();
+  let index = { code: {}, resolve: {} };
+  let data = Buffer.alloc(0);
+  try {
+    const raw = readFileSync(file);
+    const indexLength = raw.readUInt32LE(0);
+    index = JSON.parse(raw.subarray(4, 4 + indexLength).toString('utf8'));
+    data = raw.subarray(4 + indexLength);
+    if (!fingerprint || index.fingerprint !== fingerprint) index.resolve = {};
+  } catch {
+    // No cache yet, or unreadable: start empty.
+  }
+  const freshCode = new Map();
+  let freshResolutions = false;
+  const stamps = new Map();
+  const stampOf = (filename) => {
+    let stamp = stamps.get(filename);
+    if (stamp === undefined) {
+      const s = statSync(filename);
+      stamp = `${s.size}:${s.mtimeMs}`;
+      stamps.set(filename, stamp);
+    }
+    return stamp;
+  };
+  const cachedCode = (filename) => {
+    const entry = index.code[filename];
+    return entry && entry[0] === stampOf(filename) ? data.subarray(entry[1], entry[1] + entry[2]) : undefined;
+  };
+
+  const resolveFilename = Module._resolveFilename;
+  Module._resolveFilename = function resolveWithCache(request, parent, isMain, options) {
+    if (options !== undefined || !fingerprint || !parent?.filename) {
+      return resolveFilename.call(this, request, parent, isMain, options);
+    }
+    const key = `${dirname(parent.filename)}\0${request}`;
+    const cached = index.resolve[key];
+    if (cached !== undefined && (!cached.startsWith('/') || stamps.has(cached) || existsSync(cached))) return cached;
+    const resolved = resolveFilename.call(this, request, parent, isMain, options);
+    index.resolve[key] = resolved;
+    freshResolutions = true;
+    return resolved;
+  };
+  const loadJs = Module._extensions['.js'];
+  Module._extensions['.js'] = function loadJsWithCache(module, filename) {
+    if (!cachedCode(filename)) return loadJs.call(this, module, filename);
+    module._compile(readFileSync(filename, 'utf8'), filename);
+  };
+  Module.prototype._compile = function compileWithCache(content, filename) {
+    const cachedData = cachedCode(filename);
+    const script = new vm.Script(Module.wrap(content), {
+      filename,
+      cachedData,
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    });
+    if (!cachedData || script.cachedDataRejected) freshCode.set(filename, script);
+    const module = this;
+    const require = (id) => module.require(id);
+    require.resolve = (request, options) => Module._resolveFilename(request, module, false, options);
+    require.resolve.paths = (request) => Module._resolveLookupPaths(request, module);
+    require.main = process.mainModule;
+    require.extensions = Module._extensions;
+    require.cache = Module._cache;
+    const fn = script.runInThisContext({ displayErrors: true });
+    return fn.call(module.exports, module.exports, require, module, filename, dirname(filename));
+  };
+  process.once('exit', (code) => {
+    if ((freshCode.size === 0 && !freshResolutions) || code !== 0) return;
+    const parts = [];
+    const next = { fingerprint, code: {}, resolve: index.resolve };
+    let offset = 0;
+    const add = (filename, stamp, bytes) => {
+      next.code[filename] = [stamp, offset, bytes.length];
+      parts.push(bytes);
+      offset += bytes.length;
+    };
+    for (const [filename, entry] of Object.entries(index.code)) {
+      if (!freshCode.has(filename)) add(filename, entry[0], data.subarray(entry[1], entry[1] + entry[2]));
+    }
+    // Created after the run, so the data includes the functions the synth compiled lazily.
+    for (const [filename, script] of freshCode) add(filename, stampOf(filename), script.createCachedData());
+    const indexBytes = Buffer.from(JSON.stringify(next));
+    const header = Buffer.alloc(4);
+    header.writeUInt32LE(indexBytes.length, 0);
+    try {
+      // One file, replaced atomically: concurrent synths never see an index and data from different writers.
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, Buffer.concat([header, indexBytes, ...parts]));
+      renameSync(tmp, file);
+    } catch {
+      // A cache that cannot be written only costs the next synth its compile time.
+    }
+  });
+}
+
+module.exports = { ensureBundle, inputFiles, inputsHash, enableCompileCache };
 
 if (require.main === module) {
   const { outfile } = ensureBundle();
-  if (process.argv.includes('--run')) require(outfile);
+  if (process.argv.includes('--run')) {
+    if (process.env.AOAI_COMPILE_CACHE !== '0') enableCompileCache(join(outfile, '..', 'compile-cache.bin'), join(__dirname, '..'));
+    require(outfile);
+  }
 }
