@@ -144,8 +144,12 @@ const terraformTests = project.addTask('test:terraform', {
 project.testTask.spawn(terraformTests);
 
 project.addTask('bench', {
-  description: 'Benchmark synth time and memory against the budgets',
+  description: 'Benchmark synth time and memory (paired rounds, ratios) against the budgets',
   exec: 'node scripts/bench.js',
+});
+project.addTask('bench:readme', {
+  description: "Regenerate the README's performance table from bench-results/latest.json",
+  exec: 'node scripts/bench-readme.js',
 });
 
 project.gitignore.exclude(

@@ -14,7 +14,8 @@ const ROOT = join(__dirname, '..');
 /** Run the app exactly as cdktf.json does, into a fresh output directory. */
 function synthApp(env: Record<string, string> = {}): string {
   const outdir = mkdtempSync(join(tmpdir(), 'aoai-app-'));
-  execFileSync('node', ['scripts/build-app.js', '--run'], {
+  const app: string = JSON.parse(readFileSync(join(ROOT, 'cdktf.json'), 'utf8')).app;
+  execFileSync('sh', ['-c', app], {
     cwd: ROOT,
     env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
   });

@@ -41,7 +41,9 @@ if (APP_ARGV[0] !== 'node') throw new Error(`cdktf.json app does not start with 
 function runOnce(argv, env = {}) {
   const outdir = mkdtempSync(join(WORK, 'out-'));
   const start = process.hrtime.bigint();
-  const r = spawnSync('node', ['-r', join(__dirname, 'bench-rss.js'), ...argv.slice(1)], {
+  const flags = argv.slice(1).filter((a) => a.startsWith('--'));
+  const rest = argv.slice(1 + flags.length);
+  const r = spawnSync('node', [...flags, '-r', join(__dirname, 'bench-rss.js'), ...rest], {
     cwd: ROOT,
     env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
     encoding: 'utf8',

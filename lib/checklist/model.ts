@@ -19,6 +19,7 @@ export type InputFormat = 'terraform-json' | 'plan-json';
 
 export class TfModel {
   private readonly byAddress = new Map<string, TfResource>();
+  private readonly dependencyCache = new WeakMap<TfResource, string[]>();
 
   constructor(
     public readonly resources: TfResource[],
@@ -79,8 +80,15 @@ export class TfModel {
 
   /** Resources `r` depends on explicitly (depends_on) or through references. */
   public dependencies(r: TfResource): string[] {
-    const explicit = asArray(r.values.depends_on).map(String);
-    return [...new Set([...explicit, ...this.references(omit(r.values, 'depends_on'))])];
+    // Memoized: the model never changes, and transitive walks (every deployment down a write chain of
+    // hundreds of blocklist items) would otherwise re-scan the same resources thousands of times.
+    let deps = this.dependencyCache.get(r);
+    if (!deps) {
+      const explicit = asArray(r.values.depends_on).map(String);
+      deps = [...new Set([...explicit, ...this.references(omit(r.values, 'depends_on'))])];
+      this.dependencyCache.set(r, deps);
+    }
+    return deps;
   }
 }
 
