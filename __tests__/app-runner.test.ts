@@ -111,7 +111,9 @@ describe('the app command (cdktf.json)', () => {
   });
 
   test('the compile cache is written once and changes nothing in the output', () => {
-    const [cacheName] = readdirSync(join(project, '.build')).filter((f) => /^compile-cache-\w+\.bin$/.test(f));
+    const [cacheName] = readdirSync(join(project, '.build')).filter((f) =>
+      /^compile-cache-\w+\.bin$/.test(f),
+    );
     const cache = join(project, '.build', cacheName);
     expect(existsSync(cache)).toBe(true);
     const written = statSync(cache).mtimeMs;

@@ -20,7 +20,9 @@ describe('plain cdktf twin (package-overhead yardstick)', () => {
     const original = referenceJson();
     const source: string = generatePlainApp(original, 'plain');
     const required = [...source.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
-    expect(required.filter((m) => m !== 'cdktf' && !m.startsWith('@cdktf/provider-azurerm/lib/'))).toEqual([]);
+    expect(required.filter((m) => m !== 'cdktf' && !m.startsWith('@cdktf/provider-azurerm/lib/'))).toEqual(
+      [],
+    );
     // References are attribute tokens, as in a hand-written app, not copied strings.
     expect(source).toMatch(/getStringAttribute\("id"\)/);
     const dir = mkdtempSync(join(ROOT, '.build', 'plain-test-'));
