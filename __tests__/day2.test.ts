@@ -14,7 +14,7 @@ function beforeConfig(base: StackConfig): Partial<StackConfig> {
   return {
     ...base,
     workloadIdentities: [...base.workloadIdentities, 'id-aoai-batch'],
-    monitoring: { ...base.monitoring, exportActivityLog: true },
+    network: { ...base.network, apimSubnetCidr: base.network.apimSubnetCidr ?? '10.20.3.0/24' },
   };
 }
 function afterConfig(base: StackConfig): Partial<StackConfig> {
@@ -29,8 +29,8 @@ function afterConfig(base: StackConfig): Partial<StackConfig> {
     deployments: base.deployments.map((d, i) => (i === 0 ? { ...d, skuName: 'DataZoneStandard' } : d)),
     // 3. one grant removed (the batch workload's identity and its role assignment)
     workloadIdentities: base.workloadIdentities,
-    // 4. one feature turned off: the subscription Activity Log export
-    monitoring: { ...base.monitoring, exportActivityLog: false },
+    // 4. one feature turned off: API Management access (its subnet and its NSG allow rule)
+    network: { ...base.network, apimSubnetCidr: undefined },
   };
 }
 
@@ -68,15 +68,17 @@ describe.each(CONFIGS)('day-2 changes: %s', (_name, base) => {
     expect(find('azurerm_role_assignment', 'delete')).toHaveLength(1);
     expect(find('azurerm_user_assigned_identity', 'delete')).toHaveLength(1);
   });
-  test('the feature toggle deletes the Activity Log export', () => {
-    expect(find('azurerm_monitor_diagnostic_setting', 'delete')).toHaveLength(1);
+  test('the feature toggle deletes the APIM subnet and its NSG allow rule', () => {
+    expect(find('azurerm_subnet', 'delete', /apim/)).toHaveLength(1);
+    expect(find('azurerm_network_security_rule', 'delete', /apim/)).toHaveLength(1);
   });
   test('nothing else is replaced or deleted', () => {
     expect(destructive.map((c) => c.address.split('.')[0]).sort()).toEqual([
       'azapi_resource',
       'azurerm_cognitive_deployment',
-      'azurerm_monitor_diagnostic_setting',
+      'azurerm_network_security_rule',
       'azurerm_role_assignment',
+      'azurerm_subnet',
       'azurerm_user_assigned_identity',
     ]);
   });
@@ -95,8 +97,8 @@ describe.each(CONFIGS)('day-2 changes: %s', (_name, base) => {
       },
     };
     const blocked = destructive.filter((c) => locksAbove(locked, c.address).length > 0).map((c) => c.address);
-    // The deployment, the blocklist item and the role assignment are below the account; the identity and the
-    // subscription-level export are not.
+    // The deployment, the blocklist item and the role assignment are below the account; the identity, the
+    // subnet and the NSG rule are not.
     expect(blocked.map((a) => a.split('.')[0]).sort()).toEqual([
       'azapi_resource',
       'azurerm_cognitive_deployment',
