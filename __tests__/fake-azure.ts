@@ -340,6 +340,13 @@ export async function startFakes(
           { 'x-ms-correlation-request-id': correlationId },
         );
       }
+      if (req.method === 'POST' && path === `${ACCOUNT_ID}/listKeys`) {
+        if (weak.keyAuth) return send(res, 200, { key1: 'k1-secret', key2: 'k2-secret' });
+        // field-facts.md §4.2 (message as captured, truncated there).
+        return send(res, 400, {
+          error: { code: 'BadRequest', message: 'Failed to list key. disableLocalAuth is set to be true' },
+        });
+      }
       if (req.method !== 'GET') {
         return send(res, 405, { error: { code: 'MethodNotAllowed', message: req.method } });
       }

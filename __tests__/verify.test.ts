@@ -116,6 +116,7 @@ describe('aoai-harden verify against a hardened deployment', () => {
       'VERIFY-IAM-002',
       'VERIFY-IAM-003',
       'VERIFY-IAM-004',
+      'VERIFY-IAM-005',
       'VERIFY-CS-001',
       'VERIFY-CS-002',
       'VERIFY-CS-003',
@@ -195,7 +196,7 @@ describe('each weakness fails its check', () => {
     [
       'key auth on',
       { weak: { keyAuth: true } },
-      ['VERIFY-IAM-001'],
+      ['VERIFY-IAM-001', 'VERIFY-IAM-005'],
       /got HTTP 401 401.*key-based authentication is still enabled/,
     ],
     [
@@ -629,4 +630,11 @@ test('a run in which every check was skipped proves nothing and exits 1', async 
   expect(code).toBe(1);
   expect(out).toMatch(/0 passed, 0 failed, 0 error\(s\), 5 skipped\.\nNo check ran from here/);
   expect(fakes.seen).toEqual([]);
+});
+
+test('listing keys as key auth is on fails without printing the keys', async () => {
+  const run = await verify({ weak: { keyAuth: true }, extra: ['--only', 'VERIFY-IAM-005'] });
+  expect(run.status['VERIFY-IAM-005']).toBe('fail');
+  expect(run.detail['VERIFY-IAM-005']).toMatch(/ARM returned the account keys/);
+  expect(run.out).not.toContain('k1-secret');
 });

@@ -69,7 +69,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     proof: 'partly proven at synth',
     postDeploy:
       '`az cognitiveservices account keys list -g <rg> -n <account>` must fail (BadRequest: local auth disabled); a call with an `api-key` header must return 403 AuthenticationTypeDisabled (a 401 means the key was checked, so key auth is still on).',
-    verifiedBy: ['VERIFY-IAM-001'],
+    verifiedBy: ['VERIFY-IAM-001', 'VERIFY-IAM-005'],
   },
   {
     id: 'IA-2',

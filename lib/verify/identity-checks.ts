@@ -1,6 +1,6 @@
 import { COGNITIVE_API_VERSION } from '../azure-facts';
 import { pollUntil, VerifyCheck } from './check';
-import { call, describe, errorCode } from './http';
+import { call, describe, errorCode, errorMessage } from './http';
 import { parseArmId, SkipCheck, VerifyContext } from './model';
 import { benignCall, chat } from './probes';
 
@@ -44,6 +44,38 @@ export const IDENTITY_CHECKS: readonly VerifyCheck[] = [
       return {
         status: 'fail',
         detail: `expected 403 AuthenticationTypeDisabled, got ${describe(answer)}: ${why}`,
+      };
+    },
+  },
+  {
+    id: 'VERIFY-IAM-005',
+    checklistItem: 'IA-1',
+    family: 'identity',
+    title: 'ARM refuses to list the account keys (local auth disabled)',
+    phase: 'probe',
+    async run(ctx) {
+      // With disableLocalAuth, listKeys answers 400 BadRequest "Failed to list key. disableLocalAuth ..."
+      // (field-facts.md §4.2). The keys of a 200 are never printed.
+      const url = `${armBase(ctx)}${ctx.config.accountId}/listKeys?api-version=${COGNITIVE_API_VERSION}`;
+      const answer = await call(ctx, url, { method: 'POST', audience: 'arm' });
+      // The captured message is truncated after "disableLocalAut", so match that much.
+      if (answer.status === 400 && /Failed to list key.*disableLocalAut/is.test(errorMessage(answer))) {
+        return { status: 'pass', detail: describe(answer) };
+      }
+      if (answer.status === 403 && errorCode(answer) === 'AuthorizationFailed') {
+        throw new SkipCheck(
+          'this identity may not list keys (403 AuthorizationFailed), so ARM did not say whether local auth is off; VERIFY-IAM-001 covers it from the data plane',
+        );
+      }
+      if (answer.status === 200) {
+        return {
+          status: 'fail',
+          detail: 'ARM returned the account keys: local (key) authentication is enabled',
+        };
+      }
+      return {
+        status: 'fail',
+        detail: `expected 400 "Failed to list key. disableLocalAuth ...", got ${describe(answer)}`,
       };
     },
   },
