@@ -59,15 +59,22 @@ function suiteFetch(ctx: VerifyContext): typeof fetch {
   };
 }
 
-export const CONTENT_SAFETY_CHECKS: readonly VerifyCheck[] = [
-  {
-    id: 'VERIFY-CS-001',
-    checklistItem: 'CS-1',
+/** Content-safety checks are data-plane probes, so they run only inside the VNet. */
+function dataPlaneCheck(check: Pick<VerifyCheck, 'id' | 'checklistItem' | 'title' | 'run'>): VerifyCheck {
+  return {
+    ...check,
     family: 'content-safety',
-    title: 'Content filter test suite: benign and borderline prompts allowed, harmful prompt filtered',
     phase: 'probe',
     runsFrom: 'vnet',
     vantageReason: DATA_PLANE_REASON,
+  };
+}
+
+export const CONTENT_SAFETY_CHECKS: readonly VerifyCheck[] = [
+  dataPlaneCheck({
+    id: 'VERIFY-CS-001',
+    checklistItem: 'CS-1',
+    title: 'Content filter test suite: benign and borderline prompts allowed, harmful prompt filtered',
     async run(ctx) {
       const failures: string[] = [];
       let cases = 0;
@@ -92,15 +99,11 @@ export const CONTENT_SAFETY_CHECKS: readonly VerifyCheck[] = [
             detail: `${cases} case(s) on ${ctx.config.deployments.join(', ')} behaved as expected`,
           };
     },
-  },
-  {
+  }),
+  dataPlaneCheck({
     id: 'VERIFY-CS-002',
     checklistItem: 'CS-2',
-    family: 'content-safety',
     title: 'Prompt Shield blocks a jailbreak prompt',
-    phase: 'probe',
-    runsFrom: 'vnet',
-    vantageReason: DATA_PLANE_REASON,
     async run(ctx, state) {
       const failures: string[] = [];
       for (const deployment of ctx.config.deployments) {
@@ -119,15 +122,11 @@ export const CONTENT_SAFETY_CHECKS: readonly VerifyCheck[] = [
             detail: `400 content_filter with jailbreak.filtered on ${ctx.config.deployments.join(', ')}`,
           };
     },
-  },
-  {
+  }),
+  dataPlaneCheck({
     id: 'VERIFY-CS-003',
     checklistItem: 'CS-3',
-    family: 'content-safety',
     title: 'A prompt containing a blocklist term is blocked by the custom blocklist',
-    phase: 'probe',
-    runsFrom: 'vnet',
-    vantageReason: DATA_PLANE_REASON,
     async run(ctx, state) {
       const term = ctx.config.blocklistTerm;
       if (!term) {
@@ -150,15 +149,11 @@ export const CONTENT_SAFETY_CHECKS: readonly VerifyCheck[] = [
           }
         : { status: 'pass', detail: hits.join('; ') };
     },
-  },
-  {
+  }),
+  dataPlaneCheck({
     id: 'VERIFY-CS-004',
     checklistItem: 'CS-4',
-    family: 'content-safety',
     title: 'Responses carry content filter annotations',
-    phase: 'probe',
-    runsFrom: 'vnet',
-    vantageReason: DATA_PLANE_REASON,
     async run(ctx, state) {
       const failures: string[] = [];
       for (const deployment of ctx.config.deployments) {
@@ -183,5 +178,5 @@ export const CONTENT_SAFETY_CHECKS: readonly VerifyCheck[] = [
             detail: `prompt and completion annotations present on ${ctx.config.deployments.join(', ')}`,
           };
     },
-  },
+  }),
 ];
