@@ -16,9 +16,11 @@ import {
   OpenAIAccount,
   PrincipalType,
   SecurityMonitoring,
+  SubscriptionCoverage,
 } from '../lib';
 import { HardeningConfigError, describeValue, redactSecrets } from '../lib/validation';
 
+const COVERAGE = SubscriptionCoverage.byBaselineStack('aoai-subscription');
 const GPT = { name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06' };
 
 function baseProps(): HardenedAzureOpenAIProps {
@@ -39,6 +41,8 @@ function baseProps(): HardenedAzureOpenAIProps {
     },
     identity: { workloadIdentities: [{ name: 'id-chat' }] },
     contentFilter: { blocklists: [{ name: 'corp', items: [{ pattern: 'Project Bluebird' }] }] },
+    // Account stacks declare how their subscription's Activity Log export and Defender plan are provided.
+    monitoring: { subscriptionCoverage: COVERAGE },
   };
 }
 
@@ -219,6 +223,7 @@ describe('Terraform references are accepted wherever a literal is', () => {
         existingPrivateDnsZoneIds: variable(stack, 'zones', 'list(string)').listValue,
       },
       monitoring: {
+        subscriptionCoverage: COVERAGE,
         securityTeam: {
           shortName: variable(stack, 'short', 'string').stringValue,
           emailAddresses: variable(stack, 'mails', 'list(string)').listValue,
