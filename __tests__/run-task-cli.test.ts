@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, execFile, spawn } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -214,5 +214,46 @@ describe('aoai-harden run-task options', () => {
     expect(cb.body.data.attributes.message).toContain('1 suppressed');
     expect(await run.stop()).toBe(0);
     expect(run.out()).toContain('"msg":"stopped"');
+  });
+});
+
+describe('README run-task section', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('## Enforce the checklist in HCP Terraform');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+
+  test('every flag and environment variable it names exists, with the default it states', () => {
+    expect(start).toBeGreaterThan(0);
+    const flags = [...new Set(section.match(/--[a-z][a-z-]+/g))];
+    expect(flags.length).toBeGreaterThan(10);
+    for (const flag of flags.filter((f) => f !== '--help')) expect(RUN_TASK_USAGE).toContain(`${flag} `);
+    for (const env of new Set(section.match(/AOAI_RUN_TASK_[A-Z_]+/g))) expect(RUN_TASK_USAGE).toContain(env);
+    const rows = [...section.matchAll(/^\| `(--[a-z-]+)` \| `(AOAI_RUN_TASK_[A-Z_]+)` \| `([^`]+)` \|/gm)];
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    for (const [, flag, env, def] of rows) {
+      expect(RUN_TASK_USAGE).toMatch(
+        new RegExp(`--${flag.slice(2)} +${env} +default ${def.replace(/\./g, '\\.')}\n`),
+      );
+    }
+  });
+
+  test('its health check and verification commands run as written against the server', async () => {
+    const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks[0]).toContain('npm run harden -- run-task --port 8080');
+    const run = await runInProcess(['--port', '0'], { AOAI_RUN_TASK_HMAC_KEY: KEY });
+    try {
+      // Asynchronously: the server runs in this process and must keep answering while bash waits.
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(
+          'bash',
+          ['-euo', 'pipefail', '-c', blocks[1].replace(/8080/g, String(run.server.port))],
+          { env: { ...process.env, AOAI_RUN_TASK_HMAC_KEY: KEY }, encoding: 'utf8', timeout: 15_000 },
+          (error, stdout) => (error ? reject(error) : resolve(stdout)),
+        ),
+      );
+      expect(out).toBe('{"status":"ok","active":0,"queued":0}{"message":"verified"}');
+    } finally {
+      await run.stop();
+    }
   });
 });

@@ -14,6 +14,8 @@ export interface RecordedCallback {
   readonly body: any;
   /** The status the fake answered. */
   readonly answered: number;
+  /** performance.now() when the callback arrived (the bench measures latency with it). */
+  readonly at: number;
 }
 
 export interface PlanScript {
@@ -122,6 +124,7 @@ export async function startFakeHcpTerraform(): Promise<FakeHcpTerraform> {
         contentType: req.headers['content-type'],
         body: JSON.parse(text),
         answered,
+        at: performance.now(),
       });
       end(res, answered, answered === 200 ? undefined : { errors: [{ status: String(answered) }] });
       waiters.forEach((w) => w());

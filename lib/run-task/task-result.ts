@@ -101,7 +101,7 @@ function outcome(f: Finding, rule: Rule | undefined, blocking: boolean, rulesUrl
     '',
     '### Fix',
     '',
-    `${title}.${rule ? ` ${rule.rationale}` : ''}`,
+    `**Required:** ${title}.${rule ? ` ${rule.rationale}` : ''}`,
     '',
     'Keep the hardened default of the construct that makes this resource (or change the plan so the setting ' +
       'holds). If the weaker setting is intended, record an opt-out with a reason in the construct, or a ' +
