@@ -6,6 +6,7 @@ import { referenceJson } from './reference';
 import { runChecks } from '../lib/checklist/engine';
 import { loadModel } from '../lib/checklist/model';
 import { LogEntry, RunTaskOptions, RunTaskServer, startRunTaskServer } from '../lib/run-task';
+import { Logger } from '../lib/run-task/logger';
 
 const KEY = 'run-task-hmac-key-for-tests-0123456789';
 const WEAKENED = readFileSync(join(__dirname, 'fixtures', 'weakened-plan.json'), 'utf8');
@@ -342,6 +343,28 @@ describe('run task: faults', () => {
   });
 });
 
+test('the logger redacts secrets inside nested strings and drops credential-named fields, whatever the secret', () => {
+  const out: LogEntry[] = [];
+  const log = new Logger(
+    (e) => out.push(e),
+    () => 0,
+  ).child({ task_result_id: 't' });
+  log.addSecret('"}'); // a key made of JSON syntax must not break the entry
+  log.addSecret('"}'); // registered by two tasks: still redacted after one of them removes it
+  log.removeSecret('"}');
+  log.info('x', { nested: { url: 'a"}b' }, access_token: 'zzz', Authorization: 'Bearer zzz', list: ['"}'] });
+  expect(out).toEqual([
+    {
+      time: '1970-01-01T00:00:00.000Z',
+      level: 'info',
+      msg: 'x',
+      task_result_id: 't',
+      nested: { url: 'a[redacted]b' },
+      list: ['[redacted]'],
+    },
+  ]);
+});
+
 describe('run task: load and shutdown', () => {
   test('200 concurrent tasks: every callback delivered exactly once, with the right verdict', async () => {
     await start({ maxConcurrentTasks: 8 });
@@ -380,6 +403,22 @@ describe('run task: load and shutdown', () => {
     }
     expect(statuses).toEqual([200, 200, 503]);
     await fake.waitForFinal(fake.finalCallbacks().length + 2);
+  });
+
+  test('a retried POST of a task still in flight is answered 200 and judged once', async () => {
+    fake.addPlan('plan-retried', { json: WEAKENED, delayMs: 150 });
+    await start();
+    const { body } = fake.task({ taskResultId: 't-retried', planId: 'plan-retried' });
+    expect((await postTask(server!.url, body, KEY)).status).toBe(200);
+    expect(await postTask(server!.url, body, KEY)).toEqual({
+      status: 200,
+      body: { message: 'already accepted' },
+    });
+    await fake.waitForFinal(fake.finalCallbacks().length + 1);
+    await server!.close();
+    server = undefined;
+    expect(fake.callbacks.filter((c) => c.taskResultId === 't-retried')).toHaveLength(1);
+    expect(fake.planRequests.filter((r) => r.planId === 'plan-retried')).toHaveLength(1);
   });
 
   test('graceful shutdown finishes accepted tasks, then stops listening', async () => {

@@ -18,6 +18,8 @@ export interface HandlerDeps {
   readonly log: Logger;
   /** True once shutdown began: new tasks are refused with 503 so HCP Terraform retries elsewhere or later. */
   readonly draining: () => boolean;
+  /** task_result_ids accepted and not yet reported. */
+  readonly inFlight: Set<string>;
   readonly onTaskDone?: (summary: TaskSummary) => void;
 }
 
@@ -54,13 +56,26 @@ export function handleRunTaskPost(
     log.error('request refused: callback host', { ...ids, reason: refused });
     return reply(422, `task_result_callback_url refused: ${refused}`);
   }
+  const key = request.task_result_id ?? request.task_result_callback_url!;
+  if (deps.inFlight.has(key)) {
+    // HCP Terraform retries a POST it saw no 200 for; the task is already queued: one verdict, one callback.
+    log.info('duplicate request: task already accepted', ids);
+    return reply(200, 'already accepted');
+  }
   if (deps.draining()) return reply(503, 'shutting down', { 'Retry-After': '5' });
   const acceptedAt = options.now();
   const accepted = deps.queue.offer(async () => {
-    const summary = await runTask(request, acceptedAt, options, log);
-    deps.onTaskDone?.(summary);
+    try {
+      // Not `onTaskDone?.(await runTask(...))`: an absent hook would skip evaluating, and so running, the task.
+      const summary = await runTask(request, acceptedAt, options, log);
+      deps.onTaskDone?.(summary);
+    } finally {
+      deps.inFlight.delete(key);
+    }
   });
-  if (!accepted) {
+  if (accepted) {
+    deps.inFlight.add(key);
+  } else {
     log.warn('request refused: queue full', { ...ids, queued: deps.queue.queued });
     return reply(503, 'queue full', { 'Retry-After': '5' });
   }

@@ -45,10 +45,24 @@ export class Logger {
 
   private write(level: LogEntry['level'], msg: string, fields: Record<string, unknown>): void {
     const entry = { time: new Date(this.now()).toISOString(), level, msg, ...this.context, ...fields };
-    let text = JSON.stringify(entry, (key, value) =>
-      /token|secret|password|authorization|hmac/i.test(key) ? undefined : value,
-    );
-    for (const secret of this.secrets.keys()) text = text.split(secret).join('[redacted]');
-    this.sink(JSON.parse(text) as LogEntry);
+    this.sink(this.redact(entry) as LogEntry);
+  }
+
+  /** A copy without credential-named fields and with every registered secret replaced in strings. */
+  private redact(value: unknown): unknown {
+    if (typeof value === 'string') {
+      let text = value;
+      for (const secret of this.secrets.keys()) text = text.split(secret).join('[redacted]');
+      return text;
+    }
+    if (Array.isArray(value)) return value.map((v) => this.redact(v));
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value)
+          .filter(([key]) => !/token|secret|password|authorization|hmac/i.test(key))
+          .map(([key, v]) => [key, this.redact(v)]),
+      );
+    }
+    return value;
   }
 }

@@ -28,7 +28,14 @@ export async function startRunTaskServer(
   log.addSecret(options.hmacKey);
   const queue = new TaskQueue(options.maxConcurrentTasks, options.maxQueuedTasks);
   let draining = false;
-  const deps: HandlerDeps = { options, queue, log, draining: () => draining, onTaskDone: hooks.onTaskDone };
+  const deps: HandlerDeps = {
+    options,
+    queue,
+    log,
+    draining: () => draining,
+    inFlight: new Set(),
+    onTaskDone: hooks.onTaskDone,
+  };
 
   const server = createServer((req, res) => {
     route(req, deps)
