@@ -38,6 +38,8 @@ export interface Weaknesses {
   disabledAlert?: string;
   /** The invoke-only identity may write deployments (ARM lets the PUT through; the provider rejects the model). */
   invokeOnlyCanWrite?: boolean;
+  /** A gateway in front of the account drops the apim-request-id response header. */
+  noRequestId?: boolean;
   /** Jailbreak filter in annotate-only mode. */
   jailbreakAnnotateOnly?: boolean;
 }
@@ -186,7 +188,7 @@ export async function startFakes(
     'data-plane',
     (req, res, body) => {
       const requestId = nextId('apim');
-      const headers = { 'apim-request-id': requestId };
+      const headers: Record<string, string> = weak.noRequestId ? {} : { 'apim-request-id': requestId };
       if (options.outside && !weak.publicAccess) {
         // field-facts.md §4.2, public network access disabled.
         return send(

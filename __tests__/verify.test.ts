@@ -19,6 +19,7 @@ import { hostProblem } from '../lib/verify/http';
 import { SYNTHETIC_EVENTS } from '../lib/verify/monitoring-checks';
 import { isPrivateAddress } from '../lib/verify/network-checks';
 import { allChecks } from '../lib/verify/runner';
+import { defaultTokenSource } from '../lib/verify/tokens';
 
 interface Run {
   code: number;
@@ -637,4 +638,49 @@ test('listing keys as key auth is on fails without printing the keys', async () 
   expect(run.status['VERIFY-IAM-005']).toBe('fail');
   expect(run.detail['VERIFY-IAM-005']).toMatch(/ARM returned the account keys/);
   expect(run.out).not.toContain('k1-secret');
+});
+
+test('without an apim-request-id header the log check is skipped and says why', async () => {
+  const run = await verify({
+    weak: { noRequestId: true },
+    extra: ['--only', 'VERIFY-IAM-002,VERIFY-MON-001'],
+  });
+  expect(run.status['VERIFY-IAM-002']).toBe('pass');
+  expect(run.status['VERIFY-MON-001']).toBe('skipped');
+  expect(run.detail['VERIFY-MON-001']).toMatch(/2 accepted call\(s\) carried no apim-request-id header/);
+});
+
+test('the invoke-only identity can be given as an ARM token in the environment', async () => {
+  const fakes = await startFakes({});
+  open.push(fakes);
+  const args = baseArgs(fakes, 'vnet');
+  args.splice(args.indexOf('--invoke-only-client-id'), 2);
+  const run = async (env: NodeJS.ProcessEnv) => {
+    let out = '';
+    await runVerifyCli(
+      [...args, '--only', 'VERIFY-IAM-003'],
+      { out: (s) => (out += s), err: () => undefined },
+      {
+        dns: fakes.dns,
+        now: fakes.clock.now,
+        sleep: fakes.clock.sleep,
+        getToken: async (audience, identity) => `${audience}-${identity}`,
+        env,
+      },
+    );
+    return JSON.parse(out).results[0];
+  };
+  expect(await run({})).toMatchObject({
+    status: 'skipped',
+    detail: expect.stringMatching(/AOAI_VERIFY_INVOKE_ONLY_ARM_TOKEN/),
+  });
+  expect(await run({ AOAI_VERIFY_INVOKE_ONLY_ARM_TOKEN: 'token' })).toMatchObject({ status: 'pass' });
+});
+
+test('pre-acquired tokens from the environment are used as given', async () => {
+  const source = defaultTokenSource({
+    env: { AZURE_OPENAI_AD_TOKEN: 'dp', AOAI_VERIFY_INVOKE_ONLY_ARM_TOKEN: 'arm' },
+  });
+  expect(await source('cognitive', 'workload')).toBe('dp');
+  expect(await source('arm', 'invoke-only')).toBe('arm');
 });

@@ -154,6 +154,7 @@ export function verifyHelp(): string {
     'Exit 0: every check that ran passed; 1: a check failed or could not reach its service (or none ran); 2: usage error.',
     'Tokens: DefaultAzureCredential (@azure/identity); AZURE_OPENAI_AD_TOKEN overrides the data-plane token.',
     'AZURE_OPENAI_API_KEY: the key for the key-auth probe (an invalid key is fine: only 403 AuthenticationTypeDisabled passes).',
+    'AOAI_VERIFY_INVOKE_ONLY_ARM_TOKEN: ARM token of the invoke-only identity (instead of --invoke-only-client-id).',
     '',
     'options (each also a key of the --config JSON file, in camelCase):',
     ...Object.entries(OPTIONS).map(([flag, o]) => `  --${flag.padEnd(22)} ${o.help}`),
@@ -364,6 +365,7 @@ export async function runVerifyCli(args: string[], io: VerifyIo, deps: VerifyDep
       }),
     // A deliberately invalid key is a valid probe (only AuthenticationTypeDisabled passes).
     apiKey: env.AZURE_OPENAI_API_KEY || 'aoai-harden-verify-invalid-key-00000000',
+    invokeOnlyTokenGiven: !!env.AOAI_VERIFY_INVOKE_ONLY_ARM_TOKEN,
     progress: (id, message) => io.err(`[verify] ${id}: ${message}\n`),
   };
   const checks = allChecks();

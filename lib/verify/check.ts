@@ -6,6 +6,8 @@ export interface RunState {
   readonly startedAt: number;
   /** apim-request-id of data-plane calls the service accepted (Entra, 200): MO-1's correlation markers. */
   readonly acceptedRequestIds: string[];
+  /** Accepted calls whose response had no apim-request-id header, so they cannot be found in the logs. */
+  unmarkedAccepted: number;
   /** When the first of them was answered (MO-1 counts its time limit from there). */
   firstAcceptedAt?: number;
   /** Detection keys whose synthetic event was generated in this run, with what was sent. */

@@ -106,9 +106,9 @@ export const IDENTITY_CHECKS: readonly VerifyCheck[] = [
       'An identity with only the invoke role is refused (AuthorizationFailed) when it creates a deployment',
     phase: 'probe',
     async run(ctx, state) {
-      if (!ctx.config.invokeOnlyClientId) {
+      if (!ctx.config.invokeOnlyClientId && !ctx.invokeOnlyTokenGiven) {
         throw new SkipCheck(
-          'no invoke-only identity configured (identities.invokeOnlyClientId / --invoke-only-client-id): give the client ID of an identity holding only Cognitive Services OpenAI User',
+          'no invoke-only identity configured: give invokeOnlyClientId (--invoke-only-client-id), the client ID of an identity holding only Cognitive Services OpenAI User, or its ARM token in AOAI_VERIFY_INVOKE_ONLY_ARM_TOKEN',
         );
       }
       // ARM authorizes a request before forwarding it to the resource provider

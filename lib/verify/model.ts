@@ -126,6 +126,8 @@ export interface VerifyContext {
   readonly progress: (checkId: string, message: string) => void;
   /** API key to send in the key-auth probe (AZURE_OPENAI_API_KEY; an invalid key works as well). */
   readonly apiKey: string;
+  /** The invoke-only identity's ARM token came from the environment (no client ID needed). */
+  readonly invokeOnlyTokenGiven?: boolean;
 }
 
 /** The service could not give an answer (timeout, connection refused, 5xx): the check is an error, never a pass. */

@@ -139,7 +139,9 @@ const logsCheck: VerifyCheck = {
     const ids = [...new Set(state.acceptedRequestIds)];
     if (!ids.length || state.firstAcceptedAt === undefined) {
       throw new SkipCheck(
-        'no data-plane call was accepted in this run, so there is no request to look for (VERIFY-IAM-002 must run and pass)',
+        state.unmarkedAccepted
+          ? `${state.unmarkedAccepted} accepted call(s) carried no apim-request-id header (a gateway in front of the account?), so there is no CorrelationId to look for`
+          : 'no data-plane call was accepted in this run, so there is no request to look for (VERIFY-IAM-002 must run and pass)',
       );
     }
     const deadline = state.firstAcceptedAt + ctx.config.logWaitSeconds * 1000;

@@ -27,9 +27,13 @@ export async function chat(
     body: { messages: [{ role: 'user', content: prompt }], max_tokens: 5 },
   });
   const requestId = answer.headers.get('apim-request-id');
-  if (answer.status === 200 && options.apiKey === undefined && requestId) {
-    state.acceptedRequestIds.push(requestId);
-    state.firstAcceptedAt ??= ctx.now();
+  if (answer.status === 200 && options.apiKey === undefined) {
+    if (requestId) {
+      state.acceptedRequestIds.push(requestId);
+      state.firstAcceptedAt ??= ctx.now();
+    } else {
+      state.unmarkedAccepted++;
+    }
   }
   return answer;
 }

@@ -92,7 +92,13 @@ export async function runVerify(
   checks: readonly VerifyCheck[] = allChecks(),
 ): Promise<VerifyRun> {
   const startedAt = ctx.now();
-  const state: RunState = { startedAt, acceptedRequestIds: [], exercised: new Map(), memo: new Map() };
+  const state: RunState = {
+    startedAt,
+    acceptedRequestIds: [],
+    unmarkedAccepted: 0,
+    exercised: new Map(),
+    memo: new Map(),
+  };
   const selected = checks.filter((c) => isSelected(c.id, ctx.config.only));
   const results = new Map<string, CheckResult>();
   for (const check of selected.filter((c) => c.phase === 'probe')) {

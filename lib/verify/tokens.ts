@@ -3,7 +3,8 @@ import { Audience, Identity, SCOPES, TokenSource } from './model';
 /**
  * Tokens from @azure/identity's DefaultAzureCredential (managed identity, workload identity federation in CI,
  * or the Azure CLI login), loaded only when verify runs so `check` never pays for it. A pre-acquired data-plane
- * token can be given in AZURE_OPENAI_AD_TOKEN, as `verify-content-filter` accepts.
+ * token can be given in AZURE_OPENAI_AD_TOKEN, as `verify-content-filter` accepts, and the invoke-only identity's
+ * ARM token in AOAI_VERIFY_INVOKE_ONLY_ARM_TOKEN.
  */
 export function defaultTokenSource(options: {
   readonly workloadClientId?: string;
@@ -30,6 +31,11 @@ export function defaultTokenSource(options: {
   return (audience: Audience, identity: Identity) => {
     if (audience === 'cognitive' && identity === 'workload' && env.AZURE_OPENAI_AD_TOKEN) {
       return Promise.resolve(env.AZURE_OPENAI_AD_TOKEN);
+    }
+    // A pipeline signed in as one principal can hand over the invoke-only identity's ARM token
+    // (`az account get-access-token --resource https://management.azure.com` as that identity).
+    if (audience === 'arm' && identity === 'invoke-only' && env.AOAI_VERIFY_INVOKE_ONLY_ARM_TOKEN) {
+      return Promise.resolve(env.AOAI_VERIFY_INVOKE_ONLY_ARM_TOKEN);
     }
     const key = `${audience}/${identity}`;
     if (!cache.has(key)) {
