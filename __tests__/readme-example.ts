@@ -1,0 +1,31 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import * as ts from 'typescript';
+
+/**
+ * Run the README's construct example as written (its package import pointed at lib/), synthesizing into
+ * `outdir`; returns the folder of its stack (cdk.tf.json and the hardening reports).
+ */
+export function runReadmeExample(outdir: string): string {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Use the constructs in your own stack'));
+  const source = /```ts\n([\s\S]*?)```/
+    .exec(section)![1]
+    .replace("'cdktf-azure-openai-hardening'", `'${join(__dirname, '..', 'lib').replace(/\\/g, '/')}'`);
+  const js = ts.transpileModule(source, {
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+    },
+  }).outputText;
+  const previous = process.env.CDKTF_OUTDIR;
+  process.env.CDKTF_OUTDIR = outdir;
+  try {
+    new Function('require', 'exports', js)(require, {});
+  } finally {
+    if (previous === undefined) delete process.env.CDKTF_OUTDIR;
+    else process.env.CDKTF_OUTDIR = previous;
+  }
+  return join(outdir, 'stacks', 'aoai-prod-swedencentral');
+}

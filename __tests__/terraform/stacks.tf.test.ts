@@ -1,0 +1,114 @@
+// Every other stack the suite synthesizes goes through Terraform core too: the multi-instance app of the
+// two-stacks fixture (AOAI_CONFIG with two regions) and the README's example. Each passes validate, plan,
+// apply and destroy against the stub providers; destroy runs on a copy with prevent_destroy lifted, as an
+// operator would after turning deletion protection off.
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { Testing } from 'cdktf';
+import { loadStackConfigs } from '../../stacks/config';
+import { HardenedOpenAIStack } from '../../stacks/hardened-openai-stack';
+import { runReadmeExample } from '../readme-example';
+import { Scratch, TfResult, copyOf, runTf, stateResources } from './tf';
+
+const scratch = new Scratch();
+afterAll(() => scratch.cleanup());
+
+function twoStacksApp(): Array<[string, any]> {
+  const app = Testing.app();
+  const configs = loadStackConfigs(join(__dirname, '..', 'fixtures', 'two-stacks.json'));
+  const stacks = configs.map((c) => new HardenedOpenAIStack(app, c));
+  return stacks.map((s) => [`two-stacks fixture: ${s.node.id}`, JSON.parse(Testing.synth(s))]);
+}
+
+function readmeExample(): Array<[string, any]> {
+  const dir = runReadmeExample(join(scratch.root, 'readme-out'));
+  return [
+    ['README example: aoai-prod-swedencentral', JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8'))],
+  ];
+}
+
+/** The same configuration without prevent_destroy, for the destroy step. */
+function destroyable(config: any): any {
+  const copy = copyOf(config);
+  for (const instances of Object.values<any>(copy.resource)) {
+    for (const body of Object.values<any>(instances)) {
+      if (body.lifecycle) delete body.lifecycle.prevent_destroy;
+    }
+  }
+  return copy;
+}
+
+const corpus = [...twoStacksApp(), ...readmeExample()];
+
+interface Run {
+  readonly resources: number;
+  readonly validate: TfResult;
+  readonly plan: TfResult;
+  readonly planned: any;
+  readonly apply: TfResult;
+  readonly destroy: TfResult;
+  readonly stateAfterDestroy: number;
+}
+const runs = new Map<string, Run>();
+
+beforeAll(async () => {
+  await Promise.all(
+    corpus.map(async ([name, config], i) => {
+      const stackDir = scratch.stack(`corpus-${i}`, config);
+      const workDir = scratch.workDir(`corpus-${i}`);
+      const validate = await runTf('validate', stackDir, { workDir });
+      const plan = await runTf('plan', stackDir, { workDir });
+      const planned = plan.planJson ? JSON.parse(readFileSync(plan.planJson, 'utf8')) : undefined;
+      const apply = await runTf('apply', stackDir, { workDir, extraArgs: ['-parallelism=10'] });
+      const destroy = await runTf('destroy', scratch.stack(`corpus-${i}-destroy`, destroyable(config)), {
+        workDir,
+      });
+      const resources = Object.values<any>(config.resource).reduce((n, r) => n + Object.keys(r).length, 0);
+      runs.set(name, {
+        resources,
+        validate,
+        plan,
+        planned,
+        apply,
+        destroy,
+        stateAfterDestroy: stateResources(workDir).size,
+      });
+    }),
+  );
+});
+
+test('the corpus holds the multi-instance app (two stacks) and the README example', () => {
+  expect(corpus.map(([name]) => name)).toEqual([
+    'two-stacks fixture: aoai-prod-swedencentral',
+    'two-stacks fixture: aoai-prod-francecentral',
+    'README example: aoai-prod-swedencentral',
+  ]);
+});
+
+describe.each(corpus.map(([name]) => name))('%s', (name) => {
+  test('terraform validate accepts it', () => {
+    const r = runs.get(name)!;
+    expect(r.validate.output).toContain('Success! The configuration is valid');
+    expect(r.validate.code).toBe(0);
+  });
+
+  test('terraform plan creates every resource; show -json writes the plan', () => {
+    const r = runs.get(name)!;
+    expect(r.plan.code).toBe(0);
+    expect(r.plan.output).toContain(`Plan: ${r.resources} to add, 0 to change, 0 to destroy.`);
+    expect(r.planned.resource_changes.filter((c: any) => c.change.actions.join() === 'create')).toHaveLength(
+      r.resources,
+    );
+  });
+
+  test('terraform apply succeeds (postconditions hold) and destroy empties the state', () => {
+    const r = runs.get(name)!;
+    expect(r.apply.output).toContain(
+      `Apply complete! Resources: ${r.resources} added, 0 changed, 0 destroyed.`,
+    );
+    expect(r.apply.code).toBe(0);
+    expect(r.destroy.output).toContain(`Destroy complete! Resources: ${r.resources} destroyed.`);
+    expect(r.destroy.code).toBe(0);
+    expect(r.stateAfterDestroy).toBe(0);
+  });
+});
