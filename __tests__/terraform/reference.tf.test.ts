@@ -89,6 +89,7 @@ describe('reference stack: apply with parallelism 10, then destroy', () => {
   let apply: TfResult;
   let applyWrites: Write[];
   let stateAfterApply: Map<string, string>;
+  let replan: TfResult;
   let refusedDestroy: TfResult;
   let destroy: TfResult;
   let destroyWrites: Write[];
@@ -98,6 +99,7 @@ describe('reference stack: apply with parallelism 10, then destroy', () => {
     apply = await runTf('apply', stackDir, { workDir, applyDelayMs: 100, extraArgs: ['-parallelism=10'] });
     applyWrites = writesFrom(readApplyLog(apply.applyLog));
     stateAfterApply = stateResources(workDir);
+    replan = await runTf('plan', stackDir, { workDir });
     refusedDestroy = await runTf('destroy', stackDir, { workDir });
     destroy = await runTf('destroy', unprotected, {
       workDir,
@@ -158,6 +160,22 @@ describe('reference stack: apply with parallelism 10, then destroy', () => {
       ...accountOverlaps(destroyWrites, accountId),
     ];
     expect(overlaps).toEqual([]);
+  });
+
+  test('a plan right after apply has no changes (no perpetual diff)', () => {
+    expect(replan.code).toBe(0);
+    expect(replan.output).toContain('No changes. Your infrastructure matches the configuration.');
+  });
+
+  // KNOWN DEFECT (found by this test on 2026-11-28, reported to the lead for the checklist owner, issue 11):
+  // on a day-2 plan (state exists, so references are known IDs rather than unknowns bound in the
+  // configuration) the checklist cannot link the account's children to it and reports errors such as
+  // AOAI-NET-006..009 "no azurerm_private_endpoint connects to this account", AOAI-CFP-002/003 and
+  // AOAI-MON-001/011. Every HCP Terraform run after the first is such a plan.
+  test.failing('the checklist finds no error on the day-2 plan of the applied reference stack', () => {
+    const plan = JSON.parse(readFileSync(replan.planJson!, 'utf8'));
+    const report = runChecks(loadModel(plan, 'plan.json'), { today: '2026-11-28' });
+    expect(report.findings.filter((f) => f.severity === 'error' && f.status === 'non-compliant')).toEqual([]);
   });
 
   test('deletion protection: Terraform refuses to destroy the account (prevent_destroy)', () => {
