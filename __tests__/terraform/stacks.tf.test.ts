@@ -1,12 +1,15 @@
 // Every other stack the suite synthesizes goes through Terraform core too: the multi-instance app of the
-// two-stacks fixture (AOAI_CONFIG with two regions) and the README's example. Each passes validate, plan,
+// two-stacks fixture (AOAI_CONFIG with two regions), the README's example and the fleet's subscription
+// baseline stack (which reads a data source). Each passes validate, plan,
 // apply and destroy against the stub providers; destroy runs on a copy with prevent_destroy lifted, as an
 // operator would after turning deletion protection off.
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Testing } from 'cdktf';
+import { SubscriptionBaseline } from '../../lib/subscription-baseline';
 import { loadStackConfigs } from '../../stacks/config';
 import { HardenedOpenAIStack } from '../../stacks/hardened-openai-stack';
+import { newStack, synthJson } from '../helpers';
 import { runReadmeExample } from '../readme-example';
 import { Scratch, TfResult, copyOf, runTf, stateResources } from './tf';
 
@@ -27,6 +30,16 @@ function readmeExample(): Array<[string, any]> {
   ];
 }
 
+function subscriptionBaseline(): Array<[string, any]> {
+  const stack = newStack();
+  new SubscriptionBaseline(stack, 'Baseline', {
+    namePrefix: 'aoai-platform',
+    activityLogWorkspaceId:
+      '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-platform/providers/Microsoft.OperationalInsights/workspaces/log-platform',
+  });
+  return [['fleet: subscription baseline', synthJson(stack)]];
+}
+
 /** The same configuration without prevent_destroy, for the destroy step. */
 function destroyable(config: any): any {
   const copy = copyOf(config);
@@ -38,7 +51,7 @@ function destroyable(config: any): any {
   return copy;
 }
 
-const corpus = [...twoStacksApp(), ...readmeExample()];
+const corpus = [...twoStacksApp(), ...readmeExample(), ...subscriptionBaseline()];
 
 interface Run {
   readonly resources: number;
@@ -77,11 +90,12 @@ beforeAll(async () => {
   );
 });
 
-test('the corpus holds the multi-instance app (two stacks) and the README example', () => {
+test('the corpus holds the multi-instance app (two stacks), the README example and the subscription baseline', () => {
   expect(corpus.map(([name]) => name)).toEqual([
     'two-stacks fixture: aoai-prod-swedencentral',
     'two-stacks fixture: aoai-prod-francecentral',
     'README example: aoai-prod-swedencentral',
+    'fleet: subscription baseline',
   ]);
 });
 
