@@ -150,6 +150,14 @@ describe('aoai-harden verify against a hardened deployment', () => {
     expect(notExercised['deployment-change']).toMatch(/never changes the account/);
     expect(notExercised['new-caller-ip']).toMatch(/cannot choose the address/);
     expect(Object.keys(notExercised)).not.toContain('api-key-auth');
+    // Alert rules without a log query are listed too (token-consumption is a metric alert, config-change an
+    // activity log alert); exercised ones are not.
+    expect(notExercised['token-consumption']).toMatch(/more tokens/);
+    expect(notExercised['config-change']).toMatch(/never changes the account/);
+    expect(Object.keys(notExercised)).not.toContain('content-filter-rate');
+    // Progress: probes announce themselves; a check skipped for its vantage does not.
+    expect(run.err).toContain('[verify] VERIFY-IAM-001: running');
+    expect(run.err).not.toContain('[verify] VERIFY-NET-003: running');
     // Tokens went only where their audience belongs (the fakes also refuse wrong ones).
     for (const s of run.fakes.seen) {
       if (s.service === 'data-plane') {

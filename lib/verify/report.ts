@@ -17,7 +17,7 @@ export interface ChecklistCoverage {
 export interface VerifyReport extends VerifyRun {
   readonly summary: { passed: number; failed: number; errors: number; skipped: number };
   readonly checklist: ChecklistCoverage[];
-  /** Detections whose synthetic event was not sent, and why (from the skipped detection checks). */
+  /** Detections and alert rules whose synthetic event was not sent, and why (from the skipped checks). */
   readonly notExercised: Array<{ detection: string; reason: string }>;
 }
 
@@ -51,9 +51,14 @@ export function buildReport(run: VerifyRun): VerifyReport {
       };
     },
   );
-  const notExercised = run.results
-    .filter((r) => r.id.startsWith('VERIFY-MON-002/') && r.status === 'skipped')
-    .map((r) => ({ detection: r.id.slice('VERIFY-MON-002/'.length), reason: r.detail }));
+  // Skipped detection (MON-002) and alert-fired (MON-004) checks, one entry per detection or alert rule key.
+  const notExercised: Array<{ detection: string; reason: string }> = [];
+  for (const r of run.results) {
+    const key = /^VERIFY-MON-00[24]\/(.+)$/.exec(r.id)?.[1];
+    if (key && r.status === 'skipped' && !notExercised.some((n) => n.detection === key)) {
+      notExercised.push({ detection: key, reason: r.detail });
+    }
+  }
   return {
     ...run,
     summary: {

@@ -40,6 +40,7 @@ async function runOne(ctx: VerifyContext, state: RunState, check: VerifyCheck): 
       `runs only from ${check.runsFrom === 'vnet' ? 'inside the VNet (--from vnet)' : 'outside the VNet (--from outside)'}: ${check.vantageReason}`,
     );
   }
+  if (check.phase === 'probe') ctx.progress(check.id, 'running');
   try {
     const outcome = await check.run(ctx, state);
     return done(outcome.status, outcome.detail);
@@ -102,7 +103,6 @@ export async function runVerify(
   const selected = checks.filter((c) => isSelected(c.id, ctx.config.only));
   const results = new Map<string, CheckResult>();
   for (const check of selected.filter((c) => c.phase === 'probe')) {
-    ctx.progress(check.id, 'running');
     results.set(check.id, await runOne(ctx, state, check));
   }
   await sendBursts(ctx, state);
