@@ -19,7 +19,8 @@ const APP_PROTOCOL_VERSION = 6;
 
 function loadProtos() {
   const options = { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true };
-  const dir = path.join(__dirname, 'proto');
+  // The runner starts a bundled copy of this file (faster start-up), which finds the protos through the env.
+  const dir = process.env.TF_STUB_PROTO_DIR ?? path.join(__dirname, 'proto');
   const tf = grpc.loadPackageDefinition(protoLoader.loadSync(path.join(dir, 'tfplugin6.proto'), options));
   const plugin = grpc.loadPackageDefinition(protoLoader.loadSync(path.join(dir, 'go-plugin.proto'), options));
   return { tfplugin6: tf.tfplugin6, plugin: plugin.plugin };
@@ -51,7 +52,8 @@ class StubProvider {
       resource_schemas: map(this.schema.resource_schemas),
       data_source_schemas: map(this.schema.data_source_schemas),
       diagnostics: [],
-      server_capabilities: { plan_destroy: false, get_provider_schema_optional: false },
+      // The stub needs no GetProviderSchema call before other RPCs, so Terraform may reuse a cached schema.
+      server_capabilities: { plan_destroy: false, get_provider_schema_optional: true },
     };
   }
 
