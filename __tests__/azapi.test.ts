@@ -1,5 +1,6 @@
-import { AzapiProvider, AzapiResource, AzapiUpdateResource, azapiProviderFor } from '../lib';
+import { AzapiProvider, AzapiResource, AzapiUpdateResource } from '../lib';
 import { newStack, onlyResource, synthJson } from './helpers';
+import { azapiProviderFor } from '../lib/azapi/provider';
 
 describe('azapi bindings', () => {
   test('the provider pins Azure/azapi ~> 2.5 and passes its settings', () => {

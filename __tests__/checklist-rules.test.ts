@@ -24,7 +24,9 @@ const filter = (j: any, name: string, source: string) =>
   policy(j).body.properties.contentFilters.find((f: any) => f.name === name && f.source === source);
 
 /** One non-compliant mutation per rule: each must fail its rule, naming the resource and the value. */
-const NON_COMPLIANT: Record<string, { mutate: (j: any) => void; value?: unknown; address?: RegExp }> = {
+/** address null: the finding is about the whole input, not a resource. */
+type Fixture = { mutate: (j: any) => void; value?: unknown; address?: RegExp | null };
+const NON_COMPLIANT: Record<string, Fixture> = {
   'AOAI-NET-001': {
     mutate: (j) => (account(j).public_network_access_enabled = true),
     value: true,
@@ -172,6 +174,27 @@ const NON_COMPLIANT: Record<string, { mutate: (j: any) => void; value?: unknown;
     mutate: (j) => (firstOf(j, 'azurerm_security_center_subscription_pricing')[1].tier = 'Free'),
     value: 'Free',
   },
+  'AOAI-CHK-001': {
+    mutate: (j) => {
+      j.resource = { azurerm_resource_group: j.resource.azurerm_resource_group };
+    },
+    address: null,
+  },
+  'AOAI-CHK-002': {
+    mutate: (j) => (account(j).kind = '${var.account_kind}'),
+    value: '${var.account_kind}',
+    address: /^azurerm_cognitive_account\./,
+  },
+  'AOAI-CHK-003': {
+    mutate: (j) =>
+      firstOf(j, 'terraform_data')[1].input.exemptions.push({
+        address: 'azurerm_cognitive_account.*',
+        rule_id: 'AOAI-NET-001',
+        kind: 'suppression',
+        reason: 'temporarily open for the demo',
+      }),
+    address: /^terraform_data\./,
+  },
 };
 
 function queryRule(j: any, key: string): any {
@@ -201,18 +224,22 @@ describe('each rule fails on its non-compliant fixture, naming resource and valu
   test.each(Object.entries(NON_COMPLIANT))('%s', (id, fixture) => {
     const bad = findingsFor(mutate(fixture.mutate), id).filter((f) => f.status === 'non-compliant');
     expect(bad.length).toBeGreaterThan(0);
-    expect(bad[0].address).toBeTruthy();
-    if (fixture.address) expect(bad[0].address).toMatch(fixture.address);
+    if (fixture.address === null) {
+      expect(bad[0].address).toBeUndefined();
+    } else {
+      expect(bad[0].address).toBeTruthy();
+      if (fixture.address) expect(bad[0].address).toMatch(fixture.address);
+    }
     if ('value' in fixture) expect(bad[0].value).toEqual(fixture.value);
   });
 });
 
 describe('rules on hand-written configurations', () => {
-  test('an empty configuration makes every rule not applicable, never compliant', () => {
+  test('an empty configuration is never compliant: it fails AOAI-CHK-001 (nothing was judged)', () => {
     const report = check({ resource: {} });
-    expect(report.summary.compliant).toBe(0);
-    expect(report.summary.errors).toBe(0);
-    expect(report.summary.notApplicable).toBe(ALL_RULES.length);
+    expect(report.summary.compliant).toBe(1); // AOAI-CHK-002: nothing hidden
+    expect(report.summary.errors).toBe(1);
+    expect(report.findings.find((f) => f.status === 'non-compliant')!.ruleId).toBe('AOAI-CHK-001');
   });
   test('a bare hand-written account fails on azurerm defaults (public access and keys default on)', () => {
     const report = check({
@@ -315,6 +342,7 @@ describe('exemptions', () => {
         address,
         rule_id: 'AOAI-NET-001',
         kind: 'opt-out',
+        property: 'publicNetworkAccessOptOut',
         reason: 'lab without a VNet, deleted nightly',
         ...(expires ? { expires_on: expires } : {}),
       });

@@ -35,13 +35,19 @@ export const ROLE_NAMES: Readonly<Record<string, string>> = {
   [ROLE_GUIDS.RBAC_ADMINISTRATOR]: 'Role Based Access Control Administrator',
 };
 
-/** Roles refused on the account for any principal: they grant keys, broad data actions or role management. */
+/**
+ * Roles refused on the account (or a scope containing it) for any principal without an opt-out: they grant keys,
+ * broad data actions or role management. Cognitive Services Contributor holds `Microsoft.CognitiveServices/*`
+ * control-plane actions including listKeys and accounts/write, so it can turn key auth and public access back on
+ * (azure-facts.md, built-in roles table; learn.microsoft.com/azure/role-based-access-control/built-in-roles/ai-machine-learning).
+ */
 export const PRIVILEGED_ROLE_GUIDS: readonly string[] = [
   ROLE_GUIDS.OWNER,
   ROLE_GUIDS.CONTRIBUTOR,
   ROLE_GUIDS.USER_ACCESS_ADMINISTRATOR,
   ROLE_GUIDS.RBAC_ADMINISTRATOR,
   ROLE_GUIDS.COGNITIVE_SERVICES_USER,
+  ROLE_GUIDS.COGNITIVE_SERVICES_CONTRIBUTOR,
 ];
 
 /** Roles the guide's access audit calls contributor-level: refused for individual users. */

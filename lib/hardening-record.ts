@@ -82,6 +82,7 @@ export class HardeningRecord extends Construct {
         address,
         rule_id: exemption.ruleId,
         kind: exemption.kind,
+        author: target.node.path,
         reason: exemption.reason,
         ...(exemption.property ? { property: exemption.property } : {}),
         ...(exemption.expiresOn ? { expires_on: exemption.expiresOn } : {}),
@@ -105,7 +106,7 @@ export class HardeningRecord extends Construct {
   }
 }
 
-/** Terraform addresses (type.logicalId) of every resource in a construct's subtree. */
+/** @internal Terraform addresses (type.logicalId) of every resource in a construct's subtree. */
 export function resourceAddresses(target: IConstruct): string[] {
   return target.node
     .findAll()

@@ -1,20 +1,26 @@
 #!/usr/bin/env node
-import { mkdirSync, readFileSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { dirname, join } from 'path';
 import { Exemption, runChecks } from './engine';
-import { InputError, loadModel } from './model';
+import { InputError, loadDocuments } from './model';
+import { exemptionProblems } from './records';
 import { toJson, toMarkdown, toSarif, toText } from './reporters';
 import { runTaskCommand } from '../cli/run-task';
 import { runVerifyCli } from '../cli/verify';
 import { defaultTokenProvider, verifyContentFilter } from '../verify/content-filter-check';
 
 const USAGE = `usage:
-  aoai-harden check <cdk.tf.json | plan.json> [--report-dir DIR] [--format text|json] [--suppressions FILE] [--fail-on error|warning] [--today YYYY-MM-DD]
+  aoai-harden check <file> [<file>...] [--report-dir DIR] [--format text|json] [--suppressions FILE] [--fail-on error|warning] [--today YYYY-MM-DD]
   aoai-harden verify --from vnet|outside --config verify.json   (post-deploy checks; --help lists them)
   aoai-harden verify-content-filter --endpoint https://<sub>.openai.azure.com/ --deployment <name>
   aoai-harden run-task --port <p>   (HCP Terraform run task; key in AOAI_RUN_TASK_HMAC_KEY; run-task --help)
+  aoai-harden --help
 
-check exits 0 when no finding at the --fail-on level (default error) remains, 1 when one does, 2 on bad input.`;
+check reads Terraform JSON (cdk.tf.json; several files are merged as Terraform merges *_override.tf.json),
+plan JSON or state JSON (\`terraform show -json\`). It exits 0 when no finding at the --fail-on level (default
+error) remains, 1 when one does (an input with no Azure OpenAI account fails AOAI-CHK-001), 2 on bad input.`;
+
+const FORMATS = ['text', 'json'];
 
 export interface CliIo {
   out: (s: string) => void;
@@ -65,6 +71,15 @@ export async function main(
 ): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (
+      command === '--help' ||
+      command === '-h' ||
+      command === 'help' ||
+      (command === 'check' && rest.includes('--help'))
+    ) {
+      io.out(`${USAGE}\n`);
+      return 0;
+    }
     if (command === 'check') {
       const { positional, flags } = parseFlags(rest, [
         'report-dir',
@@ -73,7 +88,10 @@ export async function main(
         'fail-on',
         'today',
       ]);
-      if (positional.length !== 1) throw new InputError('check takes exactly one input file');
+      if (positional.length === 0) throw new InputError('check needs at least one input file');
+      if (flags.format !== undefined && !FORMATS.includes(flags.format)) {
+        throw new InputError(`--format must be one of ${FORMATS.join(', ')}, not ${flags.format}`);
+      }
       const failOn = flags['fail-on'] ?? 'error';
       if (!['error', 'warning'].includes(failOn)) {
         throw new InputError(`--fail-on must be error or warning, not ${failOn}`);
@@ -81,7 +99,10 @@ export async function main(
       if (flags.today && !/^\d{4}-\d{2}-\d{2}$/.test(flags.today)) {
         throw new InputError('--today must be YYYY-MM-DD');
       }
-      const model = loadModel(readJson(positional[0], 'input'), positional[0]);
+      if (flags['report-dir'] !== undefined) checkReportDir(flags['report-dir']);
+      const model = loadDocuments(
+        positional.map((file) => ({ name: file, document: readJson(file, 'input') })),
+      );
       const extra = flags.suppressions ? parseSuppressions(readJson(flags.suppressions, 'suppressions')) : [];
       const report = runChecks(model, { today: flags.today, extraExemptions: extra });
       io.out(flags.format === 'json' ? toJson(report) : toText(report));
@@ -127,6 +148,28 @@ export async function main(
   }
 }
 
+/** Refuse a report directory that cannot be written before any work is done. */
+function checkReportDir(dir: string): void {
+  if (dir.trim() === '') throw new InputError('--report-dir needs a directory');
+  let probe = dir;
+  for (;;) {
+    try {
+      const st = statSync(probe);
+      if (!st.isDirectory()) throw new InputError(`--report-dir ${dir}: ${probe} is not a directory`);
+      accessSync(probe, constants.W_OK);
+      return;
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && dirname(probe) !== probe) {
+        probe = dirname(probe);
+        continue;
+      }
+      throw new InputError(`--report-dir ${dir}: cannot write there (${code ?? (e as Error).message})`);
+    }
+  }
+}
+
 export function parseSuppressions(json: unknown): Exemption[] {
   if (!Array.isArray(json)) {
     throw new InputError(
@@ -134,24 +177,17 @@ export function parseSuppressions(json: unknown): Exemption[] {
     );
   }
   return json.map((s, i) => {
-    if (
-      !s ||
-      typeof s.ruleId !== 'string' ||
-      typeof s.address !== 'string' ||
-      typeof s.reason !== 'string' ||
-      s.reason.trim().length < 10
-    ) {
-      throw new InputError(
-        `suppressions[${i}]: needs ruleId, address and a reason of at least 10 characters`,
-      );
-    }
-    return {
-      ruleId: s.ruleId,
-      address: s.address,
-      reason: s.reason,
+    const exemption: Exemption = {
+      ruleId: s?.ruleId,
+      address: s?.address,
+      reason: s?.reason,
       kind: 'suppression',
-      expiresOn: s.expiresOn,
+      author: 'suppressions file',
+      ...(s?.expiresOn !== undefined ? { expiresOn: s.expiresOn } : {}),
     };
+    const problems = exemptionProblems(exemption);
+    if (problems.length) throw new InputError(`suppressions[${i}]: ${problems.join('; ')}`);
+    return exemption;
   });
 }
 

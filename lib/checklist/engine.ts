@@ -1,82 +1,158 @@
 import { ROLE_NAMES } from '../azure-facts';
-import { HARDENING_RECORD_KIND } from '../hardening-record';
-import { CHECKLIST, ChecklistItem } from './checklist-items';
-import { TfModel } from './model';
-import { Rule, RuleResult, Severity } from './rule';
+import { CHECKLIST } from './checklist-items';
+import { InputError, InputFormat, NamedDocument, TfModel, loadDocuments, loadModel } from './model';
+import { exemptionProblems, readRecords } from './records';
+import { RuleReferences, RuleResult, Severity } from './rule';
 import { ALL_RULES } from './rules';
 
+/** A recorded reason to accept a finding: an opt-out (a weakened construct property) or a suppression. */
 export interface Exemption {
+  /** The Terraform address it covers (never a wildcard). */
   readonly address: string;
   readonly ruleId: string;
+  /** "opt-out" or "suppression". */
   readonly kind: string;
   readonly reason: string;
+  /**
+   * The construct property that weakened the default (opt-outs).
+   * @default - none
+   */
   readonly property?: string;
+  /**
+   * Last day it applies (YYYY-MM-DD).
+   * @default - no expiry
+   */
   readonly expiresOn?: string;
+  /**
+   * Who wrote it: the construct path (records this package writes) or the suppressions file.
+   * @default - unknown
+   */
+  readonly author?: string;
 }
 
+/** An exemption as applied to one finding. */
+export interface AppliedExemption extends Exemption {
+  /** True when expiresOn is before the check date: the finding counts again. */
+  readonly expired: boolean;
+}
+
+/** compliant | non-compliant | not-applicable | suppressed. */
 export type FindingStatus = 'compliant' | 'non-compliant' | 'not-applicable' | 'suppressed';
 
 export interface Finding {
   readonly ruleId: string;
+  /** error | warning. */
   readonly severity: Severity;
   readonly status: FindingStatus;
+  /**
+   * The Terraform address judged (for non-compliant: the offending one).
+   * @default - the configuration as a whole
+   */
   readonly address?: string;
   readonly message: string;
+  /**
+   * The offending value.
+   * @default - none
+   */
   readonly value?: unknown;
-  /** The exemption that suppressed the finding (or that expired). */
-  readonly exemption?: Exemption & { readonly expired: boolean };
+  /**
+   * The exemption that suppressed the finding (or that expired).
+   * @default - none
+   */
+  readonly exemption?: AppliedExemption;
 }
 
-export interface ChecklistStatus extends ChecklistItem {
-  /** pass: every mapped rule compliant or suppressed; fail: a mapped rule non-compliant. */
-  readonly synthResult: 'pass' | 'fail' | 'n/a';
+export interface ChecklistStatus {
+  readonly id: string;
+  readonly phase: string;
+  readonly item: string;
+  readonly rules: string[];
+  readonly proof: string;
+  /** @default - nothing to run after deploy */
+  readonly postDeploy?: string;
+  /**
+   * The `aoai-harden verify` checks that prove this item against the live deployment.
+   * @default - none
+   */
+  readonly verifiedBy?: string[];
+  /**
+   * Why `aoai-harden verify` cannot prove this post-deploy item.
+   * @default - none
+   */
+  readonly manualReason?: string;
+  /** pass: every mapped rule compliant or suppressed; fail: a mapped rule non-compliant; n/a otherwise. */
+  readonly synthResult: string;
+}
+
+/** A rule as the report describes it. */
+export interface RuleInfo {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly phase: string;
+  readonly title: string;
+  readonly rationale: string;
+  readonly references: RuleReferences;
+}
+
+/** One role assignment, as the access summary shows it. */
+export interface AccessSummaryEntry {
+  readonly address: string;
+  readonly principalId: unknown;
+  readonly principalType: unknown;
+  /** Role name and GUID, e.g. "Cognitive Services OpenAI User (5e0bd9bd-...)". */
+  readonly role: string;
+  /** The resource the assignment is scoped to (its address), or the literal scope. */
+  readonly scope: unknown;
+}
+
+export interface ReportSummary {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly suppressed: number;
+  readonly compliant: number;
+  readonly notApplicable: number;
 }
 
 export interface Report {
-  readonly format: string;
-  readonly rules: readonly Rule[];
-  readonly findings: Finding[];
+  /** terraform-json | plan-json | state-json. */
+  readonly format: InputFormat;
+  readonly rules: RuleInfo[];
+  /** Every exemption in force or expired, listed before any finding. */
   readonly exemptions: Exemption[];
+  readonly findings: Finding[];
   readonly checklist: ChecklistStatus[];
-  readonly accessSummary: Array<{
-    address: string;
-    principalId: unknown;
-    principalType: unknown;
-    /** Role name and GUID, e.g. "Cognitive Services OpenAI User (5e0bd9bd-...)". */
-    role: string;
-    /** The resource the assignment is scoped to (its address), or the literal scope. */
-    scope: unknown;
-  }>;
-  readonly summary: {
-    errors: number;
-    warnings: number;
-    suppressed: number;
-    compliant: number;
-    notApplicable: number;
-  };
+  readonly accessSummary: AccessSummaryEntry[];
+  readonly summary: ReportSummary;
 }
 
 export interface CheckOptions {
-  /** Date used to expire suppressions (YYYY-MM-DD). @default today (UTC) */
+  /** Date used to expire exemptions (YYYY-MM-DD). @default today (UTC) */
   readonly today?: string;
-  /** More exemptions, e.g. from a suppressions file for plan input. */
+  /** More exemptions, e.g. from a suppressions file; validated like recorded ones. @default - none */
   readonly extraExemptions?: Exemption[];
 }
 
-/** Exemptions recorded in the configuration (terraform_data hardening records). */
+/**
+ * Check a parsed Terraform JSON configuration (cdk.tf.json), plan JSON or state JSON (`terraform show -json`),
+ * detecting which it is, and return the report. Throws InputError for a document that is none of the three.
+ */
+export function checkDocument(document: unknown, options: CheckOptions = {}): Report {
+  return runChecks(loadModel(document), options);
+}
+
+/**
+ * Check several Terraform JSON files of one configuration (cdk.tf.json plus `*_override.tf.json`), merged as
+ * Terraform merges them; a single document of any form is checked as checkDocument does.
+ */
+export function checkDocuments(documents: readonly NamedDocument[], options: CheckOptions = {}): Report {
+  return runChecks(loadDocuments(documents), options);
+}
+
+/** Exemptions recorded in the configuration (terraform_data hardening records) that are well-formed. */
 export function recordedExemptions(model: TfModel): Exemption[] {
-  return model.ofType('terraform_data').flatMap((r) => {
-    const input = r.values.input;
-    if (!input || input.kind !== HARDENING_RECORD_KIND) return [];
-    return (input.exemptions ?? []).map((e: any) => ({
-      address: e.address,
-      ruleId: e.rule_id,
-      kind: e.kind,
-      reason: e.reason,
-      property: e.property,
-      expiresOn: e.expires_on,
-    }));
-  });
+  return readRecords(model).flatMap((r) =>
+    r.exemptions.filter((e) => e.problems.length === 0).map((e) => e.exemption),
+  );
 }
 
 function describeRole(id: unknown, name: unknown): string {
@@ -87,7 +163,14 @@ function describeRole(id: unknown, name: unknown): string {
 
 export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
   const today = options.today ?? new Date().toISOString().slice(0, 10);
-  const exemptions = [...recordedExemptions(model), ...(options.extraExemptions ?? [])];
+  const extra = (options.extraExemptions ?? []).map((e) => {
+    const problems = exemptionProblems(e);
+    if (problems.length) {
+      throw new InputError(`exemption for ${e.ruleId} on ${e.address}: ${problems.join('; ')}`);
+    }
+    return e;
+  });
+  const exemptions = [...recordedExemptions(model), ...extra];
   const findings: Finding[] = [];
   for (const rule of ALL_RULES) {
     let results: RuleResult[];
@@ -110,9 +193,7 @@ export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
         findings.push({ ...base, status: r.status });
         continue;
       }
-      const exemption = exemptions.find(
-        (e) => e.ruleId === rule.id && (e.address === r.address || e.address === '*'),
-      );
+      const exemption = exemptions.find((e) => e.ruleId === rule.id && e.address === r.address);
       const expired = !!exemption?.expiresOn && exemption.expiresOn < today;
       findings.push({
         ...base,
@@ -129,11 +210,13 @@ export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
   const evaluated = new Set(findings.filter((f) => f.status !== 'not-applicable').map((f) => f.ruleId));
   const checklist = CHECKLIST.map((item) => ({
     ...item,
-    synthResult: (item.rules.some((id) => failing.has(id))
+    rules: [...item.rules],
+    verifiedBy: item.verifiedBy ? [...item.verifiedBy] : undefined,
+    synthResult: item.rules.some((id) => failing.has(id))
       ? 'fail'
       : item.rules.some((id) => evaluated.has(id))
         ? 'pass'
-        : 'n/a') as ChecklistStatus['synthResult'],
+        : 'n/a',
   }));
   const accessSummary = model.ofType('azurerm_role_assignment').map((r) => ({
     address: r.address,
@@ -145,9 +228,16 @@ export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
   const count = (pred: (f: Finding) => boolean) => findings.filter(pred).length;
   return {
     format: model.format,
-    rules: ALL_RULES,
-    findings,
+    rules: ALL_RULES.map(({ id, severity, phase, title, rationale, references }) => ({
+      id,
+      severity,
+      phase,
+      title,
+      rationale,
+      references,
+    })),
     exemptions,
+    findings,
     checklist,
     accessSummary,
     summary: {

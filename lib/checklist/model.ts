@@ -15,7 +15,20 @@ export interface TfResource {
   readonly values: Record<string, any>;
 }
 
-export type InputFormat = 'terraform-json' | 'plan-json';
+/** The three document forms the checklist reads. */
+export type InputFormat = 'terraform-json' | 'plan-json' | 'state-json';
+
+/**
+ * What a plan shows for a value it cannot know yet and the configuration does not bind to a reference.
+ * A string, so every rule that expects a literal (`=== false`, `=== 'Deny'`) fails closed on it.
+ */
+export const KNOWN_AFTER_APPLY = '(known after apply)';
+
+/** A `module` call whose resources this document does not show (Terraform JSON names only its source). */
+export interface ModuleCall {
+  readonly address: string;
+  readonly source: unknown;
+}
 
 export class TfModel {
   private readonly byAddress = new Map<string, TfResource>();
@@ -24,26 +37,32 @@ export class TfModel {
   constructor(
     public readonly resources: TfResource[],
     public readonly format: InputFormat,
+    /** Data sources (address data.type.name): read, never judged; they resolve references. */
+    public readonly dataSources: TfResource[] = [],
+    /** Module calls whose contents are not in the document (Terraform JSON only). */
+    public readonly hiddenModules: ModuleCall[] = [],
   ) {
     for (const r of resources) this.byAddress.set(r.address, r);
+    for (const r of dataSources) this.byAddress.set(r.address, r);
   }
 
   public ofType(...types: string[]): TfResource[] {
     return this.resources.filter((r) => types.includes(r.type));
   }
 
+  /** A resource or data source (data.type.name) by address. */
   public get(address: string): TfResource | undefined {
     return this.byAddress.get(address);
   }
 
-  /** Addresses of resources referenced anywhere in `value` ("${type.name...}" interpolations). */
+  /** Addresses of resources and data sources referenced anywhere in `value` ("${type.name...}" interpolations). */
   public references(value: unknown): string[] {
     const found = new Set<string>();
     const visit = (v: unknown): void => {
       if (typeof v === 'string') {
         for (const expr of v.match(/\$\{[\s\S]*?\}/g) ?? []) {
           for (const m of expr.matchAll(
-            /(?:^|[^A-Za-z0-9_."])((?:module\.[A-Za-z0-9_-]+\.)*[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)/g,
+            /(?:^|[^A-Za-z0-9_."])((?:module\.[A-Za-z0-9_-]+\.)*(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)/g,
           )) {
             if (this.byAddress.has(m[1])) found.add(m[1]);
           }
@@ -92,6 +111,14 @@ export class TfModel {
   }
 }
 
+/** True when `v` is a value written out in the document, not an expression, variable or unknown. */
+export function isLiteral(v: unknown): boolean {
+  if (typeof v === 'string') return !v.includes('${') && v !== KNOWN_AFTER_APPLY;
+  if (Array.isArray(v)) return v.every(isLiteral);
+  if (v && typeof v === 'object') return Object.values(v).every(isLiteral);
+  return true;
+}
+
 export class InputError extends Error {
   constructor(message: string) {
     super(message);
@@ -99,54 +126,263 @@ export class InputError extends Error {
   }
 }
 
-/** Build the model from parsed JSON, detecting the format. */
-export function loadModel(json: unknown, source = 'input'): TfModel {
+/** Which of the three forms a parsed document is; throws InputError for anything else. */
+export function detectFormat(json: unknown, source = 'input'): InputFormat {
   if (!json || typeof json !== 'object' || Array.isArray(json)) {
     throw new InputError(
-      `${source}: expected a Terraform JSON object (cdk.tf.json or \`terraform show -json\` output), got ${Array.isArray(json) ? 'an array' : typeof json}.`,
+      `${source}: expected a Terraform JSON object (cdk.tf.json, or \`terraform show -json\` of a plan or a state), got ${Array.isArray(json) ? 'an array' : json === null ? 'null' : typeof json}.`,
     );
   }
   const obj = json as Record<string, any>;
   if (
     'planned_values' in obj ||
     'resource_changes' in obj ||
-    ('format_version' in obj && 'configuration' in obj)
+    ('configuration' in obj && 'format_version' in obj)
   ) {
-    return loadPlan(obj);
+    return 'plan-json';
   }
-  if ('resource' in obj || 'terraform' in obj || 'provider' in obj || 'data' in obj) return loadConfig(obj);
+  // `terraform show -json` of a state: {format_version, terraform_version, values: {root_module}}; an empty
+  // state has no `values` at all (https://developer.hashicorp.com/terraform/internals/json-format#state-representation).
+  if ('format_version' in obj && ('values' in obj || 'terraform_version' in obj)) return 'state-json';
+  if (
+    ['resource', 'terraform', 'provider', 'data', 'module', 'variable', 'locals', 'output'].some(
+      (k) => k in obj,
+    )
+  ) {
+    return 'terraform-json';
+  }
   throw new InputError(
-    `${source}: not Terraform JSON: it has neither "resource"/"terraform" (configuration) nor "planned_values" (plan). Pass cdk.tf.json or the output of \`terraform show -json plan.out\`.`,
+    `${source}: not Terraform JSON: it has none of "resource"/"terraform" (configuration), "planned_values"/"resource_changes" (plan) or "values" (state). Pass cdk.tf.json or the output of \`terraform show -json\`.`,
   );
 }
 
-function loadConfig(obj: Record<string, any>): TfModel {
-  const resources: TfResource[] = [];
-  const blocks = obj.resource ?? {};
-  if (typeof blocks !== 'object' || Array.isArray(blocks)) {
-    throw new InputError('"resource" must be an object of resource types.');
+/** Build the model from one parsed document, detecting the form. */
+export function loadModel(json: unknown, source = 'input'): TfModel {
+  const format = detectFormat(json, source);
+  const obj = json as Record<string, any>;
+  if (format === 'plan-json') return loadPlan(obj);
+  if (format === 'state-json') return loadState(obj);
+  return loadConfig(normalizeConfig(obj, source), source);
+}
+
+/** One parsed file, named so override files can be told apart. */
+export interface NamedDocument {
+  readonly name: string;
+  readonly document: unknown;
+}
+
+/**
+ * Several Terraform JSON files of one configuration, merged as Terraform merges them: the primary files are
+ * combined (a resource declared twice is an error), then each `override.tf.json` / `*_override.tf.json` file, in
+ * name order, replaces the arguments and nested blocks it names; `lifecycle` is merged argument by argument.
+ * Source: https://developer.hashicorp.com/terraform/language/files/override ("Merging behavior").
+ * A single plan or state document is loaded as it is; plans and states cannot be combined.
+ */
+export function loadDocuments(docs: readonly NamedDocument[]): TfModel {
+  if (docs.length === 0) throw new InputError('no input document');
+  if (docs.length === 1) return loadModel(docs[0].document, docs[0].name);
+  const forms = docs.map((d) => detectFormat(d.document, d.name));
+  const notConfig = docs.find((_d, i) => forms[i] !== 'terraform-json');
+  if (notConfig) {
+    throw new InputError(
+      `${notConfig.name}: only Terraform JSON configuration files can be checked together (a plan or a state is one complete document; check it alone).`,
+    );
   }
-  for (const [type, byName] of Object.entries<any>(blocks)) {
-    if (!byName || typeof byName !== 'object') continue;
-    for (const [name, values] of Object.entries<any>(byName)) {
-      resources.push({
-        address: `${type}.${name}`,
-        type,
-        name,
-        values: Array.isArray(values) ? (values[0] ?? {}) : (values ?? {}),
-      });
+  const isOverride = (name: string) => /(^|[\\/])([^\\/]*_)?override\.tf\.json$/.test(name);
+  const primaries = docs.filter((d) => !isOverride(d.name));
+  const overrides = docs
+    .filter((d) => isOverride(d.name))
+    .sort((a, b) => basename(a.name).localeCompare(basename(b.name)));
+  const merged: NormalizedConfig = { resource: {}, data: {}, module: {} };
+  for (const d of primaries) {
+    const n = normalizeConfig(d.document as Record<string, any>, d.name);
+    for (const section of ['resource', 'data'] as const) {
+      for (const [type, byName] of Object.entries(n[section])) {
+        for (const [name, body] of Object.entries(byName)) {
+          merged[section][type] ??= {};
+          if (merged[section][type][name]) {
+            throw new InputError(
+              `${d.name}: ${section === 'data' ? 'data.' : ''}${type}.${name} is declared in two files (Terraform refuses duplicate declarations).`,
+            );
+          }
+          merged[section][type][name] = body;
+        }
+      }
+    }
+    Object.assign(merged.module, n.module);
+  }
+  for (const d of overrides) {
+    const n = normalizeConfig(d.document as Record<string, any>, d.name);
+    for (const section of ['resource', 'data'] as const) {
+      for (const [type, byName] of Object.entries(n[section])) {
+        for (const [name, body] of Object.entries(byName)) {
+          const base = merged[section][type]?.[name];
+          if (!base) {
+            throw new InputError(
+              `${d.name}: overrides ${type}.${name}, which no primary file declares (Terraform refuses this).`,
+            );
+          }
+          merged[section][type][name] = overrideBody(base, body);
+        }
+      }
+    }
+    for (const [name, body] of Object.entries(n.module)) {
+      merged.module[name] = { ...(merged.module[name] ?? {}), ...(body as Record<string, unknown>) };
     }
   }
-  return new TfModel(resources, 'terraform-json');
+  return loadConfig(merged, docs.map((d) => d.name).join(' + '));
+}
+
+function overrideBody(base: Record<string, any>, override: Record<string, any>): Record<string, any> {
+  const result = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (key === 'lifecycle' && block(base.lifecycle) && block(value)) {
+      result.lifecycle = { ...block(base.lifecycle), ...block(value) };
+    } else {
+      result[key] = value;
+    }
+  }
+  return result;
+}
+
+function basename(p: string): string {
+  return p.split(/[\\/]/).pop() ?? p;
+}
+
+type BlockMap = Record<string, Record<string, Record<string, any>>>;
+interface NormalizedConfig {
+  resource: BlockMap;
+  data: BlockMap;
+  module: Record<string, Record<string, any>>;
+}
+
+/**
+ * Terraform JSON allows each labelled level as an object or an array of objects, and a "//" property as a
+ * comment in any object that stands for a block. Source:
+ * https://developer.hashicorp.com/terraform/language/syntax/json ("Nested Block Mapping", "Comment Properties").
+ */
+function normalizeConfig(obj: Record<string, any>, source: string): NormalizedConfig {
+  const levels = (v: unknown, what: string): Array<[string, unknown]> => {
+    if (v === undefined || v === null) return [];
+    const objects = Array.isArray(v) ? v : [v];
+    const entries: Array<[string, unknown]> = [];
+    for (const o of objects) {
+      if (!o || typeof o !== 'object' || Array.isArray(o)) {
+        throw new InputError(
+          `${source}: ${what} must be an object (or an array of objects), got ${JSON.stringify(o)}.`,
+        );
+      }
+      for (const [k, val] of Object.entries(o)) if (k !== '//') entries.push([k, val]);
+    }
+    return entries;
+  };
+  const section = (key: 'resource' | 'data'): BlockMap => {
+    const out: BlockMap = {};
+    for (const [type, byName] of levels(obj[key], `"${key}"`)) {
+      for (const [name, body] of levels(byName, `"${key}.${type}"`)) {
+        const bodies = Array.isArray(body) ? body : [body];
+        if (bodies.length !== 1 || !bodies[0] || typeof bodies[0] !== 'object') {
+          throw new InputError(
+            `${source}: ${key === 'data' ? 'data.' : ''}${type}.${name} must be one object (Terraform refuses a resource declared ${bodies.length} times).`,
+          );
+        }
+        out[type] ??= {};
+        if (out[type][name]) {
+          throw new InputError(
+            `${source}: ${type}.${name} is declared twice (Terraform refuses duplicate declarations).`,
+          );
+        }
+        out[type][name] = stripComments(bodies[0]);
+      }
+    }
+    return out;
+  };
+  const module: Record<string, Record<string, any>> = {};
+  for (const [name, body] of levels(obj.module, '"module"')) {
+    module[name] = stripComments(Array.isArray(body) ? (body[0] ?? {}) : (body ?? {}));
+  }
+  return { resource: section('resource'), data: section('data'), module };
+}
+
+/** Drop "//" comment properties from a block body and its nested blocks. */
+function stripComments(v: any): any {
+  if (Array.isArray(v)) return v.map(stripComments);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== '//')
+        .map(([k, x]) => [k, stripComments(x)]),
+    );
+  }
+  return v;
+}
+
+function loadConfig(config: NormalizedConfig, _source: string): TfModel {
+  const toResources = (map: BlockMap, prefix: string): TfResource[] =>
+    Object.entries(map).flatMap(([type, byName]) =>
+      Object.entries(byName).map(([name, values]) => ({
+        address: `${prefix}${type}.${name}`,
+        type,
+        name,
+        values,
+      })),
+    );
+  return new TfModel(
+    toResources(config.resource, ''),
+    'terraform-json',
+    toResources(config.data, 'data.'),
+    Object.entries(config.module).map(([name, call]) => ({ address: `module.${name}`, source: call.source })),
+  );
+}
+
+interface RawResource {
+  address: string;
+  mode?: string;
+  type: string;
+  name: string;
+  values?: Record<string, any> | null;
+  depends_on?: string[];
+}
+
+/** Resources of a values module tree (planned_values, prior_state.values, state values). */
+function walkValues(mod: any, visit: (r: RawResource) => void): void {
+  for (const r of mod?.resources ?? []) visit(r);
+  for (const child of mod?.child_modules ?? []) walkValues(child, visit);
+}
+
+function loadState(state: Record<string, any>): TfModel {
+  const resources: TfResource[] = [];
+  const data: TfResource[] = [];
+  walkValues(state.values?.root_module, (r) => {
+    const values = structuredClone(r.values ?? {});
+    if (r.depends_on) values.depends_on = r.depends_on;
+    (r.mode === 'data' ? data : resources).push({ address: r.address, type: r.type, name: r.name, values });
+  });
+  return new TfModel(resources, 'state-json', data);
 }
 
 function loadPlan(plan: Record<string, any>): TfModel {
-  const planned = new Map<string, any>();
-  const walkPlanned = (mod: any): void => {
-    for (const r of mod?.resources ?? []) if (r.mode !== 'data') planned.set(r.address, r);
-    for (const child of mod?.child_modules ?? []) walkPlanned(child);
-  };
-  walkPlanned(plan.planned_values?.root_module);
+  const planned = new Map<string, RawResource>();
+  const data = new Map<string, TfResource>();
+  walkValues(plan.planned_values?.root_module, (r) => {
+    if (r.mode === 'data') {
+      data.set(r.address, { address: r.address, type: r.type, name: r.name, values: r.values ?? {} });
+    } else {
+      planned.set(r.address, r);
+    }
+  });
+  walkValues(plan.prior_state?.values?.root_module, (r) => {
+    if (r.mode === 'data' && !data.has(r.address)) {
+      data.set(r.address, { address: r.address, type: r.type, name: r.name, values: r.values ?? {} });
+    }
+  });
+  // resource_changes: what each resource becomes (after) and which of its values are unknown (after_unknown).
+  // A plan may carry only these, without planned_values; deleted resources (after = null) are not judged.
+  const changes = new Map<string, any>();
+  for (const rc of plan.resource_changes ?? []) {
+    if (!rc || rc.mode === 'data' || typeof rc.address !== 'string') continue;
+    changes.set(rc.address, rc);
+  }
 
   const configured = new Map<string, any>();
   const walkConfig = (mod: any, prefix: string): void => {
@@ -160,20 +396,61 @@ function loadPlan(plan: Record<string, any>): TfModel {
   walkConfig(plan.configuration?.root_module, '');
 
   const resources: TfResource[] = [];
-  const addresses = new Set([...planned.keys(), ...configured.keys()]);
+  const deleted = (rc: any) =>
+    rc?.change && (rc.change.after === null || JSON.stringify(rc.change.actions) === '["delete"]');
+  const addresses = new Set([
+    ...planned.keys(),
+    ...[...changes.keys()].filter((a) => !deleted(changes.get(a))),
+    ...configured.keys(),
+  ]);
   for (const address of addresses) {
     const p = planned.get(address);
+    const rc = changes.get(address);
+    if (!p && rc && deleted(rc)) continue;
     // Counted/for_each instances (addr[0]) share the configuration block of addr.
-    const c = configured.get(address) ?? configured.get(address.replace(/\[[^\]]*\]$/, ''));
-    const type = p?.type ?? c?.type;
-    const name = p?.name ?? c?.name;
+    const configAddress = address.replace(/\[[^\]]*\]$/, '');
+    if (
+      !p &&
+      !rc &&
+      [...planned.keys(), ...changes.keys()].some((a) => a.replace(/\[[^\]]*\]$/, '') === address)
+    ) {
+      continue;
+    }
+    const c = configured.get(address) ?? configured.get(configAddress);
+    const type = p?.type ?? rc?.type ?? c?.type;
+    const name = p?.name ?? rc?.name ?? c?.name;
     if (!type) continue;
-    const values = structuredClone(p?.values ?? {});
+    const values = structuredClone(p?.values ?? rc?.change?.after ?? {});
+    if (rc?.change?.after_unknown) markUnknown(values, rc.change.after_unknown);
     if (c?.expressions) fillFromExpressions(values, c.expressions, c.prefix ?? '');
     if (c?.depends_on) values.depends_on = c.depends_on.map((d: string) => `${c.prefix ?? ''}${d}`);
     resources.push({ address, type, name, values });
   }
-  return new TfModel(resources, 'plan-json');
+  return new TfModel(resources, 'plan-json', [...data.values()]);
+}
+
+/** Mark values the plan flags in after_unknown as KNOWN_AFTER_APPLY (unless a configuration reference binds them later). */
+function markUnknown(values: Record<string, any>, unknown: unknown): void {
+  if (!unknown || typeof unknown !== 'object') return;
+  for (const [key, u] of Object.entries<any>(unknown)) {
+    if (u === true) {
+      if (values[key] === undefined || values[key] === null) values[key] = KNOWN_AFTER_APPLY;
+    } else if (Array.isArray(u)) {
+      const current = Array.isArray(values[key]) ? values[key] : [];
+      u.forEach((item, i) => {
+        if (item === true && (current[i] === undefined || current[i] === null)) {
+          current[i] = KNOWN_AFTER_APPLY;
+        } else if (item && typeof item === 'object') {
+          current[i] = current[i] && typeof current[i] === 'object' ? current[i] : {};
+          markUnknown(current[i], item);
+        }
+      });
+      values[key] = current;
+    } else if (u && typeof u === 'object') {
+      values[key] = values[key] && typeof values[key] === 'object' ? values[key] : {};
+      markUnknown(values[key], u);
+    }
+  }
 }
 
 /** Put "${reference}" where the plan has no known value but the configuration binds one. */
@@ -194,10 +471,11 @@ function fillFromExpressions(
       continue;
     }
     if (!expr || typeof expr !== 'object') continue;
-    const known = values[key] !== undefined && values[key] !== null;
+    const known = values[key] !== undefined && values[key] !== null && values[key] !== KNOWN_AFTER_APPLY;
     if (!known && Array.isArray(expr.references) && expr.references.length > 0) {
       // references list the most specific first (type.name.attr, then type.name).
-      values[key] = `\${${prefix}${expr.references[0]}}`;
+      const ref = String(expr.references[0]);
+      values[key] = `\${${/^(var|local|each|count|path|terraform)\./.test(ref) ? '' : prefix}${ref}}`;
     } else if (!known && 'constant_value' in expr) {
       values[key] = expr.constant_value;
     }

@@ -2,7 +2,7 @@ import { ChecklistItem } from './checklist-items';
 import { Report } from './engine';
 
 /** How the item is proven after deploy: by `aoai-harden verify` (check IDs) or by hand (why). */
-export function verifyCoverage(item: ChecklistItem): string {
+export function verifyCoverage(item: Pick<ChecklistItem, 'verifiedBy' | 'manualReason'>): string {
   if (item.verifiedBy?.length) return `aoai-harden verify: ${item.verifiedBy.join(', ')}`;
   return item.manualReason ? `manual: ${item.manualReason}` : '';
 }
@@ -14,8 +14,8 @@ export function toJson(report: Report): string {
       {
         format: report.format,
         summary: report.summary,
-        findings: report.findings,
         exemptions: report.exemptions,
+        findings: report.findings,
         checklist: report.checklist,
         accessSummary: report.accessSummary,
         rules: report.rules.map(({ id, severity, phase, title, rationale, references }) => ({
@@ -45,6 +45,19 @@ export function toMarkdown(report: Report): string {
     '',
     `Input: ${report.format}. Errors: ${s.errors}. Warnings: ${s.warnings}. Suppressed: ${s.suppressed}. Compliant: ${s.compliant}. Not applicable: ${s.notApplicable}.`,
     '',
+    '## Opt-outs and suppressions',
+    '',
+    ...(report.exemptions.length
+      ? [
+          '| Rule | Resource | Kind | Property | Author | Reason | Expires |',
+          '|---|---|---|---|---|---|---|',
+          ...report.exemptions.map(
+            (e) =>
+              `| ${e.ruleId} | ${cell(e.address)} | ${e.kind} | ${cell(e.property ?? '')} | ${cell(e.author ?? '')} | ${cell(e.reason)} | ${e.expiresOn ?? 'never'} |`,
+          ),
+        ]
+      : ['None: every default is in force.']),
+    '',
     '## Findings',
     '',
     '| Rule | Severity | Status | Resource | Detail |',
@@ -53,19 +66,6 @@ export function toMarkdown(report: Report): string {
       (f) =>
         `| ${f.ruleId} | ${f.severity} | ${f.status} | ${cell(f.address ?? '')} | ${cell(f.message)}${f.status === 'non-compliant' && f.value !== undefined ? ` (value: ${cell(JSON.stringify(f.value))})` : ''}${f.exemption ? ` (${f.exemption.kind}${f.exemption.expired ? ', expired' : ''}: ${cell(f.exemption.reason)})` : ''} |`,
     ),
-    '',
-    '## Opt-outs and suppressions',
-    '',
-    ...(report.exemptions.length
-      ? [
-          '| Rule | Resource | Kind | Property | Reason | Expires |',
-          '|---|---|---|---|---|---|',
-          ...report.exemptions.map(
-            (e) =>
-              `| ${e.ruleId} | ${cell(e.address)} | ${e.kind} | ${cell(e.property ?? '')} | ${cell(e.reason)} | ${e.expiresOn ?? ''} |`,
-          ),
-        ]
-      : ['None: every default is in force.']),
     '',
     '## Access summary (role assignments)',
     '',
@@ -146,9 +146,13 @@ export function toText(report: Report): string {
   const bad = report.findings.filter((f) => f.status === 'non-compliant');
   return (
     [
+      ...report.exemptions.map(
+        (e) =>
+          `EXEMPT ${e.ruleId} ${e.address} (${e.kind}${e.property ? ` ${e.property}` : ''}${e.author ? ` by ${e.author}` : ''}, expires ${e.expiresOn ?? 'never'}): ${e.reason}`,
+      ),
       ...bad.map(
         (f) =>
-          `${f.severity === 'error' ? 'ERROR' : 'WARN '} ${f.ruleId} ${f.address ?? ''}: ${f.message}${f.value !== undefined ? ` (value: ${JSON.stringify(f.value)})` : ''}${f.exemption?.expired ? ` [suppression expired ${f.exemption.expiresOn}]` : ''}`,
+          `${f.severity === 'error' ? 'ERROR' : 'WARN '} ${f.ruleId} ${f.address ?? ''}: ${f.message}${f.value !== undefined ? ` (value: ${JSON.stringify(f.value)})` : ''}`,
       ),
       ...report.findings
         .filter((f) => f.status === 'suppressed')

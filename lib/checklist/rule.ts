@@ -1,4 +1,4 @@
-import { TfModel, TfResource, asArray, block } from './model';
+import { TfModel, TfResource, asArray, block, isLiteral } from './model';
 
 export type Severity = 'error' | 'warning';
 export type Status = 'compliant' | 'non-compliant' | 'not-applicable';
@@ -23,7 +23,8 @@ export interface Rule {
   /** Stable ID: never reused, never renumbered. */
   readonly id: string;
   readonly severity: Severity;
-  readonly phase: 'Network Isolation' | 'Identity and Access' | 'Content Safety' | 'Monitoring';
+  readonly phase:
+    'Network Isolation' | 'Identity and Access' | 'Content Safety' | 'Monitoring' | 'Checklist Integrity';
   /** One-line statement of the control. */
   readonly title: string;
   /** Why it matters. */
@@ -32,12 +33,12 @@ export interface Rule {
   evaluate(model: TfModel): RuleResult[];
 }
 
-export const ok = (address: string, message: string): RuleResult => ({
+export const ok = (address: string | undefined, message: string): RuleResult => ({
   status: 'compliant',
   address,
   message,
 });
-export const bad = (address: string, message: string, value: unknown): RuleResult => ({
+export const bad = (address: string | undefined, message: string, value: unknown): RuleResult => ({
   status: 'non-compliant',
   address,
   message,
@@ -45,94 +46,359 @@ export const bad = (address: string, message: string, value: unknown): RuleResul
 });
 export const na = (message: string): RuleResult => ({ status: 'not-applicable', message });
 
-/** The hardening-relevant settings of an account, whichever resource type declares it. */
+/** One hardening setting of an account, judged across every resource that sets it. */
+export interface SettingView {
+  /** True only when every resource that sets it sets the hardened value (and at least one sets it). */
+  readonly ok: boolean;
+  /** The offending value (or the value shown when compliant). */
+  readonly value: unknown;
+  /** The address that set the offending value (the account, or an azapi_update_resource on it). */
+  readonly address: string;
+  /** True when the value cannot be known from this input (an expression, a variable, an unknown, unset on an account managed elsewhere). */
+  readonly unverifiable: boolean;
+}
+
+/** The hardening-relevant settings of an account, whichever resources declare or patch it. */
 export interface AccountView {
+  /** The declaring resource; for an account known only by ID, the first resource that names it. */
   readonly resource: TfResource;
+  /** OpenAI or AIServices; undefined when the kind is not a literal (or the account is known only by ID). */
   readonly kind?: string;
-  readonly publicNetworkAccessDisabled: boolean;
-  readonly localAuthDisabled: boolean;
-  readonly aclDefaultAction?: string;
-  readonly bypass?: string;
-  readonly ipRules: unknown[];
-  readonly vnetRules: unknown[];
-  readonly subdomain?: string;
-  readonly outboundRestricted: boolean;
-  readonly identityType?: string;
-  /** Raw values shown in findings. */
-  readonly raw: Record<string, unknown>;
+  /** False when a declared kind is an expression, variable or unknown. */
+  readonly kindKnown: boolean;
+  /** True when this input declares the account; false when it is known only by its ID. */
+  readonly declared: boolean;
+  /** Lower-case literal IDs and ID expressions that name the account. */
+  readonly ids: readonly string[];
+  /** azapi_update_resource patches on the account. */
+  readonly patches: readonly TfResource[];
+  readonly publicAccess: SettingView;
+  readonly localAuth: SettingView;
+  readonly aclDefault: SettingView;
+  readonly aclBypass: SettingView;
+  readonly aclRules: SettingView;
+  readonly outbound: SettingView;
+  /** The custom subdomain as declared (undefined when known only by ID). */
+  readonly subdomain?: unknown;
+  readonly identityType?: unknown;
 }
 
 const AZAPI_ACCOUNT = /^Microsoft\.CognitiveServices\/accounts@/i;
+const ACCOUNT_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.CognitiveServices\/accounts\/([^/]+)\/?$/i;
+const IN_SCOPE_KINDS: Record<string, string> = { openai: 'OpenAI', aiservices: 'AIServices' };
 
-/** Cognitive accounts of kind OpenAI or AIServices: azurerm_cognitive_account and azapi_resource accounts. */
-export function accounts(model: TfModel): AccountView[] {
-  const views: AccountView[] = [];
-  for (const r of model.ofType('azurerm_cognitive_account')) {
-    const v = r.values;
-    if (v.kind && !['OpenAI', 'AIServices'].includes(v.kind)) continue;
-    const acl = block(v.network_acls);
-    views.push({
-      resource: r,
-      kind: v.kind,
-      // azurerm defaults: public access true, local auth true, outbound unrestricted.
-      publicNetworkAccessDisabled: v.public_network_access_enabled === false,
-      localAuthDisabled: v.local_auth_enabled === false,
-      aclDefaultAction: acl?.default_action,
-      bypass: acl?.bypass,
-      ipRules: asArray(acl?.ip_rules),
-      vnetRules: asArray(acl?.virtual_network_rules),
-      subdomain: v.custom_subdomain_name,
-      outboundRestricted: v.outbound_network_access_restricted === true,
-      identityType: block(v.identity)?.type,
-      raw: {
-        public_network_access_enabled: v.public_network_access_enabled ?? '(unset: defaults to true)',
-        local_auth_enabled: v.local_auth_enabled ?? '(unset: defaults to true)',
-        network_acls: acl ?? '(unset)',
-        outbound_network_access_restricted:
-          v.outbound_network_access_restricted ?? '(unset: defaults to false)',
-        custom_subdomain_name: v.custom_subdomain_name ?? '(unset)',
-        identity: block(v.identity) ?? '(unset)',
-      },
-    });
-  }
-  for (const r of model.ofType('azapi_resource')) {
-    if (!AZAPI_ACCOUNT.test(String(r.values.type ?? ''))) continue;
-    const body = r.values.body ?? {};
-    const kind = body.kind;
-    if (kind && !['OpenAI', 'AIServices'].includes(kind)) continue;
-    const p = body.properties ?? {};
-    const acl = p.networkAcls ?? {};
-    views.push({
-      resource: r,
-      kind,
-      publicNetworkAccessDisabled: p.publicNetworkAccess === 'Disabled',
-      localAuthDisabled: p.disableLocalAuth === true,
-      aclDefaultAction: acl.defaultAction,
-      bypass: acl.bypass,
-      ipRules: asArray(acl.ipRules),
-      vnetRules: asArray(acl.virtualNetworkRules),
-      subdomain: p.customSubDomainName,
-      outboundRestricted: p.restrictOutboundNetworkAccess === true,
-      identityType: block(r.values.identity)?.type,
-      raw: {
-        publicNetworkAccess: p.publicNetworkAccess ?? '(unset: defaults to Enabled)',
-        disableLocalAuth: p.disableLocalAuth ?? '(unset: defaults to false)',
-        networkAcls: p.networkAcls ?? '(unset)',
-        restrictOutboundNetworkAccess: p.restrictOutboundNetworkAccess ?? '(unset)',
-        customSubDomainName: p.customSubDomainName ?? '(unset)',
-        identity: block(r.values.identity) ?? '(unset)',
-      },
-    });
-  }
-  return views;
+/** A literal account ID or ID expression, normalized for comparison. */
+export function normalizeId(v: unknown): string | undefined {
+  if (typeof v !== 'string' || v.trim() === '') return undefined;
+  const t = v.trim();
+  return t.includes('${') ? t.replace(/\s+/g, '') : t.toLowerCase().replace(/\/$/, '');
 }
 
-/** Run a check per account; not applicable when the configuration has no Azure OpenAI account. */
+/** True when `v` is a literal resource ID of a Cognitive Services account. */
+export function isAccountId(v: unknown): boolean {
+  return typeof v === 'string' && ACCOUNT_ID.test(v.trim());
+}
+
+/** A setting's value as one resource writes it, and whether that value is the hardened one. */
+interface Field {
+  readonly value: unknown;
+  readonly ok: boolean;
+}
+
+interface Source {
+  address: string;
+  /** Settings this source writes; absent keys are not set by it. */
+  publicNetworkAccess?: Field;
+  disableLocalAuth?: Field;
+  defaultAction?: Field;
+  bypass?: Field;
+  ipRules?: Field;
+  virtualNetworkRules?: Field;
+  restrictOutbound?: Field;
+  /** Set when the source's body cannot be read (an expression): every setting is unverifiable. */
+  opaque?: unknown;
+}
+
+const field = (value: unknown, good: (v: unknown) => boolean): Field => ({
+  value,
+  ok: isLiteral(value) && good(value),
+});
+const emptyList = (v: unknown) => asArray(v).length === 0;
+
+/** ARM-form settings of an azapi body's properties (only the keys it names). */
+function armFields(p: Record<string, any>, src: Source): void {
+  if ('publicNetworkAccess' in p) {
+    src.publicNetworkAccess = field(p.publicNetworkAccess, (v) => v === 'Disabled');
+  }
+  if ('disableLocalAuth' in p) src.disableLocalAuth = field(p.disableLocalAuth, (v) => v === true);
+  if ('restrictOutboundNetworkAccess' in p) {
+    src.restrictOutbound = field(p.restrictOutboundNetworkAccess, (v) => v === true);
+  }
+  if ('networkAcls' in p) {
+    const acl = p.networkAcls;
+    if (!acl || typeof acl !== 'object') {
+      src.defaultAction = field(acl, () => false);
+    } else {
+      if ('defaultAction' in acl) src.defaultAction = field(acl.defaultAction, (v) => v === 'Deny');
+      if ('bypass' in acl) src.bypass = field(acl.bypass, (v) => v === 'None');
+      if ('ipRules' in acl) src.ipRules = field(acl.ipRules, emptyList);
+      if ('virtualNetworkRules' in acl) src.virtualNetworkRules = field(acl.virtualNetworkRules, emptyList);
+    }
+  }
+}
+
+/** Settings of a declaring resource, with the provider's or ARM's defaults for what it omits. */
+function declaredSource(
+  r: TfResource,
+): Source & { kind: unknown; subdomain?: unknown; identityType?: unknown } {
+  const v = r.values;
+  if (r.type === 'azapi_resource') {
+    const body = v.body;
+    if (!body || typeof body !== 'object') {
+      return { address: r.address, opaque: body ?? '(no body)', kind: undefined };
+    }
+    const p = body.properties ?? {};
+    // ARM defaults (Microsoft.CognitiveServices 2025-06-01): publicNetworkAccess Enabled, local auth on,
+    // bypass AzureServices, outbound unrestricted (azure-facts.md §1).
+    const src: Source = {
+      address: r.address,
+      publicNetworkAccess: field('(unset: defaults to Enabled)', () => false),
+      disableLocalAuth: field('(unset: defaults to false)', () => false),
+      defaultAction: field('(no networkAcls)', () => false),
+      bypass: field('(unset: Azure applies AzureServices)', () => false),
+      ipRules: field([], emptyList),
+      virtualNetworkRules: field([], emptyList),
+      restrictOutbound: field('(unset)', () => false),
+    };
+    armFields(p, src);
+    if (p.networkAcls && typeof p.networkAcls === 'object' && !('defaultAction' in p.networkAcls)) {
+      src.defaultAction = field('(unset)', () => false);
+    }
+    return {
+      ...src,
+      kind: body.kind,
+      subdomain: p.customSubDomainName,
+      identityType: block(v.identity)?.type,
+    };
+  }
+  const acl = block(v.network_acls);
+  // azurerm 4.55 defaults (azure-facts.md §1): public access true, local auth true, outbound unrestricted;
+  // bypass unset means Azure's AzureServices. azurerm_ai_services spells two arguments differently:
+  // public_network_access ("Enabled"/"Disabled") and local_authentication_enabled (lib/ai-services typings of
+  // @cdktf/provider-azurerm 14.x, registry docs resources/ai_services).
+  const aiServices = r.type === 'azurerm_ai_services';
+  const unsetTrue = '(unset: defaults to true)';
+  const pub = aiServices ? v.public_network_access : v.public_network_access_enabled;
+  const local = aiServices ? v.local_authentication_enabled : v.local_auth_enabled;
+  return {
+    address: r.address,
+    kind: aiServices ? 'AIServices' : v.kind,
+    publicNetworkAccess: aiServices
+      ? field(pub ?? '(unset: defaults to Enabled)', (x) => x === 'Disabled')
+      : field(pub ?? unsetTrue, (x) => x === false),
+    disableLocalAuth: field(local ?? unsetTrue, (x) => x === false),
+    defaultAction: field(acl ? (acl.default_action ?? '(unset)') : '(no network_acls)', (x) => x === 'Deny'),
+    bypass: field(acl?.bypass ?? '(unset: Azure applies AzureServices)', (x) => x === 'None'),
+    ipRules: field(acl?.ip_rules ?? [], emptyList),
+    virtualNetworkRules: field(acl?.virtual_network_rules ?? [], emptyList),
+    restrictOutbound: field(
+      v.outbound_network_access_restricted ?? '(unset: defaults to false)',
+      (x) => x === true,
+    ),
+    subdomain: v.custom_subdomain_name,
+    identityType: block(v.identity)?.type,
+  };
+}
+
+/** What an azapi_update_resource on an account sets (only the keys its body names). */
+function patchSource(r: TfResource): Source {
+  let body = r.values.body;
+  if (typeof body === 'string' && isLiteral(body)) {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      /* judged opaque below */
+    }
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    return { address: r.address, opaque: r.values.body ?? '(no body)' };
+  }
+  const src: Source = { address: r.address };
+  const p = body.properties;
+  if (p === undefined) return src;
+  if (!p || typeof p !== 'object') return { address: r.address, opaque: p };
+  armFields(p, src);
+  return src;
+}
+
+type SettingKey = Exclude<keyof Source, 'address' | 'opaque'>;
+
+/** Judge one setting over its sources: every source that sets it must set the hardened value. */
+function judge(sources: Source[], key: SettingKey, fallbackAddress: string): SettingView {
+  const setting = sources.filter((s) => s.opaque !== undefined || s[key] !== undefined);
+  const offending = setting.find((s) => s.opaque !== undefined || !s[key]!.ok);
+  if (offending) {
+    const value = offending.opaque !== undefined ? offending.opaque : offending[key]!.value;
+    return {
+      ok: false,
+      value,
+      address: offending.address,
+      unverifiable: offending.opaque !== undefined || !isLiteral(value),
+    };
+  }
+  if (setting.length === 0) {
+    return {
+      ok: false,
+      value: '(not set in this input: the account is managed elsewhere)',
+      address: fallbackAddress,
+      unverifiable: true,
+    };
+  }
+  const last = setting[setting.length - 1];
+  return { ok: true, value: last[key]!.value, address: last.address, unverifiable: false };
+}
+
+/**
+ * Every cognitive account the input shows, of any kind spelling: azurerm_cognitive_account (kind OpenAI or
+ * AIServices, or a kind that is not a literal), azurerm_ai_services, azapi Microsoft.CognitiveServices/accounts,
+ * and accounts known only by ID through azapi_update_resource, role-assignment scopes, private endpoints,
+ * diagnostic settings, deployments or policies that name a literal account ID.
+ */
+export function accounts(model: TfModel): AccountView[] {
+  const cached = cache.get(model);
+  if (cached) return cached;
+  const views = discoverAccounts(model);
+  cache.set(model, views);
+  return views;
+}
+const cache = new WeakMap<TfModel, AccountView[]>();
+
+function discoverAccounts(model: TfModel): AccountView[] {
+  const declaring = [
+    ...model.ofType('azurerm_cognitive_account', 'azurerm_ai_services'),
+    ...model.ofType('azapi_resource').filter((r) => AZAPI_ACCOUNT.test(String(r.values.type ?? ''))),
+  ];
+  interface Draft {
+    resource: TfResource;
+    declared?: ReturnType<typeof declaredSource>;
+    ids: Set<string>;
+    names: Array<{ rg: string; name: string }>;
+    patches: TfResource[];
+  }
+  const drafts: Draft[] = [];
+  for (const r of declaring) {
+    const d = declaredSource(r);
+    if (isLiteral(d.kind) && typeof d.kind === 'string' && !IN_SCOPE_KINDS[d.kind.toLowerCase()]) continue;
+    const ids = new Set<string>();
+    const literalId = normalizeId(r.values.id);
+    if (literalId && isLiteral(r.values.id)) ids.add(literalId);
+    const names: Draft['names'] = [];
+    const name = r.type === 'azapi_resource' ? r.values.name : r.values.name;
+    const rg =
+      r.type === 'azapi_resource'
+        ? /resourceGroups\/([^/]+)$/i.exec(String(r.values.parent_id ?? ''))?.[1]
+        : r.values.resource_group_name;
+    if (typeof name === 'string' && isLiteral(name) && typeof rg === 'string' && isLiteral(rg)) {
+      names.push({ rg: rg.toLowerCase(), name: name.toLowerCase() });
+    }
+    drafts.push({ resource: r, declared: d, ids, names, patches: [] });
+  }
+
+  /** The account a value names: by reference, by literal ID (or resource group and name), or by the same expression. */
+  const find = (value: unknown): Draft | undefined => {
+    const refs = model.references(value);
+    const byRef = drafts.find((d) => refs.includes(d.resource.address));
+    if (byRef) return byRef;
+    const id = normalizeId(value);
+    if (!id) return undefined;
+    const m = ACCOUNT_ID.exec(id);
+    return drafts.find(
+      (d) =>
+        d.ids.has(id) ||
+        (m && d.names.some((n) => n.rg === m[1].toLowerCase() && n.name === m[2].toLowerCase())),
+    );
+  };
+  /** A value that names an account this input does not declare: a literal account ID or an unresolved expression. */
+  const adopt = (value: unknown, via: TfResource, onlyLiteral: boolean): Draft | undefined => {
+    const existing = find(value);
+    if (existing) return existing;
+    const id = normalizeId(value);
+    if (!id) return undefined;
+    const literal = isLiteral(value);
+    if (literal ? !isAccountId(value) : onlyLiteral || model.references(value).length > 0) return undefined;
+    const draft: Draft = { resource: via, ids: new Set([id]), names: [], patches: [] };
+    drafts.push(draft);
+    return draft;
+  };
+
+  for (const u of model.ofType('azapi_update_resource')) {
+    if (!AZAPI_ACCOUNT.test(String(u.values.type ?? ''))) continue;
+    adopt(u.values.resource_id, u, false)?.patches.push(u);
+  }
+  for (const r of model.ofType('azurerm_role_assignment')) adopt(r.values.scope, r, true);
+  for (const pe of model.ofType('azurerm_private_endpoint')) {
+    for (const c of asArray(pe.values.private_service_connection)) {
+      adopt(c?.private_connection_resource_id, pe, true);
+    }
+  }
+  for (const d of model.ofType('azurerm_monitor_diagnostic_setting')) {
+    adopt(d.values.target_resource_id, d, true);
+  }
+  for (const d of model.ofType('azurerm_cognitive_deployment', 'azurerm_cognitive_account_rai_policy')) {
+    adopt(d.values.cognitive_account_id, d, false);
+  }
+  for (const r of model.ofType('azapi_resource')) {
+    if (/^Microsoft\.CognitiveServices\/accounts\/[A-Za-z]+@/i.test(String(r.values.type ?? ''))) {
+      adopt(r.values.parent_id, r, false);
+    }
+  }
+
+  return drafts.map((d) => {
+    const sources: Source[] = [...(d.declared ? [d.declared] : []), ...d.patches.map(patchSource)];
+    const address = d.patches.length && !d.declared ? d.patches[0].address : d.resource.address;
+    const kindLiteral = d.declared && typeof d.declared.kind === 'string' && isLiteral(d.declared.kind);
+    const rules = judge(sources, 'ipRules', address);
+    const vnet = judge(sources, 'virtualNetworkRules', address);
+    return {
+      resource: d.patches.length && !d.declared ? d.patches[0] : d.resource,
+      kind: kindLiteral ? IN_SCOPE_KINDS[String(d.declared!.kind).toLowerCase()] : undefined,
+      kindKnown: !d.declared || !!kindLiteral,
+      declared: !!d.declared,
+      ids: [...d.ids],
+      patches: d.patches,
+      publicAccess: judge(sources, 'publicNetworkAccess', address),
+      localAuth: judge(sources, 'disableLocalAuth', address),
+      aclDefault: judge(sources, 'defaultAction', address),
+      aclBypass: judge(sources, 'bypass', address),
+      aclRules: rules.ok ? vnet : rules,
+      outbound: judge(sources, 'restrictOutbound', address),
+      subdomain: d.declared?.subdomain,
+      identityType: d.declared?.identityType,
+    };
+  });
+}
+
+/** True when `value` names the account: a reference to it, its literal ID, or the same ID expression. */
+export function pointsAt(model: TfModel, value: unknown, a: AccountView): boolean {
+  if (model.refersTo(value, a.resource) && a.declared) return true;
+  const id = normalizeId(value);
+  return !!id && a.ids.includes(id);
+}
+
+/** Run a check per account; not applicable when the input has no Azure OpenAI account (AOAI-CHK-001 fails then). */
 export function perAccount(model: TfModel, check: (a: AccountView) => RuleResult): RuleResult[] {
   const all = accounts(model);
-  return all.length === 0
-    ? [na('no Azure OpenAI account (azurerm_cognitive_account or azapi account) in this configuration')]
-    : all.map(check);
+  return all.length === 0 ? [na('no Azure OpenAI account in this input (see AOAI-CHK-001)')] : all.map(check);
+}
+
+/** A failed setting: "cannot verify" when the value is not known from this input. */
+export function badSetting(s: SettingView, what: string): RuleResult {
+  return bad(
+    s.address,
+    s.unverifiable ? `cannot verify ${what}: the value is not known from this input` : what,
+    s.value,
+  );
 }
 
 /** Resources of the given types whose `attr` references the account. */
@@ -142,7 +408,7 @@ export function attachedTo(
   types: string[],
   attr: (r: TfResource) => unknown,
 ): TfResource[] {
-  return model.ofType(...types).filter((r) => model.refersTo(attr(r), account.resource));
+  return model.ofType(...types).filter((r) => pointsAt(model, attr(r), account));
 }
 
 /** The role definition GUID at the end of a role_definition_id, or from a built-in role name. */

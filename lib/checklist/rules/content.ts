@@ -1,6 +1,6 @@
 import { HARM_FILTERS } from '../../azure-facts';
 import { TfModel, TfResource, asArray } from '../model';
-import { AccountView, Rule, RuleResult, accounts, bad, na, ok } from '../rule';
+import { AccountView, Rule, RuleResult, accounts, bad, na, ok, pointsAt } from '../rule';
 
 const phase = 'Content Safety' as const;
 const POLICY_TYPE = /^Microsoft\.CognitiveServices\/accounts\/raiPolicies@/i;
@@ -33,7 +33,7 @@ interface DeploymentView {
 function policiesOf(m: TfModel, a: AccountView): PolicyView[] {
   const azapi = m
     .ofType('azapi_resource')
-    .filter((r) => POLICY_TYPE.test(String(r.values.type)) && m.refersTo(r.values.parent_id, a.resource))
+    .filter((r) => POLICY_TYPE.test(String(r.values.type)) && pointsAt(m, r.values.parent_id, a))
     .map((r) => {
       const p = r.values.body?.properties ?? {};
       return {
@@ -56,7 +56,7 @@ function policiesOf(m: TfModel, a: AccountView): PolicyView[] {
     });
   const azurerm = m
     .ofType('azurerm_cognitive_account_rai_policy')
-    .filter((r) => m.refersTo(r.values.cognitive_account_id, a.resource))
+    .filter((r) => pointsAt(m, r.values.cognitive_account_id, a))
     .map((r) => ({
       resource: r,
       name: String(r.values.name),
@@ -76,7 +76,7 @@ function policiesOf(m: TfModel, a: AccountView): PolicyView[] {
 function deploymentsOf(m: TfModel, a: AccountView): DeploymentView[] {
   const azurerm = m
     .ofType('azurerm_cognitive_deployment')
-    .filter((d) => m.refersTo(d.values.cognitive_account_id, a.resource))
+    .filter((d) => pointsAt(m, d.values.cognitive_account_id, a))
     .map((d) => ({
       resource: d,
       raiPolicyName: d.values.rai_policy_name,
@@ -85,7 +85,7 @@ function deploymentsOf(m: TfModel, a: AccountView): DeploymentView[] {
     }));
   const azapi = m
     .ofType('azapi_resource')
-    .filter((d) => DEPLOYMENT_TYPE.test(String(d.values.type)) && m.refersTo(d.values.parent_id, a.resource))
+    .filter((d) => DEPLOYMENT_TYPE.test(String(d.values.type)) && pointsAt(m, d.values.parent_id, a))
     .map((d) => {
       const p = d.values.body?.properties ?? {};
       return {

@@ -1,6 +1,7 @@
 import { Rule } from '../rule';
 import { CONTENT_RULES } from './content';
 import { IDENTITY_RULES } from './identity';
+import { INTEGRITY_RULES } from './integrity';
 import { MONITORING_RULES } from './monitoring';
 import { NETWORK_RULES } from './network';
 
@@ -10,4 +11,5 @@ export const ALL_RULES: readonly Rule[] = [
   ...IDENTITY_RULES,
   ...CONTENT_RULES,
   ...MONITORING_RULES,
+  ...INTEGRITY_RULES,
 ];

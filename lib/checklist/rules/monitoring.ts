@@ -6,7 +6,7 @@ import {
 } from '../../azure-facts';
 import { SUBSCRIPTION_BASELINE_KIND, SUBSCRIPTION_COVERAGE_KIND } from '../../subscription-markers';
 import { TfModel, TfResource, asArray, block } from '../model';
-import { AccountView, Rule, RuleResult, accounts, bad, na, ok, perAccount } from '../rule';
+import { AccountView, Rule, RuleResult, accounts, bad, na, ok, perAccount, pointsAt } from '../rule';
 
 const phase = 'Monitoring' as const;
 
@@ -93,7 +93,7 @@ function alertRule(
 function diagnosticsFor(m: TfModel, a: AccountView): TfResource[] {
   return m
     .ofType('azurerm_monitor_diagnostic_setting')
-    .filter((d) => m.refersTo(d.values.target_resource_id, a.resource));
+    .filter((d) => pointsAt(m, d.values.target_resource_id, a));
 }
 
 /** terraform_data resources of the given marker kind (subscription baseline or coverage declaration). */
@@ -436,8 +436,7 @@ export const MONITORING_RULES: Rule[] = [
           .ofType('azapi_resource', 'azapi_update_resource')
           .find(
             (r) =>
-              /defenderForAISettings@/i.test(String(r.values.type)) &&
-              m.refersTo(r.values.parent_id, a.resource),
+              /defenderForAISettings@/i.test(String(r.values.type)) && pointsAt(m, r.values.parent_id, a),
           );
         if (!setting) return bad(a.resource.address, 'no defenderForAISettings on the account', '(none)');
         if (setting.values.body?.properties?.state !== 'Enabled') {

@@ -1,6 +1,6 @@
 import { PRIVATE_DNS_ZONES, PRIVATE_LINK_SUBRESOURCE } from '../../azure-facts';
 import { TfModel, TfResource, asArray, block } from '../model';
-import { AccountView, Rule, RuleResult, bad, na, ok, perAccount } from '../rule';
+import { AccountView, Rule, RuleResult, bad, badSetting, na, ok, perAccount, pointsAt } from '../rule';
 
 const phase = 'Network Isolation' as const;
 
@@ -10,7 +10,7 @@ function endpointsOf(model: TfModel, a: AccountView): TfResource[] {
     .ofType('azurerm_private_endpoint')
     .filter((pe) =>
       asArray(pe.values.private_service_connection).some((c) =>
-        model.refersTo(c?.private_connection_resource_id, a.resource),
+        pointsAt(model, c?.private_connection_resource_id, a),
       ),
     );
 }
@@ -37,8 +37,9 @@ function unresolvedReference(model: TfModel, value: unknown): boolean {
   return typeof value === 'string' && value.includes('${') && model.references(value).length === 0;
 }
 
-function requiredZones(kind: string | undefined): string[] {
-  return kind === 'AIServices'
+/** Zones the kind needs; a declared account whose kind is not a literal needs the widest set (AIServices). */
+function requiredZones(a: AccountView): string[] {
+  return a.kind === 'AIServices' || !a.kindKnown
     ? [PRIVATE_DNS_ZONES.OPENAI, PRIVATE_DNS_ZONES.COGNITIVE_SERVICES, PRIVATE_DNS_ZONES.AI_SERVICES]
     : [PRIVATE_DNS_ZONES.OPENAI];
 }
@@ -88,13 +89,9 @@ export const NETWORK_RULES: Rule[] = [
     },
     evaluate: (m) =>
       perAccount(m, (a) =>
-        a.publicNetworkAccessDisabled
+        a.publicAccess.ok
           ? ok(a.resource.address, 'public network access disabled')
-          : bad(
-              a.resource.address,
-              'public network access is enabled',
-              a.raw.public_network_access_enabled ?? a.raw.publicNetworkAccess,
-            ),
+          : badSetting(a.publicAccess, 'public network access is enabled'),
       ),
   },
   {
@@ -107,19 +104,8 @@ export const NETWORK_RULES: Rule[] = [
     references: { azurePolicy: '037eea7a-bd0a-46c5-9a66-03aea78705d3', mcsb: 'NS-2' },
     evaluate: (m) =>
       perAccount(m, (a) => {
-        if (a.aclDefaultAction !== 'Deny') {
-          return bad(
-            a.resource.address,
-            'network ACL default action is not Deny',
-            a.aclDefaultAction ?? '(no network_acls)',
-          );
-        }
-        if (a.ipRules.length || a.vnetRules.length) {
-          return bad(a.resource.address, 'network ACL has IP or VNet rules', {
-            ip_rules: a.ipRules,
-            virtual_network_rules: a.vnetRules,
-          });
-        }
+        if (!a.aclDefault.ok) return badSetting(a.aclDefault, 'network ACL default action is not Deny');
+        if (!a.aclRules.ok) return badSetting(a.aclRules, 'network ACL has IP or VNet rules');
         return ok(a.resource.address, 'default Deny, no rules');
       }),
   },
@@ -133,13 +119,9 @@ export const NETWORK_RULES: Rule[] = [
     references: { mcsb: 'NS-2' },
     evaluate: (m) =>
       perAccount(m, (a) =>
-        a.bypass === 'None'
+        a.aclBypass.ok
           ? ok(a.resource.address, 'bypass None')
-          : bad(
-              a.resource.address,
-              'network ACL bypass is not None',
-              a.bypass ?? '(unset: Azure applies AzureServices)',
-            ),
+          : badSetting(a.aclBypass, 'network ACL bypass is not None'),
       ),
   },
   {
@@ -152,13 +134,9 @@ export const NETWORK_RULES: Rule[] = [
     references: { checkov: 'CKV_AZURE_247' },
     evaluate: (m) =>
       perAccount(m, (a) =>
-        a.outboundRestricted
+        a.outbound.ok
           ? ok(a.resource.address, 'outbound restricted')
-          : bad(
-              a.resource.address,
-              'outbound network access is not restricted',
-              a.raw.outbound_network_access_restricted ?? a.raw.restrictOutboundNetworkAccess,
-            ),
+          : badSetting(a.outbound, 'outbound network access is not restricted'),
       ),
   },
   {
@@ -170,11 +148,17 @@ export const NETWORK_RULES: Rule[] = [
       'Entra ID tokens and private endpoints require a custom subdomain; without it clients fall back to keys and regional endpoints.',
     references: { mcsb: 'IM-1' },
     evaluate: (m) =>
-      perAccount(m, (a) =>
-        typeof a.subdomain === 'string' && a.subdomain.trim() !== ''
+      perAccount(m, (a) => {
+        if (!a.declared) {
+          // An account managed elsewhere keeps the subdomain it was created with; endpoints and DNS name it.
+          return ok(a.resource.address, 'account managed elsewhere: its subdomain is fixed at creation');
+        }
+        return typeof a.subdomain === 'string' && a.subdomain.trim() !== '' && !a.subdomain.includes('${')
           ? ok(a.resource.address, `subdomain ${a.subdomain}`)
-          : bad(a.resource.address, 'no custom subdomain', a.subdomain ?? '(unset)'),
-      ),
+          : typeof a.subdomain === 'string' && a.subdomain.includes('${')
+            ? ok(a.resource.address, `subdomain set by ${a.subdomain}`)
+            : bad(a.resource.address, 'no custom subdomain', a.subdomain ?? '(unset)');
+      }),
   },
   {
     id: 'AOAI-NET-006',
@@ -238,7 +222,7 @@ export const NETWORK_RULES: Rule[] = [
         const names = pes.flatMap((pe) =>
           zoneNames(m, block(pe.values.private_dns_zone_group)?.private_dns_zone_ids),
         );
-        const missing = requiredZones(a.kind).filter((z) => !names.includes(z));
+        const missing = requiredZones(a).filter((z) => !names.includes(z));
         const zoneIds = pes.flatMap((pe) =>
           asArray(block(pe.values.private_dns_zone_group)?.private_dns_zone_ids),
         );

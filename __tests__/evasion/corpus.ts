@@ -1,0 +1,412 @@
+/**
+ * The evasion corpus: every way found to weaken a hardened setting past the checklist, as a fixture that names
+ * the rule that must catch it. Every bypass found later becomes a case here first.
+ *
+ * A case is a construct-level change (escape hatches on the reference stack: addOverride, extra resources) or a
+ * JSON-level edit of the synthesized cdk.tf.json, or a whole document (plan, state); each is judged through the
+ * engine, the CLI and (construct cases) the HardeningChecks Aspect at synth.
+ */
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { AzapiUpdateResource } from '../../lib';
+import { HardenedOpenAIStack } from '../../stacks/hardened-openai-stack';
+import { firstOf } from '../reference';
+
+export interface EvasionCase {
+  /** What the careless or determined user did. */
+  readonly name: string;
+  /** The bypass class of issue 11 (1 forged exemptions ... 9 inputs that pass by saying nothing). */
+  readonly bypassClass: number;
+  /** The rule that must catch it, as a non-compliant error finding. */
+  readonly ruleId: string;
+  /** A construct-level change through escape hatches on the reference stack. */
+  readonly construct?: (stack: HardenedOpenAIStack) => void;
+  /** A JSON-level edit of the reference cdk.tf.json (may return a replacement document). */
+  readonly json?: (json: any) => any;
+  /** Several files checked together (name -> document), built from the reference cdk.tf.json. */
+  readonly files?: (json: any) => Record<string, unknown>;
+}
+
+export const ACCOUNT_ID =
+  '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-aoai/providers/Microsoft.CognitiveServices/accounts/aoai-imported';
+
+const account = (j: any) => firstOf(j, 'azurerm_cognitive_account');
+const accountRef = (j: any) => `\${azurerm_cognitive_account.${account(j)[0]}.id}`;
+const record = (j: any) => firstOf(j, 'terraform_data')[1].input;
+const addResource = (j: any, type: string, name: string, body: unknown) => {
+  j.resource[type] ??= {};
+  j.resource[type][name] = body;
+};
+const patch = (stack: HardenedOpenAIStack, id: string, properties: Record<string, unknown>) =>
+  new AzapiUpdateResource(stack, id, {
+    type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
+    resourceId: stack.hardened.account.accountId,
+    body: { properties },
+  });
+const roleOnAccount = (stack: HardenedOpenAIStack, id: string, extra: Record<string, unknown>) => {
+  const r = new RoleAssignment(stack, id, {
+    scope: stack.hardened.account.accountId,
+    principalId: '44444444-4444-4444-4444-444444444444',
+    principalType: 'Group',
+    roleDefinitionName: 'Reader',
+  });
+  for (const [k, v] of Object.entries(extra)) r.addOverride(k, v);
+  return r;
+};
+
+export const CORPUS: EvasionCase[] = [
+  // 1. Forged exemptions
+  {
+    name: 'a hand-written record exempts a rule everywhere with a wildcard, no reason and "never"',
+    bypassClass: 1,
+    ruleId: 'AOAI-NET-001',
+    json: (j) => {
+      account(j)[1].public_network_access_enabled = true;
+      record(j).exemptions.push({
+        address: '*',
+        rule_id: 'AOAI-NET-001',
+        kind: 'opt-out',
+        reason: '',
+        expires_on: 'never',
+      });
+    },
+  },
+  {
+    name: 'the forged record itself is reported',
+    bypassClass: 1,
+    ruleId: 'AOAI-CHK-003',
+    json: (j) => {
+      record(j).exemptions.push({
+        address: '*',
+        rule_id: 'AOAI-NET-001',
+        kind: 'opt-out',
+        reason: '',
+        expires_on: 'never',
+      });
+    },
+  },
+  {
+    name: 'a second terraform_data record with a meaningless reason and an impossible date',
+    bypassClass: 1,
+    ruleId: 'AOAI-NET-001',
+    json: (j) => {
+      const [name, acct] = account(j);
+      acct.public_network_access_enabled = true;
+      addResource(j, 'terraform_data', 'forged', {
+        input: {
+          kind: 'aoai-hardening-record',
+          exemptions: [
+            {
+              address: `azurerm_cognitive_account.${name}`,
+              rule_id: 'AOAI-NET-001',
+              kind: 'suppression',
+              reason: 'xxxxxxxxxxxxxx',
+              expires_on: '2099-02-30',
+            },
+          ],
+        },
+      });
+    },
+  },
+  // 2. Reopening through azapi
+  {
+    name: 'azapi_update_resource sets publicNetworkAccess Enabled on the account',
+    bypassClass: 2,
+    ruleId: 'AOAI-NET-001',
+    construct: (s) => patch(s, 'Reopen', { publicNetworkAccess: 'Enabled' }),
+    json: (j) =>
+      addResource(j, 'azapi_update_resource', 'reopen', {
+        type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
+        resource_id: accountRef(j),
+        body: { properties: { publicNetworkAccess: 'Enabled' } },
+      }),
+  },
+  {
+    name: 'azapi_update_resource sets networkAcls.defaultAction Allow',
+    bypassClass: 2,
+    ruleId: 'AOAI-NET-002',
+    construct: (s) => patch(s, 'Allow', { networkAcls: { defaultAction: 'Allow' } }),
+  },
+  {
+    name: 'azapi_update_resource turns key auth back on',
+    bypassClass: 2,
+    ruleId: 'AOAI-IAM-001',
+    construct: (s) => patch(s, 'Keys', { disableLocalAuth: false }),
+  },
+  {
+    name: 'azapi_update_resource lifts the outbound restriction, by a literal account ID of a declared account',
+    bypassClass: 2,
+    ruleId: 'AOAI-NET-004',
+    json: (j) => {
+      const acct = account(j)[1];
+      addResource(j, 'azapi_update_resource', 'outbound', {
+        type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
+        resource_id: `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-any/providers/Microsoft.CognitiveServices/accounts/${acct.name}`,
+        body: { properties: { restrictOutboundNetworkAccess: false } },
+      });
+      acct.resource_group_name = 'rg-any';
+    },
+  },
+  {
+    name: 'azapi_update_resource with a body that is an expression cannot be verified',
+    bypassClass: 2,
+    ruleId: 'AOAI-NET-001',
+    json: (j) =>
+      addResource(j, 'azapi_update_resource', 'opaque', {
+        type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
+        resource_id: accountRef(j),
+        body: '${jsondecode(var.patch)}',
+      }),
+  },
+  // 4. Accounts that are not seen
+  {
+    name: 'an account whose kind is spelled in lower case',
+    bypassClass: 4,
+    ruleId: 'AOAI-NET-001',
+    json: (j) => {
+      account(j)[1].kind = 'openai';
+      account(j)[1].public_network_access_enabled = true;
+    },
+  },
+  {
+    name: 'an account whose kind is a variable',
+    bypassClass: 4,
+    ruleId: 'AOAI-CHK-002',
+    json: (j) => {
+      account(j)[1].kind = '${var.kind}';
+    },
+  },
+  {
+    name: 'an azurerm_ai_services account with public access',
+    bypassClass: 4,
+    ruleId: 'AOAI-NET-001',
+    json: (j) =>
+      addResource(j, 'azurerm_ai_services', 'foundry', {
+        name: 'foundry',
+        location: 'swedencentral',
+        resource_group_name: 'rg',
+        sku_name: 'S0',
+        public_network_access: 'Enabled',
+      }),
+  },
+  {
+    name: 'an account inside a module call',
+    bypassClass: 4,
+    ruleId: 'AOAI-CHK-002',
+    json: (j) => {
+      j.module = { aoai: { source: './modules/aoai' } };
+    },
+  },
+  {
+    name: 'an account known only by its ID, reopened through azapi',
+    bypassClass: 4,
+    ruleId: 'AOAI-NET-001',
+    json: (j) =>
+      addResource(j, 'azapi_update_resource', 'imported', {
+        type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
+        resource_id: ACCOUNT_ID,
+        body: { properties: { publicNetworkAccess: 'Enabled' } },
+      }),
+  },
+  // 5. Role assignments that slip through
+  {
+    name: 'Owner through data.azurerm_role_definition',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    json: (j) => {
+      j.data = { ...(j.data ?? {}), azurerm_role_definition: { owner: { name: 'Owner' } } };
+      addResource(j, 'azurerm_role_assignment', 'owner', {
+        scope: accountRef(j),
+        role_definition_id: '${data.azurerm_role_definition.owner.id}',
+        principal_id: '44444444-4444-4444-4444-444444444444',
+        principal_type: 'Group',
+      });
+    },
+  },
+  {
+    name: 'Owner on a literal account-ID scope',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    json: (j) =>
+      addResource(j, 'azurerm_role_assignment', 'owner', {
+        scope: ACCOUNT_ID,
+        role_definition_name: 'Owner',
+        principal_id: '44444444-4444-4444-4444-444444444444',
+        principal_type: 'Group',
+      }),
+  },
+  {
+    name: 'role_definition_name in another case',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    construct: (s) => roleOnAccount(s, 'OwnerLower', { role_definition_name: 'owner' }),
+  },
+  {
+    name: 'Contributor at the resource group that contains the account',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    json: (j) =>
+      addResource(j, 'azurerm_role_assignment', 'rg', {
+        scope: `\${azurerm_resource_group.${firstOf(j, 'azurerm_resource_group')[0]}.id}`,
+        role_definition_name: 'Contributor',
+        principal_id: '44444444-4444-4444-4444-444444444444',
+        principal_type: 'Group',
+      }),
+  },
+  {
+    name: 'Owner at the subscription scope',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    json: (j) =>
+      addResource(j, 'azurerm_role_assignment', 'sub', {
+        scope: '/subscriptions/00000000-0000-0000-0000-000000000001',
+        role_definition_name: 'Owner',
+        principal_id: '44444444-4444-4444-4444-444444444444',
+        principal_type: 'Group',
+      }),
+  },
+  {
+    name: 'Cognitive Services Contributor (can turn keys and public access back on) without an opt-out',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    construct: (s) =>
+      roleOnAccount(s, 'CsContributor', {
+        role_definition_name: undefined,
+        role_definition_id:
+          '/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/25fbc0a9-bd7c-42a3-aa1a-3b75d497ee68',
+      }),
+  },
+  {
+    name: 'a role definition that is a variable',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    construct: (s) => roleOnAccount(s, 'VarRole', { role_definition_name: '${var.role}' }),
+  },
+  // 9. Inputs that pass by saying nothing
+  {
+    name: 'a file with no Azure OpenAI account',
+    bypassClass: 9,
+    ruleId: 'AOAI-CHK-001',
+    json: () => ({ resource: { azurerm_resource_group: { rg: { name: 'rg', location: 'swedencentral' } } } }),
+  },
+  {
+    name: 'resource in its array form',
+    bypassClass: 9,
+    ruleId: 'AOAI-NET-001',
+    json: (j) => {
+      account(j)[1].public_network_access_enabled = true;
+      return { ...j, resource: Object.entries(j.resource).map(([type, byName]) => ({ [type]: byName })) };
+    },
+  },
+  {
+    name: 'a "//" comment key inside a resource-type map',
+    bypassClass: 9,
+    ruleId: 'AOAI-NET-001',
+    json: (j) => {
+      account(j)[1].public_network_access_enabled = true;
+      j.resource.azurerm_cognitive_account['//'] = { note: 'comments are not resources' };
+    },
+  },
+  {
+    name: 'a plan with only resource_changes (no planned_values) of a public account',
+    bypassClass: 9,
+    ruleId: 'AOAI-NET-001',
+    json: (j) => ({
+      format_version: '1.2',
+      resource_changes: Object.entries<any>(j.resource).flatMap(([type, byName]) =>
+        Object.entries<any>(byName).map(([name, values]) => ({
+          address: `${type}.${name}`,
+          mode: 'managed',
+          type,
+          name,
+          change: {
+            actions: ['create'],
+            after:
+              type === 'azurerm_cognitive_account'
+                ? { ...values, public_network_access_enabled: true }
+                : values,
+            after_unknown: {},
+          },
+        })),
+      ),
+    }),
+  },
+  {
+    name: 'a plan whose public-access value is unknown and bound to nothing',
+    bypassClass: 9,
+    ruleId: 'AOAI-NET-001',
+    json: (j) => {
+      const [name, acct] = account(j);
+      const { public_network_access_enabled: _dropped, ...rest } = acct;
+      return {
+        format_version: '1.2',
+        planned_values: {
+          root_module: {
+            resources: [
+              {
+                address: `azurerm_cognitive_account.${name}`,
+                mode: 'managed',
+                type: 'azurerm_cognitive_account',
+                name,
+                values: rest,
+              },
+            ],
+          },
+        },
+        resource_changes: [
+          {
+            address: `azurerm_cognitive_account.${name}`,
+            mode: 'managed',
+            type: 'azurerm_cognitive_account',
+            name,
+            change: {
+              actions: ['create'],
+              after: rest,
+              after_unknown: { public_network_access_enabled: true },
+            },
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'a state (terraform show -json) with a public account inside a module',
+    bypassClass: 9,
+    ruleId: 'AOAI-NET-001',
+    json: (j) => {
+      const [name, acct] = account(j);
+      return {
+        format_version: '1.0',
+        terraform_version: '1.9.8',
+        values: {
+          root_module: {
+            child_modules: [
+              {
+                address: 'module.ai',
+                resources: [
+                  {
+                    address: `module.ai.azurerm_cognitive_account.${name}`,
+                    mode: 'managed',
+                    type: 'azurerm_cognitive_account',
+                    name,
+                    values: { ...acct, public_network_access_enabled: true, id: ACCOUNT_ID },
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      };
+    },
+  },
+  {
+    name: 'an override file reopens public access',
+    bypassClass: 9,
+    ruleId: 'AOAI-NET-001',
+    files: (j) => ({
+      'cdk.tf.json': j,
+      'zz_override.tf.json': {
+        resource: { azurerm_cognitive_account: { [account(j)[0]]: { public_network_access_enabled: true } } },
+      },
+    }),
+  },
+];

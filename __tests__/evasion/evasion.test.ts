@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Testing } from 'cdktf';
+import { CORPUS, EvasionCase } from './corpus';
+import { checkDocument, checkDocuments } from '../../lib';
+import { main } from '../../lib/checklist/cli';
+import { referenceJson, referenceStack } from '../reference';
+
+const TODAY = '2026-11-28';
+const compliant = referenceJson();
+const dir = mkdtempSync(join(tmpdir(), 'aoai-evasion-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The documents a case produces: one edited cdk.tf.json (or plan/state), or several files. */
+function documentsOf(c: EvasionCase, base: any): Record<string, unknown> {
+  if (c.files) return c.files(structuredClone(base));
+  const copy = structuredClone(base);
+  return { 'cdk.tf.json': c.json!(copy) ?? copy };
+}
+
+function engineFindings(docs: Record<string, unknown>) {
+  const names = Object.keys(docs);
+  const report =
+    names.length === 1
+      ? checkDocument(docs[names[0]], { today: TODAY })
+      : checkDocuments(
+          names.map((name) => ({ name, document: docs[name] })),
+          { today: TODAY },
+        );
+  return report.findings.filter((f) => f.status === 'non-compliant' && f.severity === 'error');
+}
+
+async function cli(docs: Record<string, unknown>, label: string) {
+  const caseDir = mkdtempSync(join(dir, 'case-'));
+  const files = Object.entries(docs).map(([name, doc]) => {
+    const file = join(caseDir, name);
+    writeFileSync(file, JSON.stringify(doc));
+    return file;
+  });
+  let out = '';
+  let err = '';
+  const code = await main(['check', ...files, '--today', TODAY], {
+    out: (s) => (out += s),
+    err: (s) => (err += s),
+  });
+  return { code, out, err, label };
+}
+
+test('the reference stack passes: the corpus starts from a compliant configuration', () => {
+  expect(checkDocument(compliant, { today: TODAY }).summary.errors).toBe(0);
+});
+
+test('every bypass class of issue 11 has at least one case', () => {
+  const classes = new Set(CORPUS.map((c) => c.bypassClass));
+  for (const n of [1, 2, 4, 5, 9]) expect(classes).toContain(n);
+});
+
+const jsonCases = CORPUS.filter((c) => c.json || c.files);
+const constructCases = CORPUS.filter((c) => c.construct);
+
+describe.each(jsonCases.map((c) => [`${c.bypassClass}. ${c.name}`, c] as const))('JSON edit: %s', (_n, c) => {
+  test(`caught by ${c.ruleId} through the engine and the CLI`, async () => {
+    const docs = documentsOf(c, compliant);
+    expect(engineFindings(docs).map((f) => f.ruleId)).toContain(c.ruleId);
+    const run = await cli(docs, c.name);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.out).toMatch(new RegExp(`^ERROR ${c.ruleId} `, 'm'));
+  });
+});
+
+describe.each(constructCases.map((c) => [`${c.bypassClass}. ${c.name}`, c] as const))(
+  'construct edit: %s',
+  (_n, c) => {
+    test(`caught by ${c.ruleId} through the Aspect and the CLI`, async () => {
+      const stack = referenceStack();
+      c.construct!(stack);
+      const json = JSON.parse(Testing.synth(stack));
+      expect(engineFindings({ 'cdk.tf.json': json }).map((f) => f.ruleId)).toContain(c.ruleId);
+      const run = await cli({ 'cdk.tf.json': json }, c.name);
+      expect(run.code).toBe(1);
+      expect(run.out).toMatch(new RegExp(`^ERROR ${c.ruleId} `, 'm'));
+      // The reference stack carries the HardeningChecks Aspect: synth with validations fails naming the rule.
+      const checked = referenceStack();
+      c.construct!(checked);
+      expect(() => Testing.synth(checked, true)).toThrow(new RegExp(`\\[${c.ruleId}\\]`));
+    });
+  },
+);
