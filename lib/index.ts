@@ -3,6 +3,7 @@ import { HardeningConfigError as ConfigError } from './validation';
 export * from './account';
 export {
   AZAPI_PROVIDER_VERSION_CONSTRAINT,
+  AZAPI_SCHEMA_FIRST_RELEASE,
   AzapiProvider,
   AzapiResource,
   AzapiUpdateResource,
