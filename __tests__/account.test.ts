@@ -116,6 +116,8 @@ describe('opt-outs weaken only with a reason, and are recorded', () => {
         address: 'azurerm_cognitive_account.Account_0D856946',
         rule_id: 'AOAI-NET-001',
         kind: 'opt-out',
+        // The construct that wrote it: the report lists every exemption with its author.
+        author: 'test/Account/Resource',
         property: 'publicNetworkAccessOptOut',
         reason: 'lab subscription without a VNet, torn down nightly',
       },

@@ -44,7 +44,7 @@ describe('programmatic API', () => {
     let thrown: unknown;
     try {
       new OpenAIAccount(newStack(), 'A', {
-        name: 'x',
+        name: 'aoai-x',
         resourceGroupName: 'rg',
         location: 'swedencentral',
         skuName: 'P9',

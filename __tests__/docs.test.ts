@@ -45,5 +45,5 @@ test('docs/rules.md lists every rule and checklist item as the code defines them
 test('every rule ID is unique and well-formed', () => {
   const ids = ALL_RULES.map((r) => r.id);
   expect(new Set(ids).size).toBe(ids.length);
-  for (const id of ids) expect(id).toMatch(/^AOAI-(NET|IAM|CFP|MON)-\d{3}$/);
+  for (const id of ids) expect(id).toMatch(/^AOAI-(NET|IAM|CFP|MON|CHK)-\d{3}$/);
 });

@@ -30,6 +30,8 @@ describe('workload identities and grants', () => {
         principalId: GROUP,
         principalType: PrincipalType.GROUP,
         role: AccountRole.MANAGE_ACCOUNT,
+        // Cognitive Services Contributor can re-enable keys and public access: an opt-out (issue 11, class 5).
+        privilegedRoleOptOut: { reason: 'platform admins own network settings; reviewed quarterly' },
       },
       {
         displayName: 'deploy-pipeline',
