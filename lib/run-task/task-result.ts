@@ -1,5 +1,4 @@
-import { Finding, Report } from '../checklist/engine';
-import { Rule } from '../checklist/rule';
+import { Finding, Report, RuleInfo } from '../checklist/engine';
 
 /**
  * The callback body (field-facts.md 3.5, HCP-API "Run Task Callback"): JSON:API `task-results` with status
@@ -82,7 +81,7 @@ export function resultFromReport(report: Report, settings: ResultSettings): Task
   );
 }
 
-function outcome(f: Finding, rule: Rule | undefined, blocking: boolean, rulesUrl: string): Outcome {
+function outcome(f: Finding, rule: RuleInfo | undefined, blocking: boolean, rulesUrl: string): Outcome {
   const title = rule?.title ?? f.ruleId;
   const value = f.value === undefined ? undefined : truncate(JSON.stringify(f.value), MAX_VALUE_CHARS);
   const body = [
