@@ -76,6 +76,10 @@ export class HardeningRecord extends Construct {
     return this.entries.map((e) => e.exemption);
   }
 
+  private guards(): Array<{ address: string; postconditions: string[] }> {
+    return guardsOf(TerraformStack.of(this));
+  }
+
   private render(): Record<string, unknown> {
     const exemptions = this.entries.flatMap(({ target, exemption }) =>
       resourceAddresses(target).map((address) => ({
@@ -93,6 +97,7 @@ export class HardeningRecord extends Construct {
     return {
       kind: HARDENING_RECORD_KIND,
       exemptions,
+      guards: this.guards(),
       ...(checks
         ? {
             synth_checks_opt_out: {
@@ -104,6 +109,24 @@ export class HardeningRecord extends Construct {
         : {}),
     };
   }
+}
+
+/**
+ * The apply-time postconditions each resource of the stack was constructed with, so the checklist can tell when
+ * one was removed or disarmed afterwards (an escape-hatch override or an edit of the JSON; AOAI-CHK-004).
+ */
+function guardsOf(stack: IConstruct): Array<{ address: string; postconditions: string[] }> {
+  return stack.node
+    .findAll()
+    .filter((c): c is TerraformResource => c instanceof TerraformResource)
+    .map((r) => ({
+      address: `${r.terraformResourceType}.${r.friendlyUniqueId}`,
+      postconditions: (r.lifecycle?.postcondition ?? [])
+        .map((p) => p.condition)
+        .filter((c): c is string => typeof c === 'string'),
+    }))
+    .filter((g) => g.postconditions.length > 0)
+    .sort((a, b) => a.address.localeCompare(b.address));
 }
 
 /** @internal Terraform addresses (type.logicalId) of every resource in a construct's subtree. */

@@ -7,6 +7,7 @@
  * engine, the CLI and (construct cases) the HardeningChecks Aspect at synth.
  */
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { TerraformElement } from 'cdktf';
 import { AzapiUpdateResource } from '../../lib';
 import { HardenedOpenAIStack } from '../../stacks/hardened-openai-stack';
 import { firstOf } from '../reference';
@@ -36,6 +37,10 @@ const addResource = (j: any, type: string, name: string, body: unknown) => {
   j.resource[type] ??= {};
   j.resource[type][name] = body;
 };
+const nsgRule = (j: any, name: string) =>
+  Object.values<any>(j.resource.azurerm_network_security_rule).find((r) => String(r.name).startsWith(name));
+const raiPolicy = (j: any) =>
+  Object.values<any>(j.resource.azapi_resource).find((r) => /raiPolicies@/.test(String(r.type)));
 const patch = (stack: HardenedOpenAIStack, id: string, properties: Record<string, unknown>) =>
   new AzapiUpdateResource(stack, id, {
     type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
@@ -155,6 +160,40 @@ export const CORPUS: EvasionCase[] = [
         type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
         resource_id: accountRef(j),
         body: '${jsondecode(var.patch)}',
+      }),
+  },
+  // 3. Lifecycle tampering
+  {
+    name: 'postconditions removed by an escape hatch',
+    bypassClass: 3,
+    ruleId: 'AOAI-CHK-004',
+    construct: (s) => s.hardened.account.resource.addOverride('lifecycle.postcondition', undefined),
+  },
+  {
+    name: 'a postcondition replaced by ${true}',
+    bypassClass: 3,
+    ruleId: 'AOAI-CHK-004',
+    json: (j) => {
+      account(j)[1].lifecycle.postcondition[0].condition = '${true}';
+    },
+  },
+  {
+    name: 'ignore_changes on public access',
+    bypassClass: 3,
+    ruleId: 'AOAI-CHK-004',
+    construct: (s) =>
+      s.hardened.account.resource.addOverride('lifecycle.ignore_changes', ['public_network_access_enabled']),
+  },
+  {
+    name: 'ignore_changes = all on an azapi patch of the account',
+    bypassClass: 3,
+    ruleId: 'AOAI-CHK-004',
+    json: (j) =>
+      addResource(j, 'azapi_update_resource', 'patch', {
+        type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
+        resource_id: accountRef(j),
+        body: { properties: { disableLocalAuth: true } },
+        lifecycle: { ignore_changes: 'all' },
       }),
   },
   // 4. Accounts that are not seen
@@ -280,6 +319,139 @@ export const CORPUS: EvasionCase[] = [
     bypassClass: 5,
     ruleId: 'AOAI-IAM-003',
     construct: (s) => roleOnAccount(s, 'VarRole', { role_definition_name: '${var.role}' }),
+  },
+  // 6. Network rules that widen silently
+  {
+    name: 'an NSG Allow from the VirtualNetwork service tag',
+    bypassClass: 6,
+    ruleId: 'AOAI-NET-009',
+    json: (j) => {
+      nsgRule(j, 'Allow-app1').source_address_prefix = 'VirtualNetwork';
+    },
+  },
+  {
+    name: 'an NSG Allow from the Internet service tag, by escape hatch',
+    bypassClass: 6,
+    ruleId: 'AOAI-NET-009',
+    construct: (s) => {
+      const rule = s.node.findAll().find((c) => /Allow-app1/.test(c.node.id)) as unknown as TerraformElement;
+      (rule as any).addOverride('source_address_prefix', 'Internet');
+    },
+  },
+  {
+    name: 'an NSG Allow from 0.0.0.0/1',
+    bypassClass: 6,
+    ruleId: 'AOAI-NET-009',
+    json: (j) => {
+      nsgRule(j, 'Allow-apim').source_address_prefix = '0.0.0.0/1';
+    },
+  },
+  {
+    name: 'the deny-all rule narrowed to one destination',
+    bypassClass: 6,
+    ruleId: 'AOAI-NET-009',
+    json: (j) => {
+      nsgRule(j, 'Deny-All-Inbound').destination_address_prefix = '10.20.1.4';
+    },
+  },
+  // 7. Monitoring switched off
+  {
+    name: 'a detection query rule switched off',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-012',
+    json: (j) => {
+      Object.values<any>(j.resource.azurerm_monitor_scheduled_query_rules_alert_v2)[0].enabled = false;
+    },
+  },
+  {
+    name: 'the activity-log alert switched off',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-012',
+    json: (j) => {
+      Object.values<any>(j.resource.azurerm_monitor_activity_log_alert)[0].enabled = false;
+    },
+  },
+  {
+    name: 'a metric alert switched off by escape hatch',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-012',
+    construct: (s) => {
+      const alert = s.node
+        .findAll()
+        .find((c) => /^MetricAlert-/.test(c.node.id)) as unknown as TerraformElement;
+      alert.addOverride('enabled', false);
+    },
+  },
+  {
+    name: 'an action group switched off',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-012',
+    json: (j) => {
+      Object.values<any>(j.resource.azurerm_monitor_action_group)[0].enabled = false;
+    },
+  },
+  {
+    name: 'an http:// webhook added by override',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-012',
+    json: (j) => {
+      Object.values<any>(j.resource.azurerm_monitor_action_group)[0].webhook_receiver = [
+        { name: 'hook', service_uri: 'http://alerts.example.com/hook', use_common_alert_schema: true },
+      ];
+    },
+  },
+  {
+    name: 'a detection query rewritten to match nothing while keeping its keywords',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-013',
+    json: (j) => {
+      const rule = Object.values<any>(j.resource.azurerm_monitor_scheduled_query_rules_alert_v2)[0];
+      rule.criteria[0].query = `${rule.criteria[0].query}\n| where false`;
+    },
+  },
+  {
+    name: 'workspace retention below 365 days by override',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-002',
+    json: (j) => {
+      firstOf(j, 'azurerm_log_analytics_workspace')[1].retention_in_days = 30;
+    },
+  },
+  {
+    name: 'a blocklist attached without blocking',
+    bypassClass: 7,
+    ruleId: 'AOAI-CFP-007',
+    json: (j) => {
+      raiPolicy(j).body.properties.customBlocklists.forEach((b: any) => (b.blocking = false));
+    },
+  },
+  // 8. Content filter duplicates
+  {
+    name: 'a second, weaker entry for the same filter and source',
+    bypassClass: 8,
+    ruleId: 'AOAI-CFP-002',
+    json: (j) => {
+      raiPolicy(j).body.properties.contentFilters.push({
+        name: 'Violence',
+        source: 'Completion',
+        enabled: true,
+        blocking: true,
+        severityThreshold: 'High',
+      });
+    },
+  },
+  {
+    name: 'a second prompt shield entry that does not block, spelled in lower case',
+    bypassClass: 8,
+    ruleId: 'AOAI-CFP-003',
+    json: (j) => {
+      raiPolicy(j).body.properties.contentFilters.push({
+        name: 'jailbreak',
+        source: 'prompt',
+        enabled: true,
+        blocking: false,
+      });
+    },
   },
   // 9. Inputs that pass by saying nothing
   {

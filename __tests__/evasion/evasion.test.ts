@@ -53,7 +53,7 @@ test('the reference stack passes: the corpus starts from a compliant configurati
 
 test('every bypass class of issue 11 has at least one case', () => {
   const classes = new Set(CORPUS.map((c) => c.bypassClass));
-  for (const n of [1, 2, 4, 5, 9]) expect(classes).toContain(n);
+  for (let n = 1; n <= 9; n++) expect(classes).toContain(n);
 });
 
 const jsonCases = CORPUS.filter((c) => c.json || c.files);

@@ -43,6 +43,8 @@ export class RuleIds {
   public static readonly CFP_PINNED_VERSION = 'AOAI-CFP-005';
   /** A blocking custom blocklist with items is attached. */
   public static readonly CFP_BLOCKLIST = 'AOAI-CFP-006';
+  /** Every attached custom blocklist blocks. */
+  public static readonly CFP_BLOCKLIST_BLOCKING = 'AOAI-CFP-007';
   /** Diagnostics send the required logs and metrics to Log Analytics. */
   public static readonly MON_DIAGNOSTICS = 'AOAI-MON-001';
   /** Log retention meets 365 days. */
@@ -65,12 +67,18 @@ export class RuleIds {
   public static readonly MON_ACTION_GROUPS = 'AOAI-MON-010';
   /** Defender for AI plan and account setting. */
   public static readonly MON_DEFENDER = 'AOAI-MON-011';
+  /** Alert rules and action groups are enabled and notify over HTTPS. */
+  public static readonly MON_ENABLED = 'AOAI-MON-012';
+  /** Deployed log alert queries are the package's detections, unchanged. */
+  public static readonly MON_KNOWN_DETECTIONS = 'AOAI-MON-013';
   /** The input has an Azure OpenAI account to judge. */
   public static readonly CHK_NO_ACCOUNT = 'AOAI-CHK-001';
   /** Every account and value the rules need can be judged. */
   public static readonly CHK_CANNOT_JUDGE = 'AOAI-CHK-002';
   /** Exemption records are well-formed. */
   public static readonly CHK_EXEMPTION_RECORD = 'AOAI-CHK-003';
+  /** No lifecycle setting hides or disarms a hardened attribute. */
+  public static readonly CHK_LIFECYCLE = 'AOAI-CHK-004';
 
   /** Every rule ID, in report order. */
   public static all(): string[] {

@@ -127,27 +127,33 @@ function requireFilters(
   p: PolicyView,
   wanted: Array<{ name: string; source: string; threshold?: string }>,
 ): RuleResult {
+  const same = (x: unknown, y: string) => String(x ?? '').toLowerCase() === y.toLowerCase();
   for (const w of wanted) {
-    const f = p.filters.find((x) => x.name === w.name && x.source === w.source);
-    if (!f) {
+    // Every entry for the filter and source counts, not the first: a second, weaker duplicate is what Azure may
+    // apply (issue 11, class 8). Names and sources compare case-insensitively for the same reason.
+    const entries = p.filters.filter((x) => same(x.name, w.name) && same(x.source, w.source));
+    if (!entries.length) {
       return bad(
         p.resource.address,
         `policy ${p.name} has no ${w.name} filter on ${w.source}`,
         p.filters.map((x) => `${x.name}/${x.source}`),
       );
     }
-    if (!f.enabled || !f.blocking) {
-      return bad(p.resource.address, `${w.name} on ${w.source} is not enabled and blocking`, {
-        enabled: f.enabled,
-        blocking: f.blocking,
-      });
-    }
-    if (w.threshold && f.severityThreshold !== w.threshold) {
-      return bad(
-        p.resource.address,
-        `${w.name} on ${w.source} threshold must be ${w.threshold}`,
-        f.severityThreshold ?? '(unset)',
-      );
+    const dup = entries.length > 1 ? ` (${entries.length} entries for it; every one must hold)` : '';
+    for (const f of entries) {
+      if (!f.enabled || !f.blocking) {
+        return bad(p.resource.address, `${w.name} on ${w.source} is not enabled and blocking${dup}`, {
+          enabled: f.enabled,
+          blocking: f.blocking,
+        });
+      }
+      if (w.threshold && f.severityThreshold !== w.threshold) {
+        return bad(
+          p.resource.address,
+          `${w.name} on ${w.source} threshold must be ${w.threshold}${dup}`,
+          f.severityThreshold ?? '(unset)',
+        );
+      }
     }
   }
   return ok(
@@ -300,5 +306,32 @@ export const CONTENT_RULES: Rule[] = [
         if (empty) return bad(empty.address, `blocklist ${empty.values.name} has no items`, []);
         return ok(p.resource.address, `blocklists ${[...new Set(attached.map((b) => b.name))].join(', ')}`);
       }),
+  },
+  {
+    id: 'AOAI-CFP-007',
+    severity: 'error',
+    phase,
+    title: 'Every custom blocklist attached to a policy blocks',
+    rationale:
+      'A blocklist attached with blocking false only annotates: the terms it lists reach the model and the caller.',
+    references: {},
+    evaluate: (m) => {
+      const results = perBoundPolicy(m, (p) => {
+        const open = p.blocklists.find((b) => !b.blocking);
+        if (open) {
+          return bad(
+            p.resource.address,
+            `blocklist ${String(open.name)} on ${String(open.source)} does not block`,
+            { blocklistName: open.name, source: open.source, blocking: false },
+          );
+        }
+        return p.blocklists.length
+          ? ok(p.resource.address, `${p.blocklists.length} blocklist attachment(s), all blocking`)
+          : { status: 'not-applicable' as const, message: `policy ${p.name} attaches no blocklist` };
+      });
+      // A missing policy is AOAI-CFP-002's finding; this rule judges the attachments that exist.
+      const judged = results.filter((r) => r.status !== 'non-compliant' || r.value !== '(none)');
+      return judged.length ? judged : [na('no custom content filter policy to judge')];
+    },
   },
 ];

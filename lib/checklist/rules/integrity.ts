@@ -1,4 +1,4 @@
-import { TfModel } from '../model';
+import { TfModel, asArray, block, isLiteral } from '../model';
 import { readRecords } from '../records';
 import { Rule, RuleResult, accounts, bad, ok } from '../rule';
 import { RuleIds } from '../rule-ids';
@@ -81,6 +81,28 @@ export const INTEGRITY_RULES: Rule[] = [
   },
 ];
 
+const lifecycleRule: Rule = {
+  id: RuleIds.CHK_LIFECYCLE,
+  severity: 'error',
+  phase,
+  title: 'No lifecycle setting hides or disarms a hardened attribute',
+  rationale:
+    'ignore_changes on public access, local auth, ACLs or outbound restriction lets a portal change stand unnoticed; a postcondition removed or replaced by a constant no longer stops an apply that reopens the account.',
+  references: {},
+  evaluate: (m) => {
+    const found = lifecycleFindings(m);
+    return found.length
+      ? found
+      : [
+          ok(
+            undefined,
+            'no ignore_changes on hardened settings; every postcondition reads self and is in place',
+          ),
+        ];
+  },
+};
+INTEGRITY_RULES.push(lifecycleRule);
+
 function cannotJudge(m: TfModel): RuleResult[] {
   const results: RuleResult[] = [];
   for (const call of m.hiddenModules) {
@@ -104,4 +126,107 @@ function cannotJudge(m: TfModel): RuleResult[] {
   return results.length
     ? results
     : [ok(undefined, 'every account and module in the input is visible and of a known kind')];
+}
+
+/** Arguments whose drift would undo the account hardening, per resource type (ARM body for azapi). */
+const HARDENED_ARGUMENTS: Record<string, string[]> = {
+  azurerm_cognitive_account: [
+    'public_network_access_enabled',
+    'local_auth_enabled',
+    'network_acls',
+    'outbound_network_access_restricted',
+    'fqdns',
+    'identity',
+    'custom_subdomain_name',
+  ],
+  azurerm_ai_services: [
+    'public_network_access',
+    'local_authentication_enabled',
+    'network_acls',
+    'outbound_network_access_restricted',
+    'fqdns',
+    'identity',
+    'custom_subdomain_name',
+  ],
+  azapi_resource: ['body', 'identity'],
+  azapi_update_resource: ['body'],
+  azurerm_cognitive_deployment: ['rai_policy_name'],
+};
+
+/** The first path segment of an ignore_changes entry ("network_acls[0].default_action" -> "network_acls"). */
+function ignoredArgument(entry: unknown): string {
+  return String(entry)
+    .replace(/^\$\{|\}$/g, '')
+    .trim()
+    .split(/[.[]/)[0]
+    .toLowerCase();
+}
+
+/** A postcondition that cannot fail: a constant, or a condition that never reads the resource (self). */
+function disarmed(condition: unknown): boolean {
+  if (typeof condition !== 'string') return condition !== undefined;
+  const expr = condition.replace(/^\$\{|\}$/g, '').trim();
+  return /^(true|!\s*false|1\s*==\s*1|"?true"?)$/i.test(expr) || !/\bself\./.test(expr);
+}
+
+const normalize = (c: unknown) => String(c).replace(/\s+/g, '');
+
+function lifecycleFindings(m: TfModel): RuleResult[] {
+  const results: RuleResult[] = [];
+  const judgedTypes = Object.keys(HARDENED_ARGUMENTS);
+  const cognitive = (r: { type: string; values: Record<string, any> }) =>
+    !r.type.startsWith('azapi') ||
+    /^Microsoft\.CognitiveServices\/accounts/i.test(String(r.values.type ?? ''));
+  for (const r of m.ofType(...judgedTypes).filter(cognitive)) {
+    const lifecycle = block(r.values.lifecycle);
+    if (!lifecycle) continue;
+    const ignore = lifecycle.ignore_changes;
+    if (ignore !== undefined) {
+      const entries = asArray(ignore);
+      const all = entries.some((e) => ignoredArgument(e) === 'all');
+      const hidden = entries.filter((e) => HARDENED_ARGUMENTS[r.type].includes(ignoredArgument(e)));
+      if (all || hidden.length || !isLiteral(ignore)) {
+        results.push(
+          bad(
+            r.address,
+            all
+              ? 'lifecycle.ignore_changes = all: drift of every hardened setting would go unnoticed and unrepaired'
+              : hidden.length
+                ? `lifecycle.ignore_changes hides hardened settings: ${hidden.map(String).join(', ')}`
+                : 'cannot verify lifecycle.ignore_changes: it is not a literal list',
+            ignore,
+          ),
+        );
+      }
+    }
+  }
+  for (const r of m.resources) {
+    const lifecycle = block(r.values.lifecycle);
+    const weak = asArray(lifecycle?.postcondition).find((p) => disarmed(p?.condition));
+    if (weak) {
+      results.push(
+        bad(r.address, 'a postcondition cannot fail (a constant, or it does not read self)', weak.condition),
+      );
+    }
+  }
+  for (const { record } of readRecords(m)) {
+    for (const guard of asArray(record.values.input.guards)) {
+      const target = typeof guard?.address === 'string' ? m.get(guard.address) : undefined;
+      if (!target) continue;
+      const present = asArray(block(target.values.lifecycle)?.postcondition).map((p) =>
+        normalize(p?.condition),
+      );
+      const removed = asArray(guard.postconditions).filter((c) => !present.includes(normalize(c)));
+      if (removed.length) {
+        results.push(
+          bad(
+            target.address,
+            `postcondition(s) the construct wrote were removed or changed: ${removed.map(String).join('; ')}`,
+            removed,
+          ),
+        );
+      }
+    }
+  }
+  return results;
 }

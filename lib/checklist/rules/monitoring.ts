@@ -4,8 +4,9 @@ import {
   AUDIT_RETENTION_DAYS,
   REQUIRED_LOG_CATEGORIES,
 } from '../../azure-facts';
+import { DETECTIONS } from '../../detections';
 import { SUBSCRIPTION_BASELINE_KIND, SUBSCRIPTION_COVERAGE_KIND } from '../../subscription-markers';
-import { TfModel, TfResource, asArray, block } from '../model';
+import { TfModel, TfResource, asArray, block, isLiteral } from '../model';
 import { AccountView, Rule, RuleResult, accounts, bad, na, ok, perAccount, pointsAt } from '../rule';
 
 const phase = 'Monitoring' as const;
@@ -162,7 +163,7 @@ export const MONITORING_RULES: Rule[] = [
   },
   {
     id: 'AOAI-MON-002',
-    severity: 'warning',
+    severity: 'error',
     phase,
     title: 'Log retention meets the audit requirement (365 days) and no deprecated retention_policy is used',
     rationale:
@@ -189,8 +190,16 @@ export const MONITORING_RULES: Rule[] = [
               'workspace managed outside this configuration: verify its retention after deploy',
             );
           }
-          const days = Number(workspace.values.retention_in_days ?? 30);
-          if (days < AUDIT_RETENTION_DAYS) {
+          const raw = workspace.values.retention_in_days ?? 30;
+          if (!isLiteral(raw)) {
+            return bad(
+              workspace.address,
+              'cannot verify the workspace retention: it is not known from this input',
+              raw,
+            );
+          }
+          const days = Number(raw);
+          if (!(days >= AUDIT_RETENTION_DAYS)) {
             return bad(workspace.address, `retention ${days} days is below ${AUDIT_RETENTION_DAYS}`, days);
           }
           return ok(workspace.address, `retention ${days} days`);
@@ -452,4 +461,90 @@ export const MONITORING_RULES: Rule[] = [
       });
     },
   },
+  {
+    id: 'AOAI-MON-012',
+    severity: 'error',
+    phase,
+    title: 'Alert rules and action groups are enabled, and notify only over HTTPS',
+    rationale:
+      'An alert rule or action group with enabled = false, or a webhook over plain http, keeps the resource in the plan while nothing fires or the alert travels in clear text.',
+    references: { mcsb: 'LT-1' },
+    evaluate: (m) => {
+      if (accounts(m).length === 0) return [na('no Azure OpenAI account in this input (see AOAI-CHK-001)')];
+      const results: RuleResult[] = [];
+      // azurerm 4.55: `enabled` defaults to true on these four resource types (registry docs of each resource).
+      for (const r of m.ofType(
+        'azurerm_monitor_scheduled_query_rules_alert_v2',
+        'azurerm_monitor_metric_alert',
+        'azurerm_monitor_activity_log_alert',
+        'azurerm_monitor_action_group',
+      )) {
+        const enabled = r.values.enabled;
+        if (enabled !== undefined && enabled !== true) {
+          results.push(
+            bad(
+              r.address,
+              isLiteral(enabled)
+                ? 'switched off (enabled = false)'
+                : 'cannot verify it is enabled: enabled is not a literal',
+              enabled,
+            ),
+          );
+          continue;
+        }
+        if (r.type === 'azurerm_monitor_action_group') {
+          const urls = [
+            ...asArray(r.values.webhook_receiver).map((w) => w?.service_uri),
+            ...asArray(r.values.logic_app_receiver).map((w) => w?.callback_url),
+            ...asArray(r.values.azure_function_receiver).map((w) => w?.http_trigger_url),
+          ];
+          const insecure = urls.find((u) => !isLiteral(u) || !/^https:\/\//i.test(String(u ?? '')));
+          if (insecure !== undefined) {
+            results.push(
+              bad(
+                r.address,
+                isLiteral(insecure)
+                  ? 'a receiver is not HTTPS'
+                  : 'cannot verify a receiver URL is HTTPS: it is not a literal',
+                insecure,
+              ),
+            );
+            continue;
+          }
+        }
+        results.push(ok(r.address, 'enabled'));
+      }
+      return results.length ? results : [na('no alert rules or action groups in this input')];
+    },
+  },
+  {
+    id: 'AOAI-MON-013',
+    severity: 'error',
+    phase,
+    title: "Every log alert query is one of the package's detections, unchanged",
+    rationale:
+      'A query rewritten to match nothing while keeping its keywords still satisfies a keyword check; comparing it with the detection catalog (lib/detections.ts, whitespace-normalized) proves it is the tested query.',
+    references: { mcsb: 'LT-1' },
+    evaluate: (m) => {
+      if (accounts(m).length === 0) return [na('no Azure OpenAI account in this input (see AOAI-CHK-001)')];
+      const catalog = new Map(DETECTIONS.map((d) => [normalizeQuery(d.query), d.key]));
+      const results = queryRules(m).map((q) => {
+        const raw = block(q.r.values.criteria)?.query;
+        const key = typeof raw === 'string' ? catalog.get(normalizeQuery(raw)) : undefined;
+        return key
+          ? ok(q.r.address, `detection ${key}, as catalogued`)
+          : bad(
+              q.r.address,
+              "cannot verify the query: it is not one of the package's detections (exempt it with a reason if it is your own)",
+              raw ?? '(no query)',
+            );
+      });
+      return results.length ? results : [na('no log alert rules in this input')];
+    },
+  },
 ];
+
+/** Whitespace-insensitive form of a KQL query, for comparison with the catalog. */
+export function normalizeQuery(query: string): string {
+  return query.replace(/\s+/g, ' ').trim();
+}

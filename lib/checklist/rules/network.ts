@@ -1,5 +1,5 @@
 import { PRIVATE_DNS_ZONES, PRIVATE_LINK_SUBRESOURCE } from '../../azure-facts';
-import { TfModel, TfResource, asArray, block } from '../model';
+import { TfModel, TfResource, asArray, block, isLiteral } from '../model';
 import { AccountView, Rule, RuleResult, bad, badSetting, na, ok, perAccount, pointsAt } from '../rule';
 
 const phase = 'Network Isolation' as const;
@@ -72,7 +72,49 @@ function perAccountEndpoints(
   });
 }
 
-const OPEN_SOURCES = ['*', 'any', 'internet', '0.0.0.0/0', '0.0.0.0'];
+/**
+ * Private address space an endpoint NSG may admit: RFC 1918 and the RFC 6598 shared space.
+ * A service tag (VirtualNetwork covers peered VNets and on-premises; Internet everything) or a range outside
+ * these (0.0.0.0/1) is refused. Source: learn.microsoft.com/azure/virtual-network/service-tags-overview.
+ */
+const PRIVATE_RANGES: Array<[number, number]> = [
+  [ipv4('10.0.0.0'), 8],
+  [ipv4('172.16.0.0'), 12],
+  [ipv4('192.168.0.0'), 16],
+  [ipv4('100.64.0.0'), 10],
+];
+
+function ipv4(ip: string): number {
+  return ip.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+}
+
+/** Why an NSG source is too wide or cannot be verified, or undefined when it is a private range. */
+function sourceProblem(m: TfModel, source: unknown): string | undefined {
+  if (typeof source === 'string' && !isLiteral(source)) {
+    // A reference to a subnet of this configuration is judged by that subnet's literal prefixes.
+    const subnet = m
+      .references(source)
+      .map((a) => m.get(a)!)
+      .find((r) => r.type === 'azurerm_subnet');
+    const prefixes = asArray(subnet?.values.address_prefixes);
+    if (subnet && prefixes.length && isLiteral(prefixes)) {
+      return prefixes.map((x) => sourceProblem(m, x)).find((x) => x !== undefined);
+    }
+    return 'has a source this input cannot resolve: cannot verify it is a private range';
+  }
+  const text = String(source).trim();
+  const cidr = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(text);
+  if (!cidr) {
+    return `allows source ${text}: only private IPv4 ranges are admitted (no service tags or wildcards)`;
+  }
+  const base = ipv4(cidr[1]);
+  const bits = cidr[2] === undefined ? 32 : Number(cidr[2]);
+  const inside = PRIVATE_RANGES.some(
+    ([net, netBits]) =>
+      bits >= netBits && Math.floor(base / 2 ** (32 - netBits)) === Math.floor(net / 2 ** (32 - netBits)),
+  );
+  return inside ? undefined : `allows source ${text}, outside private address space`;
+}
 
 export const NETWORK_RULES: Rule[] = [
   {
@@ -340,39 +382,44 @@ export const NETWORK_RULES: Rule[] = [
           const any = (v: unknown, vs: unknown) =>
             ['*', 'any'].includes(String(v ?? '').toLowerCase()) &&
             (vs === undefined || asArray(vs).length === 0);
+          const access = (r: Record<string, unknown>) => String(r.access ?? '').toLowerCase();
+          // Fail closed: a priority that is not a literal number counts as evaluated first.
+          const priority = (r: Record<string, unknown>) =>
+            typeof r.priority === 'number'
+              ? r.priority
+              : Number.isFinite(Number(r.priority))
+                ? Number(r.priority)
+                : 0;
           const deny = rules
             .filter(
               (r) =>
-                r.access === 'Deny' &&
+                access(r) === 'deny' &&
                 any(r.source_address_prefix, r.source_address_prefixes) &&
+                // A deny narrowed to one destination leaves the rest to AllowVnetInBound (issue 11, class 6).
+                any(r.destination_address_prefix, r.destination_address_prefixes) &&
                 any(r.destination_port_range, r.destination_port_ranges) &&
                 String(r.protocol) === '*',
             )
-            .sort((x, y) => Number(x.priority) - Number(y.priority))[0];
-          if (!deny || Number(deny.priority) > 4096) {
+            .sort((x, y) => priority(x) - priority(y))[0];
+          if (!deny || priority(deny) > 4096) {
             return bad(
               nsg.address,
-              'no deny-all inbound rule at priority 4096 or lower',
+              'no deny-all inbound rule (any source, destination, port and protocol) at priority 4096 or lower',
               rules.map((r) => `${r.name}:${r.access}:${r.priority}`),
             );
           }
-          for (const r of rules.filter(
-            (x) => x.access === 'Allow' && Number(x.priority) < Number(deny.priority),
-          )) {
-            const sources = [r.source_address_prefix, ...asArray(r.source_address_prefixes)]
-              .filter((s) => s !== undefined)
-              .map((s) => String(s).toLowerCase());
-            if (sources.some((s) => OPEN_SOURCES.includes(s))) {
-              return bad(
-                r.address,
-                `rule ${r.name} allows any source`,
-                r.source_address_prefix ?? r.source_address_prefixes,
-              );
+          for (const r of rules.filter((x) => access(x) !== 'deny' && priority(x) < priority(deny))) {
+            const sources = [r.source_address_prefix, ...asArray(r.source_address_prefixes)].filter(
+              (x) => x !== undefined && x !== null,
+            );
+            const wide = sources.find((x) => sourceProblem(m, x));
+            if (wide !== undefined) {
+              return bad(r.address, `rule ${r.name} ${sourceProblem(m, wide)}`, wide);
             }
             const ports = [r.destination_port_range, ...asArray(r.destination_port_ranges)]
-              .filter((p) => p !== undefined)
+              .filter((x) => x !== undefined)
               .map(String);
-            if (ports.some((p) => p !== '443')) {
+            if (ports.some((x) => x !== '443')) {
               return bad(r.address, `rule ${r.name} allows ports other than 443`, ports);
             }
             if (String(r.protocol).toLowerCase() !== 'tcp') {
