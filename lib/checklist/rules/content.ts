@@ -1,5 +1,5 @@
 import { HARM_FILTERS } from '../../azure-facts';
-import { TfModel, TfResource, asArray } from '../model';
+import { TfModel, TfResource, asArray, isLiteral } from '../model';
 import { AccountView, Rule, RuleResult, accounts, bad, na, ok, pointsAt } from '../rule';
 
 const phase = 'Content Safety' as const;
@@ -19,7 +19,7 @@ interface PolicyView {
   name: string;
   mode?: string;
   filters: Filter[];
-  blocklists: Array<{ name: string; source: string; blocking: boolean }>;
+  blocklists: Array<{ name: string; source: string; blocking: boolean; blockingValue?: unknown }>;
 }
 
 interface DeploymentView {
@@ -51,6 +51,7 @@ function policiesOf(m: TfModel, a: AccountView): PolicyView[] {
           name: b.blocklistName,
           source: b.source,
           blocking: b.blocking === true,
+          blockingValue: b.blocking,
         })),
       };
     });
@@ -317,12 +318,15 @@ export const CONTENT_RULES: Rule[] = [
     references: {},
     evaluate: (m) => {
       const results = perBoundPolicy(m, (p) => {
-        const open = p.blocklists.find((b) => !b.blocking);
+        // An expression (the package's blocking-by-source list from a variable) is known at plan: judged there.
+        const open = p.blocklists.find(
+          (b) => !b.blocking && (isLiteral(b.blockingValue) || m.format !== 'terraform-json'),
+        );
         if (open) {
           return bad(
             p.resource.address,
             `blocklist ${String(open.name)} on ${String(open.source)} does not block`,
-            { blocklistName: open.name, source: open.source, blocking: false },
+            { blocklistName: open.name, source: open.source, blocking: open.blockingValue ?? '(unset)' },
           );
         }
         return p.blocklists.length

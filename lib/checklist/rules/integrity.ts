@@ -209,7 +209,8 @@ function lifecycleFindings(m: TfModel): RuleResult[] {
       );
     }
   }
-  for (const { record } of readRecords(m)) {
+  // Plans and states do not carry lifecycle blocks: removed guards can only be seen in Terraform JSON.
+  for (const { record } of m.format === 'terraform-json' ? readRecords(m) : []) {
     for (const guard of asArray(record.values.input.guards)) {
       const target = typeof guard?.address === 'string' ? m.get(guard.address) : undefined;
       if (!target) continue;

@@ -498,7 +498,10 @@ export const MONITORING_RULES: Rule[] = [
             ...asArray(r.values.logic_app_receiver).map((w) => w?.callback_url),
             ...asArray(r.values.azure_function_receiver).map((w) => w?.http_trigger_url),
           ];
-          const insecure = urls.find((u) => !isLiteral(u) || !/^https:\/\//i.test(String(u ?? '')));
+          // A receiver URL from a variable is known at plan (and may be sensitive): judged on plan JSON.
+          const insecure = urls.find((u) =>
+            isLiteral(u) ? !/^https:\/\//i.test(String(u ?? '')) : m.format !== 'terraform-json',
+          );
           if (insecure !== undefined) {
             results.push(
               bad(

@@ -91,7 +91,9 @@ function ipv4(ip: string): number {
 /** Why an NSG source is too wide or cannot be verified, or undefined when it is a private range. */
 function sourceProblem(m: TfModel, source: unknown): string | undefined {
   if (typeof source === 'string' && !isLiteral(source)) {
-    // A reference to a subnet of this configuration is judged by that subnet's literal prefixes.
+    // A reference to a subnet of this configuration is judged by that subnet's literal prefixes. Any other
+    // expression (a variable) is known only at plan: the construct guards it with a plan-time condition, and the
+    // checklist judges the value itself on plan JSON, where it is a literal.
     const subnet = m
       .references(source)
       .map((a) => m.get(a)!)
@@ -100,7 +102,9 @@ function sourceProblem(m: TfModel, source: unknown): string | undefined {
     if (subnet && prefixes.length && isLiteral(prefixes)) {
       return prefixes.map((x) => sourceProblem(m, x)).find((x) => x !== undefined);
     }
-    return 'has a source this input cannot resolve: cannot verify it is a private range';
+    return m.format === 'terraform-json'
+      ? undefined
+      : 'has a source that is unknown in this plan: cannot verify it is a private range';
   }
   const text = String(source).trim();
   const cidr = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(text);
