@@ -123,7 +123,9 @@ function guardsOf(stack: IConstruct): Array<{ address: string; postconditions: s
       address: `${r.terraformResourceType}.${r.friendlyUniqueId}`,
       postconditions: (r.lifecycle?.postcondition ?? [])
         .map((p) => p.condition)
-        .filter((c): c is string => typeof c === 'string'),
+        .filter((c): c is string => typeof c === 'string')
+        // Recorded as text: "$${" is Terraform's escape for a literal "${" (self is not valid in terraform_data).
+        .map((c) => c.replace(/\$\{/g, () => '$${')),
     }))
     .filter((g) => g.postconditions.length > 0)
     .sort((a, b) => a.address.localeCompare(b.address));

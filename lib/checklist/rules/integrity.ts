@@ -169,7 +169,8 @@ function disarmed(condition: unknown): boolean {
   return /^(true|!\s*false|1\s*==\s*1|"?true"?)$/i.test(expr) || !/\bself\./.test(expr);
 }
 
-const normalize = (c: unknown) => String(c).replace(/\s+/g, '');
+/** A condition's text, whitespace-free, with Terraform's "$${" escape (as recorded) read as "${". */
+const normalize = (c: unknown) => String(c).replace(/\$\$\{/g, () => '${').replace(/\s+/g, '');
 
 function lifecycleFindings(m: TfModel): RuleResult[] {
   const results: RuleResult[] = [];
