@@ -170,7 +170,10 @@ function disarmed(condition: unknown): boolean {
 }
 
 /** A condition's text, whitespace-free, with Terraform's "$${" escape (as recorded) read as "${". */
-const normalize = (c: unknown) => String(c).replace(/\$\$\{/g, () => '${').replace(/\s+/g, '');
+const normalize = (c: unknown) =>
+  String(c)
+    .replace(/\$\$\{/g, () => '${')
+    .replace(/\s+/g, '');
 
 function lifecycleFindings(m: TfModel): RuleResult[] {
   const results: RuleResult[] = [];
