@@ -20,7 +20,7 @@ const { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync 
 const { cpus, loadavg, tmpdir, totalmem } = require('os');
 const { join } = require('path');
 const { ensureBundle } = require('./build-app');
-const { generatePlainApp, verifySame } = require('./bench-plain-app');
+const { generatePlainMultiStackApp, verifySame } = require('./bench-plain-app');
 
 const ROOT = join(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -41,8 +41,10 @@ if (APP_ARGV[0] !== 'node') throw new Error(`cdktf.json app does not start with 
 function runOnce(argv, env = {}) {
   const outdir = mkdtempSync(join(WORK, 'out-'));
   const start = process.hrtime.bigint();
-  const flags = argv.slice(1).filter((a) => a.startsWith('--'));
-  const rest = argv.slice(1 + flags.length);
+  // Node's own flags (before the script) stay in front of the preload.
+  const script = argv.findIndex((a, i) => i > 0 && !a.startsWith('-'));
+  const flags = argv.slice(1, script);
+  const rest = argv.slice(script);
   const r = spawnSync('node', [...flags, '-r', join(__dirname, 'bench-rss.js'), ...rest], {
     cwd: ROOT,
     env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
@@ -50,18 +52,26 @@ function runOnce(argv, env = {}) {
     maxBuffer: 1 << 26,
   });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}):\n${(r.stderr || r.stdout).slice(-3000)}`);
+  if (r.status !== 0)
+    throw new Error(`${argv.join(' ')} failed (${r.status}):\n${(r.stderr || r.stdout).slice(-3000)}`);
   const stats = /BENCH_MAXRSS_KB=(\d+) BENCH_CPU_US=(\d+)/.exec(r.stderr);
   rmSync(outdir, { recursive: true, force: true });
   return { wallMs, cpuMs: Number(stats[2]) / 1000, peakMb: Number(stats[1]) / 1024 };
 }
 
-/** Synthesize once with the bundle and return the stack's JSON (for generating its plain twin). */
-function synthJson(env, stackName) {
+/** Synthesize once with the bundle and return the stacks' JSON (for generating their plain twin). */
+function synthJson(env, stackNames) {
   const outdir = mkdtempSync(join(WORK, 'json-'));
-  const r = spawnSync('node', [join(ROOT, '.build', 'main.js')], { cwd: ROOT, env: { ...process.env, ...env, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+  const r = spawnSync('node', [join(ROOT, '.build', 'main.js')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, CDKTF_OUTDIR: outdir },
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   if (r.status !== 0) throw new Error(`synth failed:\n${r.stderr.slice(-3000)}`);
-  return JSON.parse(readFileSync(join(outdir, 'stacks', stackName, 'cdk.tf.json'), 'utf8'));
+  return Object.fromEntries(
+    stackNames.map((s) => [s, JSON.parse(readFileSync(join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8'))]),
+  );
 }
 
 /** A config file for the reference app. */
@@ -73,13 +83,22 @@ function configFile(name, stacks) {
 const scaleStack = (i) => ({
   stackName: `aoai-scale-${i}`,
   accountName: `aoai-scale-${i}`,
-  deployments: Array.from({ length: 5 }, (_, d) => ({ name: `d${d}`, modelName: 'gpt-4o', modelVersion: '2024-08-06' })),
+  deployments: Array.from({ length: 5 }, (_, d) => ({
+    name: `d${d}`,
+    modelName: 'gpt-4o',
+    modelVersion: '2024-08-06',
+  })),
   workloadIdentities: Array.from({ length: 10 }, (_, w) => `id-${i}-${w}`),
 });
 const LARGE = {
   stackName: 'aoai-large',
   accountName: 'aoai-large',
-  deployments: Array.from({ length: 50 }, (_, d) => ({ name: `d${d}`, modelName: 'gpt-4o', modelVersion: '2024-08-06', capacity: 1 })),
+  deployments: Array.from({ length: 50 }, (_, d) => ({
+    name: `d${d}`,
+    modelName: 'gpt-4o',
+    modelVersion: '2024-08-06',
+    capacity: 1,
+  })),
   workloadIdentities: Array.from({ length: 100 }, (_, w) => `id-${w}`),
   blocklist: { name: 'large', items: Array.from({ length: 500 }, (_, t) => `term-${t}`) },
   network: {
@@ -89,7 +108,8 @@ const LARGE = {
     appSubnetCidrs: ['10.20.2.0/24'],
     dnsLinkedVirtualNetworkIds: Array.from(
       { length: 20 },
-      (_, v) => `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-${v}`,
+      (_, v) =>
+        `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-${v}`,
     ),
   },
 };
@@ -104,21 +124,38 @@ function main() {
     reference: {},
     large: { AOAI_CONFIG: configFile('large', [LARGE]) },
     one: { AOAI_CONFIG: configFile('one', [scaleStack(0)]) },
-    fifty: { AOAI_CONFIG: configFile('fifty', Array.from({ length: 50 }, (_, i) => scaleStack(i))) },
+    fifty: {
+      AOAI_CONFIG: configFile(
+        'fifty',
+        Array.from({ length: 50 }, (_, i) => scaleStack(i)),
+      ),
+    },
   };
   // The plain twins, checked to synthesize exactly the same resources before anything is timed.
   const twins = {};
-  for (const [name, stackName] of [
-    ['reference', 'aoai-hardened-dev'],
-    ['large', 'aoai-large'],
+  for (const [name, stackNames] of [
+    ['reference', ['aoai-hardened-dev']],
+    ['large', ['aoai-large']],
+    ['one', ['aoai-scale-0']],
+    ['fifty', Array.from({ length: 50 }, (_, i) => `aoai-scale-${i}`)],
   ]) {
-    const original = synthJson(env[name], stackName);
+    const originals = synthJson(env[name], stackNames);
     const file = join(GENERATED, `plain-${name}.js`);
-    writeFileSync(file, generatePlainApp(original, 'plain'));
+    writeFileSync(file, generatePlainMultiStackApp(stackNames.map((s) => [s, originals[s]])));
     const outdir = mkdtempSync(join(WORK, 'plain-'));
-    const r = spawnSync('node', [file], { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+    const r = spawnSync('node', [file], {
+      cwd: ROOT,
+      env: { ...process.env, CDKTF_OUTDIR: outdir },
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`plain ${name} app failed:\n${r.stderr.slice(-3000)}`);
-    const resources = verifySame(original, JSON.parse(readFileSync(join(outdir, 'stacks', 'plain', 'cdk.tf.json'), 'utf8')));
+    let resources = 0;
+    for (const s of stackNames) {
+      resources += verifySame(
+        originals[s],
+        JSON.parse(readFileSync(join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8')),
+      );
+    }
     twins[name] = { file, resources };
   }
 
@@ -126,12 +163,34 @@ function main() {
     floor: { argv: ['node', 'scripts/bench-floor.js'], label: 'floor: one deep-imported azurerm resource' },
     app: { argv: APP_ARGV, label: `reference app as cdktf.json runs it (${APP_ARGV.join(' ')})` },
     bundle: { argv: ['node', '.build/main.js'], label: 'reference app bundle, plain node' },
-    plainReference: { argv: ['node', twins.reference.file], label: `plain cdktf twin of the reference stack (${twins.reference.resources} resources)` },
+    plainReference: {
+      argv: ['node', twins.reference.file],
+      label: `plain cdktf twin of the reference stack (${twins.reference.resources} resources)`,
+    },
     largeApp: { argv: APP_ARGV, env: env.large, label: 'large-input stack as cdktf.json runs it' },
-    largeBundle: { argv: ['node', '.build/main.js'], env: env.large, label: 'large-input stack bundle, plain node' },
-    plainLarge: { argv: ['node', twins.large.file], label: `plain cdktf twin of the large-input stack (${twins.large.resources} resources)` },
-    oneStack: { argv: APP_ARGV, env: env.one, label: '1 stack (5 deployments, 10 role assignments) as cdktf.json runs it' },
+    largeBundle: {
+      argv: ['node', '.build/main.js'],
+      env: env.large,
+      label: 'large-input stack bundle, plain node',
+    },
+    plainLarge: {
+      argv: ['node', twins.large.file],
+      label: `plain cdktf twin of the large-input stack (${twins.large.resources} resources)`,
+    },
+    oneStack: {
+      argv: APP_ARGV,
+      env: env.one,
+      label: '1 stack (5 deployments, 10 role assignments) as cdktf.json runs it',
+    },
     fiftyStacks: { argv: APP_ARGV, env: env.fifty, label: '50 such stacks as cdktf.json runs it' },
+    plainOne: {
+      argv: ['node', twins.one.file],
+      label: `plain cdktf twin of the 1 stack (${twins.one.resources} resources)`,
+    },
+    plainFifty: {
+      argv: ['node', twins.fifty.file],
+      label: `plain cdktf twin of the 50 stacks (${twins.fifty.resources} resources)`,
+    },
   };
   const names = Object.keys(variants);
   // One unmeasured run each: the bundle, the runner's compile cache and the page cache are warm for everyone.
@@ -166,6 +225,8 @@ function main() {
     overheadLarge: paired('largeBundle', 'plainLarge'),
     largeAppVsFloor: paired('largeApp', 'floor'),
     fiftyStacksVsOne: paired('fiftyStacks', 'oneStack'),
+    // cdktf alone, for comparison: how the same 50 stacks scale without this package.
+    plainFiftyVsOne: paired('plainFifty', 'plainOne'),
   };
   const largeMb = results.find((r) => r.key === 'largeApp').peakMb;
 
@@ -185,7 +246,9 @@ function main() {
     { budget: 'package overhead, large-input stack <= 1.3x', value: ratios.overheadLarge.wall, limit: 1.3 },
     { budget: 'large-input stack peak memory < 120 MB', value: largeMb, limit: 119.99 },
     { budget: '50 stacks <= 5x one stack', value: ratios.fiftyStacksVsOne.wall, limit: 5 },
-    ...(suiteSeconds === undefined ? [] : [{ budget: 'npm test under 60 s', value: suiteSeconds, limit: 59.99 }]),
+    ...(suiteSeconds === undefined
+      ? []
+      : [{ budget: 'npm test under 60 s', value: suiteSeconds, limit: 59.99 }]),
   ].map((b) => ({ ...b, met: b.value <= b.limit }));
 
   const report = {
@@ -211,7 +274,9 @@ function main() {
   console.table(Object.entries(ratios).map(([k, v]) => ({ ratio: k, wall: v.wall, cpu: v.cpu })));
   console.table(budgets);
   if (runTask) console.log('run task:', JSON.stringify(runTask));
-  console.log(`load average (1 min) ${report.machine.loadAverage1mBefore} before, ${report.machine.loadAverage1mAfter} after`);
+  console.log(
+    `load average (1 min) ${report.machine.loadAverage1mBefore} before, ${report.machine.loadAverage1mAfter} after`,
+  );
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench-results', 'latest.json'), JSON.stringify(report, null, 2) + '\n');
   rmSync(WORK, { recursive: true, force: true });
@@ -224,7 +289,11 @@ function runTaskFigures() {
   if (!existsSync(script)) return undefined;
   const r = spawnSync('node', [script, '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`bench-run-task.js failed:\n${(r.stderr || r.stdout).slice(-2000)}`);
-  const json = r.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  const json = r.stdout
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
   return json ? JSON.parse(json) : { output: r.stdout.trim() };
 }
 
