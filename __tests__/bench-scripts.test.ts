@@ -66,6 +66,13 @@ describe('README performance block', () => {
       ].map((k, i) => [k, { wall: 1 + i / 10, cpu: 1 + i / 20 }]),
     ),
     largeInputPeakMb: 118,
+    runTask: {
+      maxConcurrentTasks: 8,
+      latency: 'POST sent -> final callback received',
+      results: [
+        { name: 'reference', tasks: 200, p50Ms: 310, p99Ms: 1520, tasksPerSecond: 95, exactlyOnce: true },
+      ],
+    },
     testSuiteSeconds: 71.5,
     budgets: [
       { budget: 'app as cdktf.json runs it <= 1.5x the floor', value: 1, limit: 1.5, met: true },
@@ -86,6 +93,7 @@ describe('README performance block', () => {
     expect(block).toContain('| app as cdktf.json runs it / floor | 1x (CPU 1x) | <= 1.5x | yes |');
     expect(block).toMatch(/load average 3.1 before and 4.2 after/);
     expect(block).toMatch(/`npm test`: 71.5 s \(budget 60 s: \*\*missed\*\*\)/);
+    expect(block).toContain('| reference | 310 ms | 1,520 ms | 95 | yes |');
   });
 
   test('update replaces only the marked block, and the README has one', () => {

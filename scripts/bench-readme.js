@@ -68,22 +68,23 @@ function render(report) {
         : ' `npm test` was not timed in this run (BENCH_SKIP_TESTS).'),
   );
   if (report.runTask) {
+    const t = report.runTask;
     lines.push('');
-    lines.push(`Run task (scripts/bench-run-task.js): ${runTaskLine(report.runTask)}.`);
+    lines.push(
+      `Run task (scripts/bench-run-task.js, ${t.results[0]?.tasks} tasks posted at once, maxConcurrentTasks ` +
+        `${t.maxConcurrentTasks}; latency: ${t.latency}):`,
+    );
+    lines.push('');
+    lines.push('| Plan | p50 | p99 | tasks/s | exactly one final callback |');
+    lines.push('|---|---|---|---|---|');
+    for (const r of t.results) {
+      lines.push(
+        `| ${r.name} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${r.tasksPerSecond} | ${r.exactlyOnce ? 'yes' : '**no**'} |`,
+      );
+    }
   }
   lines.push(END);
   return lines.join('\n');
-}
-
-function runTaskLine(figures) {
-  const flat = [];
-  const walk = (prefix, v) => {
-    if (v && typeof v === 'object' && !Array.isArray(v))
-      Object.entries(v).forEach(([k, w]) => walk(prefix ? `${prefix}.${k}` : k, w));
-    else flat.push(`${prefix} ${typeof v === 'number' ? v : JSON.stringify(v)}`);
-  };
-  walk('', figures);
-  return flat.join(', ');
 }
 
 function update(readme, report) {

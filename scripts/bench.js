@@ -273,7 +273,7 @@ function main() {
   console.table(results.map(({ key, ...r }) => r));
   console.table(Object.entries(ratios).map(([k, v]) => ({ ratio: k, wall: v.wall, cpu: v.cpu })));
   console.table(budgets);
-  if (runTask) console.log('run task:', JSON.stringify(runTask));
+  if (runTask) console.table(runTask.results.map(({ problems, ...r }) => r));
   console.log(
     `load average (1 min) ${report.machine.loadAverage1mBefore} before, ${report.machine.loadAverage1mAfter} after`,
   );
@@ -287,14 +287,13 @@ function main() {
 function runTaskFigures() {
   const script = join(__dirname, 'bench-run-task.js');
   if (!existsSync(script)) return undefined;
-  const r = spawnSync('node', [script, '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync('node', [script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`bench-run-task.js failed:\n${(r.stderr || r.stdout).slice(-2000)}`);
-  const json = r.stdout
-    .trim()
-    .split('\n')
-    .reverse()
-    .find((l) => l.startsWith('{'));
-  return json ? JSON.parse(json) : { output: r.stdout.trim() };
+  // It writes its own report; keep the figures next to ours so one file holds the whole run.
+  const { maxConcurrentTasks, latency, results } = JSON.parse(
+    readFileSync(join(ROOT, 'bench-results', 'run-task.json'), 'utf8'),
+  );
+  return { maxConcurrentTasks, latency, results };
 }
 
 main();
