@@ -14,7 +14,7 @@ import {
   SecurityMonitoring,
 } from '../lib';
 import { newStack, onlyResource, resourcesOf, synthJson } from './helpers';
-import { referenceJson } from './reference';
+import { referenceJson, referenceStack } from './reference';
 import { COGNITIVE_API_VERSION } from '../lib/azure-facts';
 
 const SUB = '/subscriptions/00000000-0000-0000-0000-000000000001';
@@ -205,5 +205,57 @@ describe('Defender for AI account setting', () => {
     expect(setting[1].resource_id).toBeUndefined();
     // After the deployment on the same account (both are writes on it).
     expect(setting[1].depends_on).toEqual([expect.stringMatching(/^azurerm_cognitive_deployment\./)]);
+  });
+});
+
+describe('one ordered chain of writes per account', () => {
+  const kind = (r: any) =>
+    r.terraformResourceType === 'azapi_resource' || r.terraformResourceType === 'azapi_update_resource'
+      ? `${r.terraformResourceType}:${String(r.type ?? '')
+          .split('@')[0]
+          .split('/')
+          .pop()}`
+      : r.terraformResourceType;
+  test('reference stack: blocklist and items, policy, deployment, Defender setting, private endpoint', () => {
+    const stack = referenceStack();
+    const writes = stack.hardened.account.accountWrites;
+    const kinds = writes.map(kind);
+    expect(kinds[0]).toBe('azapi_resource:raiBlocklists');
+    expect(kinds.slice(1, -4).every((k) => k === 'azapi_resource:raiBlocklistItems')).toBe(true);
+    expect(kinds.slice(-4)).toEqual([
+      'azapi_resource:raiPolicies',
+      'azurerm_cognitive_deployment',
+      'azapi_update_resource:defenderForAISettings',
+      'azurerm_private_endpoint',
+    ]);
+  });
+  test('imported account: the lockdown updates come first, before the deployments and the endpoint', () => {
+    const stack = newStack();
+    const imported = OpenAIAccount.fromAttributes(stack, 'Imported', {
+      accountId: IMPORTED_ID,
+      customSubdomainName: 'aoai-x',
+      location: 'westeurope',
+    });
+    imported.addDeployment({ name: 'gpt', modelName: 'gpt-4o', modelVersion: '2024-08-06' });
+    const net = `${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/v`;
+    new PrivateNetworking(stack, 'Net', {
+      account: imported,
+      existingNetwork: {
+        virtualNetworkId: net,
+        endpointSubnetId: `${net}/subnets/pe`,
+        allowedSources: [{ name: 'app', cidr: '10.9.2.0/24' }],
+      },
+    });
+    expect(imported.accountWrites.map(kind)).toEqual([
+      'azapi_update_resource:accounts',
+      'azurerm_cognitive_deployment',
+      'azurerm_private_endpoint',
+    ]);
+    // The deployment now waits for the lockdown (it was created before PrivateNetworking added the lockdown).
+    const json = synthJson(stack);
+    const deployment = onlyResource(json, 'azurerm_cognitive_deployment');
+    expect(deployment.depends_on).toEqual([
+      expect.stringMatching(/^azapi_update_resource\..*AccountNetworkLockdown/),
+    ]);
   });
 });

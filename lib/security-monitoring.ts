@@ -363,9 +363,11 @@ export class SecurityMonitoring extends Construct {
     if (props.defenderForAI !== false) {
       azapiProviderFor(this);
       // azapi_update_resource, not azapi_resource: the setting has GET, PUT and PATCH but no DELETE in REST
-      // 2025-06-01 (Microsoft.CognitiveServices/accounts/defenderForAISettings; azure-facts.md §8), and Azure keeps
-      // a "Default" instance on every account, so create-then-destroy semantics do not fit. Destroying this
-      // resource leaves the setting as it is.
+      // 2025-06-01 (Microsoft.CognitiveServices/accounts/defenderForAISettings; azure-facts.md §8; the spec's
+      // examples are GetDefenderForAISetting and UpdateDefenderForAISetting, on the "Default" setting, with no
+      // delete: Azure/azure-rest-api-specs specification/cognitiveservices/resource-manager/Microsoft.CognitiveServices/
+      // stable/2025-06-01/examples/), so create-then-destroy semantics do not fit. Destroying this resource leaves
+      // the setting as it is.
       const defender = new AzapiUpdateResource(this, 'DefenderForAISettings', {
         type: `Microsoft.CognitiveServices/accounts/defenderForAISettings@${COGNITIVE_API_VERSION}`,
         name: 'Default',

@@ -51,6 +51,11 @@ export class AzapiUpdateResource extends TerraformResource {
     this.config = config;
   }
 
+  /** The resource type with API version. */
+  public get type(): string {
+    return this.config.type;
+  }
+
   /** The ID of this update resource. */
   public get id(): string {
     return this.getStringAttribute('id');
