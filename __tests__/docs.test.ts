@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { CHECKLIST } from '../lib/checklist/checklist-items';
 import { ALL_RULES } from '../lib/checklist/rules';
+import { FAIL_CLOSED } from '../lib/checklist/rules/fail-closed';
 
 /** docs/rules.md is generated from the rule table; this test keeps it true (UPDATE_DOCS=1 rewrites it). */
 function rulesDoc(): string {
@@ -11,11 +12,14 @@ function rulesDoc(): string {
     '',
     'Generated from `lib/checklist/rules/` by `__tests__/docs.test.ts`. IDs are stable: never reused or renumbered.',
     '',
-    '| ID | Severity | Phase | Control | Checklist items | checkov | Azure Policy | MCSB |',
-    '|---|---|---|---|---|---|---|---|',
+    'Each rule: what it proves (control and rationale), how it fails closed on a value it cannot know, and the',
+    'checklist items it proves. An error-level finding fails synth (HardeningChecks), the CLI (exit 1) and the run task.',
+    '',
+    '| ID | Severity | Phase | What it proves | Fails closed | Checklist items | checkov | Azure Policy | MCSB |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...ALL_RULES.map(
       (r) =>
-        `| ${r.id} | ${r.severity} | ${r.phase} | ${cell(r.title)}. ${cell(r.rationale)} | ${CHECKLIST.filter(
+        `| ${r.id} | ${r.severity} | ${r.phase} | ${cell(r.title)}. ${cell(r.rationale)} | ${cell(FAIL_CLOSED[r.id] ?? '')} | ${CHECKLIST.filter(
           (c) => c.rules.includes(r.id),
         )
           .map((c) => c.id)
@@ -40,6 +44,11 @@ test('docs/rules.md lists every rule and checklist item as the code defines them
   const file = join(__dirname, '..', 'docs', 'rules.md');
   if (process.env.UPDATE_DOCS) writeFileSync(file, rulesDoc());
   expect(readFileSync(file, 'utf8')).toBe(rulesDoc());
+});
+
+test('every rule says how it fails closed, and nothing else is described', () => {
+  expect(Object.keys(FAIL_CLOSED).sort()).toEqual(ALL_RULES.map((r) => r.id).sort());
+  for (const id of Object.keys(FAIL_CLOSED)) expect(FAIL_CLOSED[id].length).toBeGreaterThan(10);
 });
 
 test('every rule ID is unique and well-formed', () => {

@@ -1,0 +1,62 @@
+/**
+ * How each rule fails closed: what it does with a value it cannot know from the input (an expression, a variable,
+ * an unresolved data source, a plan's unknown, an account managed elsewhere). docs/rules.md prints it per rule;
+ * __tests__/docs.test.ts keeps one entry per rule.
+ */
+const SETTING =
+  'Judged on the account and on every azapi_update_resource that patches it; a value that is not a literal, an azapi body that is an expression, or a setting no resource here sets on an account managed elsewhere is "cannot verify" (error).';
+const ATTACHED =
+  'Attachments are found by reference, by literal account ID or by the same ID expression; none found is a failure, never "not applicable".';
+const ROLES =
+  'Roles resolved through literal GUIDs, names in any case, data.azurerm_role_definition and custom role actions; a role that cannot be named is judged as privileged; a scope that cannot be resolved may contain the account and is judged so.';
+const ALERT = 'A missing alert fails; thresholds and windows that are not literals do not meet the bound.';
+
+export const FAIL_CLOSED: Readonly<Record<string, string>> = {
+  'AOAI-NET-001': SETTING,
+  'AOAI-NET-002': SETTING,
+  'AOAI-NET-003': `${SETTING} Unset means Azure's AzureServices.`,
+  'AOAI-NET-004': SETTING,
+  'AOAI-NET-005': 'An expression is accepted (Azure requires the subdomain at creation); unset fails.',
+  'AOAI-NET-006': ATTACHED,
+  'AOAI-NET-007': `${ATTACHED} A kind that is not a literal needs the widest zone set (AIServices); zone IDs from variables are judged on plan JSON.`,
+  'AOAI-NET-008': `${ATTACHED} A subnet not managed here fails unless an azapi update enables its policies.`,
+  'AOAI-NET-009':
+    'Sources must be private IPv4 ranges: service tags, wildcards and public ranges fail; a priority that is not a number counts as first; sources from variables are judged on plan JSON (unknown there: cannot verify).',
+  'AOAI-IAM-001': SETTING,
+  'AOAI-IAM-002':
+    'An identity type that is not a literal, or an account managed elsewhere, is "cannot verify".',
+  'AOAI-IAM-003': ROLES,
+  'AOAI-IAM-004': `${ROLES} An unset or unknown principal type may be a user.`,
+  'AOAI-IAM-005': 'Judged on assignments scoped to the account.',
+  'AOAI-CFP-001': `${ATTACHED} A deployment bound to no custom policy fails.`,
+  'AOAI-CFP-002':
+    'Every entry for a filter and source must hold (a weaker duplicate fails); names compare case-insensitively; flags that are not literal true fail.',
+  'AOAI-CFP-003': 'As AOAI-CFP-002.',
+  'AOAI-CFP-004': 'As AOAI-CFP-002.',
+  'AOAI-CFP-005': 'An unpinned or unset version fails.',
+  'AOAI-CFP-006': 'A blocklist that does not block, or has no items, does not count.',
+  'AOAI-CFP-007': 'A blocking flag from an expression is judged on plan JSON, where it is a literal.',
+  'AOAI-MON-001': `${ATTACHED} A setting that sends to no workspace does not count.`,
+  'AOAI-MON-002':
+    'A retention that is not a literal is "cannot verify"; a workspace managed elsewhere is a post-deploy check.',
+  'AOAI-MON-003': 'A subscription target that is not recognisably the subscription does not count.',
+  'AOAI-MON-004': ALERT,
+  'AOAI-MON-005': ALERT,
+  'AOAI-MON-006': ALERT,
+  'AOAI-MON-007': ALERT,
+  'AOAI-MON-008': ALERT,
+  'AOAI-MON-009': ALERT,
+  'AOAI-MON-010':
+    'An action group ID that names no group here and is no literal action-group ID does not count.',
+  'AOAI-MON-011': 'A missing plan or account setting fails unless subscription coverage is declared.',
+  'AOAI-MON-012':
+    'An enabled flag that is not a literal is "cannot verify"; receiver URLs from variables are judged on plan JSON.',
+  'AOAI-MON-013':
+    'A query that is not, whitespace aside, one of lib/detections.ts is "cannot verify" unless exempted.',
+  'AOAI-CHK-001': 'Cannot be exempted: an input with nothing to judge never passes.',
+  'AOAI-CHK-002':
+    'Exemptable with a reason; otherwise every hidden module call and unknown kind is an error.',
+  'AOAI-CHK-003': 'Cannot be exempted; a refused exemption exempts nothing.',
+  'AOAI-CHK-004':
+    'An ignore_changes list that is not a literal is "cannot verify"; lifecycle is judged on Terraform JSON (plans do not carry it).',
+};
