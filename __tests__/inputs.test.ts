@@ -207,9 +207,13 @@ describe('Terraform references are accepted wherever a literal is', () => {
       '${data.azurerm_private_dns_zone.openai.id}',
       '${data.azurerm_private_dns_zone.cog.id}',
     ]);
-    const links = Object.entries<any>(resourcesOf(json, 'azurerm_private_dns_zone_virtual_network_link'));
+    // Central zones are linked where they live: azapi links whose parent_id is the zone (issue 14).
+    const links = Object.entries<any>(resourcesOf(json, 'azapi_resource')).filter(([, r]) =>
+      /virtualNetworkLinks@/.test(r.type),
+    );
     expect(links.map(([id]) => id).join()).toMatch(/Link-zone-0-vnets/);
     expect(links[0][1].for_each).toBe('${toset(var.hubs)}');
+    expect(links[0][1].parent_id).toBe('${data.azurerm_private_dns_zone.openai.id}');
   });
 
   test('whole-list zone IDs and monitoring receivers from variables, a sensitive webhook never in the JSON', () => {

@@ -165,21 +165,27 @@ describe('existing network and zones', () => {
     expect(update.resource_id).toBe(EXISTING.endpointSubnetId);
     expect(update.body).toEqual({ properties: { privateEndpointNetworkPolicies: 'Enabled' } });
   });
-  test('links the listed hub VNet to each central zone in its resource group', () => {
-    const links = Object.values(resourcesOf(json, 'azurerm_private_dns_zone_virtual_network_link')) as any[];
+  test('links the listed VNet to each central zone where the zone lives (azapi, parent_id = zone ID)', () => {
+    // An azurerm link would be created in ARM_SUBSCRIPTION_ID's subscription; the zones are in ...0002.
+    expect(resourcesOf(json, 'azurerm_private_dns_zone_virtual_network_link')).toEqual({});
+    const links = Object.values<any>(resourcesOf(json, 'azapi_resource')).filter((r) =>
+      /virtualNetworkLinks@/.test(r.type),
+    );
     expect(
       links
-        .map((l) => [
-          l.private_dns_zone_name,
-          l.resource_group_name,
-          l.registration_enabled,
-          l.virtual_network_id,
-        ])
-        .sort(),
-    ).toEqual([
-      ['privatelink.cognitiveservices.azure.com', 'rg-dns', false, `${SUB}/virtualNetworks/vnet-hub`],
-      ['privatelink.openai.azure.com', 'rg-dns', false, `${SUB}/virtualNetworks/vnet-hub`],
-    ]);
+        .map((l) => [l.type, l.parent_id, l.name, l.location, l.body.properties])
+        .sort((a, b) => a[1].localeCompare(b[1])),
+    ).toEqual(
+      [...zoneIds]
+        .sort()
+        .map((zoneId) => [
+          'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01',
+          zoneId,
+          'link-aoai-net-vnet-hub',
+          'global',
+          { registrationEnabled: false, virtualNetwork: { id: `${SUB}/virtualNetworks/vnet-hub` } },
+        ]),
+    );
   });
   test('allowed sources become 443 rules from 100', () => {
     const rules = Object.values(resourcesOf(json, 'azurerm_network_security_rule')) as any[];

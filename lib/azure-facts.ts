@@ -92,6 +92,13 @@ export const MULTI_LEVEL_FILTERS: readonly string[] = HARM_FILTERS;
 export const SEVERITY_ORDER: readonly string[] = ['Low', 'Medium', 'High'];
 export const RAI_POLICY_MODES: readonly string[] = ['Default', 'Deferred', 'Blocking', 'Asynchronous_filter'];
 
+/**
+ * API version of Microsoft.Network/privateDnsZones/virtualNetworkLinks for azapi links to central zones: the newest
+ * the azapi docs list (`2018-09-01, 2020-01-01, 2020-06-01, 2024-06-01`;
+ * AZAPI:docs/resources/Microsoft.Network_privateDnsZones_virtualNetworkLinks.md at c43c57b).
+ */
+export const PRIVATE_DNS_API_VERSION = '2024-06-01';
+
 /** Pinned API versions for azapi resources (the version azurerm 4.55.0 itself uses). */
 export const COGNITIVE_API_VERSION = '2025-06-01';
 

@@ -97,7 +97,7 @@ const RESOURCE_GROUP_TYPES: Record<string, string> = {
   azurerm_monitor_scheduled_query_rules_alert_v2: 'Microsoft.Insights/scheduledQueryRules',
 };
 
-const REFERENCE = /^\$\{((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)\.(id|name)\}$/;
+const REFERENCE = /^\$\{((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)\.([a-z_]+)\}$/;
 const SUBSCRIPTION_OF =
   /^\$\{join\("\/", slice\(split\("\/", ((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)\.id\), 0, 3\)\)\}$/;
 
@@ -255,9 +255,13 @@ class StackResolver {
     const ref = REFERENCE.exec(text);
     const target = ref && this.resources.get(ref[1]);
     if (ref && target && depth < 10) {
-      if (ref[2] === 'name') return this.resolve(target.values.name, depth + 1);
-      const id = this.idOf(target.type, target.values);
-      if (id) return id;
+      if (ref[2] === 'id') {
+        const id = this.idOf(target.type, target.values);
+        if (id) return id;
+      } else if (target.values[ref[2]] !== undefined) {
+        // An attribute the configuration sets (name, resource_group_name, ...) resolves to its value.
+        return this.resolve(target.values[ref[2]], depth + 1);
+      }
     }
     const sub = SUBSCRIPTION_OF.exec(text);
     const subTarget = sub && this.resources.get(sub[1]);

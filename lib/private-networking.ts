@@ -19,9 +19,11 @@ import {
 import { Construct } from 'constructs';
 import { AccountWriteStage, IOpenAIAccount } from './account';
 import { azapiProviderFor } from './azapi/provider';
+import { AzapiResource } from './azapi/resource';
 import { AzapiUpdateResource } from './azapi/update-resource';
-import { COGNITIVE_API_VERSION, PRIVATE_LINK_SUBRESOURCE } from './azure-facts';
+import { COGNITIVE_API_VERSION, PRIVATE_DNS_API_VERSION, PRIVATE_LINK_SUBRESOURCE } from './azure-facts';
 import { HardeningRecord } from './hardening-record';
+import { NAME_LIMITS, NamingScheme } from './naming';
 import { OptOut, validateOptOut } from './opt-out';
 import {
   AZURE_NAME_RULES,
@@ -160,6 +162,7 @@ export class PrivateNetworking extends Construct {
     super(scope, id);
     const account = props.account;
     const rg = props.resourceGroupName ?? account.resourceGroupName;
+    const naming = NamingScheme.fromAccount(account.accountName);
     const location = account.location;
     const denyOptOut = validateOptOut('denyAllInboundOptOut', props.denyAllInboundOptOut);
     if (!!props.newNetwork === !!props.existingNetwork) {
@@ -502,11 +505,14 @@ export class PrivateNetworking extends Construct {
       }
     } else {
       neededZones.forEach((name) => {
-        const zone = new PrivateDnsZone(this, `Zone-${name}`, {
+        // Azure allows one zone of a name per resource group: a second account of this stack whose network
+        // resources share the group links its VNet to the first one's zone instead of creating a duplicate.
+        const zone = sharedZone(
+          this,
+          rg,
           name,
-          resourceGroupName: rg,
-          tags: props.tags,
-        });
+          () => new PrivateDnsZone(this, `Zone-${name}`, { name, resourceGroupName: rg, tags: props.tags }),
+        );
         zones.push({ name: zone.name, key: name, id: zone.id, resourceGroupName: zone.resourceGroupName });
       });
     }
@@ -543,41 +549,78 @@ export class PrivateNetworking extends Construct {
       registrationEnabled: false,
       tags: props.tags,
     };
-    for (const zone of zones) {
-      for (const vnet of linkedVnets) {
-        new PrivateDnsZoneVirtualNetworkLink(this, `Link-${zone.key}-${vnet.key}`, {
-          name: `${vnet.key}-link`,
-          resourceGroupName: zone.resourceGroupName,
-          privateDnsZoneName: zone.name,
-          virtualNetworkId: vnet.id,
-          ...linkProps,
+    // Link names are unique per account and VNet (link-<account>-<vnet>): two accounts or stacks linking VNets of
+    // one name to one zone never claim the same link name.
+    const linkName = (vnetName: string) => naming.name('link', NAME_LIMITS.DNS_ZONE_LINK, vnetName);
+    const linkNameOf = (vnetId: string) =>
+      Fn.substr(Fn.join('-', ['link', account.accountName, Fn.element(Fn.split('/', vnetId), 8)]), 0, 80);
+    if (zoneIdsGiven) {
+      // Central DNS: the zones live in the hub (often another subscription). An azapi link whose parent_id is the
+      // zone ID is created where the zone is, whatever subscription the providers default to (azapi docs:
+      // parent_id is "the ID of the azure resource in which this resource is created"); an azurerm link would
+      // land in ARM_SUBSCRIPTION_ID's subscription. No zone is created here, and the endpoint VNet is not linked:
+      // the hub owns its links, and a VNet may hold only one zone of a name.
+      azapiProviderFor(this);
+      const centralLink = (
+        linkId: string,
+        parentId: string,
+        vnetId: string,
+        name: string,
+        forEach?: TerraformIterator,
+      ) =>
+        new AzapiResource(this, linkId, {
+          type: `Microsoft.Network/privateDnsZones/virtualNetworkLinks@${PRIVATE_DNS_API_VERSION}`,
+          name,
+          parentId,
+          location: 'global',
+          body: {
+            properties: {
+              registrationEnabled: linkProps.registrationEnabled,
+              virtualNetwork: { id: vnetId },
+            },
+          },
+          tags: props.tags,
+          forEach,
         });
+      for (const zone of zones) {
+        for (const vnet of linkedVnets) {
+          centralLink(`Link-${zone.key}-${vnet.key}`, zone.id, vnet.id, linkName(vnet.key));
+        }
+        if (vnetListToken) {
+          const each = TerraformIterator.fromList(extraVnets);
+          centralLink(`Link-${zone.key}-vnets`, zone.id, each.value, linkNameOf(each.value), each);
+        }
       }
-      if (vnetListToken) {
-        // VNets from a whole-list reference: one link per VNet (for_each), named after the VNet.
-        const each = TerraformIterator.fromList(extraVnets);
-        new PrivateDnsZoneVirtualNetworkLink(this, `Link-${zone.key}-vnets`, {
-          forEach: each,
-          name: Fn.join('-', [Fn.element(Fn.split('/', each.value), 8), 'link']),
-          resourceGroupName: zone.resourceGroupName,
-          privateDnsZoneName: zone.name,
-          virtualNetworkId: each.value,
-          ...linkProps,
-        });
+      if (zoneListToken) {
+        for (const vnet of linkedVnets) {
+          const each = TerraformIterator.fromList(zoneIdsGiven);
+          centralLink(`Link-zones-${vnet.key}`, each.value, vnet.id, linkName(vnet.key), each);
+        }
       }
-    }
-    if (zoneListToken) {
-      // Zones from a whole-list reference (central DNS): link each given VNet to every zone (for_each).
-      for (const vnet of linkedVnets) {
-        const each = TerraformIterator.fromList(zoneIdsGiven!);
-        new PrivateDnsZoneVirtualNetworkLink(this, `Link-zones-${vnet.key}`, {
-          forEach: each,
-          name: `${vnet.key}-link`,
-          resourceGroupName: Fn.element(Fn.split('/', each.value), 4),
-          privateDnsZoneName: Fn.element(Fn.split('/', each.value), 8),
-          virtualNetworkId: vnet.id,
-          ...linkProps,
-        });
+    } else {
+      for (const zone of zones) {
+        for (const vnet of linkedVnets) {
+          if (!claimLink(this, zone.id, vnet.id)) continue;
+          new PrivateDnsZoneVirtualNetworkLink(this, `Link-${zone.key}-${vnet.key}`, {
+            name: linkName(vnet.key),
+            resourceGroupName: zone.resourceGroupName,
+            privateDnsZoneName: zone.name,
+            virtualNetworkId: vnet.id,
+            ...linkProps,
+          });
+        }
+        if (vnetListToken) {
+          // VNets from a whole-list reference: one link per VNet (for_each), named after the account and VNet.
+          const each = TerraformIterator.fromList(extraVnets);
+          new PrivateDnsZoneVirtualNetworkLink(this, `Link-${zone.key}-vnets`, {
+            forEach: each,
+            name: linkNameOf(each.value),
+            resourceGroupName: zone.resourceGroupName,
+            privateDnsZoneName: zone.name,
+            virtualNetworkId: each.value,
+            ...linkProps,
+          });
+        }
       }
     }
     this.privateDnsZoneIds = zoneListToken ? zoneIdsGiven! : zones.map((z) => z.id);
@@ -605,6 +648,49 @@ export class PrivateNetworking extends Construct {
     this.privateIpAddress = this.privateEndpoint.privateServiceConnection.privateIpAddress;
     this.privateFqdn = account.endpoint.replace(/^https:\/\//, '').replace(/\/$/, '');
   }
+}
+
+/** Zones created per stack, by resource group and name (Azure: one zone of a name per resource group). */
+const ZONES_BY_STACK = new WeakMap<TerraformStack, Map<string, PrivateDnsZone>>();
+/** (zone, VNet) pairs linked per stack (Azure: a VNet is linked to a zone once). */
+const LINKS_BY_STACK = new WeakMap<TerraformStack, Set<string>>();
+
+function resolvedKey(scope: Construct, ...values: string[]): string {
+  const stack = TerraformStack.of(scope);
+  return values
+    .map((v) =>
+      JSON.stringify(
+        Tokenization.resolve(v, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }),
+      ).toLowerCase(),
+    )
+    .join('|');
+}
+
+/** The stack's zone of this name in this resource group, created on first use. */
+function sharedZone(
+  scope: Construct,
+  rg: string,
+  name: string,
+  create: () => PrivateDnsZone,
+): PrivateDnsZone {
+  const stack = TerraformStack.of(scope);
+  const zones = ZONES_BY_STACK.get(stack) ?? new Map<string, PrivateDnsZone>();
+  ZONES_BY_STACK.set(stack, zones);
+  const key = resolvedKey(scope, rg, name);
+  const zone = zones.get(key) ?? create();
+  zones.set(key, zone);
+  return zone;
+}
+
+/** True the first time a (zone, VNet) pair is linked in this stack. */
+function claimLink(scope: Construct, zoneId: string, vnetId: string): boolean {
+  const stack = TerraformStack.of(scope);
+  const links = LINKS_BY_STACK.get(stack) ?? new Set<string>();
+  LINKS_BY_STACK.set(stack, links);
+  const key = resolvedKey(scope, zoneId, vnetId);
+  if (links.has(key)) return false;
+  links.add(key);
+  return true;
 }
 
 /** The azurerm_subnet of this stack whose `id` the given reference names, if any. */
