@@ -1,3 +1,4 @@
+import { SUBSCRIPTION_BASELINE_KIND } from '../../subscription-markers';
 import { TfModel, asArray, block, isLiteral } from '../model';
 import { readRecords } from '../records';
 import { Rule, RuleResult, accounts, bad, ok } from '../rule';
@@ -20,6 +21,15 @@ export const INTEGRITY_RULES: Rule[] = [
     references: {},
     evaluate: (m) => {
       const all = accounts(m);
+      const baseline = m
+        .ofType('terraform_data')
+        .find((r) => r.values.input?.kind === SUBSCRIPTION_BASELINE_KIND);
+      if (!all.length && baseline) {
+        // A subscription baseline stack has no account by design: AOAI-MON-003 and AOAI-MON-011 judge it.
+        return [
+          ok(baseline.address, 'subscription baseline: its Activity Log export and Defender plan are judged'),
+        ];
+      }
       return all.length
         ? [
             ok(
