@@ -1,5 +1,5 @@
-import { execFileSync } from 'child_process';
-import { mkdtempSync, readFileSync } from 'fs';
+import { execFileSync, spawnSync } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { firstOf, referenceJson } from './reference';
@@ -101,6 +101,31 @@ describe('reference stack', () => {
 });
 
 describe('the app as cdktf.json runs it', () => {
+  test.each([
+    ['a missing file', '/nonexistent', /^error: AOAI_CONFIG: cannot read \/nonexistent as JSON/],
+    ['a bad backend', 'bad-backend', /^error: backend\.organization: missing for backend type "cloud"/],
+    ['a bad account name', 'bad-name', /^error: .*name.*invalid value "AOAI_Bad!"/],
+  ])(
+    '%s: one clean error line, exit 1, no stack trace',
+    (_label, file, message) => {
+      const dir = mkdtempSync(join(tmpdir(), 'aoai-badcfg-'));
+      const path = file === '/nonexistent' ? file : join(dir, `${file}.json`);
+      if (file === 'bad-backend') writeFileSync(path, JSON.stringify([{ backend: { type: 'cloud' } }]));
+      if (file === 'bad-name') writeFileSync(path, JSON.stringify([{ accountName: 'AOAI_Bad!' }]));
+      const app: string = JSON.parse(readFileSync(join(ROOT, 'cdktf.json'), 'utf8')).app;
+      const run = spawnSync('sh', ['-c', app], {
+        cwd: ROOT,
+        env: { ...process.env, CDKTF_OUTDIR: dir, AOAI_CONFIG: path },
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim()).toMatch(message);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    60000,
+  );
+
   test('two synths are byte-identical, and the reports are written next to cdk.tf.json', () => {
     const a = synthApp();
     const b = synthApp();

@@ -6,6 +6,14 @@
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
 
+/** A mistake in the reference app's configuration: main.ts prints its message alone (no stack trace) and exits 1. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
 export interface DeploymentConfig {
   name: string;
   modelName: string;
@@ -108,14 +116,14 @@ export function loadStackConfigs(file: string | undefined): StackConfig[] {
   try {
     parsed = JSON.parse(readFileSync(resolve(file), 'utf8'));
   } catch (e) {
-    throw new Error(
+    throw new ConfigError(
       `AOAI_CONFIG: cannot read ${file} as JSON (${(e as Error).message}). Point it at a JSON file with one object or an array of stack objects.`,
     );
   }
   const entries = Array.isArray(parsed) ? parsed : [parsed];
   return entries.map((entry, i) => {
     if (entry === null || typeof entry !== 'object') {
-      throw new Error(`AOAI_CONFIG[${i}]: expected an object, got ${JSON.stringify(entry)}.`);
+      throw new ConfigError(`AOAI_CONFIG[${i}]: expected an object, got ${JSON.stringify(entry)}.`);
     }
     const e = entry as Partial<StackConfig>;
     return {

@@ -11,7 +11,7 @@ import {
 } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccountKind, AccountRole, HardenedAzureOpenAI, HardeningChecks, SubscriptionCoverage } from '../lib';
-import { StackConfig } from './config';
+import { ConfigError, StackConfig } from './config';
 
 /** The reference stack: a thin wrapper around HardenedAzureOpenAI, configured from StackConfig. */
 export class HardenedOpenAIStack extends TerraformStack {
@@ -101,7 +101,7 @@ function configureBackend(stack: TerraformStack, config: StackConfig): void {
   const b = config.backend;
   const need = (value: string | undefined, field: string): string => {
     if (!value) {
-      throw new Error(
+      throw new ConfigError(
         `backend.${field}: missing for backend type "${b.type}". Set it in the AOAI_CONFIG file.`,
       );
     }
@@ -129,7 +129,7 @@ function configureBackend(stack: TerraformStack, config: StackConfig): void {
       });
       break;
     default:
-      throw new Error(
+      throw new ConfigError(
         `backend.type: invalid value ${JSON.stringify((b as { type: unknown }).type)}. Use "local", "cloud" or "azurerm".`,
       );
   }

@@ -1,10 +1,20 @@
 import { App } from 'cdktf';
-import { loadStackConfigs } from './config';
+import { ConfigError, loadStackConfigs } from './config';
 import { HardenedOpenAIStack } from './hardened-openai-stack';
+import { HardeningConfigError } from '../lib/validation';
 
 const app = new App();
 const configFile = process.env.AOAI_CONFIG ?? (app.node.tryGetContext('aoaiConfig') as string | undefined);
-for (const config of loadStackConfigs(configFile)) {
-  new HardenedOpenAIStack(app, config);
+try {
+  for (const config of loadStackConfigs(configFile)) {
+    new HardenedOpenAIStack(app, config);
+  }
+} catch (e) {
+  // A configuration mistake is reported as its message (field, value, fix), not as a Node stack trace.
+  if (e instanceof ConfigError || e instanceof HardeningConfigError) {
+    process.stderr.write(`error: ${e.message}\n`);
+    process.exit(1);
+  }
+  throw e;
 }
 app.synth();
