@@ -1,13 +1,20 @@
 import { DataAzurermSubscription } from '@cdktf/provider-azurerm/lib/data-azurerm-subscription';
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/security-center-subscription-pricing';
-import { TerraformResource } from 'cdktf';
+import { Fn, TerraformIterator, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { HardeningRecord } from './hardening-record';
 import { NamingScheme } from './naming';
 import { MIN_REASON_LENGTH, OptOut, validateOptOut } from './opt-out';
 import { SUBSCRIPTION_BASELINE_KIND, SUBSCRIPTION_COVERAGE_KIND } from './subscription-markers';
-import { fail, requireNonEmpty, validateResourceId } from './validation';
+import {
+  fail,
+  isListToken,
+  isUnresolved,
+  literalElements,
+  requireNonEmpty,
+  validateResourceId,
+} from './validation';
 
 export { SUBSCRIPTION_BASELINE_KIND, SUBSCRIPTION_COVERAGE_KIND };
 
@@ -113,12 +120,14 @@ export class SubscriptionBaseline extends Construct {
       HardeningRecord.of(this).recordOptOut(marker, ['AOAI-MON-011'], 'defenderForAIOptOut', optOut);
       return;
     }
+    // A whole-list reference is expanded at plan (a dynamic block); literal names are checked here.
+    const listToken = isListToken(props.defenderExtensions);
     const extensions = [
       ...(props.defenderPromptEvidence ? [DEFENDER_PROMPT_EVIDENCE_EXTENSION] : []),
-      ...(props.defenderExtensions ?? []),
+      ...literalElements(props.defenderExtensions),
     ];
     extensions.forEach((name, i) => {
-      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name ?? '')) {
+      if (!isUnresolved(name) && !/^[A-Za-z][A-Za-z0-9]*$/.test(name ?? '')) {
         fail(`defenderExtensions[${i}]`, name, 'Use an extension name such as AIPromptEvidence.');
       }
     });
@@ -134,7 +143,11 @@ export class SubscriptionBaseline extends Construct {
     this.defenderForAIPlan = new SecurityCenterSubscriptionPricing(this, 'DefenderForAIPlan', {
       resourceType: 'AI',
       tier: 'Standard',
-      extension: extensions.length ? extensions.map((name) => ({ name })) : undefined,
+      extension: listToken
+        ? dynamicExtensions(extensions, props.defenderExtensions!)
+        : extensions.length
+          ? extensions.map((name) => ({ name }))
+          : undefined,
     });
   }
 }
@@ -194,4 +207,10 @@ export class SubscriptionCoverage {
     });
     return declaration;
   }
+}
+
+/** Extension blocks for a whole-list reference of names (plus literal ones): a dynamic block over their union. */
+function dynamicExtensions(literal: string[], names: string[]): any {
+  const each = TerraformIterator.fromList(literal.length ? Fn.concat([literal, names]) : names);
+  return each.dynamic({ name: each.value });
 }

@@ -194,7 +194,13 @@ export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
         continue;
       }
       const exemption = exemptions.find((e) => e.ruleId === rule.id && e.address === r.address);
-      const expired = !!exemption?.expiresOn && exemption.expiresOn < today;
+      // An expiry given by reference is unknown until plan (where it is resolved); anything else that is not a
+      // date counts as expired, so a malformed record never extends an exemption.
+      const expiresOn = exemption?.expiresOn;
+      const expired =
+        !!expiresOn &&
+        !(typeof expiresOn === 'string' && expiresOn.includes('${')) &&
+        !(/^\d{4}-\d{2}-\d{2}$/.test(String(expiresOn)) && expiresOn >= today);
       findings.push({
         ...base,
         // Say why an opted-out resource fails again: the opt-out lapsed, not (only) the setting.

@@ -148,6 +148,12 @@ function requireFilters(
           blocking: f.blocking,
         });
       }
+      if (w.threshold && typeof f.severityThreshold === 'string' && f.severityThreshold.includes('${')) {
+        // A threshold given by reference is known only at plan: the checklist judges it on plan JSON.
+        return na(
+          `${w.name} on ${w.source} threshold is a reference; run the checklist on plan JSON to verify it`,
+        );
+      }
       if (w.threshold && f.severityThreshold !== w.threshold) {
         return bad(
           p.resource.address,
