@@ -215,7 +215,11 @@ const ROOTS: Root[] = [
     label: 'HardenedAzureOpenAI (new network)',
     baseline: () => ({
       account: accountProps(),
-      networking: { newNetwork: newNetwork(), additionalDnsLinkedVirtualNetworkIds: [VNET] },
+      networking: {
+        resourceGroupName: 'rg-net',
+        newNetwork: newNetwork(),
+        additionalDnsLinkedVirtualNetworkIds: [VNET],
+      },
       identity: {
         workloadIdentities: [{ name: 'id-chat', role: AccountRole.INVOKE, privilegedRoleOptOut: reason() }],
         grants: [grant()],
@@ -223,7 +227,6 @@ const ROOTS: Root[] = [
       contentFilter: { policyName: 'strict', filters: [filter()], blocklists: [blocklist()] },
       monitoring: {
         existingWorkspaceId: WORKSPACE,
-        exportActivityLog: false,
         securityTeam: actionGroup(),
         finOps: actionGroup(),
         changeManagement: actionGroup(),
@@ -322,14 +325,13 @@ const ROOTS: Root[] = [
       logAlertFrequency: 'PT15M',
       existingWorkspaceId: undefined,
       securityTeam: actionGroup(),
-      defenderPromptEvidence: false,
     }),
     build: (stack, value) => new SecurityMonitoring(stack, 'Mon', { ...value, account: account(stack) }),
   },
   {
     struct: 'SecurityMonitoringProps',
     label: 'SecurityMonitoring (existing workspace)',
-    baseline: () => ({ existingWorkspaceId: WORKSPACE, exportActivityLog: false }),
+    baseline: () => ({ existingWorkspaceId: WORKSPACE }),
     build: (stack, value) => new SecurityMonitoring(stack, 'Mon', { ...value, account: account(stack) }),
   },
   {

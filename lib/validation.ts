@@ -584,3 +584,53 @@ export function validatePublicIpRule(field: string, rule: string): void {
 
 /** Broadest source prefix an NSG allow rule accepts: a /7 or wider admits over 33 million addresses. */
 export const BROADEST_SOURCE_PREFIX = 8;
+
+// ---- Where Entra tokens may be sent ----
+
+/**
+ * Host suffixes of Azure OpenAI / AI Services data-plane endpoints: `<subdomain>.openai.azure.com` (kind OpenAI),
+ * `<subdomain>.cognitiveservices.azure.com` (the generic Cognitive Services endpoint) and
+ * `<subdomain>.services.ai.azure.com` (kind AIServices / Foundry). Source: azure-facts.md §1 and §5.2 (the public DNS
+ * forwarders of the privatelink zones).
+ */
+export const TOKEN_AUDIENCE_HOST_SUFFIXES: readonly string[] = [
+  '.openai.azure.com',
+  '.cognitiveservices.azure.com',
+  '.services.ai.azure.com',
+];
+
+/**
+ * Refuse to send an Entra ID token to a host that is not an Azure OpenAI / AI Services endpoint, unless the caller
+ * names that exact host in `allowedHost` (a proxy or APIM gateway in front of the account). Returns the URL.
+ */
+export function checkTokenEndpoint(field: string, endpoint: string, allowedHost?: string): URL {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    fail(
+      field,
+      endpoint,
+      'Use the https:// endpoint of the account, e.g. https://<subdomain>.openai.azure.com/.',
+    );
+  }
+  if (url.protocol !== 'https:') {
+    fail(field, endpoint, 'Use https://: the request carries an Entra ID token.');
+  }
+  if (url.username || url.password) {
+    fail(field, endpoint, 'Remove the user info from the URL; authentication uses an Entra ID token.');
+  }
+  const host = url.hostname.toLowerCase();
+  const azure = TOKEN_AUDIENCE_HOST_SUFFIXES.some(
+    (suffix) =>
+      host.endsWith(suffix) && host.length > suffix.length && !host.slice(0, -suffix.length).includes('.'),
+  );
+  if (!azure && host !== allowedHost?.toLowerCase()) {
+    fail(
+      field,
+      endpoint,
+      `An Entra ID token is sent only to an Azure OpenAI endpoint (<subdomain>${TOKEN_AUDIENCE_HOST_SUFFIXES.join(', <subdomain>')}); to send it to ${host} (a gateway you trust), pass --allow-endpoint-host ${host}.`,
+    );
+  }
+  return url;
+}

@@ -7,12 +7,13 @@ import { exemptionProblems } from './records';
 import { toJson, toMarkdown, toSarif, toText } from './reporters';
 import { runTaskCommand } from '../cli/run-task';
 import { runVerifyCli } from '../cli/verify';
+import { checkTokenEndpoint } from '../validation';
 import { defaultTokenProvider, verifyContentFilter } from '../verify/content-filter-check';
 
 const USAGE = `usage:
   aoai-harden check <file> [<file>...] [--report-dir DIR] [--format text|json] [--suppressions FILE] [--fail-on error|warning] [--today YYYY-MM-DD]
   aoai-harden verify --from vnet|outside --config verify.json   (post-deploy checks; --help lists them)
-  aoai-harden verify-content-filter --endpoint https://<sub>.openai.azure.com/ --deployment <name>
+  aoai-harden verify-content-filter --endpoint https://<sub>.openai.azure.com/ --deployment <name> [--allow-endpoint-host HOST]
   aoai-harden run-task --port <p>   (HCP Terraform run task; key in AOAI_RUN_TASK_HMAC_KEY; run-task --help)
   aoai-harden --help
 
@@ -118,9 +119,13 @@ export async function main(
     if (command === 'run-task') return await runTaskCommand(rest, { ...io, parseSuppressions });
     if (command === 'verify') return await runVerifyCli(rest, io);
     if (command === 'verify-content-filter') {
-      const { flags } = parseFlags(rest, ['endpoint', 'deployment', 'api-version']);
-      if (!flags.endpoint || !/^https:\/\//.test(flags.endpoint)) {
-        throw new InputError('--endpoint must be the https:// endpoint of the account');
+      const { flags } = parseFlags(rest, ['endpoint', 'deployment', 'api-version', 'allow-endpoint-host']);
+      if (!flags.endpoint) throw new InputError('--endpoint must be the https:// endpoint of the account');
+      try {
+        // The Entra ID token goes only to an Azure OpenAI / AI Services host, or the one host named explicitly.
+        checkTokenEndpoint('--endpoint', flags.endpoint, flags['allow-endpoint-host']);
+      } catch (e) {
+        throw new InputError((e as Error).message);
       }
       if (!flags.deployment) throw new InputError('--deployment is required');
       const results = await verifyContentFilter({
