@@ -448,6 +448,18 @@ function errorRules(root: Root, mutate?: (stack: TerraformStack, value: any) => 
   }
 }
 
+/**
+ * Fields the checklist (lib/checklist, fail-closed since its bypass work) cannot verify from a reference at synth:
+ * it reports the named rule instead of passing, and judges the resolved value on plan JSON
+ * (`aoai-harden check plan.json`). An opt-out expiry must be a real date in the hardening record (AOAI-CHK-003);
+ * workspace retention must be a literal (AOAI-MON-002). Open question for the checklist owner: accept these
+ * references at synth when the construct guards them with a plan-time precondition.
+ */
+const FAIL_CLOSED_AT_SYNTH: Record<string, string> = {
+  'OptOut.expiresOn': 'AOAI-CHK-003',
+  'SecurityMonitoringProps.retentionInDays': 'AOAI-MON-002',
+};
+
 const walk = publicPropsTypes();
 
 describe('the type walk finds the public props types', () => {
@@ -506,7 +518,14 @@ describe.each(ROOTS.map((r) => [r.label, r] as const))(
         for (const k of path) literalValue = literalValue?.[k];
         setPath(value, path, variableOf(stack, kind, literalValue));
       });
-      expect([...withToken].filter((rule) => !literal.has(rule))).toEqual([]);
+      const added = [...withToken].filter((rule) => !literal.has(rule));
+      const failClosed = FAIL_CLOSED_AT_SYNTH[_key];
+      if (failClosed && added.length) {
+        // The checklist refuses to pass what it cannot verify at synth and names the rule; plan JSON judges it.
+        expect(added).toContain(failClosed);
+      } else {
+        expect(added).toEqual([]);
+      }
     });
   },
 );
