@@ -69,13 +69,12 @@ describe('reference stack: validate and plan', () => {
     }
   });
 
-  // KNOWN DEFECT (found by this test on 2026-11-28, reported to the lead for the checklist owner, issue 11):
-  // on Terraform's real first plan the checklist reports errors the hand-made plan converter
-  // (__tests__/first-plan.ts) never produced: AOAI-MON-010 "alert has no action group" on all five log
-  // alerts, because Terraform writes `action_groups: [null]` with after_unknown [true] for an unknown list
-  // element and the model reads the null (AOAI-NET-007 on unknown zone IDs was also reported at first).
-  // `test.failing` keeps this visible: when the model handles real plans, this starts passing, jest reports
-  // it, and it becomes a plain `test`.
+  // KNOWN DEFECT (found by this test on 2026-11-28, issue 11). Fixed: `action_groups: [null]` with after_unknown
+  // [true] (unknown list elements are now bound to the configuration's references), `metric: []` read as a
+  // deprecated block, `enabled` unknown where the configuration leaves the provider default. Remaining on the real
+  // first plan: AOAI-IAM-003 "cannot verify the role" (the grant's role_definition_id derives from the account ID,
+  // so the plan knows neither it nor, from `configuration`, its GUID) and AOAI-NET-009 on the endpoint NSG.
+  // `test.failing` keeps this visible until the model handles them; then it becomes a plain `test`.
   test.failing("the checklist finds no error on Terraform's real plan JSON of the reference stack", () => {
     const report = runChecks(loadModel(plan, 'plan.json'), { today: '2026-11-28' });
     expect(report.findings.filter((f) => f.severity === 'error' && f.status === 'non-compliant')).toEqual([]);

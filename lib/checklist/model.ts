@@ -429,6 +429,12 @@ function loadPlan(plan: Record<string, any>): TfModel {
   return new TfModel(resources, 'plan-json', [...data.values()]);
 }
 
+/** Null, KNOWN_AFTER_APPLY, or a non-empty list of only such elements: a value the plan does not know yet. */
+function unknownValue(v: unknown): boolean {
+  if (v === undefined || v === null || v === KNOWN_AFTER_APPLY) return true;
+  return Array.isArray(v) && v.length > 0 && v.every(unknownValue);
+}
+
 /** Mark values the plan flags in after_unknown as KNOWN_AFTER_APPLY (unless a configuration reference binds them later). */
 function markUnknown(values: Record<string, any>, unknown: unknown): void {
   if (!unknown || typeof unknown !== 'object') return;
@@ -471,11 +477,27 @@ function fillFromExpressions(
       continue;
     }
     if (!expr || typeof expr !== 'object') continue;
-    const known = values[key] !== undefined && values[key] !== null && values[key] !== KNOWN_AFTER_APPLY;
+    const known = !unknownValue(values[key]);
     if (!known && Array.isArray(expr.references) && expr.references.length > 0) {
       // references list the most specific first (type.name.attr, then type.name).
-      const ref = String(expr.references[0]);
-      values[key] = `\${${/^(var|local|each|count|path|terraform)\./.test(ref) ? '' : prefix}${ref}}`;
+      const bind = (ref: string) =>
+        `\${${/^(var|local|each|count|path|terraform)\./.test(ref) ? '' : prefix}${ref}}`;
+      if (Array.isArray(values[key])) {
+        // A list of unknown elements (Terraform writes [null] with after_unknown [true]): one reference per element
+        // the expression names, most specific form of each resource.
+        const seen = new Set<string>();
+        values[key] = expr.references
+          .map(String)
+          .filter((ref: string) => {
+            const resource = ref.split('.').slice(0, 2).join('.');
+            if (seen.has(resource)) return false;
+            seen.add(resource);
+            return true;
+          })
+          .map(bind);
+      } else {
+        values[key] = bind(String(expr.references[0]));
+      }
     } else if (!known && 'constant_value' in expr) {
       values[key] = expr.constant_value;
     }

@@ -6,7 +6,7 @@ import {
 } from '../../azure-facts';
 import { DETECTIONS } from '../../detections';
 import { SUBSCRIPTION_BASELINE_KIND, SUBSCRIPTION_COVERAGE_KIND } from '../../subscription-markers';
-import { TfModel, TfResource, asArray, block, isLiteral } from '../model';
+import { KNOWN_AFTER_APPLY, TfModel, TfResource, asArray, block, isLiteral } from '../model';
 import { AccountView, Rule, RuleResult, accounts, bad, na, ok, perAccount, pointsAt } from '../rule';
 
 const phase = 'Monitoring' as const;
@@ -173,7 +173,7 @@ export const MONITORING_RULES: Rule[] = [
       perAccount(m, (a) => {
         for (const s of diagnosticsFor(m, a)) {
           const withRetention = asArray(s.values.enabled_log).find((l) => l.retention_policy);
-          if (withRetention || s.values.metric) {
+          if (withRetention || asArray(s.values.metric).length) {
             return bad(
               s.address,
               'deprecated retention_policy or metric block; set retention on the workspace',
@@ -480,7 +480,8 @@ export const MONITORING_RULES: Rule[] = [
         'azurerm_monitor_action_group',
       )) {
         const enabled = r.values.enabled;
-        if (enabled !== undefined && enabled !== true) {
+        // Unknown in a plan and bound to nothing in the configuration: not set, so the provider default (true).
+        if (enabled !== undefined && enabled !== true && enabled !== KNOWN_AFTER_APPLY) {
           results.push(
             bad(
               r.address,
