@@ -7,9 +7,9 @@ import {
   checkDocuments,
 } from '../lib';
 import * as api from '../lib';
-import { ALL_RULES } from '../lib/checklist/rules';
 import { newStack } from './helpers';
 import { referenceJson } from './reference';
+import { ALL_RULES } from '../lib/checklist/rules';
 
 const TODAY = '2026-11-28';
 

@@ -205,6 +205,33 @@ describe('App-level Aspects (cdktf 0.21 never invokes them itself)', () => {
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/HardeningChecks checked no stack/);
+
+    // An instance that reached a stack is fine even when the synth skipped validations (Testing.synth default).
+    fs.writeFileSync(
+      entry,
+      [
+        "import { App, Aspects, TerraformStack, Testing } from 'cdktf';",
+        `import { HardeningChecks } from ${JSON.stringify(join(ROOT, 'lib'))};`,
+        "const stack = new TerraformStack(new App(), 'plain');",
+        'Aspects.of(stack).add(new HardeningChecks());',
+        'Testing.synth(stack);',
+      ].join('\n'),
+    );
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), [
+      entry,
+      '--bundle',
+      '--platform=node',
+      '--packages=external',
+      `--outfile=${join(dir, 'main.js')}`,
+      '--log-level=warning',
+    ]);
+    const reached = spawnSync('node', [join(dir, 'main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, CDKTF_OUTDIR: join(dir, 'out'), NODE_PATH: join(ROOT, 'node_modules') },
+      encoding: 'utf8',
+    });
+    expect(reached.stderr).toBe('');
+    expect(reached.status).toBe(0);
   });
 });
 
