@@ -69,13 +69,12 @@ describe('reference stack: validate and plan', () => {
     }
   });
 
-  // KNOWN DEFECT (found by this test on 2026-11-28, issue 11). Fixed: `action_groups: [null]` with after_unknown
-  // [true] (unknown list elements are now bound to the configuration's references), `metric: []` read as a
-  // deprecated block, `enabled` unknown where the configuration leaves the provider default. Remaining on the real
-  // first plan: AOAI-IAM-003 "cannot verify the role" (the grant's role_definition_id derives from the account ID,
-  // so the plan knows neither it nor, from `configuration`, its GUID) and AOAI-NET-009 on the endpoint NSG.
-  // `test.failing` keeps this visible until the model handles them; then it becomes a plain `test`.
-  test.failing("the checklist finds no error on Terraform's real plan JSON of the reference stack", () => {
+  // Found by this test on 2026-11-28 (issue 11) and fixed in the model and rules, each against what Terraform
+  // 1.11.4 really writes: `action_groups: [null]` with after_unknown [true]; `metric: []` and
+  // `retention_policy: []` (unset block lists); `enabled` null or unknown where the configuration leaves the
+  // provider default; a .tf.json template kept as `constant_value` (the grant's role GUID after a subscription
+  // taken from the account ID).
+  test("the checklist finds no error on Terraform's real plan JSON of the reference stack", () => {
     const report = runChecks(loadModel(plan, 'plan.json'), { today: '2026-11-28' });
     expect(report.findings.filter((f) => f.severity === 'error' && f.status === 'non-compliant')).toEqual([]);
   });
@@ -167,12 +166,9 @@ describe('reference stack: apply with parallelism 10, then destroy', () => {
     expect(replan.output).toContain('No changes. Your infrastructure matches the configuration.');
   });
 
-  // KNOWN DEFECT (found by this test on 2026-11-28, reported to the lead for the checklist owner, issue 11):
-  // on a day-2 plan (state exists, so references are known IDs rather than unknowns bound in the
-  // configuration) the checklist cannot link the account's children to it and reports errors such as
-  // AOAI-NET-006..009 "no azurerm_private_endpoint connects to this account", AOAI-CFP-002/003 and
-  // AOAI-MON-001/011. Every HCP Terraform run after the first is such a plan.
-  test.failing('the checklist finds no error on the day-2 plan of the applied reference stack', () => {
+  // A day-2 plan (state exists, so references are known IDs rather than unknowns bound in the configuration) is
+  // what every HCP Terraform run after the first judges: the account's children must still be linked to it.
+  test('the checklist finds no error on the day-2 plan of the applied reference stack', () => {
     const plan = JSON.parse(readFileSync(replan.planJson!, 'utf8'));
     const report = runChecks(loadModel(plan, 'plan.json'), { today: '2026-11-28' });
     expect(report.findings.filter((f) => f.severity === 'error' && f.status === 'non-compliant')).toEqual([]);

@@ -33,6 +33,11 @@ export interface ModuleCall {
 export class TfModel {
   private readonly byAddress = new Map<string, TfResource>();
   private readonly dependencyCache = new WeakMap<TfResource, string[]>();
+  /**
+   * Known Azure IDs (lower case) of resources and data sources: plans after the first apply and state JSON. One ID
+   * may name several (azurerm's subnet-NSG association takes its subnet's ID).
+   */
+  private readonly byId = new Map<string, string[]>();
 
   constructor(
     public readonly resources: TfResource[],
@@ -44,6 +49,12 @@ export class TfModel {
   ) {
     for (const r of resources) this.byAddress.set(r.address, r);
     for (const r of dataSources) this.byAddress.set(r.address, r);
+    for (const r of [...resources, ...dataSources]) {
+      const id = r.values.id;
+      if (typeof id === 'string' && id.startsWith('/') && !id.includes('${')) {
+        this.byId.set(id.toLowerCase(), [...(this.byId.get(id.toLowerCase()) ?? []), r.address]);
+      }
+    }
   }
 
   public ofType(...types: string[]): TfResource[] {
@@ -60,6 +71,9 @@ export class TfModel {
     const found = new Set<string>();
     const visit = (v: unknown): void => {
       if (typeof v === 'string') {
+        // Once a resource exists, a plan (or state) holds its known ID where the configuration wrote a reference:
+        // a literal ID equal to a resource's known ID is that resource.
+        if (v.startsWith('/')) for (const address of this.byId.get(v.toLowerCase()) ?? []) found.add(address);
         for (const expr of v.match(/\$\{[\s\S]*?\}/g) ?? []) {
           for (const m of expr.matchAll(
             /(?:^|[^A-Za-z0-9_."])((?:module\.[A-Za-z0-9_-]+\.)*(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)/g,
@@ -478,7 +492,18 @@ function fillFromExpressions(
     }
     if (!expr || typeof expr !== 'object') continue;
     const known = !unknownValue(values[key]);
-    if (!known && Array.isArray(expr.references) && expr.references.length > 0) {
+    if (
+      !known &&
+      prefix === '' &&
+      typeof expr.constant_value === 'string' &&
+      expr.constant_value.includes('${') &&
+      !Array.isArray(values[key])
+    ) {
+      // A .tf.json template: Terraform's plan JSON keeps its text as constant_value (HCL's JSON syntax returns
+      // strings verbatim when evaluated without a context; seen in Terraform 1.11.4 `show -json` of cdk.tf.json).
+      // The whole template keeps its literal parts, e.g. the role GUID after a subscription taken from a reference.
+      values[key] = expr.constant_value;
+    } else if (!known && Array.isArray(expr.references) && expr.references.length > 0) {
       // references list the most specific first (type.name.attr, then type.name).
       const bind = (ref: string) =>
         `\${${/^(var|local|each|count|path|terraform)\./.test(ref) ? '' : prefix}${ref}}`;

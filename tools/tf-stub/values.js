@@ -42,7 +42,9 @@ function planBlock(block, proposed, prior) {
   if (proposed === null || isUnknown(proposed)) return proposed;
   const out = { ...proposed };
   for (const a of block.attributes) {
-    if (a.computed && out[a.name] === null && (prior === null || prior[a.name] === null || prior[a.name] === undefined)) {
+    // Only computed-only attributes become unknown: optional ones are served optional+computed (the bindings
+    // cannot tell which Azure fills in), but most are Optional alone in azurerm, whose plan leaves them null.
+    if (a.computed && (!a.optional || a.name === 'id') && out[a.name] === null && (prior === null || prior[a.name] === null || prior[a.name] === undefined)) {
       out[a.name] = new Unknown();
     }
   }

@@ -172,7 +172,11 @@ export const MONITORING_RULES: Rule[] = [
     evaluate: (m) =>
       perAccount(m, (a) => {
         for (const s of diagnosticsFor(m, a)) {
-          const withRetention = asArray(s.values.enabled_log).find((l) => l.retention_policy);
+          // Terraform's plan JSON writes an unset block list as [] (seen in Terraform 1.11.4 `show -json`): only a
+          // non-empty retention_policy is the deprecated block.
+          const withRetention = asArray(s.values.enabled_log).find(
+            (l) => asArray(l?.retention_policy).length > 0,
+          );
           if (withRetention || asArray(s.values.metric).length) {
             return bad(
               s.address,
@@ -480,8 +484,9 @@ export const MONITORING_RULES: Rule[] = [
         'azurerm_monitor_action_group',
       )) {
         const enabled = r.values.enabled;
-        // Unknown in a plan and bound to nothing in the configuration: not set, so the provider default (true).
-        if (enabled !== undefined && enabled !== true && enabled !== KNOWN_AFTER_APPLY) {
+        // Not set (absent, null in a plan, or unknown and bound to nothing in the configuration): the provider
+        // default applies, `enabled` Default true on all four (terraform-provider-azurerm internal/services/monitor).
+        if (enabled !== undefined && enabled !== null && enabled !== true && enabled !== KNOWN_AFTER_APPLY) {
           results.push(
             bad(
               r.address,
