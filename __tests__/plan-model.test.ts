@@ -6,12 +6,17 @@ import { loadModel } from '../lib/checklist/model';
 const SUBNET_ID =
   '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe';
 
-function plan(resources: Array<{ address: string; type: string; values: Record<string, unknown> }>, config: any[] = []) {
+function plan(
+  resources: Array<{ address: string; type: string; values: Record<string, unknown> }>,
+  config: any[] = [],
+) {
   return {
     format_version: '1.2',
     terraform_version: '1.11.4',
     planned_values: {
-      root_module: { resources: resources.map((r) => ({ ...r, mode: 'managed', name: r.address.split('.')[1] })) },
+      root_module: {
+        resources: resources.map((r) => ({ ...r, mode: 'managed', name: r.address.split('.')[1] })),
+      },
     },
     resource_changes: resources.map((r) => ({
       address: r.address,
@@ -60,7 +65,11 @@ describe('plan JSON of the first apply: unknown values bound from the configurat
     '${join("/", slice(split("/", azurerm_cognitive_account.a.id), 0, 3))}/providers/Microsoft.Authorization/roleDefinitions/5e0bd9bd-7b93-4f28-af87-19fc36ad61bd';
   const doc = plan(
     [
-      { address: 'azurerm_cognitive_account.a', type: 'azurerm_cognitive_account', values: { kind: 'OpenAI' } },
+      {
+        address: 'azurerm_cognitive_account.a',
+        type: 'azurerm_cognitive_account',
+        values: { kind: 'OpenAI' },
+      },
       { address: 'azurerm_role_assignment.r', type: 'azurerm_role_assignment', values: {} },
     ],
     [
