@@ -178,58 +178,45 @@ describe('App-level Aspects (cdktf 0.21 never invokes them itself)', () => {
 
   test('with nothing of this package in the app, the process fails loudly instead of checking nothing', () => {
     const dir = tempDir('aoai-unapplied-');
-    const entry = join(dir, 'main.ts');
-    fs.writeFileSync(
-      entry,
-      [
-        "import { App, Aspects, TerraformStack } from 'cdktf';",
-        `import { HardeningChecks } from ${JSON.stringify(join(ROOT, 'lib'))};`,
-        'const app = new App();',
-        "new TerraformStack(app, 'plain');",
-        'Aspects.of(app).add(new HardeningChecks());',
-        'app.synth();',
-      ].join('\n'),
-    );
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), [
-      entry,
-      '--bundle',
-      '--platform=node',
-      '--packages=external',
-      `--outfile=${join(dir, 'main.js')}`,
-      '--log-level=warning',
+    /** Bundle an app of these lines (as the cdktf app command does) and run it in its own process. */
+    const runApp = (lines: string[]) => {
+      const entry = join(dir, 'main.ts');
+      fs.writeFileSync(entry, lines.join('\n'));
+      execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), [
+        entry,
+        '--bundle',
+        '--platform=node',
+        '--packages=external',
+        `--outfile=${join(dir, 'main.js')}`,
+        '--log-level=warning',
+      ]);
+      return spawnSync('node', [join(dir, 'main.js')], {
+        cwd: ROOT,
+        env: { ...process.env, CDKTF_OUTDIR: join(dir, 'out'), NODE_PATH: join(ROOT, 'node_modules') },
+        encoding: 'utf8',
+      });
+    };
+    const lib = JSON.stringify(join(ROOT, 'lib'));
+
+    const r = runApp([
+      "import { App, Aspects, TerraformStack } from 'cdktf';",
+      `import { HardeningChecks } from ${lib};`,
+      'const app = new App();',
+      "new TerraformStack(app, 'plain');",
+      'Aspects.of(app).add(new HardeningChecks());',
+      'app.synth();',
     ]);
-    const r = spawnSync('node', [join(dir, 'main.js')], {
-      cwd: ROOT,
-      env: { ...process.env, CDKTF_OUTDIR: join(dir, 'out'), NODE_PATH: join(ROOT, 'node_modules') },
-      encoding: 'utf8',
-    });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/HardeningChecks checked no stack/);
 
     // An instance that reached a stack is fine even when the synth skipped validations (Testing.synth default).
-    fs.writeFileSync(
-      entry,
-      [
-        "import { App, Aspects, TerraformStack, Testing } from 'cdktf';",
-        `import { HardeningChecks } from ${JSON.stringify(join(ROOT, 'lib'))};`,
-        "const stack = new TerraformStack(new App(), 'plain');",
-        'Aspects.of(stack).add(new HardeningChecks());',
-        'Testing.synth(stack);',
-      ].join('\n'),
-    );
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), [
-      entry,
-      '--bundle',
-      '--platform=node',
-      '--packages=external',
-      `--outfile=${join(dir, 'main.js')}`,
-      '--log-level=warning',
+    const reached = runApp([
+      "import { App, Aspects, TerraformStack, Testing } from 'cdktf';",
+      `import { HardeningChecks } from ${lib};`,
+      "const stack = new TerraformStack(new App(), 'plain');",
+      'Aspects.of(stack).add(new HardeningChecks());',
+      'Testing.synth(stack);',
     ]);
-    const reached = spawnSync('node', [join(dir, 'main.js')], {
-      cwd: ROOT,
-      env: { ...process.env, CDKTF_OUTDIR: join(dir, 'out'), NODE_PATH: join(ROOT, 'node_modules') },
-      encoding: 'utf8',
-    });
     expect(reached.stderr).toBe('');
     expect(reached.status).toBe(0);
   });

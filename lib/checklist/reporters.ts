@@ -103,6 +103,21 @@ export function toSarif(report: Report): string {
         ? { suppressions: [{ kind: 'inSource', justification: f.exemption?.reason }] }
         : {}),
     }));
+  return sarifLog(
+    'aoai-harden',
+    report.rules.map((r) => ({
+      id: r.id,
+      shortDescription: { text: r.title },
+      fullDescription: { text: r.rationale },
+      defaultConfiguration: { level: r.severity === 'error' ? 'error' : 'warning' },
+      properties: { phase: r.phase, ...r.references },
+    })),
+    results,
+  );
+}
+
+/** The SARIF 2.1.0 envelope shared by `check` and `verify`: one run of one tool, its rules and its results. */
+export function sarifLog(toolName: string, rules: readonly object[], results: readonly object[]): string {
   return (
     JSON.stringify(
       {
@@ -112,15 +127,9 @@ export function toSarif(report: Report): string {
           {
             tool: {
               driver: {
-                name: 'aoai-harden',
+                name: toolName,
                 informationUri: 'https://github.com/example/cdktf-azure-openai-hardening',
-                rules: report.rules.map((r) => ({
-                  id: r.id,
-                  shortDescription: { text: r.title },
-                  fullDescription: { text: r.rationale },
-                  defaultConfiguration: { level: r.severity === 'error' ? 'error' : 'warning' },
-                  properties: { phase: r.phase, ...r.references },
-                })),
+                rules,
               },
             },
             results,

@@ -1,6 +1,7 @@
 import { CheckResult } from './model';
 import { VerifyRun } from './runner';
 import { CHECKLIST } from '../checklist/checklist-items';
+import { sarifLog } from '../checklist/reporters';
 
 /** The checklist's post-deploy items and how this run covered them. */
 export interface ChecklistCoverage {
@@ -133,34 +134,14 @@ export function verifyToSarif(
       message: { text: `${r.status}: ${r.detail}` },
       locations: [{ logicalLocations: [{ fullyQualifiedName: report.endpoint, kind: 'resource' }] }],
     }));
-  return (
-    JSON.stringify(
-      {
-        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-        version: '2.1.0',
-        runs: [
-          {
-            tool: {
-              driver: {
-                name: 'aoai-harden verify',
-                informationUri: 'https://github.com/example/cdktf-azure-openai-hardening',
-                rules: definitions
-                  .filter((d) => report.results.some((r) => r.id === d.id))
-                  .map((d) => ({
-                    id: d.id,
-                    shortDescription: { text: d.title },
-                    properties: { checklistItem: d.checklistItem },
-                  })),
-              },
-            },
-            results,
-          },
-        ],
-      },
-      null,
-      2,
-    ) + '\n'
-  );
+  const rules = definitions
+    .filter((d) => report.results.some((r) => r.id === d.id))
+    .map((d) => ({
+      id: d.id,
+      shortDescription: { text: d.title },
+      properties: { checklistItem: d.checklistItem },
+    }));
+  return sarifLog('aoai-harden verify', rules, results);
 }
 
 /** The terminal table. */
