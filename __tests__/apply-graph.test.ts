@@ -90,9 +90,9 @@ function lockedAccountJson(): any {
   return synthJson(stack);
 }
 
-const fixtureStacks = loadStackConfigs(join(__dirname, 'fixtures', 'two-stacks.json')).map((config) => {
+const fixtureStacks = loadStackConfigs(join(__dirname, 'fixtures', 'fleet.json')).map((config) => {
   const stack = new HardenedOpenAIStack(Testing.app(), config);
-  return [`fixture two-stacks.json: ${config.stackName}`, JSON.parse(Testing.synth(stack))] as [string, any];
+  return [`fleet fixture: ${config.stackName}`, JSON.parse(Testing.synth(stack))] as [string, any];
 });
 
 const CASES: Array<[string, any]> = [

@@ -36,8 +36,8 @@ function afterConfig(base: StackConfig): Partial<StackConfig> {
 
 const CONFIGS: Array<[string, StackConfig]> = [
   ['reference stack', DEFAULT_CONFIG],
-  ...loadStackConfigs(join(__dirname, 'fixtures', 'two-stacks.json')).map(
-    (c) => [`fixture two-stacks.json: ${c.stackName}`, c] as [string, StackConfig],
+  ...loadStackConfigs(join(__dirname, 'fixtures', 'fleet.json')).map(
+    (c) => [`fleet fixture: ${c.stackName}`, c] as [string, StackConfig],
   ),
 ];
 

@@ -1,13 +1,17 @@
 /**
  * Fleet collision test (FleetCollisions over every stack of an app): two accounts in one stack and one resource
- * group, and the negative control: the same app with one name made constant must fail.
+ * group, the reference app over the fleet fixture, and the negative controls: the same apps with one name made
+ * constant must fail.
  */
+import { join } from 'path';
 import { TerraformStack, Testing } from 'cdktf';
 import { synthFleet } from './fleet';
 import { newStack, resourcesOf } from './helpers';
+import { checkDocument } from '../lib/checklist/engine';
 import { FleetCollisions } from '../lib/fleet-collisions';
 import { HardenedAzureOpenAI, HardenedAzureOpenAIProps } from '../lib/hardened-azure-openai';
-import { SubscriptionCoverage } from '../lib/subscription-baseline';
+import { SUBSCRIPTION_COVERAGE_KIND, SubscriptionCoverage } from '../lib/subscription-baseline';
+import { addReferenceStacks } from '../stacks/reference-app';
 
 function account(name: string, octet: number): HardenedAzureOpenAIProps {
   return {
@@ -77,5 +81,61 @@ describe('two HardenedAzureOpenAI in one stack and one resource group', () => {
     expect(collisions.map((c) => [c.type, c.name])).toEqual([
       ['Microsoft.ManagedIdentity/userAssignedIdentities', 'id-aoai-chat-chat'],
     ]);
+  });
+});
+
+describe('the reference app over the fleet fixture (dev + prod in one subscription and region, prod in a second)', () => {
+  const app = Testing.app();
+  addReferenceStacks(app, join(__dirname, 'fixtures', 'fleet.json'));
+  const documents = synthFleet(app);
+  const byName = Object.fromEntries(documents.map((d) => [d.stackName, d.document]));
+
+  test('four stacks: the subscription baseline and one account stack per environment and region', () => {
+    expect(documents.map((d) => d.stackName)).toEqual([
+      'aoai-subscription',
+      'aoai-dev-swedencentral',
+      'aoai-prod-swedencentral',
+      'aoai-prod-francecentral',
+    ]);
+  });
+  test('no two resources of the fleet claim one (scope, type, name)', () => {
+    expect(FleetCollisions.find(documents)).toEqual([]);
+  });
+  test('the subscription singletons exist once, in the baseline stack only', () => {
+    const owners = (type: string) =>
+      documents
+        .filter((d) => Object.keys(resourcesOf(d.document, type) ?? {}).length > 0)
+        .map((d) => d.stackName);
+    // One Defender plan per subscription and resource type (Microsoft.Security/pricings is a subscription singleton,
+    // learn.microsoft.com/rest/api/defenderforcloud/pricings) and one Activity Log export.
+    expect(owners('azurerm_security_center_subscription_pricing')).toEqual(['aoai-subscription']);
+    const subscriptionSettings = documents.flatMap((d) =>
+      Object.values<any>(resourcesOf(d.document, 'azurerm_monitor_diagnostic_setting') ?? {})
+        .filter((s) => /azurerm_subscription/.test(String(s.target_resource_id)))
+        .map(() => d.stackName),
+    );
+    expect(subscriptionSettings).toEqual(['aoai-subscription']);
+  });
+  test('every stack passes the checklist with no error, and the account stacks report their coverage by the baseline', () => {
+    for (const { stackName, document } of documents) {
+      const report = checkDocument(document, { today: '2026-11-28' });
+      expect([stackName, report.summary.errors]).toEqual([stackName, 0]);
+    }
+    const coverage = Object.values<any>(
+      resourcesOf(byName['aoai-prod-francecentral'], 'terraform_data'),
+    ).find((r) => r.input?.kind === SUBSCRIPTION_COVERAGE_KIND);
+    expect(coverage.input).toMatchObject({ baseline_stack: 'aoai-subscription' });
+  });
+  test('negative control: the same fleet with one constant resource group name collides', () => {
+    const copies = documents.map((d) => {
+      const copy = structuredClone(d.document);
+      for (const rg of Object.values<any>(resourcesOf(copy, 'azurerm_resource_group') ?? {})) {
+        rg.name = 'rg-aoai';
+      }
+      return { stackName: d.stackName, document: copy };
+    });
+    expect(() => FleetCollisions.assertNone(copies)).toThrow(
+      /^3 name collision\(s\):\n- Microsoft.Network\/privateDnsZones "privatelink.cognitiveservices.azure.com" in .*\/resourcegroups\/rg-aoai: [^\n]*\n- Microsoft.Network\/privateDnsZones "privatelink.openai.azure.com" [^\n]*\n- Microsoft.Resources\/resourceGroups "rg-aoai" in \/subscriptions\/\(arm_subscription_id\): aoai-subscription: .*, aoai-dev-swedencentral: .*, aoai-prod-swedencentral: .*, aoai-prod-francecentral: /,
+    );
   });
 });

@@ -7,7 +7,6 @@ import { CHECKLIST } from '../lib/checklist/checklist-items';
 import { runChecks } from '../lib/checklist/engine';
 import { loadModel } from '../lib/checklist/model';
 import { toMarkdown } from '../lib/checklist/reporters';
-import { DEFAULT_CONFIG, loadStackConfigs } from '../stacks/config';
 
 const ROOT = join(__dirname, '..');
 
@@ -88,16 +87,6 @@ describe('reference stack', () => {
     expect(report.checklist.filter((c) => c.synthResult === 'fail')).toEqual([]);
     expect(toMarkdown(report)).toMatchSnapshot();
   });
-  test('config file: one stack per environment, with validation of the file', () => {
-    const configs = loadStackConfigs(join(__dirname, 'fixtures', 'two-stacks.json'));
-    expect(configs.map((c) => [c.stackName, c.location, c.network.vnetName])).toEqual([
-      ['aoai-prod-swedencentral', 'swedencentral', DEFAULT_CONFIG.network.vnetName],
-      ['aoai-prod-francecentral', 'francecentral', 'vnet-aoai-prod-frc'],
-    ]);
-    expect(() => loadStackConfigs('/nonexistent.json')).toThrow(
-      /AOAI_CONFIG: cannot read \/nonexistent.json as JSON/,
-    );
-  });
 });
 
 describe('the app as cdktf.json runs it', () => {
@@ -105,13 +94,22 @@ describe('the app as cdktf.json runs it', () => {
     ['a missing file', '/nonexistent', /^error: AOAI_CONFIG: cannot read \/nonexistent as JSON/],
     ['a bad backend', 'bad-backend', /^error: backend\.organization: missing for backend type "cloud"/],
     ['a bad account name', 'bad-name', /^error: .*name.*invalid value "AOAI_Bad!"/],
+    [
+      'two entries claiming one stack',
+      'duplicate',
+      /^error: AOAI_CONFIG\[2\] \(aoai-dev-swedencentral\): stack name "aoai-dev-swedencentral" is also claimed by AOAI_CONFIG\[1\] \(aoai-dev-swedencentral\)\. Give each entry its own environment or location/,
+    ],
   ])(
     '%s: one clean error line, exit 1, no stack trace',
     (_label, file, message) => {
       const dir = mkdtempSync(join(tmpdir(), 'aoai-badcfg-'));
       const path = file === '/nonexistent' ? file : join(dir, `${file}.json`);
-      if (file === 'bad-backend') writeFileSync(path, JSON.stringify([{ backend: { type: 'cloud' } }]));
-      if (file === 'bad-name') writeFileSync(path, JSON.stringify([{ accountName: 'AOAI_Bad!' }]));
+      const entries: Record<string, unknown[]> = {
+        'bad-backend': [{ environment: 'dev', backend: { type: 'cloud' } }],
+        'bad-name': [{ environment: 'dev', accountName: 'AOAI_Bad!' }],
+        duplicate: [{ subscription: {} }, { environment: 'dev' }, { environment: 'dev' }],
+      };
+      if (entries[file]) writeFileSync(path, JSON.stringify(entries[file]));
       const app: string = JSON.parse(readFileSync(join(ROOT, 'cdktf.json'), 'utf8')).app;
       const run = spawnSync('sh', ['-c', app], {
         cwd: ROOT,

@@ -1,7 +1,9 @@
 /**
- * Configuration of the reference app. Built-in defaults synthesize without credentials; override them with a
- * JSON file named by the AOAI_CONFIG environment variable (or `"context": { "aoaiConfig": "<file>" }` in cdktf.json).
- * The file holds one object per stack, so one stack per environment or region is one more entry.
+ * Configuration of the reference app. Built-in defaults synthesize one stack without credentials; a fleet is a JSON
+ * file named by the AOAI_CONFIG environment variable (or `"context": { "aoaiConfig": "<file>" }` in cdktf.json)
+ * holding one entry per stack: account stacks (one per environment and region) and `subscription` entries (one
+ * baseline stack per subscription). Names an entry does not give derive from its environment and location, so no
+ * entry inherits another's names; two entries that would still claim one name are refused before synth.
  */
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
@@ -109,9 +111,38 @@ export const DEFAULT_CONFIG: StackConfig = {
   tags: { workload: 'azure-openai', environment: 'dev', 'managed-by': 'cdktf' },
 };
 
-/** Load the stacks to synthesize: the defaults, or each entry of the config file merged over them. */
-export function loadStackConfigs(file: string | undefined): StackConfig[] {
-  if (!file) return [DEFAULT_CONFIG];
+/** A subscription baseline stack: the Activity Log export and the Defender for AI plan, once per subscription. */
+export interface SubscriptionEntryConfig {
+  /** Stack name. Default: `<workload>-subscription` (plus the first 8 characters of subscriptionId when given). */
+  stackName: string;
+  /** Subscription it covers; undefined = the one ARM_SUBSCRIPTION_ID names at plan time. */
+  subscriptionId?: string;
+  /** Region of the baseline's resource group and workspace. */
+  location: string;
+  /** Prefix of the baseline's derived names (SubscriptionBaseline.namePrefix). */
+  namePrefix: string;
+  /** Resource group for the Activity Log workspace this stack creates (unused with activityLogWorkspaceId). */
+  resourceGroupName: string;
+  /** An existing Log Analytics workspace for the Activity Log; default: the stack creates `log-<namePrefix>`. */
+  activityLogWorkspaceId?: string;
+  /** Defender for AI plan extensions (SubscriptionBaseline.defenderExtensions). */
+  defenderExtensions: string[];
+  backend: BackendConfig;
+  tags: Record<string, string>;
+}
+
+/** What the reference app synthesizes: baseline stacks first (deploy them first), then account stacks. */
+export interface AppConfig {
+  subscriptions: SubscriptionEntryConfig[];
+  stacks: StackConfig[];
+}
+
+/** Prefix of every name derived from a file entry; set `workload` per entry (e.g. "contoso-aoai"). */
+export const DEFAULT_WORKLOAD = 'aoai';
+
+/** Load the stacks to synthesize: the built-in stack, or the fleet the config file describes. */
+export function loadAppConfig(file: string | undefined): AppConfig {
+  if (!file) return { subscriptions: [], stacks: [DEFAULT_CONFIG] };
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(resolve(file), 'utf8'));
@@ -121,18 +152,237 @@ export function loadStackConfigs(file: string | undefined): StackConfig[] {
     );
   }
   const entries = Array.isArray(parsed) ? parsed : [parsed];
-  return entries.map((entry, i) => {
-    if (entry === null || typeof entry !== 'object') {
-      throw new ConfigError(`AOAI_CONFIG[${i}]: expected an object, got ${JSON.stringify(entry)}.`);
+  if (entries.length === 0) {
+    throw new ConfigError(`AOAI_CONFIG: ${file} holds an empty array. Add at least one stack entry.`);
+  }
+  const subscriptions: SubscriptionEntryConfig[] = [];
+  const stacks: StackConfig[] = [];
+  const labelled: Labelled[] = [];
+  entries.forEach((entry, i) => {
+    const where = `AOAI_CONFIG[${i}]`;
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      throw new ConfigError(`${where}: expected an object, got ${JSON.stringify(entry)}.`);
     }
-    const e = entry as Partial<StackConfig>;
-    return {
-      ...DEFAULT_CONFIG,
-      ...e,
-      network: { ...DEFAULT_CONFIG.network, ...(e.network ?? {}) },
-      monitoring: { ...DEFAULT_CONFIG.monitoring, ...(e.monitoring ?? {}) },
-      backend: { ...DEFAULT_CONFIG.backend, ...(e.backend ?? {}) },
-      tags: { ...DEFAULT_CONFIG.tags, ...(e.tags ?? {}) },
-    };
+    const config =
+      'subscription' in entry
+        ? subscriptionEntry(where, entry as RawEntry)
+        : accountEntry(where, entry as RawEntry);
+    if ('subscription' in entry) subscriptions.push(config as SubscriptionEntryConfig);
+    else stacks.push(config as StackConfig);
+    labelled.push({ label: `${where} (${config.stackName})`, config });
   });
+  // Names first: two entries claiming one stack would otherwise be reported as a coverage conflict.
+  refuseCollisions(labelled);
+  return { subscriptions, stacks: assignCoverage(subscriptions, stacks) };
+}
+
+/** The account stacks of a config file (or the built-in one); see loadAppConfig for the whole fleet. */
+export function loadStackConfigs(file: string | undefined): StackConfig[] {
+  return loadAppConfig(file).stacks;
+}
+
+type RawEntry = Record<string, any>;
+
+const ACCOUNT_KEYS = new Set([...Object.keys(DEFAULT_CONFIG), 'workload', 'subscriptionId']);
+const SUBSCRIPTION_KEYS = new Set([
+  'subscription',
+  'stackName',
+  'subscriptionId',
+  'workload',
+  'backend',
+  'tags',
+]);
+const SUBSCRIPTION_SETTINGS = new Set([
+  'location',
+  'namePrefix',
+  'resourceGroupName',
+  'activityLogWorkspaceId',
+  'defenderExtensions',
+]);
+
+function refuseUnknownKeys(where: string, entry: RawEntry, known: Set<string>): void {
+  for (const key of Object.keys(entry)) {
+    if (!known.has(key)) {
+      throw new ConfigError(
+        `${where}.${key}: unknown setting. Known settings: ${[...known].sort().join(', ')}.`,
+      );
+    }
+  }
+}
+
+/** A name part: lower-case letters, digits and hyphens (it goes into Azure names and the stack name). */
+function namePart(where: string, field: string, value: unknown, example: string): string {
+  if (typeof value !== 'string' || !/^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$/.test(value)) {
+    throw new ConfigError(
+      `${where}.${field}: invalid value ${JSON.stringify(value)}. Use 1 to 32 lower-case letters, digits and hyphens, starting with a letter (e.g. "${example}").`,
+    );
+  }
+  return value;
+}
+
+function accountEntry(where: string, e: RawEntry): StackConfig {
+  refuseUnknownKeys(where, e, ACCOUNT_KEYS);
+  if (e.environment === undefined) {
+    throw new ConfigError(
+      `${where}.environment: missing. Each stack entry names its environment (e.g. "dev" or "prod"); the stack's names derive from it and its location.`,
+    );
+  }
+  subscriptionIdOf(where, e.subscriptionId);
+  const environment = namePart(where, 'environment', e.environment, 'prod');
+  const location = namePart(where, 'location', e.location ?? DEFAULT_CONFIG.location, 'swedencentral');
+  const workload = namePart(where, 'workload', e.workload ?? DEFAULT_WORKLOAD, 'contoso-aoai');
+  // `<workload>-<environment>-<location>`: unique per environment and region by construction.
+  const base = `${workload}-${environment}-${location}`;
+  const { workload: _workload, ...given } = e;
+  return {
+    ...DEFAULT_CONFIG,
+    stackName: base,
+    resourceGroupName: `rg-${base}`,
+    accountName: base,
+    workloadIdentities: [`id-${base}-chat-app`],
+    ...given,
+    environment,
+    location,
+    network: { ...DEFAULT_CONFIG.network, vnetName: `vnet-${base}`, ...(e.network ?? {}) },
+    monitoring: { ...DEFAULT_CONFIG.monitoring, ...(e.monitoring ?? {}) },
+    // Coverage is assigned once the whole file is read (assignCoverage); an entry may still set its own.
+    subscriptionCoverage: e.subscriptionCoverage ?? {},
+    backend: { ...DEFAULT_CONFIG.backend, ...(e.backend ?? {}) },
+    tags: { ...DEFAULT_CONFIG.tags, environment, ...(e.tags ?? {}) },
+  };
+}
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+function subscriptionIdOf(where: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !GUID.test(value)) {
+    throw new ConfigError(
+      `${where}.subscriptionId: invalid value ${JSON.stringify(value)}. Use the subscription's GUID, or leave it out to use ARM_SUBSCRIPTION_ID.`,
+    );
+  }
+  return value;
+}
+
+function subscriptionEntry(where: string, e: RawEntry): SubscriptionEntryConfig {
+  refuseUnknownKeys(where, e, SUBSCRIPTION_KEYS);
+  subscriptionIdOf(where, e.subscriptionId);
+  const settings = e.subscription;
+  if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
+    throw new ConfigError(
+      `${where}.subscription: expected an object (e.g. { "location": "swedencentral" }), got ${JSON.stringify(settings)}.`,
+    );
+  }
+  refuseUnknownKeys(`${where}.subscription`, settings, SUBSCRIPTION_SETTINGS);
+  const workload = namePart(where, 'workload', e.workload ?? DEFAULT_WORKLOAD, 'contoso-aoai');
+  const location = namePart(
+    `${where}.subscription`,
+    'location',
+    settings.location ?? DEFAULT_CONFIG.location,
+    'swedencentral',
+  );
+  const suffix = e.subscriptionId ? `-${String(e.subscriptionId).slice(0, 8).toLowerCase()}` : '';
+  const namePrefix = namePart(
+    `${where}.subscription`,
+    'namePrefix',
+    settings.namePrefix ?? `${workload}-platform${suffix}`,
+    'contoso-aoai-platform',
+  );
+  return {
+    stackName: e.stackName ?? `${workload}-subscription${suffix}`,
+    subscriptionId: e.subscriptionId,
+    location,
+    namePrefix,
+    resourceGroupName: settings.resourceGroupName ?? `rg-${namePrefix}`,
+    activityLogWorkspaceId: settings.activityLogWorkspaceId,
+    defenderExtensions: settings.defenderExtensions ?? [],
+    backend: { ...DEFAULT_CONFIG.backend, ...(e.backend ?? {}) },
+    tags: { workload: 'azure-openai', 'managed-by': 'cdktf', ...(e.tags ?? {}) },
+  };
+}
+
+/** How a subscription is named in messages and grouped: its ID, or the one ARM_SUBSCRIPTION_ID names. */
+function subscriptionKey(subscriptionId: string | undefined): string {
+  return subscriptionId ? subscriptionId.toLowerCase() : '(ARM_SUBSCRIPTION_ID)';
+}
+
+/**
+ * Each subscription's Activity Log export and Defender plan have exactly one owner: its `subscription` entry, one
+ * account stack (`inThisStack`, only when it is the subscription's only stack), or someone else (`managedElsewhere`).
+ */
+function assignCoverage(subscriptions: SubscriptionEntryConfig[], stacks: StackConfig[]): StackConfig[] {
+  const baselines = new Map<string, SubscriptionEntryConfig>();
+  for (const b of subscriptions) {
+    const key = subscriptionKey(b.subscriptionId);
+    const other = baselines.get(key);
+    if (other) {
+      throw new ConfigError(
+        `subscription ${key}: two subscription entries (${other.stackName}, ${b.stackName}). Keep one baseline stack per subscription.`,
+      );
+    }
+    baselines.set(key, b);
+  }
+  const bySubscription = new Map<string, StackConfig[]>();
+  for (const s of stacks) {
+    const key = subscriptionKey(s.subscriptionId);
+    bySubscription.set(key, [...(bySubscription.get(key) ?? []), s]);
+  }
+  return stacks.map((s) => {
+    const key = subscriptionKey(s.subscriptionId);
+    const baseline = baselines.get(key);
+    const siblings = bySubscription.get(key)!;
+    const c = s.subscriptionCoverage;
+    const declared = [c.baselineStack, c.managedElsewhere, c.inThisStack].filter((v) => v !== undefined);
+    if (declared.length > 1) {
+      throw new ConfigError(
+        `${s.stackName}.subscriptionCoverage: set exactly one of baselineStack, managedElsewhere or inThisStack.`,
+      );
+    }
+    if (c.inThisStack && (baseline || siblings.length > 1)) {
+      const owner = baseline ? `the subscription entry ${baseline.stackName}` : 'another stack';
+      throw new ConfigError(
+        `${s.stackName}.subscriptionCoverage: inThisStack, but subscription ${key} is also covered by ${owner}; ` +
+          'its Activity Log export and Defender plan exist once per subscription. Remove inThisStack (a subscription entry covers every stack of its subscription).',
+      );
+    }
+    if (declared.length === 1) return s;
+    if (baseline) return { ...s, subscriptionCoverage: { baselineStack: baseline.stackName } };
+    if (siblings.length === 1) return { ...s, subscriptionCoverage: { inThisStack: true } };
+    throw new ConfigError(
+      `subscription ${key}: ${siblings.length} stacks (${siblings.map((x) => x.stackName).join(', ')}) and no subscription entry. ` +
+        'Its Activity Log export and Defender plan exist once per subscription: add { "subscription": {} } (with "subscriptionId" when the stacks set one), ' +
+        'or set subscriptionCoverage.managedElsewhere with the reason in each stack.',
+    );
+  });
+}
+
+interface Labelled {
+  /** `AOAI_CONFIG[i] (<stack name>)`, for messages. */
+  readonly label: string;
+  readonly config: SubscriptionEntryConfig | StackConfig;
+}
+
+/** Names Azure keeps unique that two entries would both claim: refused with both entries named. */
+function refuseCollisions(entries: Labelled[]): void {
+  const seen = new Map<string, string>();
+  const claim = (label: string, what: string, value: string, fix: string): void => {
+    const key = `${what}|${value.toLowerCase()}`;
+    const other = seen.get(key);
+    if (other !== undefined) {
+      throw new ConfigError(`${label}: ${what} "${value}" is also claimed by ${other}. ${fix}`);
+    }
+    seen.set(key, label);
+  };
+  const distinct = 'Give each entry its own environment or location, or set the name explicitly.';
+  for (const { label, config: c } of entries) {
+    claim(label, 'stack name', c.stackName, distinct);
+    const rgKey = `resource group in subscription ${subscriptionKey(c.subscriptionId)}`;
+    if ('accountName' in c) {
+      // The custom subdomain (the account name) is unique across all of Azure.
+      claim(label, 'account name', c.accountName, distinct);
+      claim(label, rgKey, c.resourceGroupName, distinct);
+    } else if (!c.activityLogWorkspaceId) {
+      claim(label, rgKey, c.resourceGroupName, 'Set subscription.resourceGroupName.');
+    }
+  }
 }

@@ -11,7 +11,7 @@ import {
 } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccountKind, AccountRole, HardenedAzureOpenAI, HardeningChecks, SubscriptionCoverage } from '../lib';
-import { ConfigError, StackConfig } from './config';
+import { BackendConfig, ConfigError, StackConfig } from './config';
 
 /** The reference stack: a thin wrapper around HardenedAzureOpenAI, configured from StackConfig. */
 export class HardenedOpenAIStack extends TerraformStack {
@@ -19,7 +19,7 @@ export class HardenedOpenAIStack extends TerraformStack {
 
   constructor(scope: Construct, config: StackConfig) {
     super(scope, config.stackName);
-    configureBackend(this, config);
+    configureBackend(this, config.stackName, config.backend);
     new AzurermProvider(this, 'azurerm', {
       features: [{ cognitiveAccount: [{ purgeSoftDeleteOnDestroy: config.purgeSoftDeleteOnDestroy }] }],
       // Undefined here means the provider reads ARM_SUBSCRIPTION_ID at plan time.
@@ -97,8 +97,8 @@ function subscriptionCoverage(config: StackConfig): SubscriptionCoverage {
   return SubscriptionCoverage.inThisStack();
 }
 
-function configureBackend(stack: TerraformStack, config: StackConfig): void {
-  const b = config.backend;
+/** The stack's state backend: local by default, HCP Terraform or Azure Storage with Entra ID auth. */
+export function configureBackend(stack: TerraformStack, stackName: string, b: BackendConfig): void {
   const need = (value: string | undefined, field: string): string => {
     if (!value) {
       throw new ConfigError(
@@ -109,7 +109,7 @@ function configureBackend(stack: TerraformStack, config: StackConfig): void {
   };
   switch (b.type) {
     case 'local':
-      new LocalBackend(stack, { path: `terraform.${config.stackName}.tfstate` });
+      new LocalBackend(stack, { path: `terraform.${stackName}.tfstate` });
       break;
     case 'cloud':
       new CloudBackend(stack, {
@@ -122,7 +122,7 @@ function configureBackend(stack: TerraformStack, config: StackConfig): void {
       new AzurermBackend(stack, {
         storageAccountName: need(b.storageAccountName, 'storageAccountName'),
         containerName: need(b.containerName, 'containerName'),
-        key: b.key ?? `${config.stackName}.tfstate`,
+        key: b.key ?? `${stackName}.tfstate`,
         resourceGroupName: b.resourceGroupName,
         // Entra ID to the state blob: no storage account keys (needs Storage Blob Data Contributor).
         useAzureadAuth: true,

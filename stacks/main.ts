@@ -1,14 +1,12 @@
 import { App } from 'cdktf';
-import { ConfigError, loadStackConfigs } from './config';
-import { HardenedOpenAIStack } from './hardened-openai-stack';
+import { ConfigError } from './config';
+import { addReferenceStacks } from './reference-app';
 import { HardeningConfigError } from '../lib/validation';
 
 const app = new App();
 const configFile = process.env.AOAI_CONFIG ?? (app.node.tryGetContext('aoaiConfig') as string | undefined);
 try {
-  for (const config of loadStackConfigs(configFile)) {
-    new HardenedOpenAIStack(app, config);
-  }
+  addReferenceStacks(app, configFile);
 } catch (e) {
   // A configuration mistake is reported as its message (field, value, fix), not as a Node stack trace.
   if (e instanceof ConfigError || e instanceof HardeningConfigError) {

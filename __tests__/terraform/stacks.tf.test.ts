@@ -1,5 +1,5 @@
-// Every other stack the suite synthesizes goes through Terraform core too: the multi-instance app of the
-// two-stacks fixture (AOAI_CONFIG with two regions), the README's example and the fleet's subscription
+// Every other stack the suite synthesizes goes through Terraform core too: the reference app over the fleet
+// fixture (AOAI_CONFIG: a subscription baseline, dev and prod in one region, prod in a second), the README's example and the fleet's subscription
 // baseline stack (which reads a data source). Each passes validate, plan,
 // apply and destroy against the stub providers; destroy runs on a copy with prevent_destroy lifted, as an
 // operator would after turning deletion protection off.
@@ -7,8 +7,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Testing } from 'cdktf';
 import { SubscriptionBaseline } from '../../lib/subscription-baseline';
-import { loadStackConfigs } from '../../stacks/config';
-import { HardenedOpenAIStack } from '../../stacks/hardened-openai-stack';
+import { addReferenceStacks } from '../../stacks/reference-app';
 import { newStack, synthJson } from '../helpers';
 import { runReadmeExample } from '../readme-example';
 import { Scratch, TfResult, copyOf, runTf, stateResources } from './tf';
@@ -16,11 +15,9 @@ import { Scratch, TfResult, copyOf, runTf, stateResources } from './tf';
 const scratch = new Scratch();
 afterAll(() => scratch.cleanup());
 
-function twoStacksApp(): Array<[string, any]> {
-  const app = Testing.app();
-  const configs = loadStackConfigs(join(__dirname, '..', 'fixtures', 'two-stacks.json'));
-  const stacks = configs.map((c) => new HardenedOpenAIStack(app, c));
-  return stacks.map((s) => [`two-stacks fixture: ${s.node.id}`, JSON.parse(Testing.synth(s))]);
+function fleetApp(): Array<[string, any]> {
+  const stacks = addReferenceStacks(Testing.app(), join(__dirname, '..', 'fixtures', 'fleet.json'));
+  return stacks.map((s) => [`fleet fixture: ${s.node.id}`, JSON.parse(Testing.synth(s))]);
 }
 
 function readmeExample(): Array<[string, any]> {
@@ -51,7 +48,7 @@ function destroyable(config: any): any {
   return copy;
 }
 
-const corpus = [...twoStacksApp(), ...readmeExample(), ...subscriptionBaseline()];
+const corpus = [...fleetApp(), ...readmeExample(), ...subscriptionBaseline()];
 
 interface Run {
   readonly resources: number;
@@ -90,10 +87,12 @@ beforeAll(async () => {
   );
 });
 
-test('the corpus holds the multi-instance app (two stacks), the README example and the subscription baseline', () => {
+test('the corpus holds the fleet app (four stacks), the README example and the subscription baseline', () => {
   expect(corpus.map(([name]) => name)).toEqual([
-    'two-stacks fixture: aoai-prod-swedencentral',
-    'two-stacks fixture: aoai-prod-francecentral',
+    'fleet fixture: aoai-subscription',
+    'fleet fixture: aoai-dev-swedencentral',
+    'fleet fixture: aoai-prod-swedencentral',
+    'fleet fixture: aoai-prod-francecentral',
     'README example: aoai-prod-swedencentral',
     'fleet: subscription baseline',
   ]);
