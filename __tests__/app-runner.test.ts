@@ -164,8 +164,8 @@ describe("cdktf's token creation stacks (skipped by the runner unless AOAI_CREAT
         config,
         JSON.stringify(
           Array.from({ length: stacks }, (_, i) => ({
-            stackName: `aoai-scale-${i}`,
-            accountName: `aoai-scale-${i}`,
+            environment: `scale${i}`,
+            subscriptionCoverage: { managedElsewhere: 'test: the subscription baseline is not under test' },
             deployments: [{ name: 'd0', modelName: 'gpt-4o', modelVersion: '2024-08-06' }],
             workloadIdentities: [`id-${i}-0`, `id-${i}-1`],
           })),
@@ -216,6 +216,7 @@ describe("cdktf's token creation stacks (skipped by the runner unless AOAI_CREAT
   });
 
   test('only for the cdktf release it was read against', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { skipCreationStacks } = require(join(project, 'scripts', 'build-app.js'));
     const other = mkdtempSync(join(tmpdir(), 'aoai-cdktf-other-'));
     try {

@@ -80,9 +80,14 @@ function configFile(name, stacks) {
   writeFileSync(file, JSON.stringify(stacks));
   return file;
 }
+// Scale stacks share one subscription whose Activity Log export and Defender plan are covered outside them (one
+// owner per subscription, stacks/config.ts), so the 1-stack and 50-stack apps hold the same stacks.
 const scaleStack = (i) => ({
+  environment: 'scale',
   stackName: `aoai-scale-${i}`,
   accountName: `aoai-scale-${i}`,
+  resourceGroupName: `rg-aoai-scale-${i}`,
+  subscriptionCoverage: { managedElsewhere: 'bench: the subscription baseline is not part of the measured stacks' },
   deployments: Array.from({ length: 5 }, (_, d) => ({
     name: `d${d}`,
     modelName: 'gpt-4o',
@@ -91,6 +96,7 @@ const scaleStack = (i) => ({
   workloadIdentities: Array.from({ length: 10 }, (_, w) => `id-${i}-${w}`),
 });
 const LARGE = {
+  environment: 'large',
   stackName: 'aoai-large',
   accountName: 'aoai-large',
   deployments: Array.from({ length: 50 }, (_, d) => ({
