@@ -192,6 +192,54 @@ describe('config mistakes are refused with the entry, the field and the fix', ()
       ],
       /^AOAI_CONFIG\[2\] \(aoai-prod-swedencentral\): resource group in subscription \(ARM_SUBSCRIPTION_ID\) "rg-aoai" is also claimed by AOAI_CONFIG\[1\]/,
     ],
+    [
+      'a setting of the wrong type (a string where a list belongs)',
+      [{ environment: 'dev', network: { appSubnetCidrs: '10.20.2.0/24' } }],
+      /^AOAI_CONFIG\[0\]\.network\.appSubnetCidrs: expected a list of strings, got "10\.20\.2\.0\/24"\.$/,
+    ],
+    [
+      'a flag given as a string',
+      [{ environment: 'dev', deletionProtection: 'yes' }],
+      /^AOAI_CONFIG\[0\]\.deletionProtection: expected true or false, got "yes"\.$/,
+    ],
+    [
+      'a deployment capacity given as a string',
+      [
+        {
+          environment: 'dev',
+          deployments: [{ name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06', capacity: '10' }],
+        },
+      ],
+      /^AOAI_CONFIG\[0\]\.deployments\[0\]\.capacity: expected a number, got "10"\.$/,
+    ],
+    [
+      'a tag that is not a string',
+      [{ environment: 'dev', tags: { costCenter: 42 } }],
+      /^AOAI_CONFIG\[0\]\.tags: expected an object of string values/,
+    ],
+    [
+      'a misspelled backend setting',
+      [{ environment: 'dev', backend: { type: 'local', path: 'state.tfstate' } }],
+      /^AOAI_CONFIG\[0\]\.backend\.path: unknown setting\. Known settings: containerName, /,
+    ],
+    [
+      'a stack name cdktf cannot use',
+      [{ environment: 'dev', stackName: 'Prod EU' }],
+      /^AOAI_CONFIG\[0\]\.stackName: invalid value "Prod EU"\. Use letters, digits, hyphens and underscores/,
+    ],
+    [
+      'inThisStack: false (no coverage at all)',
+      [{ environment: 'dev', subscriptionCoverage: { inThisStack: false } }],
+      /^aoai-dev-swedencentral\.subscriptionCoverage\.inThisStack: false is not a coverage\./,
+    ],
+    [
+      'a baselineStack other than the subscription entry of the file',
+      [
+        { subscription: {} },
+        { environment: 'dev', subscriptionCoverage: { baselineStack: 'aoai-baseline-old' } },
+      ],
+      /^aoai-dev-swedencentral\.subscriptionCoverage\.baselineStack: invalid value "aoai-baseline-old": subscription \(ARM_SUBSCRIPTION_ID\)'s baseline in this file is aoai-subscription\./,
+    ],
   ])('%s', (_name, entries, message) => {
     expect(refused(entries)).toMatch(message);
   });

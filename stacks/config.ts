@@ -183,31 +183,114 @@ export function loadStackConfigs(file: string | undefined): StackConfig[] {
 
 type RawEntry = Record<string, any>;
 
-const ACCOUNT_KEYS = new Set([...Object.keys(DEFAULT_CONFIG), 'workload', 'subscriptionId']);
-const SUBSCRIPTION_KEYS = new Set([
-  'subscription',
-  'stackName',
-  'subscriptionId',
-  'workload',
-  'backend',
-  'tags',
-]);
-const SUBSCRIPTION_SETTINGS = new Set([
-  'location',
-  'namePrefix',
-  'resourceGroupName',
-  'activityLogWorkspaceId',
-  'defenderExtensions',
-]);
+/** The JSON shape of a config entry: each setting's expected type, checked before anything reads it. */
+type Shape =
+  'string' | 'number' | 'boolean' | 'string[]' | 'string map' | { readonly [key: string]: Shape } | Shape[];
 
-function refuseUnknownKeys(where: string, entry: RawEntry, known: Set<string>): void {
-  for (const key of Object.keys(entry)) {
-    if (!known.has(key)) {
-      throw new ConfigError(
-        `${where}.${key}: unknown setting. Known settings: ${[...known].sort().join(', ')}.`,
-      );
+const BACKEND_SHAPE: Shape = {
+  type: 'string',
+  organization: 'string',
+  workspace: 'string',
+  hostname: 'string',
+  storageAccountName: 'string',
+  containerName: 'string',
+  key: 'string',
+  resourceGroupName: 'string',
+};
+
+const ACCOUNT_SHAPE: Shape = {
+  stackName: 'string',
+  environment: 'string',
+  location: 'string',
+  workload: 'string',
+  resourceGroupName: 'string',
+  accountName: 'string',
+  kind: 'string',
+  subscriptionId: 'string',
+  deployments: [
+    { name: 'string', modelName: 'string', modelVersion: 'string', skuName: 'string', capacity: 'number' },
+  ],
+  network: {
+    vnetName: 'string',
+    addressSpace: 'string',
+    endpointSubnetCidr: 'string',
+    appSubnetCidrs: 'string[]',
+    apimSubnetCidr: 'string',
+    dnsLinkedVirtualNetworkIds: 'string[]',
+  },
+  workloadIdentities: 'string[]',
+  blocklist: { name: 'string', items: 'string[]' },
+  monitoring: { securityEmails: 'string[]', finOpsEmails: 'string[]', changeEmails: 'string[]' },
+  subscriptionCoverage: { baselineStack: 'string', managedElsewhere: 'string', inThisStack: 'boolean' },
+  deletionProtection: 'boolean',
+  purgeSoftDeleteOnDestroy: 'boolean',
+  backend: BACKEND_SHAPE,
+  tags: 'string map',
+};
+
+const SUBSCRIPTION_SHAPE: Shape = {
+  subscription: {
+    location: 'string',
+    namePrefix: 'string',
+    resourceGroupName: 'string',
+    activityLogWorkspaceId: 'string',
+    defenderExtensions: 'string[]',
+  },
+  stackName: 'string',
+  subscriptionId: 'string',
+  workload: 'string',
+  backend: BACKEND_SHAPE,
+  tags: 'string map',
+};
+
+const SHAPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+  'string[]': 'a list of strings',
+  'string map': 'an object of string values',
+};
+
+/** Refuse a setting of the wrong type or an unknown (misspelled) one, naming its path in the file. */
+function checkShape(where: string, value: unknown, shape: Shape): void {
+  const wrong = (expected: string): never => {
+    throw new ConfigError(`${where}: expected ${expected}, got ${JSON.stringify(value)}.`);
+  };
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (Array.isArray(shape)) {
+    if (!Array.isArray(value)) return wrong('a list');
+    value.forEach((item, i) => checkShape(`${where}[${i}]`, item, shape[0]));
+  } else if (typeof shape === 'object') {
+    if (!isObject(value)) return wrong('an object');
+    for (const [key, item] of Object.entries(value)) {
+      if (!(key in shape)) {
+        throw new ConfigError(
+          `${where}.${key}: unknown setting. Known settings: ${Object.keys(shape).sort().join(', ')}.`,
+        );
+      }
+      checkShape(`${where}.${key}`, item, shape[key]);
     }
+  } else if (shape === 'string[]') {
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) wrong(SHAPE_NAMES[shape]);
+  } else if (shape === 'string map') {
+    if (!isObject(value) || Object.values(value).some((v) => typeof v !== 'string')) {
+      wrong(SHAPE_NAMES[shape]);
+    }
+  } else if (typeof value !== shape) {
+    wrong(SHAPE_NAMES[shape]);
   }
+}
+
+/** A stack name as cdktf and Terraform Cloud workspaces accept it. */
+function stackNameOf(where: string, value: unknown, derived: string): string {
+  if (value === undefined) return derived;
+  if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,89}$/.test(value)) {
+    throw new ConfigError(
+      `${where}.stackName: invalid value ${JSON.stringify(value)}. Use letters, digits, hyphens and underscores (e.g. "aoai-prod-swedencentral"), or leave it out to derive it.`,
+    );
+  }
+  return value;
 }
 
 /** A name part: lower-case letters, digits and hyphens (it goes into Azure names and the stack name). */
@@ -221,7 +304,7 @@ function namePart(where: string, field: string, value: unknown, example: string)
 }
 
 function accountEntry(where: string, e: RawEntry): StackConfig {
-  refuseUnknownKeys(where, e, ACCOUNT_KEYS);
+  checkShape(where, e, ACCOUNT_SHAPE);
   if (e.environment === undefined) {
     throw new ConfigError(
       `${where}.environment: missing. Each stack entry names its environment (e.g. "dev" or "prod"); the stack's names derive from it and its location.`,
@@ -236,11 +319,11 @@ function accountEntry(where: string, e: RawEntry): StackConfig {
   const { workload: _workload, ...given } = e;
   return {
     ...DEFAULT_CONFIG,
-    stackName: base,
     resourceGroupName: `rg-${base}`,
     accountName: base,
     workloadIdentities: [`id-${base}-chat-app`],
     ...given,
+    stackName: stackNameOf(where, e.stackName, base),
     environment,
     location,
     network: { ...DEFAULT_CONFIG.network, vnetName: `vnet-${base}`, ...(e.network ?? {}) },
@@ -265,15 +348,9 @@ function subscriptionIdOf(where: string, value: unknown): string | undefined {
 }
 
 function subscriptionEntry(where: string, e: RawEntry): SubscriptionEntryConfig {
-  refuseUnknownKeys(where, e, SUBSCRIPTION_KEYS);
+  checkShape(where, e, SUBSCRIPTION_SHAPE);
   subscriptionIdOf(where, e.subscriptionId);
   const settings = e.subscription;
-  if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
-    throw new ConfigError(
-      `${where}.subscription: expected an object (e.g. { "location": "swedencentral" }), got ${JSON.stringify(settings)}.`,
-    );
-  }
-  refuseUnknownKeys(`${where}.subscription`, settings, SUBSCRIPTION_SETTINGS);
   const workload = namePart(where, 'workload', e.workload ?? DEFAULT_WORKLOAD, 'contoso-aoai');
   const location = namePart(
     `${where}.subscription`,
@@ -289,7 +366,7 @@ function subscriptionEntry(where: string, e: RawEntry): SubscriptionEntryConfig 
     'contoso-aoai-platform',
   );
   return {
-    stackName: e.stackName ?? `${workload}-subscription${suffix}`,
+    stackName: stackNameOf(where, e.stackName, `${workload}-subscription${suffix}`),
     subscriptionId: e.subscriptionId,
     location,
     namePrefix,
@@ -343,6 +420,16 @@ function assignCoverage(subscriptions: SubscriptionEntryConfig[], stacks: StackC
       throw new ConfigError(
         `${s.stackName}.subscriptionCoverage: inThisStack, but subscription ${key} is also covered by ${owner}; ` +
           'its Activity Log export and Defender plan exist once per subscription. Remove inThisStack (a subscription entry covers every stack of its subscription).',
+      );
+    }
+    if (c.baselineStack !== undefined && baseline && c.baselineStack !== baseline.stackName) {
+      throw new ConfigError(
+        `${s.stackName}.subscriptionCoverage.baselineStack: invalid value "${c.baselineStack}": subscription ${key}'s baseline in this file is ${baseline.stackName}. Remove baselineStack (the subscription entry covers the stack).`,
+      );
+    }
+    if (c.inThisStack === false) {
+      throw new ConfigError(
+        `${s.stackName}.subscriptionCoverage.inThisStack: false is not a coverage. Name a baselineStack or give managedElsewhere a reason.`,
       );
     }
     if (declared.length === 1) return s;

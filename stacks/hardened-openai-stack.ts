@@ -92,8 +92,9 @@ export class HardenedOpenAIStack extends TerraformStack {
 
 function subscriptionCoverage(config: StackConfig): SubscriptionCoverage {
   const c = config.subscriptionCoverage;
-  if (c.baselineStack) return SubscriptionCoverage.byBaselineStack(c.baselineStack);
-  if (c.managedElsewhere) return SubscriptionCoverage.managedElsewhere(c.managedElsewhere);
+  // Presence, not truthiness: an empty reason must reach managedElsewhere's check, not fall through.
+  if (c.baselineStack !== undefined) return SubscriptionCoverage.byBaselineStack(c.baselineStack);
+  if (c.managedElsewhere !== undefined) return SubscriptionCoverage.managedElsewhere(c.managedElsewhere);
   return SubscriptionCoverage.inThisStack();
 }
 
