@@ -136,6 +136,12 @@ project.addTask('tf', {
   exec: 'node scripts/tf.js',
   receiveArgs: true,
 });
+project.addTask('tf:fixtures', {
+  description:
+    "Regenerate the plan JSON fixtures Terraform writes for the unit suite (__tests__/fixtures/terraform)",
+  exec: 'node scripts/tf-fixtures.js',
+  env: { CHECKPOINT_DISABLE: '1' },
+});
 const terraformTests = project.addTask('test:terraform', {
   description: 'Terraform validate/plan/apply/destroy of every synthesized stack against the stub providers',
   exec: 'jest --ci -c __tests__/terraform/jest.config.js',

@@ -1,8 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { FakeHcpTerraform, postTask, sign, startFakeHcpTerraform } from './fakes/hcp-terraform';
-import { asFirstPlan } from './first-plan';
-import { referenceJson } from './reference';
+import { committedPlanText } from './terraform-plans';
 import { runChecks } from '../lib/checklist/engine';
 import { loadModel } from '../lib/checklist/model';
 import { LogEntry, RunTaskOptions, RunTaskServer, startRunTaskServer } from '../lib/run-task';
@@ -18,7 +17,8 @@ let logs: LogEntry[];
 
 beforeAll(async () => {
   fake = await startFakeHcpTerraform();
-  compliantPlan = JSON.stringify(asFirstPlan(referenceJson()));
+  // The reference stack's first plan as Terraform wrote it (__tests__/fixtures/terraform, `npm run tf:fixtures`).
+  compliantPlan = committedPlanText('reference-first-plan.json');
   fake.addPlan('plan-compliant', { json: compliantPlan });
   fake.addPlan('plan-weakened', { json: WEAKENED });
 });
@@ -281,8 +281,9 @@ describe('run task: faults', () => {
     expect((await runOne('t-garbage', 'plan-garbage')).body.data.attributes.message).toContain(
       'the plan JSON is not valid JSON',
     );
+    // The checklist's InputError, naming the input as the run task's plan JSON (judge.ts).
     expect((await runOne('t-not-terraform', 'plan-not-terraform')).body.data.attributes.message).toContain(
-      'not Terraform JSON',
+      'could not judge this plan: plan JSON: not Terraform JSON',
     );
     expect((await runOne('t-large', 'plan-large')).body.data.attributes.message).toContain(
       'larger than the 2000-byte limit',

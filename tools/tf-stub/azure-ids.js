@@ -77,4 +77,19 @@ function fakeArmId(typeName, planned, providerConfig = {}) {
   return template.replace(/\{(\w+)\}/g, (_, key) => str(values[key]) ?? str(planned[key]) ?? `stub-${key}-${hash(typeName, JSON.stringify(planned)).slice(0, 8)}`);
 }
 
-module.exports = { fakeArmId, guid, hash, SUBSCRIPTION_ID, TEMPLATES };
+/**
+ * The ID of a data source as the real provider sets it, so that a value read at plan time is shaped like Azure's
+ * (the checklist recognises a subscription by its ID, as it would in a real plan). azurerm 4.x
+ * `internal/services/subscription/subscription_data_source.go`: `d.SetId(commonids.NewSubscriptionID(id).ID())`,
+ * i.e. `/subscriptions/<subscription_id>`, with the provider's subscription when `subscription_id` is unset. A
+ * data source of a type that has a resource template (e.g. azurerm_private_dns_zone) gets that resource's ID.
+ */
+function fakeDataSourceId(typeName, config, providerConfig = {}) {
+  if (typeName === 'azurerm_subscription') {
+    return `/subscriptions/${str(config.subscription_id) ?? str(providerConfig?.subscription_id) ?? SUBSCRIPTION_ID}`;
+  }
+  if (TEMPLATES[typeName] && str(config.name)) return fakeArmId(typeName, config, providerConfig);
+  return `stub-data-${typeName}`;
+}
+
+module.exports = { fakeArmId, fakeDataSourceId, guid, hash, SUBSCRIPTION_ID, TEMPLATES };

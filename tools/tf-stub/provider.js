@@ -10,6 +10,7 @@ const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 const { serverCert, handshakeCert } = require('./tls');
 const { decodeDynamic, toMsgpack, planBlock, fillBlock, applyState, armIdsIn, isUnknown } = require('./values');
+const { fakeDataSourceId } = require('./azure-ids');
 
 // go-plugin handshake values Terraform uses (toolchain-notes.md, "Handshake (go-plugin 1.6.0)").
 const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
@@ -113,7 +114,10 @@ class StubProvider {
   readDataSource(req) {
     const schema = this.resourceSchema(req.type_name, 'data_source_schemas');
     const config = decodeDynamic(req.config);
-    const state = fillBlock(schema.block, { ...config, id: config.id ?? `stub-data-${req.type_name}` }, req.type_name, true);
+    const id = config.id ?? fakeDataSourceId(req.type_name, config, this.providerConfig);
+    // azurerm_subscription's optional+computed subscription_id is the one its ID names (see fakeDataSourceId).
+    const subscription = req.type_name === 'azurerm_subscription' && config.subscription_id == null ? { subscription_id: id.split('/')[2] } : {};
+    const state = fillBlock(schema.block, { ...config, ...subscription, id }, req.type_name, true);
     return { state: { msgpack: toMsgpack(state) }, diagnostics: [] };
   }
 
