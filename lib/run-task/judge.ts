@@ -1,5 +1,4 @@
-import { Exemption, Report, runChecks } from '../checklist/engine';
-import { loadModel } from '../checklist/model';
+import { Exemption, Report, checkDocuments } from '../checklist/engine';
 
 export interface JudgeOptions {
   /** Suppression expiry date, YYYY-MM-DD. */
@@ -8,11 +7,12 @@ export interface JudgeOptions {
 }
 
 /**
- * The one place the run task calls the checklist: a parsed plan JSON in, the report out. Invalid input
- * throws (InputError), which the task reports as failed.
+ * The one place the run task calls the checklist: a parsed plan JSON in, the report out, through the public entry
+ * point (checkDocument's named form, so an input error says "plan JSON: ..." rather than "input: ..."). Invalid
+ * input throws (InputError), which the task reports as failed.
  */
 export function judgePlan(plan: unknown, options: JudgeOptions): Report {
-  return runChecks(loadModel(plan, 'plan JSON'), {
+  return checkDocuments([{ name: 'plan JSON', document: plan }], {
     today: options.today,
     extraExemptions: [...options.exemptions],
   });
