@@ -1,4 +1,4 @@
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { AzurermProvider, AzurermProviderFeatures } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import {
   Aspects,
@@ -19,12 +19,8 @@ export class HardenedOpenAIStack extends TerraformStack {
 
   constructor(scope: Construct, config: StackConfig) {
     super(scope, config.stackName);
-    configureBackend(this, config.stackName, config.backend);
-    new AzurermProvider(this, 'azurerm', {
-      features: [{ cognitiveAccount: [{ purgeSoftDeleteOnDestroy: config.purgeSoftDeleteOnDestroy }] }],
-      // Undefined here means the provider reads ARM_SUBSCRIPTION_ID at plan time.
-      subscriptionId: config.subscriptionId,
-      storageUseAzuread: true,
+    configureStateAndProvider(this, config, {
+      cognitiveAccount: [{ purgeSoftDeleteOnDestroy: config.purgeSoftDeleteOnDestroy }],
     });
     const rg = new ResourceGroup(this, 'ResourceGroup', {
       name: config.resourceGroupName,
@@ -98,8 +94,23 @@ function subscriptionCoverage(config: StackConfig): SubscriptionCoverage {
   return SubscriptionCoverage.inThisStack();
 }
 
+/** What every reference-app stack configures the same way: its state backend and its azurerm provider. */
+export function configureStateAndProvider(
+  stack: TerraformStack,
+  config: { stackName: string; backend: BackendConfig; subscriptionId?: string },
+  features: AzurermProviderFeatures = {},
+): void {
+  configureBackend(stack, config.stackName, config.backend);
+  new AzurermProvider(stack, 'azurerm', {
+    features: [features],
+    // Undefined here means the provider reads ARM_SUBSCRIPTION_ID at plan time.
+    subscriptionId: config.subscriptionId,
+    storageUseAzuread: true,
+  });
+}
+
 /** The stack's state backend: local by default, HCP Terraform or Azure Storage with Entra ID auth. */
-export function configureBackend(stack: TerraformStack, stackName: string, b: BackendConfig): void {
+function configureBackend(stack: TerraformStack, stackName: string, b: BackendConfig): void {
   const need = (value: string | undefined, field: string): string => {
     if (!value) {
       throw new ConfigError(

@@ -1,11 +1,10 @@
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { HardeningChecks, SubscriptionBaseline } from '../lib';
 import { SubscriptionEntryConfig } from './config';
-import { configureBackend } from './hardened-openai-stack';
+import { configureStateAndProvider } from './hardened-openai-stack';
 import { AUDIT_RETENTION_DAYS } from '../lib/azure-facts';
 import { NAME_LIMITS, fitName } from '../lib/naming';
 
@@ -19,13 +18,7 @@ export class SubscriptionBaselineStack extends TerraformStack {
 
   constructor(scope: Construct, config: SubscriptionEntryConfig) {
     super(scope, config.stackName);
-    configureBackend(this, config.stackName, config.backend);
-    new AzurermProvider(this, 'azurerm', {
-      features: [{}],
-      // Undefined here means the provider reads ARM_SUBSCRIPTION_ID at plan time.
-      subscriptionId: config.subscriptionId,
-      storageUseAzuread: true,
-    });
+    configureStateAndProvider(this, config);
     this.baseline = new SubscriptionBaseline(this, 'Baseline', {
       namePrefix: config.namePrefix,
       activityLogWorkspaceId: config.activityLogWorkspaceId ?? this.createWorkspace(config).id,
