@@ -1,6 +1,7 @@
-import { IResolvable, Lazy, TerraformResource, TerraformStack } from 'cdktf';
+import { IResolvable, IResolveContext, Lazy, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { OptOut } from './opt-out';
+import { expiryGuardCondition, isReference } from './plan-guards';
 
 /** Marks the terraform_data resource that carries opt-outs and suppressions in Terraform JSON. */
 export const HARDENING_RECORD_KIND = 'aoai-hardening-record';
@@ -39,13 +40,24 @@ export class HardeningRecord extends Construct {
   }
 
   private static readonly ID = 'AoaiHardeningRecord';
+  private readonly resource: TerraformResource;
   private readonly entries: Array<{ target: IConstruct; exemption: RecordedExemption }> = [];
   private synthChecksOptOut?: { property: string; optOut: OptOut };
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
-    const resource = new TerraformResource(this, 'Resource', { terraformResourceType: 'terraform_data' });
-    resource.addOverride('input', Lazy.anyValue({ produce: () => this.render() }) as IResolvable);
+    this.resource = new TerraformResource(this, 'Resource', { terraformResourceType: 'terraform_data' });
+    this.resource.addOverride('input', Lazy.anyValue({ produce: (ctx) => this.render(ctx) }) as IResolvable);
+    // An expiry given by reference is judged by Terraform at plan (see plan-guards.ts); none: no lifecycle block.
+    this.resource.addOverride(
+      'lifecycle',
+      Lazy.anyValue({
+        produce: (ctx) => {
+          const precondition = this.expiryPreconditions(ctx);
+          return precondition.length ? { precondition } : undefined;
+        },
+      }) as IResolvable,
+    );
   }
 
   /** Record an opt-out of the given rules for every resource under `target`. */
@@ -76,11 +88,36 @@ export class HardeningRecord extends Construct {
     return this.entries.map((e) => e.exemption);
   }
 
-  private guards(): Array<{ address: string; postconditions: string[] }> {
-    return guardsOf(TerraformStack.of(this));
+  /**
+   * One precondition per distinct expiry given by reference (an opt-out's or the synth-checks opt-out's): Terraform
+   * refuses the plan unless it is a real calendar date that is not over.
+   */
+  private expiryPreconditions(ctx: IResolveContext): Array<{ condition: string; error_message: string }> {
+    const expiries = [
+      ...this.entries.map((e) => e.exemption.expiresOn),
+      this.synthChecksOptOut?.optOut.expiresOn,
+    ].map((value) => (value === undefined ? undefined : ctx.resolve(value)));
+    return [...new Set(expiries.filter(isReference))].sort().map((resolved) => ({
+      condition: expiryGuardCondition(resolved),
+      error_message: `Hardening: an opt-out expiresOn (${resolved.replace(/\$\{/g, () => '$${')}) must be a real calendar date, YYYY-MM-DD, that is not over.`,
+    }));
   }
 
-  private render(): Record<string, unknown> {
+  private guards(ctx: IResolveContext): Guard[] {
+    const own = this.expiryPreconditions(ctx).map((p) => p.condition);
+    const guards = guardsOf(TerraformStack.of(this), ctx);
+    if (own.length) {
+      guards.push({
+        address: resourceAddresses(this.resource)[0],
+        postconditions: [],
+        preconditions: own.map(escape),
+      });
+      guards.sort((a, b) => a.address.localeCompare(b.address));
+    }
+    return guards;
+  }
+
+  private render(ctx: IResolveContext): Record<string, unknown> {
     const exemptions = this.entries.flatMap(({ target, exemption }) =>
       resourceAddresses(target).map((address) => ({
         address,
@@ -97,7 +134,7 @@ export class HardeningRecord extends Construct {
     return {
       kind: HARDENING_RECORD_KIND,
       exemptions,
-      guards: this.guards(),
+      guards: this.guards(ctx),
       ...(checks
         ? {
             synth_checks_opt_out: {
@@ -111,23 +148,40 @@ export class HardeningRecord extends Construct {
   }
 }
 
+/** The lifecycle conditions a resource was constructed with, as recorded text. */
+interface Guard {
+  readonly address: string;
+  readonly postconditions: string[];
+  /** @default - none (the key is left out) */
+  readonly preconditions?: string[];
+}
+
+/** Recorded as text: "$${" is Terraform's escape for a literal "${" (self is not valid in terraform_data). */
+const escape = (condition: string) => condition.replace(/\$\{/g, () => '$${');
+
 /**
- * The apply-time postconditions each resource of the stack was constructed with, so the checklist can tell when
- * one was removed or disarmed afterwards (an escape-hatch override or an edit of the JSON; AOAI-CHK-004).
+ * The apply-time postconditions and plan-time preconditions each resource of the stack was constructed with, so
+ * the checklist can tell when one was removed or disarmed afterwards (an escape-hatch override or an edit of the
+ * JSON; AOAI-CHK-004), and accept a reference only while its guard stands (AOAI-CHK-003, AOAI-MON-002).
  */
-function guardsOf(stack: IConstruct): Array<{ address: string; postconditions: string[] }> {
+function guardsOf(stack: IConstruct, ctx: IResolveContext): Guard[] {
+  const conditions = (list: Array<{ condition: unknown }> | undefined) =>
+    (list ?? [])
+      .map((p) => ctx.resolve(p.condition))
+      .filter((c): c is string => typeof c === 'string')
+      .map(escape);
   return stack.node
     .findAll()
     .filter((c): c is TerraformResource => c instanceof TerraformResource)
-    .map((r) => ({
-      address: `${r.terraformResourceType}.${r.friendlyUniqueId}`,
-      postconditions: (r.lifecycle?.postcondition ?? [])
-        .map((p) => p.condition)
-        .filter((c): c is string => typeof c === 'string')
-        // Recorded as text: "$${" is Terraform's escape for a literal "${" (self is not valid in terraform_data).
-        .map((c) => c.replace(/\$\{/g, () => '$${')),
-    }))
-    .filter((g) => g.postconditions.length > 0)
+    .map((r) => {
+      const preconditions = conditions(r.lifecycle?.precondition);
+      return {
+        address: `${r.terraformResourceType}.${r.friendlyUniqueId}`,
+        postconditions: conditions(r.lifecycle?.postcondition),
+        ...(preconditions.length ? { preconditions } : {}),
+      };
+    })
+    .filter((g) => g.postconditions.length + (g.preconditions?.length ?? 0) > 0)
     .sort((a, b) => a.address.localeCompare(b.address));
 }
 

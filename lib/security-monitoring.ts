@@ -4,7 +4,7 @@ import { MonitorActivityLogAlert } from '@cdktf/provider-azurerm/lib/monitor-act
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
-import { Fn, TerraformIterator } from 'cdktf';
+import { Fn, Lazy, TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccountWriteStage, IOpenAIAccount } from './account';
 import { azapiProviderFor } from './azapi/provider';
@@ -19,6 +19,7 @@ import {
 import { CHANGE_ALERT_RESOURCE_TYPES, DETECTIONS, DetectionAudience, METRIC_ALERTS } from './detections';
 import { HardeningRecord } from './hardening-record';
 import { OptOut, validateOptOut } from './opt-out';
+import { retentionGuardCondition } from './plan-guards';
 import { SubscriptionBaseline, SubscriptionCoverage } from './subscription-baseline';
 import {
   AZURE_NAME_RULES,
@@ -208,8 +209,23 @@ export class SecurityMonitoring extends Construct {
         retentionInDays: retention,
         localAuthenticationEnabled: false,
         tags: props.tags,
+        // A retention given by reference is judged by Terraform at plan (see plan-guards.ts).
+        lifecycle: isUnresolved(retention)
+          ? {
+              precondition: [
+                {
+                  condition: Lazy.stringValue({
+                    produce: (ctx) => retentionGuardCondition(ctx.resolve(retention)),
+                  }),
+                  errorMessage: `Hardening: retentionInDays must be at least ${AUDIT_RETENTION_DAYS} days (the guide keeps audit data a year).`,
+                },
+              ],
+            }
+          : undefined,
       });
       this.workspaceId = this.workspace.id;
+      // The record lists the guard, which is what lets the checklist accept the reference (AOAI-MON-002).
+      if (isUnresolved(retention)) HardeningRecord.of(this);
     }
 
     this.diagnosticSetting = new MonitorDiagnosticSetting(this, 'AccountDiagnostics', {

@@ -10,6 +10,7 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { TerraformElement } from 'cdktf';
 import { AzapiUpdateResource } from '../../lib';
 import { HardenedOpenAIStack } from '../../stacks/hardened-openai-stack';
+import { guardedParts, guardedReferencesJson } from '../guarded-references';
 import { firstOf } from '../reference';
 
 export interface EvasionCase {
@@ -110,6 +111,52 @@ export const CORPUS: EvasionCase[] = [
           ],
         },
       });
+    },
+  },
+  {
+    name: 'the synth-checks opt-out recorded with an empty reason',
+    bypassClass: 1,
+    ruleId: 'AOAI-CHK-003',
+    json: (j) => {
+      record(j).synth_checks_opt_out = { property: 'hardeningChecksOptOut', reason: '' };
+    },
+  },
+  {
+    name: 'the synth-checks opt-out recorded with a placeholder reason and an impossible expiry',
+    bypassClass: 1,
+    ruleId: 'AOAI-CHK-003',
+    json: (j) => {
+      record(j).synth_checks_opt_out = {
+        property: 'hardeningChecksOptOut',
+        reason: 'n/a',
+        expires_on: '2099-02-30',
+      };
+    },
+  },
+  {
+    name: 'an opt-out expiry by reference whose plan-time precondition was removed',
+    bypassClass: 1,
+    ruleId: 'AOAI-CHK-003',
+    json: () => {
+      const json = guardedReferencesJson();
+      delete guardedParts(json).record.lifecycle;
+      return json;
+    },
+  },
+  {
+    name: 'an opt-out expiry by reference whose precondition was weakened to a format check, in the lifecycle and the guard list',
+    bypassClass: 1,
+    ruleId: 'AOAI-CHK-003',
+    json: () => {
+      const json = guardedReferencesJson();
+      const { record: r } = guardedParts(json);
+      const weak = '${can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "${var.opt_out_expiry}"))}';
+      r.lifecycle.precondition[0].condition = weak;
+      const guard = r.input.guards.find(
+        (g: any) => g.preconditions?.length && g.address.startsWith('terraform_data.'),
+      );
+      guard.preconditions = [weak.replace(/\$\{/g, () => '$${')];
+      return json;
     },
   },
   // 2. Reopening through azapi
@@ -423,6 +470,29 @@ export const CORPUS: EvasionCase[] = [
     ruleId: 'AOAI-CFP-007',
     json: (j) => {
       raiPolicy(j).body.properties.customBlocklists.forEach((b: any) => (b.blocking = false));
+    },
+  },
+  {
+    name: 'a workspace retention by reference whose plan-time precondition was removed',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-002',
+    json: () => {
+      const json = guardedReferencesJson();
+      delete guardedParts(json).workspace.lifecycle;
+      return json;
+    },
+  },
+  {
+    name: 'a workspace retention by reference whose precondition was weakened to 30 days, in the lifecycle and the guard list',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-002',
+    json: () => {
+      const json = guardedReferencesJson();
+      const { record: r, workspace } = guardedParts(json);
+      const weaken = (c: string) => c.replace('>= 365', '>= 30');
+      workspace.lifecycle.precondition[0].condition = weaken(workspace.lifecycle.precondition[0].condition);
+      for (const g of r.input.guards) g.preconditions = g.preconditions?.map(weaken);
+      return json;
     },
   },
   // 8. Content filter duplicates

@@ -38,7 +38,7 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
   'AOAI-CFP-007': 'A blocking flag from an expression is judged on plan JSON, where it is a literal.',
   'AOAI-MON-001': `${ATTACHED} A setting that sends to no workspace does not count.`,
   'AOAI-MON-002':
-    'A retention that is not a literal is "cannot verify"; a workspace managed elsewhere is a post-deploy check.',
+    'A retention that is not a literal is "cannot verify" unless the workspace precondition the construct wrote (at least 365 days, evaluated by Terraform at plan) stands and the hardening record lists it; a workspace managed elsewhere is a post-deploy check.',
   'AOAI-MON-003': 'A subscription target that is not recognisably the subscription does not count.',
   'AOAI-MON-004': ALERT,
   'AOAI-MON-005': ALERT,
@@ -56,7 +56,8 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
   'AOAI-CHK-001': 'Cannot be exempted: an input with nothing to judge never passes.',
   'AOAI-CHK-002':
     'Exemptable with a reason; otherwise every hidden module call and unknown kind is an error.',
-  'AOAI-CHK-003': 'Cannot be exempted; a refused exemption exempts nothing.',
+  'AOAI-CHK-003':
+    'Cannot be exempted; a refused exemption exempts nothing. An expiry by reference is refused unless the record carries the precondition the construct wrote (a real date, not over, evaluated by Terraform at plan) and lists it; a plan or state shows no guard.',
   'AOAI-CHK-004':
     'An ignore_changes list that is not a literal is "cannot verify"; lifecycle is judged on Terraform JSON (plans do not carry it).',
 };

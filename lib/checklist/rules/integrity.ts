@@ -1,6 +1,6 @@
 import { SUBSCRIPTION_BASELINE_KIND } from '../../subscription-markers';
 import { TfModel, asArray, block, isLiteral } from '../model';
-import { readRecords } from '../records';
+import { normalizeCondition, readRecords, synthChecksOptOutProblems } from '../records';
 import { Rule, RuleResult, accounts, bad, ok } from '../rule';
 import { RuleIds } from '../rule-ids';
 
@@ -62,7 +62,7 @@ export const INTEGRITY_RULES: Rule[] = [
     phase,
     title: 'Every exemption comes from a well-formed hardening record',
     rationale:
-      'Exemptions are only honoured as this package writes them: one resource address (no wildcard), a known rule, a written reason, a real date or none. Anything else is refused and reported; it cannot be exempted.',
+      'Exemptions are only honoured as this package writes them: one resource address (no wildcard), a known rule, a written reason, a real date or none; the record of synth checks left out needs a written reason too. Anything else is refused and reported; it cannot be exempted.',
     references: {},
     evaluate: (m) => {
       const records = readRecords(m);
@@ -82,7 +82,17 @@ export const INTEGRITY_RULES: Rule[] = [
             ),
           );
         }
-        if (!exemptions.some((x) => x.problems.length)) {
+        const synthChecks = synthChecksOptOutProblems(m, record);
+        if (synthChecks.length) {
+          results.push(
+            bad(
+              record.address,
+              `synth_checks_opt_out is refused: ${synthChecks.join('; ')}`,
+              record.values.input.synth_checks_opt_out,
+            ),
+          );
+        }
+        if (!exemptions.some((x) => x.problems.length) && !synthChecks.length) {
           results.push(ok(record.address, `${exemptions.length} exemption(s), all well-formed`));
         }
       }
@@ -179,12 +189,6 @@ function disarmed(condition: unknown): boolean {
   return /^(true|!\s*false|1\s*==\s*1|"?true"?)$/i.test(expr) || !/\bself\./.test(expr);
 }
 
-/** A condition's text, whitespace-free, with Terraform's "$${" escape (as recorded) read as "${". */
-const normalize = (c: unknown) =>
-  String(c)
-    .replace(/\$\$\{/g, () => '${')
-    .replace(/\s+/g, '');
-
 function lifecycleFindings(m: TfModel): RuleResult[] {
   const results: RuleResult[] = [];
   const judgedTypes = Object.keys(HARDENED_ARGUMENTS);
@@ -228,18 +232,20 @@ function lifecycleFindings(m: TfModel): RuleResult[] {
     for (const guard of asArray(record.values.input.guards)) {
       const target = typeof guard?.address === 'string' ? m.get(guard.address) : undefined;
       if (!target) continue;
-      const present = asArray(block(target.values.lifecycle)?.postcondition).map((p) =>
-        normalize(p?.condition),
-      );
-      const removed = asArray(guard.postconditions).filter((c) => !present.includes(normalize(c)));
-      if (removed.length) {
-        results.push(
-          bad(
-            target.address,
-            `postcondition(s) the construct wrote were removed or changed: ${removed.map(String).join('; ')}`,
-            removed,
-          ),
+      for (const kind of ['postcondition', 'precondition'] as const) {
+        const present = asArray(block(target.values.lifecycle)?.[kind]).map((p) =>
+          normalizeCondition(p?.condition),
         );
+        const removed = asArray(guard[`${kind}s`]).filter((c) => !present.includes(normalizeCondition(c)));
+        if (removed.length) {
+          results.push(
+            bad(
+              target.address,
+              `${kind}(s) the construct wrote were removed or changed: ${removed.map(String).join('; ')}`,
+              removed,
+            ),
+          );
+        }
       }
     }
   }

@@ -5,8 +5,10 @@ import {
   REQUIRED_LOG_CATEGORIES,
 } from '../../azure-facts';
 import { DETECTIONS } from '../../detections';
+import { isReference, retentionGuardCondition } from '../../plan-guards';
 import { SUBSCRIPTION_BASELINE_KIND, SUBSCRIPTION_COVERAGE_KIND } from '../../subscription-markers';
 import { KNOWN_AFTER_APPLY, TfModel, TfResource, asArray, block, isLiteral } from '../model';
+import { guardStands } from '../records';
 import { AccountView, Rule, RuleResult, accounts, bad, na, ok, perAccount, pointsAt } from '../rule';
 
 const phase = 'Monitoring' as const;
@@ -196,11 +198,17 @@ export const MONITORING_RULES: Rule[] = [
           }
           const raw = workspace.values.retention_in_days ?? 30;
           if (!isLiteral(raw)) {
-            return bad(
-              workspace.address,
-              'cannot verify the workspace retention: it is not known from this input',
-              raw,
-            );
+            // A reference is accepted only while the precondition the construct wrote checks it at plan.
+            return isReference(raw) && guardStands(m, workspace, retentionGuardCondition(raw))
+              ? ok(
+                  workspace.address,
+                  `retention ${raw} is checked at plan by a precondition (at least ${AUDIT_RETENTION_DAYS} days)`,
+                )
+              : bad(
+                  workspace.address,
+                  'cannot verify the workspace retention: it is not known from this input, and no precondition checks it at plan',
+                  raw,
+                );
           }
           const days = Number(raw);
           if (!(days >= AUDIT_RETENTION_DAYS)) {

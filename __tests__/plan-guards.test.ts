@@ -1,0 +1,140 @@
+/**
+ * References guarded at plan (issue 13): an opt-out expiry and a workspace retention given as Terraform references
+ * are accepted by the checklist only while the precondition the construct wrote stands (AOAI-CHK-003,
+ * AOAI-MON-002). Terraform's own verdict on those preconditions is __tests__/terraform/plan-guards.tf.test.ts; the
+ * evasion corpus holds the removed and weakened guards.
+ */
+import { TerraformVariable, Testing } from 'cdktf';
+import { guardedParts, guardedReferencesJson } from './guarded-references';
+import { newStack } from './helpers';
+import { OpenAIAccount, SecurityMonitoring, checkDocument } from '../lib';
+import { expiryGuardCondition, retentionGuardCondition } from '../lib/plan-guards';
+
+const TODAY = '2026-11-28';
+const findings = (json: unknown, ruleId: string) =>
+  checkDocument(json, { today: TODAY }).findings.filter((f) => f.ruleId === ruleId);
+
+describe('an opt-out expiry by reference', () => {
+  const json = guardedReferencesJson();
+  const { record } = guardedParts(json);
+
+  test('the record carries a precondition that judges the real value at plan, and lists it as a guard', () => {
+    const condition = expiryGuardCondition('${var.opt_out_expiry}');
+    expect(record.lifecycle.precondition).toEqual([
+      expect.objectContaining({ condition, error_message: expect.stringContaining('calendar date') }),
+    ]);
+    const own = record.input.guards.find((g: any) => g.address.startsWith('terraform_data.'));
+    expect(own.preconditions).toEqual([condition.replace(/\$\{/g, () => '$${')]);
+    expect(record.input.exemptions[0]).toMatchObject({
+      rule_id: 'AOAI-IAM-001',
+      expires_on: '${var.opt_out_expiry}',
+    });
+  });
+
+  test('AOAI-CHK-003 accepts it and the opt-out applies', () => {
+    expect(findings(json, 'AOAI-CHK-003').map((f) => f.status)).toEqual(['compliant']);
+    expect(findings(json, 'AOAI-IAM-001').map((f) => f.status)).toEqual(['suppressed']);
+    expect(findings(json, 'AOAI-CHK-004').filter((f) => f.status === 'non-compliant')).toEqual([]);
+  });
+
+  test('a guard for another expression does not stand for this one', () => {
+    const copy = structuredClone(json);
+    const { record: r } = guardedParts(copy);
+    r.input.exemptions[0].expires_on = '${var.other_expiry}';
+    const chk = findings(copy, 'AOAI-CHK-003').filter((f) => f.status === 'non-compliant');
+    expect(chk.map((f) => f.message).join('\n')).toMatch(
+      /is a reference, and no precondition of this record/,
+    );
+    expect(findings(copy, 'AOAI-IAM-001').map((f) => f.status)).toEqual(['non-compliant']);
+  });
+
+  test('a plan does not carry lifecycle blocks: an expiry still unknown there is refused', () => {
+    // The guard can only be seen in Terraform JSON; a plan shows the resolved date (judged as a literal).
+    const plan = {
+      format_version: '1.2',
+      planned_values: {
+        root_module: {
+          resources: [
+            {
+              address: 'terraform_data.record',
+              type: 'terraform_data',
+              name: 'record',
+              mode: 'managed',
+              values: { input: { ...record.input } },
+            },
+          ],
+        },
+      },
+    };
+    const chk = findings(plan, 'AOAI-CHK-003').filter((f) => f.status === 'non-compliant');
+    expect(chk.length).toBeGreaterThan(0);
+  });
+
+  test('a literal expiry writes no precondition and keeps its calendar check', () => {
+    const stack = newStack();
+    new OpenAIAccount(stack, 'Account', {
+      name: 'aoai-literal',
+      resourceGroupName: 'rg',
+      location: 'swedencentral',
+      localAuthOptOut: { reason: 'legacy batch client until its migration', expiresOn: '2099-12-31' },
+    });
+    const literal = JSON.parse(Testing.synth(stack));
+    const { record: r } = guardedParts(literal);
+    expect(r.lifecycle).toBeUndefined();
+    expect(findings(literal, 'AOAI-CHK-003').map((f) => f.status)).toEqual(['compliant']);
+    r.input.exemptions[0].expires_on = '2099-02-30';
+    expect(findings(literal, 'AOAI-CHK-003').map((f) => f.status)).toEqual(['non-compliant']);
+  });
+});
+
+describe('a workspace retention by reference', () => {
+  const json = guardedReferencesJson();
+  const { record, workspace } = guardedParts(json);
+
+  test('the workspace carries a precondition on the real value, listed as a guard', () => {
+    const condition = retentionGuardCondition('${var.retention_days}');
+    expect(condition).toBe('${tonumber("${var.retention_days}") >= 365}');
+    expect(workspace.retention_in_days).toBe('${var.retention_days}');
+    expect(workspace.lifecycle.precondition).toEqual([
+      expect.objectContaining({ condition, error_message: expect.stringContaining('365') }),
+    ]);
+    const guard = record.input.guards.find((g: any) =>
+      g.address.startsWith('azurerm_log_analytics_workspace.'),
+    );
+    expect(guard.preconditions).toEqual([condition.replace(/\$\{/g, () => '$${')]);
+  });
+
+  test('AOAI-MON-002 accepts it while the guard stands', () => {
+    const mon = findings(json, 'AOAI-MON-002');
+    expect(mon.map((f) => f.status)).toEqual(['compliant']);
+    expect(mon[0].message).toMatch(/checked at plan by a precondition/);
+  });
+
+  test('the guard in the lifecycle alone, not listed by the record, does not count', () => {
+    const copy = structuredClone(json);
+    for (const g of guardedParts(copy).record.input.guards) delete g.preconditions;
+    expect(findings(copy, 'AOAI-MON-002').map((f) => f.status)).toEqual(['non-compliant']);
+  });
+
+  test('a guard removed from the workspace is also reported as a removed precondition (AOAI-CHK-004)', () => {
+    const copy = structuredClone(json);
+    delete guardedParts(copy).workspace.lifecycle;
+    const chk = findings(copy, 'AOAI-CHK-004').filter((f) => f.status === 'non-compliant');
+    expect(chk.map((f) => f.message)).toEqual([
+      expect.stringMatching(/^precondition\(s\) the construct wrote were removed/),
+    ]);
+  });
+
+  test('a SecurityMonitoring alone creates the record that lists its guard', () => {
+    const stack = newStack();
+    const account = OpenAIAccount.fromAttributes(stack, 'Imported', {
+      accountId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/aoai-x',
+      customSubdomainName: 'aoai-x',
+      location: 'swedencentral',
+    });
+    const days = new TerraformVariable(stack, 'days', { type: 'number' }).numberValue;
+    new SecurityMonitoring(stack, 'Mon', { account, resourceGroupName: 'rg', retentionInDays: days });
+    const alone = JSON.parse(Testing.synth(stack));
+    expect(findings(alone, 'AOAI-MON-002').map((f) => f.status)).toEqual(['compliant']);
+  });
+});
