@@ -38,10 +38,12 @@ const project = new cdktf.ConstructLibraryCdktf({
     '@msgpack/msgpack@^3.1.0',
     'node-forge@^1.3.1',
     '@types/node-forge@^1.3.11',
+    // `aoai-harden verify` (issue 17) uses Azure's own clients for tokens and Log Analytics queries. Not runtime
+    // dependencies: bundled they made the tarball 32 MB for everyone, and jsii refuses non-jsii peers. Verify loads
+    // them on demand and tells its user to install them (lib/verify/azure-clients.ts, VERIFY_CLIENTS).
+    '@azure/identity@^4.14.0',
+    '@azure/monitor-query-logs@^1.0.0',
   ],
-  // `aoai-harden verify` (issue 17) uses Azure's own clients for tokens and Log Analytics queries.
-  // They are not jsii modules, so they ship bundled inside the package.
-  bundledDeps: ['@azure/identity@^4.14.0', '@azure/monitor-query-logs@^1.0.0'],
   keywords: ['cdktf', 'terraform', 'azure', 'azure-openai', 'security', 'hardening', 'compliance'],
 
   srcdir: 'lib',
@@ -167,5 +169,7 @@ project.gitignore.exclude(
   '*.tsbuildinfo',
 );
 project.npmignore?.exclude('stacks/', 'scripts/', 'cdktf.json', '.ci/', 'setup.js', 'docs/');
+// Local synth and bench output (the app runner's bundle and compile caches, 5 MB each) never ships.
+project.npmignore?.exclude('.build/', 'cdktf.out/', 'bench-results/', 'terraform.*.tfstate*', '.terraform/');
 
 project.synth();

@@ -87,7 +87,9 @@ const scaleStack = (i) => ({
   stackName: `aoai-scale-${i}`,
   accountName: `aoai-scale-${i}`,
   resourceGroupName: `rg-aoai-scale-${i}`,
-  subscriptionCoverage: { managedElsewhere: 'bench: the subscription baseline is not part of the measured stacks' },
+  subscriptionCoverage: {
+    managedElsewhere: 'bench: the subscription baseline is not part of the measured stacks',
+  },
   deployments: Array.from({ length: 5 }, (_, d) => ({
     name: `d${d}`,
     modelName: 'gpt-4o',

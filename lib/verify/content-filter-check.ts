@@ -1,3 +1,5 @@
+import { loadAzureClient } from './azure-clients';
+
 /**
  * The guide's content-filter test suite, run after deploy from inside the VNet: benign, borderline and harmful
  * prompts sent with an Entra ID token; a case passes when the service filters exactly the harmful one, and
@@ -106,16 +108,12 @@ export async function verifyContentFilter(options: VerifyOptions): Promise<CaseR
 export function defaultTokenProvider(): () => Promise<string> {
   return async () => {
     if (process.env.AZURE_OPENAI_AD_TOKEN) return process.env.AZURE_OPENAI_AD_TOKEN;
-    let identity: any;
-    try {
-      // Optional peer, loaded only when this post-deploy check runs.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      identity = require('@azure/identity');
-    } catch {
-      throw new Error(
-        'Install @azure/identity (npm i @azure/identity) or set AZURE_OPENAI_AD_TOKEN to an Entra ID token for https://cognitiveservices.azure.com.',
-      );
-    }
+    // Loaded only when this post-deploy check runs without a pre-acquired token.
+    const identity = loadAzureClient(
+      '@azure/identity',
+      'for an Entra ID token (DefaultAzureCredential)',
+      'set AZURE_OPENAI_AD_TOKEN to an Entra ID token for https://cognitiveservices.azure.com',
+    );
     const token = await new identity.DefaultAzureCredential().getToken(
       'https://cognitiveservices.azure.com/.default',
     );

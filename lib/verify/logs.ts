@@ -1,3 +1,4 @@
+import { loadAzureClient } from './azure-clients';
 import { hostProblem, isLoopback } from './http';
 import { ServiceError, VerifyContext } from './model';
 
@@ -25,8 +26,10 @@ export function logsQuerier(ctx: VerifyContext, workspaceGuid: string): LogsQuer
   const base = ctx.config.logsEndpoint.replace(/\/+$/, '');
   const problem = hostProblem(base, 'logs');
   if (problem) throw new ServiceError(`refusing to send credentials: ${problem}`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { LogsQueryClient } = require('@azure/monitor-query-logs');
+  const { LogsQueryClient } = loadAzureClient(
+    '@azure/monitor-query-logs',
+    'to query the Log Analytics workspace (diagnostic logs, detections, Activity Log)',
+  );
   const credential = {
     getToken: async () => ({
       token: await ctx.getToken('logs', 'workload'),

@@ -1,3 +1,4 @@
+import { loadAzureClient } from './azure-clients';
 import { Audience, Identity, SCOPES, TokenSource } from './model';
 
 /**
@@ -16,8 +17,10 @@ export function defaultTokenSource(options: {
   const cache = new Map<string, Promise<string>>();
   const credentialFor = (identity: Identity) => {
     if (!credentials.has(identity)) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { DefaultAzureCredential } = require('@azure/identity');
+      const { DefaultAzureCredential } = loadAzureClient(
+        '@azure/identity',
+        `for the ${identity} identity's Entra ID tokens (DefaultAzureCredential)`,
+      );
       const clientId = identity === 'invoke-only' ? options.invokeOnlyClientId : options.workloadClientId;
       credentials.set(
         identity,
