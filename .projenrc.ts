@@ -82,7 +82,8 @@ const project = new cdktf.ConstructLibraryCdktf({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testEnvironment: 'node',
-      setupFilesAfterEnv: ['<rootDir>/setup.js'],
+      // setup.js: cdktf's matchers; the secret scan checks every config error message a test file produces.
+      setupFilesAfterEnv: ['<rootDir>/setup.js', '<rootDir>/__tests__/secret-scan.setup.ts'],
       testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
       maxWorkers: 2,
       // Terraform-core tests run in their own task (test:terraform), not in the fast jest suite.

@@ -139,6 +139,21 @@ describe('Terraform references are accepted wherever a literal is', () => {
     expect(condition).toContain('>= 8');
   });
 
+  test('a deployment name from a variable is Deployment-<index>; a literal one keeps its name as its ID', () => {
+    const json = hardened((stack) => ({
+      ...baseProps(),
+      account: {
+        ...baseProps().account,
+        deployments: [GPT, { ...GPT, name: variable(stack, 'dname', 'string').stringValue }],
+      },
+    }));
+    const ids = Object.keys(resourcesOf(json, 'azurerm_cognitive_deployment')).sort();
+    expect(ids).toEqual([
+      expect.stringMatching(/_Deployments_Deployment-1_[0-9A-F]{8}$/),
+      expect.stringMatching(/_Deployments_gpt-4o_[0-9A-F]{8}$/),
+    ]);
+  });
+
   test('identity, blocklist and grant names from variables become index-keyed construct IDs', () => {
     const json = hardened((stack) => {
       const p = baseProps();
@@ -168,6 +183,8 @@ describe('Terraform references are accepted wherever a literal is', () => {
     });
     const identities = Object.entries<any>(resourcesOf(json, 'azurerm_user_assigned_identity'));
     expect(identities.map(([id]) => id).join()).toMatch(/Identity-0/);
+    // docs/architecture.md "Construct IDs are a contract": Blocklist-<index> for a name given by reference.
+    expect(Object.keys(resourcesOf(json, 'azapi_resource')).join()).toMatch(/ContentFilter_Blocklist-0_/);
     expect(identities[0][1].name).toBe('${var.wid}');
     const grants = Object.keys(resourcesOf(json, 'azurerm_role_assignment'));
     expect(grants.some((id) => /Grant-1-invoke/.test(id))).toBe(true);
@@ -483,6 +500,18 @@ describe('bad literals fail at construction with field, value and fix', () => {
     expect(() => build(acct({ location: 'mars/central', allowUnlistedLocation: true }))).toThrow(
       /^location: invalid value "mars\/central". Use an Azure region name/,
     );
+  });
+
+  test('regions follow the Microsoft Learn public regions list (lib/validation.ts cites it)', () => {
+    // Listed there: Austria East, Mexico Central, New Zealand North; Sweden South as a restricted paired region.
+    for (const location of ['austriaeast', 'Mexico Central', 'newzealandnorth', 'swedensouth']) {
+      expect(() => build(acct({ location }))).not.toThrow();
+    }
+    // Not listed there (canary and Jio regions; Denmark East is "coming soon"): only through the escape hatch.
+    for (const location of ['eastus2euap', 'jioindiawest', 'denmarkeast']) {
+      expect(() => build(acct({ location }))).toThrow(/It is not an Azure public region/);
+      expect(() => build(acct({ location, allowUnlistedLocation: true }))).not.toThrow();
+    }
   });
 
   test('standalone constructs apply the same policy', () => {

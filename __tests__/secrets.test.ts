@@ -10,18 +10,12 @@ import { join } from 'path';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { App, Aspects, TerraformStack, TerraformVariable } from 'cdktf';
 import { HardenedAzureOpenAI, HardeningChecks, SubscriptionCoverage } from '../lib';
+import { PLANTED_SECRETS, SECRET_SHAPES, errorMessageLeak } from './secret-shapes';
 import { main } from '../lib/checklist/cli';
-import { checkTokenEndpoint } from '../lib/validation';
+import { HardeningConfigError, checkTokenEndpoint, safeErrorMessage } from '../lib/validation';
+import { ConfigError } from '../stacks/config';
 
-/** Strings that must never appear in output: the planted secrets, and generic credential shapes. */
-const PLANTED = ['SeCrEtSiG0123456789', 'FuncC0deSecret42', 'p4ssw0rdInUrl'];
-const SECRET_SHAPES = [
-  /[?&]sig=(?!<redacted>)[^&"\s]+/i,
-  /[?&]code=(?!<redacted>)[^&"\s]+/i,
-  /SharedAccessSignature|AccountKey=/i,
-  /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, // a JWT (Entra ID token)
-  /:\/\/[^/\s"@]+:[^/\s"@]+@/, // user:password@ in a URL
-];
+const PLANTED = PLANTED_SECRETS;
 function assertNoSecrets(where: string, text: string): void {
   for (const planted of PLANTED) {
     expect({ where, found: text.includes(planted) }).toEqual({ where, found: false });
@@ -222,5 +216,33 @@ describe('verify-content-filter sends tokens only to Azure OpenAI endpoints', ()
       'apim.contoso.com',
     );
     expect(calls[0].url).toMatch(/^https:\/\/apim\.contoso\.com\/openai\/deployments\/gpt-4o\//);
+  });
+});
+
+describe('one error formatting redacts and truncates every config error message', () => {
+  const sig = `https://prod.logic.azure.com/x/invoke?sv=1.0&sig=${PLANTED[0]}`;
+  const long = 'a'.repeat(5000);
+
+  test('HardeningConfigError: a secret in the field path or the fix is redacted too, not only in the value', () => {
+    const e = new HardeningConfigError(`webhooks[${sig}]`, sig, `Remove ?code=${PLANTED[1]} from it.`);
+    expect(errorMessageLeak(e.message)).toBeUndefined();
+    expect(e.message).toContain('https://prod.logic.azure.com/x/invoke?<redacted>');
+    expect(e.message).toContain('code=<redacted>');
+  });
+
+  test('ConfigError: a long value and a URL query string are cut and redacted', () => {
+    const e = new ConfigError(`fleet[0].name: expected a name, got "${long}"; webhook ${sig}`);
+    expect(errorMessageLeak(e.message)).toBeUndefined();
+    // The run cut is `"aaa…";` (the quotes and the semicolon included).
+    expect(e.message).toMatch(/a{100}… \(5003 characters\) webhook/);
+    expect(e.message.length).toBeLessThan(400);
+  });
+
+  test('the scan flags each kind of leak the formatting prevents', () => {
+    expect(errorMessageLeak(`got ${PLANTED[2]}`)).toMatch(/planted secret/);
+    expect(errorMessageLeak('see https://host/path?sv=2024&sp=r')).toMatch(/secret-looking/);
+    expect(errorMessageLeak('pass token=abc123 here')).toMatch(/secret-looking/);
+    expect(errorMessageLeak(`pattern ${long}`)).toMatch(/5000-character value/);
+    expect(errorMessageLeak(safeErrorMessage(`pattern ${long} token=abc123`))).toBeUndefined();
   });
 });

@@ -23,7 +23,7 @@ export class HardeningConfigError extends Error {
   /** What to do instead. */
   public readonly fix: string;
   constructor(field: string, value: unknown, fix: string) {
-    super(`${field}: invalid value ${describeValue(value)}. ${fix}`);
+    super(safeErrorMessage(`${field}: invalid value ${describeValue(value)}. ${fix}`));
     this.name = 'HardeningConfigError';
     this.field = field;
     this.fix = fix;
@@ -48,6 +48,13 @@ export function redactSecrets(text: string): string {
     );
 }
 
+/** Elide text past MAX_ECHOED_LENGTH, saying how long it was. */
+function truncate(text: string): string {
+  return text.length > MAX_ECHOED_LENGTH
+    ? `${text.slice(0, MAX_ECHOED_LENGTH)}… (${text.length} characters)`
+    : text;
+}
+
 /** JSON of a value for an error message: secrets redacted, long values truncated. */
 export function describeValue(value: unknown): string {
   let text: string;
@@ -56,11 +63,18 @@ export function describeValue(value: unknown): string {
   } catch {
     text = String(value);
   }
-  text = redactSecrets(text);
-  if (text.length > MAX_ECHOED_LENGTH) {
-    text = `${text.slice(0, MAX_ECHOED_LENGTH)}… (${text.length} characters)`;
-  }
-  return text;
+  return truncate(redactSecrets(text));
+}
+
+/**
+ * The one formatting every configuration error message goes through (HardeningConfigError here, the reference
+ * app's ConfigError): secrets redacted anywhere in it (a value echoed into a field path or a fix too), and every
+ * whitespace-free run longer than MAX_ECHOED_LENGTH elided, so no message floods a CI log or prints a credential.
+ */
+export function safeErrorMessage(text: string): string {
+  return redactSecrets(text).replace(new RegExp(`\\S{${MAX_ECHOED_LENGTH + 1},}`, 'g'), (run) =>
+    run.endsWith('…') && run.length === MAX_ECHOED_LENGTH + 1 ? run : truncate(run),
+  );
 }
 
 /**
@@ -328,15 +342,22 @@ export function validateResourceId(field: string, value: string, typePath: strin
 // ---- Regions ----
 
 /**
- * Azure public-cloud physical regions (programmatic names, as `az account list-locations --query
- * "[?metadata.regionType=='Physical'].name"` prints them; region list: https://learn.microsoft.com/azure/reliability/regions-list).
- * A region Azure opens after this list was written is passed with `allowUnlistedLocation: true`.
+ * Azure public-cloud regions a resource can be created in, by programmatic name. Source: Microsoft Learn, "Azure
+ * regions list" (https://learn.microsoft.com/azure/reliability/regions-list; its source
+ * MicrosoftDocs/reliability-docs articles/reliability/regions-list.md, ms.date 09/23/2025, read 2026-11-28): every
+ * "Programmatic name" of its "All" table, plus Sweden South, which the table lists only as Sweden Central's
+ * access-restricted paired region (its programmatic name is the display name lower-cased without spaces, as for
+ * every row). Left out: regions marked "coming soon" there (Denmark East), and names the page does not list
+ * (canary `eastus2euap`/`centraluseuap`, `jioindiacentral`/`jioindiawest`, logical names such as `global` or
+ * `europe`). A region Azure opens later, or one of those, is passed with `allowUnlistedLocation: true` (the
+ * shape is still checked).
  */
 export const AZURE_PUBLIC_REGIONS: readonly string[] = [
   'australiacentral',
   'australiacentral2',
   'australiaeast',
   'australiasoutheast',
+  'austriaeast',
   'belgiumcentral',
   'brazilsouth',
   'brazilsoutheast',
@@ -344,12 +365,10 @@ export const AZURE_PUBLIC_REGIONS: readonly string[] = [
   'canadaeast',
   'centralindia',
   'centralus',
-  'centraluseuap',
   'chilecentral',
   'eastasia',
   'eastus',
   'eastus2',
-  'eastus2euap',
   'francecentral',
   'francesouth',
   'germanynorth',
@@ -359,8 +378,6 @@ export const AZURE_PUBLIC_REGIONS: readonly string[] = [
   'italynorth',
   'japaneast',
   'japanwest',
-  'jioindiacentral',
-  'jioindiawest',
   'koreacentral',
   'koreasouth',
   'malaysiawest',

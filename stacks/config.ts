@@ -7,11 +7,13 @@
  */
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
+import { safeErrorMessage } from '../lib/validation';
 
 /** A mistake in the reference app's configuration: main.ts prints its message alone (no stack trace) and exits 1. */
 export class ConfigError extends Error {
   constructor(message: string) {
-    super(message);
+    // Config values are echoed into messages: the library's one error formatting redacts and truncates them.
+    super(safeErrorMessage(message));
     this.name = 'ConfigError';
   }
 }
