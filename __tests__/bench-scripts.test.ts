@@ -11,6 +11,8 @@ const ROOT = join(__dirname, '..');
 const { generatePlainApp, verifySame } = require('../scripts/bench-plain-app');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { render, update, START, END } = require('../scripts/bench-readme');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { classify, perStack } = require('../scripts/bench-breakdown');
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -44,6 +46,133 @@ describe('plain cdktf twin (package-overhead yardstick)', () => {
     const [id] = Object.keys(changed.resource.azurerm_cognitive_account);
     changed.resource.azurerm_cognitive_account[id].public_network_access_enabled = true;
     expect(() => verifySame(original, changed)).toThrow(/plain app differs/);
+  });
+});
+
+describe('per-stack breakdown (scripts/bench-breakdown.js)', () => {
+  // A .cpuprofile shaped as V8 writes it: call-tree nodes (id, callFrame, children), samples (leaf node ids) and
+  // timeDeltas (microseconds before each sample).
+  const BUNDLE = 'file:///p/.build/main.js';
+  const CDKTF = (f: string) => `file:///p/node_modules/cdktf/lib/${f}`;
+  function profile(tree: any, samples: Array<[string, number]>) {
+    const nodes: any[] = [];
+    const ids = new Map<string, number>();
+    const add = (name: string, [functionName, url, lineNumber = 5]: any, kids: any = {}): number => {
+      const id = nodes.length + 1;
+      const node = { id, callFrame: { functionName, url, lineNumber }, children: [] as number[] };
+      nodes.push(node);
+      ids.set(name, id);
+      for (const [k, v] of Object.entries<any>(kids)) node.children.push(add(k, v.frame, v.kids));
+      return id;
+    };
+    add('root', ['(root)', ''], tree);
+    return {
+      nodes,
+      samples: samples.map(([n]) => ids.get(n)),
+      timeDeltas: samples.map(([, ms]) => ms * 1000),
+    };
+  }
+  const tree = {
+    gc: { frame: ['(garbage collector)', ''] },
+    body: {
+      frame: ['', BUNDLE, 0],
+      kids: {
+        req: {
+          frame: ['require', 'node:internal/modules/helpers'],
+          kids: {
+            load: {
+              frame: ['Module._load', 'node:internal/modules/cjs/loader'],
+              kids: { cdktfIndex: { frame: ['', CDKTF('index.js'), 0] } },
+            },
+          },
+        },
+        stackCtor: {
+          frame: ['HardenedOpenAIStack', BUNDLE],
+          kids: { resourceCtor: { frame: ['TerraformResource', CDKTF('terraform-resource.js')] } },
+        },
+        synth: {
+          frame: ['synth', CDKTF('app.js')],
+          kids: {
+            prepare: {
+              frame: ['prepareStack', CDKTF('terraform-stack.js')],
+              kids: { prepResolve: { frame: ['resolve', CDKTF('tokens/private/resolve.js')] } },
+            },
+            synthesize: {
+              frame: ['synthesize', CDKTF('synthesize/synthesizer.js')],
+              kids: {
+                run: {
+                  frame: ['run', BUNDLE],
+                  kids: {
+                    once: {
+                      frame: ['resolveOnceForSynth', BUNDLE],
+                      kids: {
+                        toTf: {
+                          frame: ['toTerraform', CDKTF('terraform-stack.js')],
+                          kids: { finalResolve: { frame: ['resolve', CDKTF('tokens/private/resolve.js')] } },
+                        },
+                      },
+                    },
+                    judge: { frame: ['judge', BUNDLE], kids: { write: { frame: ['writeFileUtf8', ''] } } },
+                  },
+                },
+                stringify: { frame: ['stringify', 'file:///p/node_modules/json-stable-stringify/index.js'] },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+
+  test('every sample is charged to whose code ran, in the synth phase it ran in', () => {
+    const ms = classify(
+      profile(tree, [
+        ['gc', 1],
+        ['cdktfIndex', 2],
+        ['resourceCtor', 4],
+        ['stackCtor', 8],
+        ['prepResolve', 16],
+        ['finalResolve', 32],
+        ['write', 64],
+        ['stringify', 128],
+      ]),
+    );
+    expect(ms).toEqual({
+      gc: 1,
+      startup: 2,
+      cdktfConstruct: 4,
+      packageConstruct: 8,
+      cdktfPrepare: 16,
+      cdktfResolve: 32,
+      packageChecklist: 64,
+      cdktfWrite: 128,
+    });
+  });
+
+  test('per stack is the difference over N - 1; the package-free ratio leaves out only the package rows', () => {
+    const one = {
+      cdktfConstruct: 10,
+      cdktfPrepare: 10,
+      cdktfResolve: 10,
+      cdktfWrite: 10,
+      packageConstruct: 10,
+      packageChecklist: 10,
+      gc: 10,
+      startup: 330,
+    };
+    const many = Object.fromEntries(
+      Object.entries(one).map(([k, v]) => [
+        k,
+        k === 'startup' ? v : v + 49 * (k.startsWith('package') ? 2 : 4),
+      ]),
+    );
+    const p = perStack(one, many, 50);
+    expect(p.rows.find((r: any) => r.key === 'cdktfPrepare').perStackMs).toBe(4);
+    expect(p.perStackMs).toBe(24);
+    expect(p.packagePerStackMs).toBe(4);
+    expect(p.oneStackMs).toBe(400);
+    expect(p.ratioProfiled).toBe(Math.round(((400 + 49 * 24) / 400) * 100) / 100);
+    expect(p.ratioWithoutPackage).toBe(Math.round(((400 + 49 * 20) / 400) * 100) / 100);
   });
 });
 
@@ -94,6 +223,20 @@ describe('README performance block', () => {
     expect(block).toMatch(/load average 3.1 before and 4.2 after/);
     expect(block).toMatch(/`npm test`: 71.5 s \(budget 60 s: \*\*missed\*\*\)/);
     expect(block).toContain('| reference | 310 ms | 1,520 ms | 95 | yes |');
+  });
+
+  test('the per-stack breakdown is rendered from the report', () => {
+    const one = { cdktfPrepare: 10, packageChecklist: 10, gc: 10, startup: 370 };
+    const many = { cdktfPrepare: 10 + 49 * 6, packageChecklist: 10 + 49 * 2, gc: 10 + 49 * 2, startup: 370 };
+    const block: string = render({ ...report, perStack: perStack(one, many, 50) });
+    expect(block).toContain(
+      "| cdktf: App.synth's preparing resolve of every resource (prepareStack) | 6 | 60% | 10 | 304 |",
+    );
+    expect(block).toContain(
+      '| this package: checklist judgement and the three reports | 2 | 20% | 10 | 108 |',
+    );
+    expect(block).toMatch(/10 ms per stack, 6 ms of it in cdktf's own code and 2 ms in this package's/);
+    expect(block).toMatch(/with this package's per-stack cost at zero they would still be 1\.98x/);
   });
 
   test('update replaces only the marked block, and the README has one', () => {

@@ -67,6 +67,27 @@ function render(report) {
         ? ` \`npm test\`: ${report.testSuiteSeconds} s (budget 60 s: ${budget('npm test').met ? 'met' : '**missed**'}).`
         : ' `npm test` was not timed in this run (BENCH_SKIP_TESTS).'),
   );
+  if (report.perStack) {
+    const p = report.perStack;
+    const share = (ms) => `${Math.round((ms / p.perStackMs) * 100)}%`;
+    const cdktf = p.rows.filter((r) => r.key.startsWith('cdktf')).reduce((s, r) => s + r.perStackMs, 0);
+    lines.push('');
+    lines.push(
+      `Where each additional stack's time goes (scripts/bench-breakdown.js, ${p.method}): ` +
+        `${p.perStackMs} ms per stack, ${Math.round(cdktf * 10) / 10} ms of it in cdktf's own code and ` +
+        `${p.packagePerStackMs} ms in this package's. Profiled, ${p.stacks} stacks are ${p.ratioProfiled}x one ` +
+        `stack; with this package's per-stack cost at zero they would still be ${p.ratioWithoutPackage}x.`,
+    );
+    lines.push('');
+    lines.push(`| Per additional stack | ms | share | 1 stack (ms) | ${p.stacks} stacks (ms) |`);
+    lines.push('|---|---|---|---|---|');
+    for (const r of p.rows) {
+      lines.push(
+        `| ${r.label} | ${r.perStackMs} | ${share(r.perStackMs)} | ${r.oneStackMs.toLocaleString('en-US')} | ` +
+          `${r.manyStacksMs.toLocaleString('en-US')} |`,
+      );
+    }
+  }
   if (report.runTask) {
     const t = report.runTask;
     lines.push('');

@@ -21,6 +21,7 @@ const { cpus, loadavg, tmpdir, totalmem } = require('os');
 const { join } = require('path');
 const { ensureBundle } = require('./build-app');
 const { generatePlainMultiStackApp, verifySame } = require('./bench-plain-app');
+const { perStack, profileRun } = require('./bench-breakdown');
 
 const ROOT = join(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -210,6 +211,12 @@ function main() {
     for (const n of order) samples[n].push(runOnce(variants[n].argv, variants[n].env));
     process.stderr.write(`round ${round + 1}/${RUNS} done\n`);
   }
+  // Where the time of each additional stack goes (cdktf or this package), from one profiled run of each app.
+  const fiftyBreakdown = perStack(
+    profileRun(APP_ARGV, env.one, ROOT),
+    profileRun(APP_ARGV, env.fifty, ROOT),
+    50,
+  );
   const loadAfter = loadavg();
 
   const results = names.map((n) => ({
@@ -276,12 +283,14 @@ function main() {
     largeInputPeakMb: largeMb,
     testSuiteSeconds: suiteSeconds,
     runTask,
+    perStack: fiftyBreakdown,
     budgets,
   };
   console.table(results.map(({ key, ...r }) => r));
   console.table(Object.entries(ratios).map(([k, v]) => ({ ratio: k, wall: v.wall, cpu: v.cpu })));
   console.table(budgets);
   if (runTask) console.table(runTask.results.map(({ problems, ...r }) => r));
+  console.table(fiftyBreakdown.rows.map(({ key, ...r }) => r));
   console.log(
     `load average (1 min) ${report.machine.loadAverage1mBefore} before, ${report.machine.loadAverage1mAfter} after`,
   );
