@@ -4,7 +4,7 @@
  * AI Services hosts unless --allow-endpoint-host names another. A scan looks for secret-looking strings in all of
  * the synthesized output and in every error message these inputs produce.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
@@ -13,7 +13,7 @@ import { HardenedAzureOpenAI, HardeningChecks, SubscriptionCoverage } from '../l
 import { PLANTED_SECRETS, SECRET_SHAPES, errorMessageLeak } from './secret-shapes';
 import { main } from '../lib/checklist/cli';
 import { HardeningConfigError, checkTokenEndpoint, safeErrorMessage } from '../lib/validation';
-import { ConfigError } from '../stacks/config';
+import { ConfigError, loadAppConfig } from '../stacks/config';
 
 const PLANTED = PLANTED_SECRETS;
 function assertNoSecrets(where: string, text: string): void {
@@ -236,6 +236,29 @@ describe('one error formatting redacts and truncates every config error message'
     // The run cut is `"aaa…";` (the quotes and the semicolon included).
     expect(e.message).toMatch(/a{100}… \(5003 characters\) webhook/);
     expect(e.message.length).toBeLessThan(400);
+  });
+
+  test('the reference app config echoes a bad value through describeValue: truncated even with spaces, redacted', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aoai-config-secret-'));
+    try {
+      const file = join(dir, 'fleet.json');
+      const value = `${'word '.repeat(1000)} https://hook.contoso.com/x?sig=${PLANTED[0]}`;
+      writeFileSync(file, JSON.stringify([{ environment: 'prod', stackName: value }]));
+      let message = '';
+      try {
+        loadAppConfig(file);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(
+        /^AOAI_CONFIG\[0\]\.stackName: invalid value "word word .*… \(\d+ characters\)/,
+      );
+      expect(errorMessageLeak(message)).toBeUndefined();
+      expect(message.length).toBeLessThan(400);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the scan flags each kind of leak the formatting prevents', () => {

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
-import { safeErrorMessage } from '../lib/validation';
+import { describeValue, safeErrorMessage } from '../lib/validation';
 
 /** A mistake in the reference app's configuration: main.ts prints its message alone (no stack trace) and exits 1. */
 export class ConfigError extends Error {
@@ -163,7 +163,7 @@ export function loadAppConfig(file: string | undefined): AppConfig {
   entries.forEach((entry, i) => {
     const where = `AOAI_CONFIG[${i}]`;
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
-      throw new ConfigError(`${where}: expected an object, got ${JSON.stringify(entry)}.`);
+      throw new ConfigError(`${where}: expected an object, got ${describeValue(entry)}.`);
     }
     const config =
       'subscription' in entry
@@ -256,7 +256,7 @@ const SHAPE_NAMES: Record<string, string> = {
 /** Refuse a setting of the wrong type or an unknown (misspelled) one, naming its path in the file. */
 function checkShape(where: string, value: unknown, shape: Shape): void {
   const wrong = (expected: string): never => {
-    throw new ConfigError(`${where}: expected ${expected}, got ${JSON.stringify(value)}.`);
+    throw new ConfigError(`${where}: expected ${expected}, got ${describeValue(value)}.`);
   };
   const isObject = (v: unknown): v is Record<string, unknown> =>
     v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -289,7 +289,7 @@ function stackNameOf(where: string, value: unknown, derived: string): string {
   if (value === undefined) return derived;
   if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,89}$/.test(value)) {
     throw new ConfigError(
-      `${where}.stackName: invalid value ${JSON.stringify(value)}. Use letters, digits, hyphens and underscores (e.g. "aoai-prod-swedencentral"), or leave it out to derive it.`,
+      `${where}.stackName: invalid value ${describeValue(value)}. Use letters, digits, hyphens and underscores (e.g. "aoai-prod-swedencentral"), or leave it out to derive it.`,
     );
   }
   return value;
@@ -299,7 +299,7 @@ function stackNameOf(where: string, value: unknown, derived: string): string {
 function namePart(where: string, field: string, value: unknown, example: string): string {
   if (typeof value !== 'string' || !/^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$/.test(value)) {
     throw new ConfigError(
-      `${where}.${field}: invalid value ${JSON.stringify(value)}. Use 1 to 32 lower-case letters, digits and hyphens, starting with a letter (e.g. "${example}").`,
+      `${where}.${field}: invalid value ${describeValue(value)}. Use 1 to 32 lower-case letters, digits and hyphens, starting with a letter (e.g. "${example}").`,
     );
   }
   return value;
@@ -343,7 +343,7 @@ function subscriptionIdOf(where: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !GUID.test(value)) {
     throw new ConfigError(
-      `${where}.subscriptionId: invalid value ${JSON.stringify(value)}. Use the subscription's GUID, or leave it out to use ARM_SUBSCRIPTION_ID.`,
+      `${where}.subscriptionId: invalid value ${describeValue(value)}. Use the subscription's GUID, or leave it out to use ARM_SUBSCRIPTION_ID.`,
     );
   }
   return value;

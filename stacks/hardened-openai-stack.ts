@@ -12,6 +12,7 @@ import {
 import { Construct } from 'constructs';
 import { AccountKind, AccountRole, HardenedAzureOpenAI, HardeningChecks, SubscriptionCoverage } from '../lib';
 import { BackendConfig, ConfigError, StackConfig } from './config';
+import { describeValue } from '../lib/validation';
 
 /** The reference stack: a thin wrapper around HardenedAzureOpenAI, configured from StackConfig. */
 export class HardenedOpenAIStack extends TerraformStack {
@@ -142,7 +143,7 @@ function configureBackend(stack: TerraformStack, stackName: string, b: BackendCo
       break;
     default:
       throw new ConfigError(
-        `backend.type: invalid value ${JSON.stringify((b as { type: unknown }).type)}. Use "local", "cloud" or "azurerm".`,
+        `backend.type: invalid value ${describeValue((b as { type: unknown }).type)}. Use "local", "cloud" or "azurerm".`,
       );
   }
 }
