@@ -7,12 +7,11 @@ import { referenceJson } from './reference';
 
 const ROOT = join(__dirname, '..');
 // Plain JavaScript tools of the repository (scripts/ is not part of the TypeScript build).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { generatePlainApp, verifySame } = require('../scripts/bench-plain-app');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { render, update, START, END } = require('../scripts/bench-readme');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+/* eslint-disable @typescript-eslint/no-require-imports */
 const { classify, perStack } = require('../scripts/bench-breakdown');
+const { generatePlainApp, verifySame } = require('../scripts/bench-plain-app');
+const { render, update, START, END } = require('../scripts/bench-readme');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
