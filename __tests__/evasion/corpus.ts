@@ -6,6 +6,7 @@
  * JSON-level edit of the synthesized cdk.tf.json, or a whole document (plan, state); each is judged through the
  * engine, the CLI and (construct cases) the HardeningChecks Aspect at synth.
  */
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { TerraformElement } from 'cdktf';
 import { AzapiUpdateResource } from '../../lib';
@@ -57,6 +58,15 @@ const roleOnAccount = (stack: HardenedOpenAIStack, id: string, extra: Record<str
   });
   for (const [k, v] of Object.entries(extra)) r.addOverride(k, v);
   return r;
+};
+
+const dataAccount = (j: any) => {
+  const acct = account(j)[1];
+  j.data = { ...(j.data ?? {}) };
+  j.data.azurerm_cognitive_account = {
+    same: { name: acct.name, resource_group_name: acct.resource_group_name },
+  };
+  return '${data.azurerm_cognitive_account.same.id}';
 };
 
 export const CORPUS: EvasionCase[] = [
@@ -650,5 +660,109 @@ export const CORPUS: EvasionCase[] = [
         resource: { azurerm_cognitive_account: { [account(j)[0]]: { public_network_access_enabled: true } } },
       },
     }),
+  },
+  // Found by the red team (issue 11 follow-up): each passed with exit 0 before its fix.
+  // 2. Reopening through azapi, by the other ways azapi names or writes the account.
+  {
+    name: 'azapi_update_resource names the account by parent_id and name (no resource_id) and reopens it',
+    bypassClass: 2,
+    ruleId: 'AOAI-NET-001',
+    // azapi_update_resource takes resource_id, or name with parent_id (azapi docs, resources/update_resource;
+    // lib/azapi/update-resource.ts).
+    construct: (s) =>
+      new AzapiUpdateResource(s, 'ReopenByName', {
+        type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
+        parentId: s.node.findAll().find((c): c is ResourceGroup => c instanceof ResourceGroup)!.id,
+        name: s.hardened.account.accountName,
+        body: { properties: { publicNetworkAccess: 'Enabled' } },
+      }),
+  },
+  {
+    name: 'azapi_resource_action PATCHes the account itself (empty action) to reopen public access',
+    bypassClass: 2,
+    ruleId: 'AOAI-NET-001',
+    // An empty `action` sends the request to the resource ID; method PATCH or PUT (azapi docs,
+    // resources/resource_action).
+    json: (j) =>
+      addResource(j, 'azapi_resource_action', 'reopen', {
+        type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
+        resource_id: accountRef(j),
+        method: 'PATCH',
+        body: { properties: { publicNetworkAccess: 'Enabled' } },
+      }),
+  },
+  {
+    name: 'azapi_resource_action PUTs the account with a body that omits the network settings (ARM defaults: public)',
+    bypassClass: 2,
+    ruleId: 'AOAI-NET-001',
+    json: (j) =>
+      addResource(j, 'azapi_resource_action', 'replace', {
+        type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
+        resource_id: accountRef(j),
+        method: 'PUT',
+        body: { kind: 'OpenAI', properties: { customSubDomainName: account(j)[1].custom_subdomain_name } },
+      }),
+  },
+  {
+    name: 'an azapi patch spells the ARM property names in another case (PublicNetworkAccess)',
+    bypassClass: 2,
+    ruleId: 'AOAI-NET-001',
+    json: (j) =>
+      addResource(j, 'azapi_update_resource', 'cased', {
+        type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
+        resource_id: accountRef(j),
+        schema_validation_enabled: false,
+        body: { Properties: { PublicNetworkAccess: 'Enabled' } },
+      }),
+  },
+  // 4. The account named through a data source, or a value passed through another resource.
+  {
+    name: 'an azapi patch names the account through data.azurerm_cognitive_account and reopens it',
+    bypassClass: 4,
+    ruleId: 'AOAI-NET-001',
+    json: (j) =>
+      addResource(j, 'azapi_update_resource', 'reopen', {
+        type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
+        resource_id: dataAccount(j),
+        body: { properties: { publicNetworkAccess: 'Enabled' } },
+      }),
+  },
+  {
+    name: 'an azapi patch names the account through a terraform_data output and turns key auth on',
+    bypassClass: 4,
+    ruleId: 'AOAI-IAM-001',
+    json: (j) => {
+      addResource(j, 'terraform_data', 'alias', { input: accountRef(j) });
+      addResource(j, 'azapi_update_resource', 'keys', {
+        type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
+        resource_id: '${terraform_data.alias.output}',
+        body: { properties: { disableLocalAuth: false } },
+      });
+    },
+  },
+  {
+    name: 'a deployment on the service default policy, bound to the account through a data source',
+    bypassClass: 4,
+    ruleId: 'AOAI-CFP-001',
+    json: (j) =>
+      addResource(j, 'azurerm_cognitive_deployment', 'raw', {
+        name: 'raw',
+        cognitive_account_id: dataAccount(j),
+        model: { format: 'OpenAI', name: 'gpt-4o', version: '2024-08-06' },
+        sku: { name: 'Standard' },
+        version_upgrade_option: 'NoAutoUpgrade',
+      }),
+  },
+  {
+    name: 'Owner on the account, scoped through a data source of the account',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    json: (j) =>
+      addResource(j, 'azurerm_role_assignment', 'owner', {
+        scope: dataAccount(j),
+        principal_id: '44444444-4444-4444-4444-444444444444',
+        principal_type: 'Group',
+        role_definition_name: 'Owner',
+      }),
   },
 ];

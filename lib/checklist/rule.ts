@@ -70,8 +70,10 @@ export interface AccountView {
   readonly declared: boolean;
   /** Lower-case literal IDs and ID expressions that name the account. */
   readonly ids: readonly string[];
-  /** azapi_update_resource patches on the account. */
+  /** azapi_update_resource (and PATCH/PUT azapi_resource_action) patches on the account. */
   readonly patches: readonly TfResource[];
+  /** Data sources (data.azurerm_cognitive_account, ...) that read this declared account by its name. */
+  readonly aliases: readonly string[];
   readonly publicAccess: SettingView;
   readonly localAuth: SettingView;
   readonly aclDefault: SettingView;
@@ -126,26 +128,45 @@ const field = (value: unknown, good: (v: unknown) => boolean): Field => ({
 });
 const emptyList = (v: unknown) => asArray(v).length === 0;
 
+/**
+ * Every value of `key` in `obj`, whatever the case of the property name. Whether the resource provider honours a
+ * differently cased name is not known from here, so each spelling is judged as if it were honoured (fail closed).
+ */
+function valuesOf(obj: Record<string, any>, key: string): unknown[] {
+  return Object.keys(obj)
+    .filter((k) => k.toLowerCase() === key.toLowerCase())
+    .map((k) => obj[k]);
+}
+
+/** A field from every spelling of a key: hardened only when each one is (the first offending value is shown). */
+function fieldOf(obj: Record<string, any>, key: string, good: (v: unknown) => boolean): Field | undefined {
+  const values = valuesOf(obj, key);
+  if (!values.length) return undefined;
+  const fields = values.map((v) => field(v, good));
+  return fields.find((f) => !f.ok) ?? fields[0];
+}
+
 /** ARM-form settings of an azapi body's properties (only the keys it names). */
 function armFields(p: Record<string, any>, src: Source): void {
-  if ('publicNetworkAccess' in p) {
-    src.publicNetworkAccess = field(p.publicNetworkAccess, (v) => v === 'Disabled');
+  const set = (key: SettingKey, f: Field | undefined) => {
+    if (f) src[key] = f;
+  };
+  set('publicNetworkAccess', fieldOf(p, 'publicNetworkAccess', (v) => v === 'Disabled'));
+  set('disableLocalAuth', fieldOf(p, 'disableLocalAuth', (v) => v === true));
+  set('restrictOutbound', fieldOf(p, 'restrictOutboundNetworkAccess', (v) => v === true));
+  const acls = valuesOf(p, 'networkAcls');
+  if (acls.some((acl) => !acl || typeof acl !== 'object' || Array.isArray(acl))) {
+    src.defaultAction = field(acls.find((acl) => !acl || typeof acl !== 'object' || Array.isArray(acl)), () => false);
+    return;
   }
-  if ('disableLocalAuth' in p) src.disableLocalAuth = field(p.disableLocalAuth, (v) => v === true);
-  if ('restrictOutboundNetworkAccess' in p) {
-    src.restrictOutbound = field(p.restrictOutboundNetworkAccess, (v) => v === true);
-  }
-  if ('networkAcls' in p) {
-    const acl = p.networkAcls;
-    if (!acl || typeof acl !== 'object') {
-      src.defaultAction = field(acl, () => false);
-    } else {
-      if ('defaultAction' in acl) src.defaultAction = field(acl.defaultAction, (v) => v === 'Deny');
-      if ('bypass' in acl) src.bypass = field(acl.bypass, (v) => v === 'None');
-      if ('ipRules' in acl) src.ipRules = field(acl.ipRules, emptyList);
-      if ('virtualNetworkRules' in acl) src.virtualNetworkRules = field(acl.virtualNetworkRules, emptyList);
-    }
-  }
+  const aclField = (key: string, good: (v: unknown) => boolean): Field | undefined => {
+    const fields = acls.map((acl) => fieldOf(acl as Record<string, any>, key, good)).filter((f): f is Field => !!f);
+    return fields.find((f) => !f.ok) ?? fields[0];
+  };
+  set('defaultAction', aclField('defaultAction', (v) => v === 'Deny'));
+  set('bypass', aclField('bypass', (v) => v === 'None'));
+  set('ipRules', aclField('ipRules', emptyList));
+  set('virtualNetworkRules', aclField('virtualNetworkRules', emptyList));
 }
 
 /** Settings of a declaring resource, with the provider's or ARM's defaults for what it omits. */
@@ -172,7 +193,7 @@ function declaredSource(
       restrictOutbound: field('(unset)', () => false),
     };
     armFields(p, src);
-    if (p.networkAcls && typeof p.networkAcls === 'object' && !('defaultAction' in p.networkAcls)) {
+    if (valuesOf(p, 'networkAcls').some((acl) => acl && typeof acl === 'object' && !valuesOf(acl, 'defaultAction').length)) {
       src.defaultAction = field('(unset)', () => false);
     }
     return {
@@ -211,8 +232,14 @@ function declaredSource(
   };
 }
 
-/** What an azapi_update_resource on an account sets (only the keys its body names). */
+/**
+ * What a patch on an account sets: an azapi_update_resource or a PATCH azapi_resource_action sets only the keys its
+ * body names; a PUT azapi_resource_action replaces the account, so what it omits takes the ARM default.
+ */
 function patchSource(r: TfResource): Source {
+  if (r.type === 'azapi_resource_action' && String(r.values.method ?? '').toUpperCase() === 'PUT') {
+    return declaredSource({ ...r, type: 'azapi_resource' });
+  }
   let body = r.values.body;
   if (typeof body === 'string' && isLiteral(body)) {
     try {
@@ -225,10 +252,10 @@ function patchSource(r: TfResource): Source {
     return { address: r.address, opaque: r.values.body ?? '(no body)' };
   }
   const src: Source = { address: r.address };
-  const p = body.properties;
-  if (p === undefined) return src;
-  if (!p || typeof p !== 'object') return { address: r.address, opaque: p };
-  armFields(p, src);
+  for (const p of valuesOf(body, 'properties')) {
+    if (!p || typeof p !== 'object' || Array.isArray(p)) return { address: r.address, opaque: p };
+    armFields(p, src);
+  }
   return src;
 }
 
@@ -274,6 +301,59 @@ export function accounts(model: TfModel): AccountView[] {
 }
 const cache = new WeakMap<TfModel, AccountView[]>();
 
+/** Resource types that name an account by its resource group and name. */
+const ACCOUNT_DATA_TYPES = ['azurerm_cognitive_account', 'azurerm_ai_services'];
+
+/**
+ * The lower-case name of the resource group a value names: a literal name, or a reference to a resource group
+ * (resource or data source) whose name is a literal; undefined when it cannot be known from this input.
+ */
+function resourceGroupName(model: TfModel, v: unknown): string | undefined {
+  if (typeof v === 'string' && isLiteral(v)) return v.trim().toLowerCase();
+  const rg = model
+    .references(v)
+    .map((a) => model.get(a)!)
+    .find((r) => r.type === 'azurerm_resource_group');
+  const name = rg?.values.name;
+  return typeof name === 'string' && isLiteral(name) ? name.trim().toLowerCase() : undefined;
+}
+
+/** The resource group a parent_id names: a literal resource-group ID, or a reference to a resource group's ID. */
+function parentResourceGroup(model: TfModel, parentId: unknown): string | undefined {
+  if (typeof parentId === 'string' && isLiteral(parentId)) {
+    return /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/?$/i.exec(parentId.trim())?.[1]?.toLowerCase();
+  }
+  return resourceGroupName(model, parentId);
+}
+
+/**
+ * The account a patch targets: its resource_id, or (azapi_update_resource) name with parent_id. Source: azapi
+ * docs, resources/update_resource ("resource_id ... or name and parent_id") and lib/azapi/update-resource.ts;
+ * resources/resource_action (an empty `action` with method PATCH or PUT sends the body to the resource itself).
+ */
+function patchTarget(model: TfModel, u: TfResource): { value: unknown; rg?: string; name?: string } {
+  if (u.values.resource_id !== undefined && u.values.resource_id !== null) return { value: u.values.resource_id };
+  const name = u.values.name;
+  const parent = u.values.parent_id;
+  return {
+    value: `${String(parent ?? '')}/providers/Microsoft.CognitiveServices/accounts/${String(name ?? '')}`,
+    rg: parentResourceGroup(model, parent),
+    name: typeof name === 'string' && isLiteral(name) ? name.trim().toLowerCase() : undefined,
+  };
+}
+
+/** azapi resources that write the account itself: azapi_update_resource, and PATCH/PUT azapi_resource_action. */
+function accountPatches(model: TfModel): TfResource[] {
+  return model.ofType('azapi_update_resource', 'azapi_resource_action').filter((u) => {
+    if (!AZAPI_ACCOUNT.test(String(u.values.type ?? ''))) return false;
+    if (u.type === 'azapi_update_resource') return true;
+    const method = String(u.values.method ?? 'POST').toUpperCase();
+    const action = u.values.action;
+    // A method that is not a literal may be PATCH or PUT: judged as one (fail closed).
+    return (!isLiteral(method) || ['PATCH', 'PUT'].includes(method)) && (action === undefined || action === null || action === '');
+  });
+}
+
 function discoverAccounts(model: TfModel): AccountView[] {
   const declaring = [
     ...model.ofType('azurerm_cognitive_account', 'azurerm_ai_services'),
@@ -285,56 +365,76 @@ function discoverAccounts(model: TfModel): AccountView[] {
     ids: Set<string>;
     names: Array<{ rg: string; name: string }>;
     patches: TfResource[];
+    aliases: Set<string>;
   }
   const drafts: Draft[] = [];
+  /** Declared accounts of a kind out of scope (e.g. CognitiveServices): a reference to one names no account. */
+  const outOfScope = new Set<string>();
   for (const r of declaring) {
     const d = declaredSource(r);
-    if (isLiteral(d.kind) && typeof d.kind === 'string' && !IN_SCOPE_KINDS[d.kind.toLowerCase()]) continue;
+    if (isLiteral(d.kind) && typeof d.kind === 'string' && !IN_SCOPE_KINDS[d.kind.toLowerCase()]) {
+      outOfScope.add(r.address);
+      continue;
+    }
     const ids = new Set<string>();
     const literalId = normalizeId(r.values.id);
     if (literalId && isLiteral(r.values.id)) ids.add(literalId);
     const names: Draft['names'] = [];
-    const name = r.type === 'azapi_resource' ? r.values.name : r.values.name;
+    const name = r.values.name;
     const rg =
       r.type === 'azapi_resource'
-        ? /resourceGroups\/([^/]+)$/i.exec(String(r.values.parent_id ?? ''))?.[1]
-        : r.values.resource_group_name;
-    if (typeof name === 'string' && isLiteral(name) && typeof rg === 'string' && isLiteral(rg)) {
-      names.push({ rg: rg.toLowerCase(), name: name.toLowerCase() });
+        ? parentResourceGroup(model, r.values.parent_id)
+        : resourceGroupName(model, r.values.resource_group_name);
+    if (typeof name === 'string' && isLiteral(name) && rg) {
+      names.push({ rg, name: name.trim().toLowerCase() });
     }
-    drafts.push({ resource: r, declared: d, ids, names, patches: [] });
+    drafts.push({ resource: r, declared: d, ids, names, patches: [], aliases: new Set() });
+  }
+  const byName = (rg: string | undefined, name: string | undefined) =>
+    rg && name ? drafts.find((d) => d.names.some((n) => n.rg === rg && n.name === name)) : undefined;
+  // A data source that reads a declared account by name is that account: what names it names the account.
+  for (const ds of model.dataSources.filter((x) => ACCOUNT_DATA_TYPES.includes(x.type))) {
+    const name = ds.values.name;
+    byName(
+      resourceGroupName(model, ds.values.resource_group_name),
+      typeof name === 'string' && isLiteral(name) ? name.trim().toLowerCase() : undefined,
+    )?.aliases.add(ds.address);
   }
 
   /** The account a value names: by reference, by literal ID (or resource group and name), or by the same expression. */
   const find = (value: unknown): Draft | undefined => {
     const refs = model.references(value);
-    const byRef = drafts.find((d) => refs.includes(d.resource.address));
+    const byRef = drafts.find(
+      (d) => refs.includes(d.resource.address) || refs.some((x) => d.aliases.has(x)),
+    );
     if (byRef) return byRef;
     const id = normalizeId(value);
     if (!id) return undefined;
     const m = ACCOUNT_ID.exec(id);
-    return drafts.find(
-      (d) =>
-        d.ids.has(id) ||
-        (m && d.names.some((n) => n.rg === m[1].toLowerCase() && n.name === m[2].toLowerCase())),
-    );
+    return drafts.find((d) => d.ids.has(id)) ?? (m ? byName(m[1].toLowerCase(), m[2].toLowerCase()) : undefined);
   };
-  /** A value that names an account this input does not declare: a literal account ID or an unresolved expression. */
+  /**
+   * A value that names an account this input does not declare: a literal account ID, or (onlyLiteral false) any
+   * expression that does not name a declared account of another kind; a data source or a value passed through
+   * another resource (terraform_data) may hide this very account, so it is judged as an account of its own.
+   */
   const adopt = (value: unknown, via: TfResource, onlyLiteral: boolean): Draft | undefined => {
     const existing = find(value);
     if (existing) return existing;
     const id = normalizeId(value);
     if (!id) return undefined;
     const literal = isLiteral(value);
-    if (literal ? !isAccountId(value) : onlyLiteral || model.references(value).length > 0) return undefined;
-    const draft: Draft = { resource: via, ids: new Set([id]), names: [], patches: [] };
+    if (literal ? !isAccountId(value) : onlyLiteral || model.references(value).some((x) => outOfScope.has(x))) {
+      return undefined;
+    }
+    const draft: Draft = { resource: via, ids: new Set([id]), names: [], patches: [], aliases: new Set() };
     drafts.push(draft);
     return draft;
   };
 
-  for (const u of model.ofType('azapi_update_resource')) {
-    if (!AZAPI_ACCOUNT.test(String(u.values.type ?? ''))) continue;
-    adopt(u.values.resource_id, u, false)?.patches.push(u);
+  for (const u of accountPatches(model)) {
+    const target = patchTarget(model, u);
+    (byName(target.rg, target.name) ?? adopt(target.value, u, false))?.patches.push(u);
   }
   for (const r of model.ofType('azurerm_role_assignment')) adopt(r.values.scope, r, true);
   for (const pe of model.ofType('azurerm_private_endpoint')) {
@@ -367,6 +467,7 @@ function discoverAccounts(model: TfModel): AccountView[] {
       declared: !!d.declared,
       ids: [...d.ids],
       patches: d.patches,
+      aliases: [...d.aliases],
       publicAccess: judge(sources, 'publicNetworkAccess', address),
       localAuth: judge(sources, 'disableLocalAuth', address),
       aclDefault: judge(sources, 'defaultAction', address),
@@ -381,7 +482,10 @@ function discoverAccounts(model: TfModel): AccountView[] {
 
 /** True when `value` names the account: a reference to it, its literal ID, or the same ID expression. */
 export function pointsAt(model: TfModel, value: unknown, a: AccountView): boolean {
-  if (model.refersTo(value, a.resource) && a.declared) return true;
+  if (a.declared) {
+    const refs = model.references(value);
+    if (refs.includes(a.resource.address) || refs.some((x) => a.aliases.includes(x))) return true;
+  }
   const id = normalizeId(value);
   return !!id && a.ids.includes(id);
 }

@@ -4,7 +4,7 @@
  * __tests__/docs.test.ts keeps one entry per rule.
  */
 const SETTING =
-  'Judged on the account and on every azapi_update_resource that patches it; a value that is not a literal, an azapi body that is an expression, or a setting no resource here sets on an account managed elsewhere is "cannot verify" (error).';
+  'Judged on the account and on every azapi write to it (azapi_update_resource by resource_id or by name and parent_id, azapi_resource_action PATCH or PUT; ARM property names in any case), however it names the account (reference, literal ID, data source; a name passed through another resource is an account of its own); a value that is not a literal, an azapi body that is an expression, or a setting no resource here sets on an account managed elsewhere is "cannot verify" (error).';
 const ATTACHED =
   'Attachments are found by reference, by literal account ID or by the same ID expression; none found is a failure, never "not applicable".';
 const ROLES =
