@@ -151,20 +151,40 @@ function armFields(p: Record<string, any>, src: Source): void {
   const set = (key: SettingKey, f: Field | undefined) => {
     if (f) src[key] = f;
   };
-  set('publicNetworkAccess', fieldOf(p, 'publicNetworkAccess', (v) => v === 'Disabled'));
-  set('disableLocalAuth', fieldOf(p, 'disableLocalAuth', (v) => v === true));
-  set('restrictOutbound', fieldOf(p, 'restrictOutboundNetworkAccess', (v) => v === true));
+  set(
+    'publicNetworkAccess',
+    fieldOf(p, 'publicNetworkAccess', (v) => v === 'Disabled'),
+  );
+  set(
+    'disableLocalAuth',
+    fieldOf(p, 'disableLocalAuth', (v) => v === true),
+  );
+  set(
+    'restrictOutbound',
+    fieldOf(p, 'restrictOutboundNetworkAccess', (v) => v === true),
+  );
   const acls = valuesOf(p, 'networkAcls');
   if (acls.some((acl) => !acl || typeof acl !== 'object' || Array.isArray(acl))) {
-    src.defaultAction = field(acls.find((acl) => !acl || typeof acl !== 'object' || Array.isArray(acl)), () => false);
+    src.defaultAction = field(
+      acls.find((acl) => !acl || typeof acl !== 'object' || Array.isArray(acl)),
+      () => false,
+    );
     return;
   }
   const aclField = (key: string, good: (v: unknown) => boolean): Field | undefined => {
-    const fields = acls.map((acl) => fieldOf(acl as Record<string, any>, key, good)).filter((f): f is Field => !!f);
+    const fields = acls
+      .map((acl) => fieldOf(acl as Record<string, any>, key, good))
+      .filter((f): f is Field => !!f);
     return fields.find((f) => !f.ok) ?? fields[0];
   };
-  set('defaultAction', aclField('defaultAction', (v) => v === 'Deny'));
-  set('bypass', aclField('bypass', (v) => v === 'None'));
+  set(
+    'defaultAction',
+    aclField('defaultAction', (v) => v === 'Deny'),
+  );
+  set(
+    'bypass',
+    aclField('bypass', (v) => v === 'None'),
+  );
   set('ipRules', aclField('ipRules', emptyList));
   set('virtualNetworkRules', aclField('virtualNetworkRules', emptyList));
 }
@@ -193,7 +213,11 @@ function declaredSource(
       restrictOutbound: field('(unset)', () => false),
     };
     armFields(p, src);
-    if (valuesOf(p, 'networkAcls').some((acl) => acl && typeof acl === 'object' && !valuesOf(acl, 'defaultAction').length)) {
+    if (
+      valuesOf(p, 'networkAcls').some(
+        (acl) => acl && typeof acl === 'object' && !valuesOf(acl, 'defaultAction').length,
+      )
+    ) {
       src.defaultAction = field('(unset)', () => false);
     }
     return {
@@ -332,7 +356,9 @@ function parentResourceGroup(model: TfModel, parentId: unknown): string | undefi
  * resources/resource_action (an empty `action` with method PATCH or PUT sends the body to the resource itself).
  */
 function patchTarget(model: TfModel, u: TfResource): { value: unknown; rg?: string; name?: string } {
-  if (u.values.resource_id !== undefined && u.values.resource_id !== null) return { value: u.values.resource_id };
+  if (u.values.resource_id !== undefined && u.values.resource_id !== null) {
+    return { value: u.values.resource_id };
+  }
   const name = u.values.name;
   const parent = u.values.parent_id;
   return {
@@ -350,7 +376,10 @@ function accountPatches(model: TfModel): TfResource[] {
     const method = String(u.values.method ?? 'POST').toUpperCase();
     const action = u.values.action;
     // A method that is not a literal may be PATCH or PUT: judged as one (fail closed).
-    return (!isLiteral(method) || ['PATCH', 'PUT'].includes(method)) && (action === undefined || action === null || action === '');
+    return (
+      (!isLiteral(method) || ['PATCH', 'PUT'].includes(method)) &&
+      (action === undefined || action === null || action === '')
+    );
   });
 }
 
@@ -404,14 +433,14 @@ function discoverAccounts(model: TfModel): AccountView[] {
   /** The account a value names: by reference, by literal ID (or resource group and name), or by the same expression. */
   const find = (value: unknown): Draft | undefined => {
     const refs = model.references(value);
-    const byRef = drafts.find(
-      (d) => refs.includes(d.resource.address) || refs.some((x) => d.aliases.has(x)),
-    );
+    const byRef = drafts.find((d) => refs.includes(d.resource.address) || refs.some((x) => d.aliases.has(x)));
     if (byRef) return byRef;
     const id = normalizeId(value);
     if (!id) return undefined;
     const m = ACCOUNT_ID.exec(id);
-    return drafts.find((d) => d.ids.has(id)) ?? (m ? byName(m[1].toLowerCase(), m[2].toLowerCase()) : undefined);
+    return (
+      drafts.find((d) => d.ids.has(id)) ?? (m ? byName(m[1].toLowerCase(), m[2].toLowerCase()) : undefined)
+    );
   };
   /**
    * A value that names an account this input does not declare: a literal account ID, or (onlyLiteral false) any
@@ -424,7 +453,9 @@ function discoverAccounts(model: TfModel): AccountView[] {
     const id = normalizeId(value);
     if (!id) return undefined;
     const literal = isLiteral(value);
-    if (literal ? !isAccountId(value) : onlyLiteral || model.references(value).some((x) => outOfScope.has(x))) {
+    if (
+      literal ? !isAccountId(value) : onlyLiteral || model.references(value).some((x) => outOfScope.has(x))
+    ) {
       return undefined;
     }
     const draft: Draft = { resource: via, ids: new Set([id]), names: [], patches: [], aliases: new Set() };
