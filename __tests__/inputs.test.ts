@@ -261,6 +261,17 @@ describe('Terraform references are accepted wherever a literal is', () => {
     expect(security.webhook_receiver[0].service_uri).toBe('${var.hook}');
     const finops = groups.find((g) => g.name.endsWith('-finops'));
     expect(finops.dynamic.webhook_receiver.for_each).toBe('${toset(var.hooks)}');
+    // A dynamic block's content in Terraform's argument names (Terraform refused the binding's camelCase names:
+    // 'No argument or block type is named "serviceUri". Did you mean "service_uri"?').
+    expect(finops.dynamic.webhook_receiver.content).toEqual({
+      name: 'FinOps webhook ${tostring(sum([index(var.hooks, each.value), 1]))}',
+      service_uri: '${each.value}',
+      use_common_alert_schema: true,
+    });
+    expect(security.dynamic.email_receiver.content).toMatchObject({
+      email_address: '${each.value}',
+      use_common_alert_schema: true,
+    });
     expect(onlyResource(json, 'azurerm_private_endpoint').private_dns_zone_group.private_dns_zone_ids).toBe(
       '${var.zones}',
     );

@@ -1,5 +1,11 @@
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
-import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
+import {
+  MonitorActionGroup,
+  MonitorActionGroupEmailReceiver,
+  MonitorActionGroupWebhookReceiver,
+  monitorActionGroupEmailReceiverToTerraform,
+  monitorActionGroupWebhookReceiverToTerraform,
+} from '@cdktf/provider-azurerm/lib/monitor-action-group';
 import { MonitorActivityLogAlert } from '@cdktf/provider-azurerm/lib/monitor-activity-log-alert';
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
@@ -149,10 +155,17 @@ function validateWebhookUri(field: string, uri: string): void {
  * Receivers from a literal list (one block per element, numbered) or a whole-list reference (a dynamic block
  * over the list, so a sensitive list is never expanded at synth).
  */
-function receivers<T>(values: string[], make: (value: string, name: string) => T): any {
+function receivers<T>(
+  values: string[],
+  make: (value: string, name: string) => T,
+  toTerraform: (receiver: T) => any,
+): any {
   if (!isListToken(values)) return values.map((v, i) => make(v, `${i + 1}`));
   const each = TerraformIterator.fromList(values);
-  return each.dynamic(make(each.value, Fn.tostring(Fn.sum([Fn.index(values, each.value), 1])) as any) as any);
+  // A dynamic block's content goes to Terraform as written (cdktf's TerraformDynamicExpression does not map the
+  // binding's property names), so it is converted to Terraform's argument names here. Found by Terraform itself
+  // (__tests__/terraform/corpus.tf.test.ts): 'No argument or block type is named "emailAddress"'.
+  return each.dynamic(toTerraform(make(each.value, Fn.tostring(Fn.sum([Fn.index(values, each.value), 1])))));
 }
 
 /**
@@ -269,16 +282,24 @@ export class SecurityMonitoring extends Construct {
         name: `ag-${account.accountName}-${key}`,
         resourceGroupName: rg,
         shortName,
-        emailReceiver: receivers(emails, (emailAddress, name) => ({
-          name: `${label} ${name}`,
-          emailAddress,
-          useCommonAlertSchema: true,
-        })),
-        webhookReceiver: receivers(hooks, (serviceUri, name) => ({
-          name: `${label} webhook ${name}`,
-          serviceUri,
-          useCommonAlertSchema: true,
-        })),
+        emailReceiver: receivers(
+          emails,
+          (emailAddress, name): MonitorActionGroupEmailReceiver => ({
+            name: `${label} ${name}`,
+            emailAddress,
+            useCommonAlertSchema: true,
+          }),
+          monitorActionGroupEmailReceiverToTerraform,
+        ),
+        webhookReceiver: receivers(
+          hooks,
+          (serviceUri, name): MonitorActionGroupWebhookReceiver => ({
+            name: `${label} webhook ${name}`,
+            serviceUri,
+            useCommonAlertSchema: true,
+          }),
+          monitorActionGroupWebhookReceiverToTerraform,
+        ),
         tags: props.tags,
       });
     }
