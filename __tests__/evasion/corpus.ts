@@ -8,7 +8,7 @@
  */
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { TerraformElement } from 'cdktf';
+import { TerraformElement, TerraformVariable } from 'cdktf';
 import { AzapiUpdateResource } from '../../lib';
 import { HardenedOpenAIStack } from '../../stacks/hardened-openai-stack';
 import { guardedParts, guardedReferencesJson } from '../guarded-references';
@@ -375,7 +375,12 @@ export const CORPUS: EvasionCase[] = [
     name: 'a role definition that is a variable',
     bypassClass: 5,
     ruleId: 'AOAI-IAM-003',
-    construct: (s) => roleOnAccount(s, 'VarRole', { role_definition_name: '${var.role}' }),
+    // Declared, so the stack is one Terraform accepts (Terraform refused the bare "${var.role}": "Reference to
+    // undeclared input variable"); the rule must still see through the variable.
+    construct: (s) =>
+      roleOnAccount(s, 'VarRole', {
+        role_definition_name: new TerraformVariable(s, 'role', { type: 'string' }).stringValue,
+      }),
   },
   // 6. Network rules that widen silently
   {
