@@ -150,6 +150,10 @@ const terraformTests = project.addTask('test:terraform', {
   exec: 'jest --ci -c __tests__/terraform/jest.config.js',
   env: { CHECKPOINT_DISABLE: '1' },
 });
+// The unit suite records every stack it synthesizes (setup.js, tools/tf-stub/corpus.js) for the Terraform task's
+// corpus test; the folder is emptied first so that only this run's stacks are judged.
+project.testTask.env('AOAI_TF_CORPUS_DIR', '.build/tf-corpus');
+project.testTask.prependExec('node tools/tf-stub/corpus.js clean');
 project.testTask.spawn(terraformTests);
 
 project.addTask('bench', {

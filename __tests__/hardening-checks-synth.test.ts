@@ -7,6 +7,7 @@ import { join } from 'path';
 import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { App, Aspects, TerraformStack, Testing } from 'cdktf';
+import { synthRefused } from './helpers';
 import { firstOf, referenceStack } from './reference';
 import { AccountKind, HardenedAzureOpenAI, HardeningChecks } from '../lib';
 import * as reporters from '../lib/checklist/reporters';
@@ -14,6 +15,11 @@ import { DEFAULT_CONFIG } from '../stacks/config';
 import { HardenedOpenAIStack } from '../stacks/hardened-openai-stack';
 
 const ROOT = join(__dirname, '..');
+// Public access flipped on the hardened account: its postcondition makes Terraform refuse the plan.
+const PUBLIC_ACCESS_REFUSED = {
+  error: 'public network access on the Azure OpenAI account must stay disabled',
+  reason: 'public_network_access_enabled overridden to true on purpose',
+};
 const tempDirs: string[] = [];
 function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(join(tmpdir(), prefix));
@@ -100,7 +106,11 @@ describe('one judgement per stack, from the one resolve cdktf writes', () => {
     Testing.synth(stack, true);
     await Promise.resolve();
     stack.hardened.account.resource.addOverride('public_network_access_enabled', true);
-    const { result, calls } = countCalls(() => Testing.synth(stack), TerraformStack.prototype, 'toTerraform');
+    const { result, calls } = countCalls(
+      () => synthRefused(stack, PUBLIC_ACCESS_REFUSED),
+      TerraformStack.prototype,
+      'toTerraform',
+    );
     expect(calls).toHaveLength(1);
     expect(firstOf(JSON.parse(result!), 'azurerm_cognitive_account')[1].public_network_access_enabled).toBe(
       true,
@@ -144,7 +154,7 @@ describe('secure by default: HardenedAzureOpenAI adds the checks', () => {
   test('the opt-out takes a written reason, is recorded in the output, and leaves the synth unchecked', () => {
     const reason = 'CI judges the plan with aoai-harden check instead of at synth';
     const stack = weakened({ reason });
-    const json = JSON.parse(Testing.synth(stack, true));
+    const json = JSON.parse(synthRefused(stack, PUBLIC_ACCESS_REFUSED, true));
     const record = Object.values(json.resource.terraform_data as Record<string, any>).find(
       (r) => r.input?.kind === 'aoai-hardening-record',
     );

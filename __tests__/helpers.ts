@@ -8,6 +8,31 @@ export function newStack(): TerraformStack {
   return stack;
 }
 
+/** Why a test synthesizes a stack Terraform must refuse, and the error Terraform gives (a substring of it). */
+export interface TerraformRefusal {
+  readonly error: string;
+  readonly reason: string;
+}
+
+/**
+ * Testing.synth of a stack a test weakens or breaks on purpose. With `npm test` every synthesized stack goes
+ * through Terraform core (tools/tf-stub/corpus.js); this one is recorded as one Terraform must refuse with
+ * `refusal.error`, and the Terraform task asserts exactly that instead of planning it as a valid stack.
+ */
+export function synthRefused(
+  stack: TerraformStack,
+  refusal: TerraformRefusal,
+  runValidations = false,
+): string {
+  const global = globalThis as { __aoaiExpectRefusal?: TerraformRefusal };
+  global.__aoaiExpectRefusal = refusal;
+  try {
+    return Testing.synth(stack, runValidations);
+  } finally {
+    delete global.__aoaiExpectRefusal;
+  }
+}
+
 /** Synthesize and parse; `validate` runs construct validations (and so the checklist Aspect). */
 export function synthJson(stack: TerraformStack, validate = false): any {
   return JSON.parse(Testing.synth(stack, validate));

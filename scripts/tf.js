@@ -85,6 +85,25 @@ function stubBundle() {
   return out;
 }
 
+/**
+ * The configuration with the resources and data sources of its local modules (`source: "./..."`, each a folder
+ * with a cdk.tf.json or *.tf.json files) merged in, so that the stubs serve every type the modules use.
+ */
+function withLocalModules(config, dir) {
+  const merged = { ...config, resource: { ...config.resource }, data: { ...config.data } };
+  for (const call of Object.values(config.module ?? {})) {
+    if (typeof call.source !== 'string' || !/^\.\.?\//.test(call.source)) continue;
+    const moduleDir = path.join(dir, call.source);
+    for (const f of fs.readdirSync(moduleDir).filter((n) => n.endsWith('.tf.json'))) {
+      const inner = withLocalModules(JSON.parse(fs.readFileSync(path.join(moduleDir, f), 'utf8')), moduleDir);
+      for (const kind of ['resource', 'data']) {
+        for (const [type, instances] of Object.entries(inner[kind] ?? {})) merged[kind][type] = { ...merged[kind][type], ...instances };
+      }
+    }
+  }
+  return merged;
+}
+
 /** Write one launcher per provider (the executable Terraform's dev_overrides expects) and the CLI config. */
 function installStubs(config, workDir) {
   const providersDir = path.join(workDir, '.stub-providers');
@@ -95,7 +114,7 @@ function installStubs(config, workDir) {
   const overrides = [];
   const stateFile = path.join(workDir, 'terraform.tfstate');
   const state = fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : undefined;
-  for (const provider of usedProviders(config, state)) {
+  for (const provider of usedProviders(withLocalModules(config, workDir), state)) {
     const dir = path.join(providersDir, provider.name);
     fs.mkdirSync(dir, { recursive: true });
     const schemaFile = path.join(dir, 'schema.json');
@@ -139,7 +158,7 @@ function prepare(stackDir, options = {}) {
     TF_STUB_APPLY_DELAY_MS: String(options.applyDelayMs ?? 0),
   };
   delete env.TF_LOG;
-  return { workDir, env, applyLog };
+  return { workDir, env, applyLog, config };
 }
 
 function exec(bin, args, cwd, env, echo) {
@@ -174,8 +193,13 @@ const COMMANDS = {
 async function run(command, stackDir, options = {}) {
   if (!COMMANDS[command]) throw new Error(`unknown command "${command}": use one of ${Object.keys(COMMANDS).join(', ')}`);
   const { bin } = findTerraform();
-  const { workDir, env, applyLog } = prepare(stackDir, options);
+  const { workDir, env, applyLog, config } = prepare(stackDir, options);
   if (options.resetApplyLog !== false) fs.rmSync(applyLog, { force: true });
+  // Local modules must be installed (`terraform get`: no registry, no providers) before any other command.
+  if (config.module && !fs.existsSync(path.join(workDir, '.terraform', 'modules', 'modules.json'))) {
+    const get = await exec(bin, ['get', '-no-color'], workDir, env, options.echo);
+    if (get.code !== 0) return { ...get, output: get.stdout + get.stderr, workDir, applyLog };
+  }
   const [args] = COMMANDS[command]();
   const result = await exec(bin, [...args, ...(options.extraArgs ?? [])], workDir, env, options.echo);
   const out = { ...result, output: result.stdout + result.stderr, workDir, applyLog };

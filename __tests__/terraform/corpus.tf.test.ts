@@ -1,0 +1,119 @@
+// Every stack the unit suite synthesizes goes through Terraform core: `npm test` records each distinct
+// Testing.synth output (tools/tf-stub/corpus.js, .build/tf-corpus/), and this file mounts them all as modules of
+// one root configuration, so that one `terraform plan` (which validates the configuration first) judges over a
+// hundred stacks. Stacks a test
+// weakens on purpose (helpers.ts synthRefused) are planned in a root of their own and must each be refused with
+// the error their test named.
+import { mkdirSync } from 'fs';
+import { join } from 'path';
+import { Scratch, TfResult, runTf } from './tf';
+
+// tools/tf-stub is plain JavaScript (test infrastructure, no build).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const corpus = require('../../tools/tf-stub/corpus') as {
+  DEFAULT_DIR: string;
+  CORPUS_ENV: string;
+  readCorpus(): CorpusEntry[] | undefined;
+  mountCorpus(entries: CorpusEntry[], dir: string): { modules: Map<string, CorpusEntry> };
+};
+
+interface CorpusEntry {
+  readonly hash: string;
+  readonly testPath?: string;
+  readonly testName?: string;
+  readonly expectRefusal?: { error: string; reason: string };
+  readonly config: any;
+}
+
+const scratch = new Scratch();
+afterAll(() => scratch.cleanup());
+
+const entries = corpus.readCorpus();
+if (!entries) {
+  throw new Error(
+    `No Terraform corpus in ${corpus.DEFAULT_DIR}: \`npm test\` records it (the unit suite with ${corpus.CORPUS_ENV} set ` +
+      `records every stack it synthesizes). Run \`npm test\`, or \`${corpus.CORPUS_ENV}=.build/tf-corpus npx jest\` and then this file.`,
+  );
+}
+const valid = entries.filter((e) => !e.expectRefusal);
+const refused = entries.filter((e) => e.expectRefusal);
+const origin = (e: CorpusEntry) => `${e.testPath} > ${e.testName} (stack ${e.hash})`;
+const resourceCount = (es: CorpusEntry[]) =>
+  es.reduce(
+    (n, e) => n + Object.values<any>(e.config.resource ?? {}).reduce((m, r) => m + Object.keys(r).length, 0),
+    0,
+  );
+
+/** Terraform's error blocks by module (stack hash), whitespace collapsed (Terraform wraps its messages). */
+function errorsByStack(output: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const block of output.split(/^(?=(?:│ )?Error: )/m).slice(1)) {
+    const hash = /on stacks\/([0-9a-f]{16})\//.exec(block)?.[1] ?? '(root)';
+    out.set(hash, [...(out.get(hash) ?? []), block.replace(/\s+/g, ' ')]);
+  }
+  return out;
+}
+
+describe('the stacks the unit suite synthesized', () => {
+  const root = join(scratch.root, 'stacks', 'corpus');
+  let plan: TfResult;
+
+  beforeAll(async () => {
+    mkdirSync(root, { recursive: true });
+    corpus.mountCorpus(valid, root);
+    plan = await runTf('plan', root, { workDir: scratch.workDir('corpus') });
+  });
+
+  test('the corpus holds stacks from across the unit suite', () => {
+    const files = new Set(entries.map((e) => e.testPath));
+    expect(valid.length).toBeGreaterThan(50);
+    expect(files.size).toBeGreaterThan(10);
+    // The stacks of the token-property, variable and construct tests are among them (issue 18's gap).
+    for (const f of [
+      '__tests__/inputs.test.ts',
+      '__tests__/token-properties.test.ts',
+      '__tests__/apply-graph.test.ts',
+    ]) {
+      expect(files).toContain(f);
+    }
+  });
+
+  test('terraform plan validates and plans every one: no error, every resource created, conditions hold', () => {
+    const byHash = new Map(valid.map((e) => [e.hash, e]));
+    const errors = [...errorsByStack(plan.output)].map(
+      ([hash, es]) => `${byHash.has(hash) ? origin(byHash.get(hash)!) : hash}: ${es.join(' | ')}`,
+    );
+    expect(errors).toEqual([]);
+    // Every stack's resources, plus the root's terraform_data that stands for unknown variable values.
+    expect(plan.output).toContain(`Plan: ${resourceCount(valid) + 1} to add, 0 to change, 0 to destroy.`);
+    expect(plan.code).toBe(0);
+  });
+});
+
+describe('the stacks the unit suite weakened on purpose', () => {
+  const root = join(scratch.root, 'stacks', 'refused');
+  let plan: TfResult;
+
+  beforeAll(async () => {
+    mkdirSync(root, { recursive: true });
+    corpus.mountCorpus(refused, root);
+    plan = await runTf('plan', root, { workDir: scratch.workDir('refused') });
+  });
+
+  test('there are some, each with a reason', () => {
+    expect(refused.length).toBeGreaterThan(0);
+    for (const e of refused) expect(e.expectRefusal!.reason.length).toBeGreaterThan(10);
+  });
+
+  test('Terraform refuses each with the error its test named', () => {
+    expect(plan.code).toBe(1);
+    const errors = errorsByStack(plan.output);
+    const notRefused = refused
+      .filter((e) => !(errors.get(e.hash) ?? []).some((m) => m.includes(e.expectRefusal!.error)))
+      .map(
+        (e) =>
+          `${origin(e)}: expected "${e.expectRefusal!.error}", got ${JSON.stringify(errors.get(e.hash) ?? [])}`,
+      );
+    expect(notRefused).toEqual([]);
+  });
+});
