@@ -141,7 +141,7 @@ project.addTask('tf', {
 });
 project.addTask('tf:fixtures', {
   description:
-    "Regenerate the plan JSON fixtures Terraform writes for the unit suite (__tests__/fixtures/terraform)",
+    'Regenerate the plan JSON fixtures Terraform writes for the unit suite (__tests__/fixtures/terraform)',
   exec: 'node scripts/tf-fixtures.js',
   env: { CHECKPOINT_DISABLE: '1' },
 });
