@@ -1,7 +1,7 @@
 // The benchmark's own tools: the plain-cdktf yardstick really is the same configuration, and the README's
 // performance block is generated from bench-results/latest.json, never typed.
 import { spawnSync } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { referenceJson } from './reference';
 
@@ -26,6 +26,8 @@ describe('plain cdktf twin (package-overhead yardstick)', () => {
     );
     // References are attribute tokens, as in a hand-written app, not copied strings.
     expect(source).toMatch(/getStringAttribute\("id"\)/);
+    // Under the repository so the twin resolves cdktf from its node_modules; .build may not exist on a fresh clone.
+    mkdirSync(join(ROOT, '.build'), { recursive: true });
     const dir = mkdtempSync(join(ROOT, '.build', 'plain-test-'));
     dirs.push(dir);
     writeFileSync(join(dir, 'app.js'), source);
