@@ -19,4 +19,23 @@ if (corpus.corpusDir() && !cdktf.Testing.synth.recordsCorpus) {
   };
   recording.recordsCorpus = true;
   cdktf.Testing.synth = recording;
+
+  // App.synth writes each stack's cdk.tf.json under the App's outdir, listed in its manifest.json.
+  const fs = require('fs');
+  const path = require('path');
+  const appSynth = cdktf.App.prototype.synth;
+  cdktf.App.prototype.synth = function synthAndRecord(...args) {
+    const result = appSynth.apply(this, args);
+    const manifest = path.join(this.outdir, 'manifest.json');
+    if (fs.existsSync(manifest)) {
+      const state = expect.getState();
+      for (const s of Object.values(JSON.parse(fs.readFileSync(manifest, 'utf8')).stacks ?? {})) {
+        const file = path.join(this.outdir, s.synthesizedStackPath);
+        if (fs.existsSync(file)) {
+          corpus.record(fs.readFileSync(file, 'utf8'), { testPath: state.testPath, testName: state.currentTestName });
+        }
+      }
+    }
+    return result;
+  };
 }
