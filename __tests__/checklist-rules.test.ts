@@ -303,6 +303,87 @@ describe('rules on hand-written configurations', () => {
       'compliant',
     );
   });
+  test.each([
+    // Azure RBAC: effective permissions are Actions minus NotActions; * matches any characters
+    // (learn.microsoft.com/azure/role-based-access-control/role-definitions).
+    [
+      'read-only wildcards',
+      [{ actions: ['*/read', 'Microsoft.CognitiveServices/accounts/deployments/read'] }],
+      'compliant',
+    ],
+    [
+      'Microsoft.CognitiveServices/* minus account writes and key operations',
+      [
+        {
+          actions: ['Microsoft.CognitiveServices/*'],
+          not_actions: [
+            'Microsoft.CognitiveServices/accounts/write',
+            'Microsoft.CognitiveServices/accounts/listKeys/action',
+            'Microsoft.CognitiveServices/accounts/regenerateKey/action',
+          ],
+        },
+      ],
+      'compliant',
+    ],
+    [
+      'Microsoft.CognitiveServices/* minus only the account write',
+      [
+        {
+          actions: ['Microsoft.CognitiveServices/*'],
+          not_actions: ['Microsoft.CognitiveServices/accounts/write'],
+        },
+      ],
+      'non-compliant',
+    ],
+    [
+      'regenerateKey in another case',
+      [{ actions: ['microsoft.cognitiveservices/ACCOUNTS/regeneratekey/action'] }],
+      'non-compliant',
+    ],
+    [
+      'Microsoft.Authorization/roleAssignments/* (grants access)',
+      [{ actions: ['Microsoft.Authorization/roleAssignments/*'] }],
+      'non-compliant',
+    ],
+  ])(
+    'a custom role with %s on the account is judged by its effective actions (AOAI-IAM-003)',
+    (_l, permissions, status) => {
+      const json = mutate((j) => {
+        const acct = `\${azurerm_cognitive_account.${firstOf(j, 'azurerm_cognitive_account')[0]}.id}`;
+        j.resource.azurerm_role_definition = { custom: { name: 'custom', scope: acct, permissions } };
+        j.resource.azurerm_role_assignment.custom = {
+          scope: acct,
+          principal_id: '44444444-4444-4444-4444-444444444444',
+          principal_type: 'Group',
+          role_definition_id: '${azurerm_role_definition.custom.role_definition_resource_id}',
+        };
+      });
+      const f = findingsFor(json, 'AOAI-IAM-003').find((x) => x.address === 'azurerm_role_assignment.custom');
+      expect(f?.status).toBe(status);
+    },
+  );
+  test.each([
+    [
+      'another resource group, by literal ID',
+      '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-other',
+    ],
+    [
+      'a key vault in the subscription, by template',
+      '/subscriptions/${data.azurerm_client_config.c.subscription_id}/resourceGroups/rg-other/providers/Microsoft.KeyVault/vaults/kv',
+    ],
+  ])('Owner on %s is not judged as on the account (negative control)', (_l, scope) => {
+    const json = mutate((j) => {
+      j.resource.azurerm_role_assignment.elsewhere = {
+        scope,
+        principal_id: '44444444-4444-4444-4444-444444444444',
+        principal_type: 'Group',
+        role_definition_name: 'Owner',
+      };
+    });
+    expect(
+      findingsFor(json, 'AOAI-IAM-003').find((x) => x.address === 'azurerm_role_assignment.elsewhere'),
+    ).toBeUndefined();
+  });
   test('a chain of deployments depends on the policy transitively (regression found by the property test)', () => {
     const deployments = ['a', 'b', 'c'].map((n) => ({
       name: n,

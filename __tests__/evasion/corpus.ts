@@ -8,6 +8,7 @@
  */
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { TerraformElement, TerraformVariable } from 'cdktf';
 import { AzapiUpdateResource } from '../../lib';
 import { HardenedOpenAIStack } from '../../stacks/hardened-openai-stack';
@@ -769,5 +770,100 @@ export const CORPUS: EvasionCase[] = [
         principal_type: 'Group',
         role_definition_name: 'Owner',
       }),
+  },
+  // 5. Role grants the assignment scan did not see or could not place.
+  {
+    name: 'Owner at the subscription, its ID written as a template around data.azurerm_client_config',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    json: (j) => {
+      j.data = { ...(j.data ?? {}), azurerm_client_config: { current: {} } };
+      addResource(j, 'azurerm_role_assignment', 'owner', {
+        scope: '/subscriptions/${data.azurerm_client_config.current.subscription_id}',
+        principal_id: '44444444-4444-4444-4444-444444444444',
+        principal_type: 'Group',
+        role_definition_name: 'Owner',
+      });
+    },
+  },
+  {
+    name: "Owner at the account's resource group, read through data.azurerm_resource_group",
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    json: (j) => {
+      const rgName = firstOf(j, 'azurerm_resource_group')[1].name;
+      j.data = { ...(j.data ?? {}), azurerm_resource_group: { rg: { name: rgName } } };
+      addResource(j, 'azurerm_role_assignment', 'owner', {
+        scope: '${data.azurerm_resource_group.rg.id}',
+        principal_id: '44444444-4444-4444-4444-444444444444',
+        principal_type: 'Group',
+        role_definition_name: 'Owner',
+      });
+    },
+  },
+  {
+    name: 'Owner on the account through an azapi Microsoft.Authorization/roleAssignments resource',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    json: (j) =>
+      addResource(j, 'azapi_resource', 'owner', {
+        type: 'Microsoft.Authorization/roleAssignments@2022-04-01',
+        name: '11111111-2222-3333-4444-555555555555',
+        parent_id: accountRef(j),
+        body: {
+          properties: {
+            principalId: '44444444-4444-4444-4444-444444444444',
+            principalType: 'Group',
+            roleDefinitionId:
+              '/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+          },
+        },
+      }),
+  },
+  {
+    name: 'Owner on the account as a PIM active role assignment (no principal type: may be a user)',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-004',
+    json: (j) =>
+      addResource(j, 'azurerm_pim_active_role_assignment', 'owner', {
+        scope: accountRef(j),
+        principal_id: '44444444-4444-4444-4444-444444444444',
+        role_definition_id:
+          '/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+      }),
+  },
+  {
+    name: 'a custom role whose wildcard action Microsoft.CognitiveServices/accounts/list* lists the keys',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    construct: (s) => {
+      const def = new RoleDefinition(s, 'KeyReader', {
+        name: 'aoai-key-reader',
+        scope: s.hardened.account.accountId,
+        permissions: [{ actions: ['Microsoft.CognitiveServices/accounts/list*', '*/read'] }],
+      });
+      roleOnAccount(s, 'KeyReaderGrant', {
+        role_definition_name: undefined,
+        role_definition_id: def.roleDefinitionResourceId,
+      });
+    },
+  },
+  {
+    name: 'a custom role whose action is a leading wildcard before /write (writes the account)',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    json: (j) => {
+      addResource(j, 'azurerm_role_definition', 'writer', {
+        name: 'writer',
+        scope: accountRef(j),
+        permissions: [{ actions: ['*/write'] }],
+      });
+      addResource(j, 'azurerm_role_assignment', 'writer', {
+        scope: accountRef(j),
+        principal_id: '44444444-4444-4444-4444-444444444444',
+        principal_type: 'Group',
+        role_definition_id: '${azurerm_role_definition.writer.role_definition_resource_id}',
+      });
+    },
   },
 ];

@@ -4,6 +4,7 @@ import { InputError, InputFormat, NamedDocument, TfModel, loadDocuments, loadMod
 import { exemptionProblems, readRecords } from './records';
 import { RuleReferences, RuleResult, Severity } from './rule';
 import { ALL_RULES } from './rules';
+import { grants } from './rules/identity';
 
 /** A recorded reason to accept a finding: an opt-out (a weakened construct property) or a suppression. */
 export interface Exemption {
@@ -224,7 +225,7 @@ export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
         ? 'pass'
         : 'n/a',
   }));
-  const accessSummary = model.ofType('azurerm_role_assignment').map((r) => ({
+  const accessSummary = grants(model).map((r) => ({
     address: r.address,
     principalId: r.values.principal_id,
     principalType: r.values.principal_type,

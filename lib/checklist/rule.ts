@@ -326,13 +326,13 @@ export function accounts(model: TfModel): AccountView[] {
 const cache = new WeakMap<TfModel, AccountView[]>();
 
 /** Resource types that name an account by its resource group and name. */
-const ACCOUNT_DATA_TYPES = ['azurerm_cognitive_account', 'azurerm_ai_services'];
+export const ACCOUNT_DATA_TYPES = ['azurerm_cognitive_account', 'azurerm_ai_services'];
 
 /**
  * The lower-case name of the resource group a value names: a literal name, or a reference to a resource group
  * (resource or data source) whose name is a literal; undefined when it cannot be known from this input.
  */
-function resourceGroupName(model: TfModel, v: unknown): string | undefined {
+export function resourceGroupName(model: TfModel, v: unknown): string | undefined {
   if (typeof v === 'string' && isLiteral(v)) return v.trim().toLowerCase();
   const rg = model
     .references(v)
@@ -343,7 +343,7 @@ function resourceGroupName(model: TfModel, v: unknown): string | undefined {
 }
 
 /** The resource group a parent_id names: a literal resource-group ID, or a reference to a resource group's ID. */
-function parentResourceGroup(model: TfModel, parentId: unknown): string | undefined {
+export function parentResourceGroup(model: TfModel, parentId: unknown): string | undefined {
   if (typeof parentId === 'string' && isLiteral(parentId)) {
     return /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/?$/i.exec(parentId.trim())?.[1]?.toLowerCase();
   }
@@ -509,6 +509,14 @@ function discoverAccounts(model: TfModel): AccountView[] {
       identityType: d.declared?.identityType,
     };
   });
+}
+
+/** The lower-case name of the resource group of a declared account, when this input shows it. */
+export function accountResourceGroup(model: TfModel, a: AccountView): string | undefined {
+  if (!a.declared) return undefined;
+  return a.resource.type === 'azapi_resource'
+    ? parentResourceGroup(model, a.resource.values.parent_id)
+    : resourceGroupName(model, a.resource.values.resource_group_name);
 }
 
 /** True when `value` names the account: a reference to it, its literal ID, or the same ID expression. */

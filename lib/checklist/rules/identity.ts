@@ -1,9 +1,11 @@
 import { CONTRIBUTOR_LEVEL_ROLE_GUIDS, PRIVILEGED_ROLE_GUIDS, ROLE_NAMES } from '../../azure-facts';
 import { TfModel, TfResource, asArray, isLiteral } from '../model';
 import {
+  ACCOUNT_DATA_TYPES,
   AccountView,
   Rule,
   RuleResult,
+  accountResourceGroup,
   accounts,
   bad,
   badSetting,
@@ -12,6 +14,7 @@ import {
   ok,
   perAccount,
   pointsAt,
+  resourceGroupName,
 } from '../rule';
 
 const phase = 'Identity and Access' as const;
@@ -52,16 +55,47 @@ function roleOf(m: TfModel, r: TfResource): string {
   return UNKNOWN_ROLE;
 }
 
-/** True when a role defined in this input can write to accounts or manage access (judged like Owner). */
+/**
+ * Operations that make a role privileged on the account: change its network or auth settings, read or reset its
+ * keys, or grant access. Names from Microsoft Learn, "Azure permissions for AI + machine learning"
+ * (Microsoft.CognitiveServices: accounts/write, accounts/listKeys/action, accounts/regenerateKey/action) and
+ * "Azure permissions for Management and governance" (Microsoft.Authorization/roleAssignments/write).
+ */
+const PRIVILEGED_OPERATIONS = [
+  'Microsoft.CognitiveServices/accounts/write',
+  'Microsoft.CognitiveServices/accounts/listKeys/action',
+  'Microsoft.CognitiveServices/accounts/regenerateKey/action',
+  'Microsoft.Authorization/roleAssignments/write',
+];
+
+/**
+ * True when an Actions pattern grants the operation. Azure RBAC: a wildcard (*) in an action string matches any
+ * characters ("Microsoft.CognitiveServices/*", "Microsoft.CognitiveServices/accounts/list*", or a leading wildcard
+ * before "/write"), and
+ * operation names compare case-insensitively; effective permissions are Actions minus NotActions. Source:
+ * learn.microsoft.com/azure/role-based-access-control/role-definitions ("Actions", "NotActions", wildcards).
+ */
+function grantsOperation(pattern: string, operation: string): boolean {
+  const re = pattern
+    .trim()
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${re}$`, 'i').test(operation);
+}
+
+/** True when a role defined in this input can write to accounts, list their keys or grant access (judged like Owner). */
 function customRoleIsPrivileged(m: TfModel, role: string): boolean {
   const def = m.get(role.slice('custom:'.length));
-  const actions = asArray(def?.values.permissions).flatMap((p) => asArray(p?.actions));
-  if (!isLiteral(actions)) return true;
-  return actions.some((a) =>
-    /^(\*|microsoft\.cognitiveservices\/(\*|accounts\/(\*|write|listkeys\/action))|microsoft\.authorization\/(\*|roleassignments\/(\*|write)))$/i.test(
-      String(a).trim(),
-    ),
-  );
+  const permissions = asArray(def?.values.permissions);
+  if (!isLiteral(permissions)) return true;
+  return permissions.some((p) => {
+    const actions = asArray(p?.actions).map(String);
+    const notActions = asArray(p?.not_actions).map(String);
+    return PRIVILEGED_OPERATIONS.some(
+      (op) => actions.some((a) => grantsOperation(a, op)) && !notActions.some((n) => grantsOperation(n, op)),
+    );
+  });
 }
 
 function isPrivileged(m: TfModel, role: string): boolean {
@@ -79,6 +113,36 @@ const roleLabel = (role: string) =>
         ? `role "${role.slice(5)}"`
         : `${ROLE_NAMES[role] ?? 'custom role'} (${role})`;
 
+/** The role an azurerm resource group or a literal resource-group name resolves to (lower case), if known. */
+const rgOf = (m: TfModel, r: TfResource) => resourceGroupName(m, `\${${r.address}.name}`);
+
+/**
+ * How a scope's literal shape relates to the account, with every interpolation read as "anything": a management
+ * group, the root or a subscription contain it; a resource group contains it unless both names are known and
+ * differ; an account ID may be it; "anything" alone may be anything.
+ */
+function shapeRelation(shape: string, accountRg: string | undefined, a: AccountView) {
+  const s = shape.trim().toLowerCase().replace(/\/$/, '');
+  const any = (x: string) => x.includes('\u0000');
+  if (s === '' || /^\u0000+$/.test(s)) return 'unknown' as const;
+  if (/^\/providers\/microsoft\.management\/managementgroups\/[^/]+$/.test(s)) return 'contains' as const;
+  if (/^\/subscriptions\/[^/]+$/.test(s)) return 'contains' as const;
+  const rg = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)$/.exec(s)?.[1];
+  if (rg) {
+    if (any(rg)) return 'contains' as const;
+    if (accountRg) return accountRg === rg ? ('contains' as const) : undefined;
+    if (a.ids.some((id) => id.startsWith(`${s}/`))) return 'contains' as const;
+    // The account's resource group is not known here: the worst case is that this is it.
+    return a.ids.some((id) => isAccountId(id)) ? undefined : ('contains' as const);
+  }
+  const acct =
+    /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)\/providers\/microsoft\.cognitiveservices\/accounts\/([^/]+)$/.exec(
+      s,
+    );
+  if (acct && (any(acct[1]) || any(acct[2]))) return 'unknown' as const;
+  return undefined;
+}
+
 /**
  * How an assignment's scope relates to the account: "account" (the account itself), "contains" (its resource
  * group, subscription or management group), "unknown" (cannot be resolved from this input) or undefined.
@@ -89,46 +153,71 @@ function scopeRelation(
   a: AccountView,
 ): 'account' | 'contains' | 'unknown' | undefined {
   if (pointsAt(m, scope, a)) return 'account';
+  if (typeof scope !== 'string') return 'unknown';
+  const accountRg = accountResourceGroup(m, a);
   const refs = m.references(scope).map((x) => m.get(x)!);
-  if (refs.length) {
-    if (refs.some((r) => r.type === 'azurerm_subscription' || r.type === 'azurerm_management_group')) {
-      return 'contains';
+  const whole = /^\$\{\s*((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?)\.id\s*\}$/.exec(
+    scope.trim(),
+  );
+  if (whole && refs.length === 1) {
+    // `${<resource>.id}`: the scope is that resource.
+    const r = refs[0];
+    if (r.type === 'azurerm_subscription' || r.type === 'azurerm_management_group') return 'contains';
+    if (r.type === 'azurerm_resource_group') {
+      const name = rgOf(m, r);
+      return name && accountRg && name !== accountRg ? undefined : 'contains';
     }
-    const rgs = refs.filter((r) => r.type === 'azurerm_resource_group');
-    if (rgs.length) {
-      const accountRg = a.declared ? a.resource.values.resource_group_name : undefined;
-      return rgs.some(
-        (rg) => m.refersTo(accountRg, rg) || (isLiteral(accountRg) && accountRg === rg.values.name),
-      )
-        ? 'contains'
-        : undefined;
+    // A data source of an account this input does not resolve to a declared one may be this account.
+    if (ACCOUNT_DATA_TYPES.includes(r.type) && r.address.startsWith('data.')) {
+      return accounts(m).some((x) => x.aliases.includes(r.address)) ? undefined : 'unknown';
     }
-    // A reference to another resource (a key vault, a search service): not the account.
-    if (refs.every((r) => !['azurerm_cognitive_account', 'azurerm_ai_services'].includes(r.type))) {
-      return undefined;
-    }
+    // A reference to another resource (a key vault, a search service, another account): not the account.
     return undefined;
   }
-  if (typeof scope !== 'string' || !isLiteral(scope)) return 'unknown';
-  const s = scope.trim().toLowerCase().replace(/\/$/, '');
-  if (s === '' || /^\/providers\/microsoft\.management\/managementgroups\/[^/]+$/.test(s)) return 'contains';
-  if (/^\/subscriptions\/[^/]+$/.test(s)) return 'contains';
-  const rg = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)$/.exec(s)?.[1];
-  if (rg) {
-    const accountRg = a.declared ? a.resource.values.resource_group_name : undefined;
-    if (typeof accountRg === 'string' && isLiteral(accountRg)) {
-      return accountRg.toLowerCase() === rg ? 'contains' : undefined;
-    }
-    if (a.ids.some((id) => id.startsWith(`${s}/`))) return 'contains';
-    // The account's resource group is not a literal here: the worst case is that this is it.
-    return a.ids.some((id) => isAccountId(id)) ? undefined : 'contains';
-  }
-  return undefined;
+  // A literal, or a template: interpolations stand for anything (e.g. /subscriptions/${data.x.subscription_id}).
+  const shape = scope.replace(/\$\{[\s\S]*?\}/g, '\u0000');
+  return shapeRelation(shape, accountRg, a);
+}
+
+/**
+ * Every role grant in the input, in azurerm_role_assignment's shape: azurerm_role_assignment, the PIM active and
+ * eligible assignments (scope, role_definition_id, principal_id; @cdktf/provider-azurerm 14.x typings of
+ * pim-active-role-assignment and pim-eligible-role-assignment; no principal type) and azapi
+ * Microsoft.Authorization/roleAssignments (parent_id is the scope; body.properties roleDefinitionId, principalId,
+ * principalType: REST spec Microsoft.Authorization roleAssignments).
+ */
+export function grants(m: TfModel): TfResource[] {
+  const azapi = m
+    .ofType('azapi_resource')
+    .filter((r) => /^Microsoft\.Authorization\/roleAssignments@/i.test(String(r.values.type ?? '')))
+    .map((r) => {
+      const body = r.values.body;
+      const p = body && typeof body === 'object' ? (body.properties ?? {}) : {};
+      return {
+        ...r,
+        values: {
+          ...r.values,
+          scope: r.values.parent_id,
+          // A body that cannot be read names no role: judged as the worst case.
+          role_definition_id: p.roleDefinitionId ?? '${unknown}',
+          principal_id: p.principalId,
+          principal_type: p.principalType,
+        },
+      };
+    });
+  return [
+    ...m.ofType(
+      'azurerm_role_assignment',
+      'azurerm_pim_active_role_assignment',
+      'azurerm_pim_eligible_role_assignment',
+    ),
+    ...azapi,
+  ];
 }
 
 /** Role assignments on the account or on a scope that contains it (or whose scope cannot be resolved). */
 function assignmentsFor(m: TfModel, a: AccountView): Array<{ r: TfResource; relation: string }> {
-  return m.ofType('azurerm_role_assignment').flatMap((r) => {
+  return grants(m).flatMap((r) => {
     const relation = scopeRelation(m, r.values.scope, a);
     return relation ? [{ r, relation }] : [];
   });
