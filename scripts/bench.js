@@ -16,9 +16,17 @@
 //
 // BENCH_RUNS=n rounds; BENCH_SKIP_TESTS=1 skips timing `npm test`.
 const { spawnSync } = require('child_process');
-const { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } = require('fs');
+const {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+} = require('fs');
 const { cpus, loadavg, tmpdir, totalmem } = require('os');
-const { join } = require('path');
+const { join, relative } = require('path');
 const { ensureBundle } = require('./build-app');
 const { generatePlainMultiStackApp, verifySame } = require('./bench-plain-app');
 const { perStack, profileRun } = require('./bench-breakdown');
@@ -60,18 +68,44 @@ function runOnce(argv, env = {}) {
   return { wallMs, cpuMs: Number(stats[2]) / 1000, peakMb: Number(stats[1]) / 1024 };
 }
 
-/** Synthesize once with the bundle and return the stacks' JSON (for generating their plain twin). */
-function synthJson(env, stackNames) {
+/** Every file a synth wrote, by path under its outdir, and its stdout with the outdir replaced. */
+function synthFiles(argv, env) {
   const outdir = mkdtempSync(join(WORK, 'json-'));
-  const r = spawnSync('node', [join(ROOT, '.build', 'main.js')], {
+  const r = spawnSync(argv[0], argv.slice(1), {
     cwd: ROOT,
     env: { ...process.env, ...env, CDKTF_OUTDIR: outdir },
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
   if (r.status !== 0) throw new Error(`synth failed:\n${r.stderr.slice(-3000)}`);
+  const files = {};
+  for (const e of readdirSync(outdir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const file = join(e.parentPath ?? e.path, e.name);
+    files[relative(outdir, file)] = readFileSync(file, 'utf8');
+  }
+  return { files, stdout: r.stdout.split(outdir).join('<outdir>') };
+}
+
+/**
+ * Synthesize with the bundle under plain node and return the stacks' JSON (for generating their plain twin),
+ * after checking that the app command (the runner: compile cache, no token creation stacks) writes exactly the
+ * same files: manifest, every cdk.tf.json and every report.
+ */
+function synthJson(env, stackNames) {
+  const plain = synthFiles(['node', join(ROOT, '.build', 'main.js')], env);
+  const runner = synthFiles(APP_ARGV, env);
+  const names = Object.keys(plain.files).sort();
+  if (JSON.stringify(names) !== JSON.stringify(Object.keys(runner.files).sort())) {
+    throw new Error(`the app command wrote other files than the bundle: ${Object.keys(runner.files)}`);
+  }
+  for (const f of names) {
+    if (plain.files[f] !== runner.files[f]) throw new Error(`the app command wrote a different ${f}`);
+  }
+  if (plain.stdout !== runner.stdout)
+    throw new Error('the app command printed something else than the bundle');
   return Object.fromEntries(
-    stackNames.map((s) => [s, JSON.parse(readFileSync(join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8'))]),
+    stackNames.map((s) => [s, JSON.parse(plain.files[join('stacks', s, 'cdk.tf.json')])]),
   );
 }
 
@@ -140,7 +174,8 @@ function main() {
       ),
     },
   };
-  // The plain twins, checked to synthesize exactly the same resources before anything is timed.
+  // The app command checked against the bundle (byte for byte), and the plain twins checked to synthesize exactly
+  // the same resources, before anything is timed.
   const twins = {};
   for (const [name, stackNames] of [
     ['reference', ['aoai-hardened-dev']],
