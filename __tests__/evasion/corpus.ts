@@ -6,6 +6,8 @@
  * JSON-level edit of the synthesized cdk.tf.json, or a whole document (plan, state); each is judged through the
  * engine, the CLI and (construct cases) the HardeningChecks Aspect at synth.
  */
+import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
+import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
@@ -14,6 +16,7 @@ import { AzapiUpdateResource } from '../../lib';
 import { HardenedOpenAIStack } from '../../stacks/hardened-openai-stack';
 import { guardedParts, guardedReferencesJson } from '../guarded-references';
 import { firstOf } from '../reference';
+import { committedPlan } from '../terraform-plans';
 
 export interface EvasionCase {
   /** What the careless or determined user did. */
@@ -864,6 +867,106 @@ export const CORPUS: EvasionCase[] = [
         principal_type: 'Group',
         role_definition_id: '${azurerm_role_definition.writer.role_definition_resource_id}',
       });
+    },
+  },
+  // 9. Resources Terraform never creates (count 0, for_each empty) and blocks it generates (dynamic).
+  {
+    name: 'the deny-all NSG rule given count = 0 by escape hatch (Terraform creates no instance)',
+    bypassClass: 9,
+    ruleId: 'AOAI-NET-009',
+    construct: (s) =>
+      s.node
+        .findAll()
+        .find((c): c is NetworkSecurityRule => c instanceof NetworkSecurityRule && /Deny/.test(c.node.id))!
+        .addOverride('count', 0),
+  },
+  {
+    name: 'the account diagnostic setting given an empty for_each',
+    bypassClass: 9,
+    ruleId: 'AOAI-MON-001',
+    json: (j) => {
+      firstOf(j, 'azurerm_monitor_diagnostic_setting')[1].for_each = {};
+    },
+  },
+  {
+    name: 'the deny-all NSG rule given a count that is an expression (may be 0)',
+    bypassClass: 9,
+    ruleId: 'AOAI-CHK-002',
+    json: (j) => {
+      nsgRule(j, 'Deny').count = '${length([])}';
+    },
+  },
+  {
+    name: 'a plan whose deny-all NSG rule has count 0: its configuration block is there, no instance is',
+    bypassClass: 9,
+    ruleId: 'AOAI-NET-009',
+    json: () => {
+      // Terraform's own first plan of the reference stack (__tests__/fixtures/terraform), as Terraform writes it
+      // for count = 0: the block in configuration with count_expression, no planned value or change.
+      const plan = committedPlan('reference-first-plan.json');
+      const isDeny = (r: any) => r.type === 'azurerm_network_security_rule' && /Deny/.test(r.name);
+      plan.planned_values.root_module.resources = plan.planned_values.root_module.resources.filter(
+        (r: any) => !isDeny(r),
+      );
+      plan.resource_changes = plan.resource_changes.filter((r: any) => !isDeny(r));
+      plan.configuration.root_module.resources.find(isDeny).count_expression = { constant_value: 0 };
+      return plan;
+    },
+  },
+  {
+    name: 'an Allow-any rule generated on the endpoint NSG by a dynamic security_rule block',
+    bypassClass: 9,
+    ruleId: 'AOAI-NET-009',
+    construct: (s) =>
+      s.node
+        .findAll()
+        .find((c): c is NetworkSecurityGroup => c instanceof NetworkSecurityGroup)!
+        .addOverride('dynamic.security_rule', {
+          for_each: '${toset(["any"])}',
+          content: {
+            name: 'allow-any',
+            priority: 100,
+            direction: 'Inbound',
+            access: 'Allow',
+            protocol: '*',
+            source_address_prefix: '*',
+            source_port_range: '*',
+            destination_address_prefix: '*',
+            destination_port_range: '*',
+          },
+        }),
+  },
+  {
+    name: 'a VNet rule added to the account network ACL by a dynamic virtual_network_rules block',
+    bypassClass: 9,
+    ruleId: 'AOAI-NET-002',
+    json: (j) => {
+      account(j)[1].network_acls.dynamic = {
+        virtual_network_rules: {
+          for_each: '${toset(["open"])}',
+          content: {
+            subnet_id:
+              '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-other/providers/Microsoft.Network/virtualNetworks/vnet-other/subnets/open',
+          },
+        },
+      };
+    },
+  },
+  {
+    name: 'an http:// webhook added to an action group by a dynamic webhook_receiver block',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-012',
+    json: (j) => {
+      firstOf(j, 'azurerm_monitor_action_group')[1].dynamic = {
+        webhook_receiver: {
+          for_each: '${toset(["hook"])}',
+          content: {
+            name: 'hook',
+            service_uri: 'http://alerts.example.com/hook',
+            use_common_alert_schema: true,
+          },
+        },
+      };
     },
   },
 ];

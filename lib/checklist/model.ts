@@ -331,15 +331,64 @@ function stripComments(v: any): any {
   return v;
 }
 
+/**
+ * True when a literal `count` or `for_each` creates no instance: count 0, or for_each an empty list, set or map.
+ * Source: https://developer.hashicorp.com/terraform/language/meta-arguments/count and .../for_each.
+ */
+export function createsNothing(values: Record<string, any>): boolean {
+  const count = values.count;
+  if (
+    count !== undefined &&
+    count !== null &&
+    isLiteral(count) &&
+    Number(count) === 0 &&
+    String(count).trim() !== ''
+  ) {
+    return true;
+  }
+  const forEach = values.for_each;
+  if (Array.isArray(forEach)) return forEach.length === 0;
+  return !!forEach && typeof forEach === 'object' && Object.keys(forEach).length === 0;
+}
+
+/**
+ * Expand Terraform JSON `dynamic` blocks into the blocks they generate, so rules see what Terraform creates: each
+ * `dynamic.<block>` adds its `content` as one more <block> (unless its for_each is a literal empty collection);
+ * iterator values (${<block>.value}, ${each.value}) stay expressions, judged as such. Nested blocks are expanded
+ * too. Source: https://developer.hashicorp.com/terraform/language/syntax/json ("dynamic blocks") and
+ * .../language/expressions/dynamic-blocks.
+ */
+export function expandDynamic(v: any): any {
+  if (Array.isArray(v)) return v.map(expandDynamic);
+  if (!v || typeof v !== 'object') return v;
+  const out: Record<string, any> = {};
+  for (const [k, x] of Object.entries(v)) if (k !== 'dynamic') out[k] = expandDynamic(x);
+  for (const spec of asArray(v.dynamic)) {
+    if (!spec || typeof spec !== 'object') continue;
+    for (const [blockName, generators] of Object.entries<any>(spec)) {
+      for (const g of asArray(generators)) {
+        if (!g || typeof g !== 'object' || createsNothing(g)) continue;
+        const content = expandDynamic(g.content ?? {});
+        const existing = out[blockName];
+        out[blockName] = [...(existing === undefined || existing === null ? [] : asArray(existing)), content];
+      }
+    }
+  }
+  return out;
+}
+
 function loadConfig(config: NormalizedConfig, _source: string): TfModel {
   const toResources = (map: BlockMap, prefix: string): TfResource[] =>
     Object.entries(map).flatMap(([type, byName]) =>
-      Object.entries(byName).map(([name, values]) => ({
-        address: `${prefix}${type}.${name}`,
-        type,
-        name,
-        values,
-      })),
+      Object.entries(byName)
+        // A resource whose literal count or for_each creates no instance is not in the configuration's result.
+        .filter(([, values]) => !createsNothing(values))
+        .map(([name, values]) => ({
+          address: `${prefix}${type}.${name}`,
+          type,
+          name,
+          values: expandDynamic(values),
+        })),
     );
   return new TfModel(
     toResources(config.resource, ''),
@@ -431,6 +480,9 @@ function loadPlan(plan: Record<string, any>): TfModel {
       continue;
     }
     const c = configured.get(address) ?? configured.get(configAddress);
+    // A counted or for_each resource with no instance in planned_values or resource_changes creates nothing
+    // (count 0, for_each empty): its configuration block is not a resource.
+    if (!p && !rc && (c?.count_expression || c?.for_each_expression)) continue;
     const type = p?.type ?? rc?.type ?? c?.type;
     const name = p?.name ?? rc?.name ?? c?.name;
     if (!type) continue;

@@ -123,6 +123,33 @@ const lifecycleRule: Rule = {
 };
 INTEGRITY_RULES.push(lifecycleRule);
 
+/**
+ * Resources whose presence a rule counts as proof (the endpoint and its NSG, diagnostics, alerts, the policy, the
+ * account's azapi settings): one that may not be created cannot prove anything. Grants, deployments and extra DNS
+ * links only ever add to what is judged, so a conditional one weakens nothing.
+ */
+const PROVING_TYPES = [
+  'azurerm_private_endpoint',
+  'azurerm_subnet_network_security_group_association',
+  'azurerm_network_security_group',
+  'azurerm_network_security_rule',
+  'azurerm_monitor_diagnostic_setting',
+  'azurerm_log_analytics_workspace',
+  'azurerm_monitor_scheduled_query_rules_alert_v2',
+  'azurerm_monitor_metric_alert',
+  'azurerm_monitor_activity_log_alert',
+  'azurerm_monitor_action_group',
+  'azurerm_security_center_subscription_pricing',
+  'azurerm_cognitive_account_rai_policy',
+];
+function provesHardening(r: { type: string; values: Record<string, any> }): boolean {
+  if (PROVING_TYPES.includes(r.type)) return true;
+  return (
+    (r.type === 'azapi_update_resource' || r.type === 'azapi_resource') &&
+    /^Microsoft\.CognitiveServices\/accounts\/[A-Za-z]+@/i.test(String(r.values.type ?? ''))
+  );
+}
+
 function cannotJudge(m: TfModel): RuleResult[] {
   const results: RuleResult[] = [];
   for (const call of m.hiddenModules) {
@@ -133,6 +160,18 @@ function cannotJudge(m: TfModel): RuleResult[] {
         call.source,
       ),
     );
+  }
+  for (const r of m.format === 'terraform-json' ? m.resources.filter(provesHardening) : []) {
+    const meta = ['count', 'for_each'].find((k) => r.values[k] !== undefined && !isLiteral(r.values[k]));
+    if (meta) {
+      results.push(
+        bad(
+          r.address,
+          `cannot verify ${r.address} is created: its ${meta} is an expression, and a rule relies on it (check the plan JSON, where ${meta} is resolved)`,
+          r.values[meta],
+        ),
+      );
+    }
   }
   for (const a of accounts(m).filter((x) => !x.kindKnown)) {
     results.push(
