@@ -1,10 +1,10 @@
 'use strict';
 // The Terraform corpus: every distinct stack the unit suite synthesizes, recorded so that the Terraform task can
-// run Terraform core on all of them (validate and plan, in a few Terraform runs: see README.md, "Corpus").
+// run Terraform core on all of them (one `terraform plan` of them all as modules: see README.md, "Corpus").
 //
 // Recording is on when AOAI_TF_CORPUS_DIR is set (`npm test` sets it; a plain `npx jest` records nothing). setup.js
-// wraps cdktf's Testing.synth: each output is written once, named by the sha256 of its content, with the test file
-// and test name that first produced it. A stack a test breaks on purpose is recorded with the refusal it expects
+// wraps cdktf's Testing.synth and App.synth: each output is written once, named by the sha256 of its content, with
+// the test file and test name that produced it (one of them, when several tests synthesize the same stack). A stack a test breaks on purpose is recorded with the refusal it expects
 // (helpers.ts synthRefused), so the Terraform task asserts that Terraform refuses it instead of leaving it out.
 const crypto = require('crypto');
 const fs = require('fs');
@@ -44,7 +44,7 @@ function record(text, origin = {}) {
     expectRefusal: origin.expectRefusal,
     config,
   };
-  // Atomic: two jest workers recording the same stack write the same content.
+  // Atomic: two jest workers recording the same stack at once each write a whole file; either one wins.
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(entry));
   fs.renameSync(tmp, file);
