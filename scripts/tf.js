@@ -179,6 +179,14 @@ function exec(bin, args, cwd, env, echo) {
   });
 }
 
+/** Whether `terraform get` already installed every module call of the configuration, from the same source. */
+function modulesInstalled(config, workDir) {
+  const file = path.join(workDir, '.terraform', 'modules', 'modules.json');
+  if (!fs.existsSync(file)) return false;
+  const installed = new Map(JSON.parse(fs.readFileSync(file, 'utf8')).Modules.map((m) => [m.Key, m.Source]));
+  return Object.entries(config.module).every(([key, call]) => installed.get(key) === call.source);
+}
+
 const COMMANDS = {
   validate: () => [['validate', '-no-color']],
   plan: () => [['plan', '-no-color', '-input=false', '-out=plan.out']],
@@ -196,7 +204,7 @@ async function run(command, stackDir, options = {}) {
   const { workDir, env, applyLog, config } = prepare(stackDir, options);
   if (options.resetApplyLog !== false) fs.rmSync(applyLog, { force: true });
   // Local modules must be installed (`terraform get`: no registry, no providers) before any other command.
-  if (config.module && !fs.existsSync(path.join(workDir, '.terraform', 'modules', 'modules.json'))) {
+  if (config.module && !modulesInstalled(config, workDir)) {
     const get = await exec(bin, ['get', '-no-color'], workDir, env, options.echo);
     if (get.code !== 0) return { ...get, output: get.stdout + get.stderr, workDir, applyLog };
   }
