@@ -6,6 +6,7 @@
  * JSON-level edit of the synthesized cdk.tf.json, or a whole document (plan, state); each is judged through the
  * engine, the CLI and (construct cases) the HardeningChecks Aspect at synth.
  */
+import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
 import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
 import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
@@ -967,6 +968,79 @@ export const CORPUS: EvasionCase[] = [
           },
         },
       };
+    },
+  },
+  // 7. Alerts that exist but cannot fire on the account, and a second Defender setting that disables it.
+  {
+    name: 'the api-key detection fires only when the count is below 0 (operator LessThan, by escape hatch)',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-006',
+    construct: (s) =>
+      s.node
+        .findAll()
+        .find(
+          (c): c is MonitorScheduledQueryRulesAlertV2 =>
+            c instanceof MonitorScheduledQueryRulesAlertV2 && /api-key/.test(c.node.id),
+        )!
+        .addOverride('criteria.0.operator', 'LessThan'),
+  },
+  {
+    name: 'the content filter and token alerts watch another account (metric alert scopes)',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-008',
+    json: (j) => {
+      for (const a of Object.values<any>(j.resource.azurerm_monitor_metric_alert)) {
+        a.scopes = [ACCOUNT_ID.replace('aoai-imported', 'aoai-other')];
+      }
+    },
+  },
+  {
+    name: 'the detections query another workspace than the one the account logs to',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-004',
+    json: (j) => {
+      for (const q of Object.values<any>(j.resource.azurerm_monitor_scheduled_query_rules_alert_v2)) {
+        q.scopes = [
+          '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-other/providers/Microsoft.OperationalInsights/workspaces/log-other',
+        ];
+      }
+    },
+  },
+  {
+    name: 'the deployment-change detection keeps only rows of one caller IP (dimension filter)',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-007',
+    json: (j) => {
+      for (const q of Object.values<any>(j.resource.azurerm_monitor_scheduled_query_rules_alert_v2)) {
+        q.criteria[0].dimension = [
+          { name: 'CallerIPAddress', operator: 'Include', values: ['203.0.113.250'] },
+        ];
+      }
+    },
+  },
+  {
+    name: 'the content filter alert averages instead of totalling',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-005',
+    json: (j) => {
+      for (const a of Object.values<any>(j.resource.azurerm_monitor_metric_alert)) {
+        a.criteria[0].aggregation = 'Average';
+      }
+    },
+  },
+  {
+    name: 'a second defenderForAISettings write on the account sets it Disabled',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-011',
+    json: (j) => {
+      const [name] = firstOf(j, 'azapi_update_resource');
+      addResource(j, 'azapi_update_resource', 'defender_off', {
+        type: 'Microsoft.CognitiveServices/accounts/defenderForAISettings@2025-06-01',
+        parent_id: accountRef(j),
+        name: 'Default',
+        body: { properties: { state: 'Disabled' } },
+        depends_on: [`azapi_update_resource.${name}`],
+      });
     },
   },
 ];

@@ -56,6 +56,61 @@ function queryCountThreshold(query: string, column: string): number | undefined 
   return m ? Number(m[1]) : undefined;
 }
 
+/** Two values name the same target: a shared reference, or the same literal or expression text. */
+function sameTarget(m: TfModel, x: unknown, y: unknown): boolean {
+  const rx = m.references(x);
+  if (rx.length && m.references(y).some((r) => rx.includes(r))) return true;
+  return typeof x === 'string' && typeof y === 'string' && x.trim().toLowerCase() === y.trim().toLowerCase();
+}
+
+/**
+ * Why an alert rule cannot fire on what it is meant to watch, or undefined. Its condition must fire when the count
+ * rises (operator GreaterThan or GreaterThanOrEqual; azurerm 4.55 docs of monitor_scheduled_query_rules_alert_v2
+ * and monitor_metric_alert: operator is one of Equal, GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual),
+ * count every row or sum every value (time_aggregation_method Count, aggregation Total), on every dimension
+ * value (a dimension filter other than Include "*" drops rows), after one failing period, and its scope must be
+ * what the account sends its logs to (query rules: the diagnostic setting's workspace) or the account itself
+ * (metric alerts). This package writes exactly that (lib/security-monitoring.ts).
+ */
+function firingProblem(m: TfModel, r: TfResource): string | undefined {
+  const metric = r.type === 'azurerm_monitor_metric_alert';
+  for (const c of asArray(r.values.criteria)) {
+    if (!['GreaterThan', 'GreaterThanOrEqual'].includes(c?.operator)) {
+      return `its condition uses operator ${JSON.stringify(c?.operator ?? '(unset)')}: it does not fire when the count rises`;
+    }
+    const filters = asArray(c?.dimension).filter(
+      (d) => !(d?.operator === 'Include' && JSON.stringify(asArray(d?.values)) === '["*"]'),
+    );
+    if (filters.length) {
+      return `a dimension filter (${filters.map((d) => `${d?.name} ${d?.operator} ${JSON.stringify(d?.values)}`).join('; ')}) hides rows from it`;
+    }
+    if (metric && c?.aggregation !== 'Total') {
+      return `aggregation ${JSON.stringify(c?.aggregation ?? '(unset)')} is not Total: it does not count every request`;
+    }
+    if (!metric && c?.time_aggregation_method !== 'Count') {
+      return `time_aggregation_method ${JSON.stringify(c?.time_aggregation_method ?? '(unset)')} is not Count`;
+    }
+    const failing = block(c?.failing_periods);
+    if (failing && Number(failing.minimum_failing_periods_to_trigger_alert) !== 1) {
+      return `it needs ${JSON.stringify(failing.minimum_failing_periods_to_trigger_alert)} failing periods before it fires`;
+    }
+  }
+  const scopes = asArray(r.values.scopes);
+  if (metric) {
+    return scopes.some((x) => accounts(m).some((a) => pointsAt(m, x, a)))
+      ? undefined
+      : `it is scoped to ${JSON.stringify(scopes)}, not to the account`;
+  }
+  const workspaces = accounts(m).flatMap((a) =>
+    diagnosticsFor(m, a)
+      .map((d) => d.values.log_analytics_workspace_id)
+      .filter((w) => w !== undefined && w !== null),
+  );
+  return scopes.some((x) => workspaces.some((w) => sameTarget(m, x, w)))
+    ? undefined
+    : `it is scoped to ${JSON.stringify(scopes)}, not to the workspace the account's diagnostics send to`;
+}
+
 /** An alert from the guide's alert table: present, at most the listed severity and threshold. */
 function alertRule(
   id: string,
@@ -79,13 +134,19 @@ function alertRule(
       if (candidates.length === 0) {
         return [bad(accounts(m)[0].resource.address, `missing alert: ${title}`, '(none)')];
       }
-      const good = candidates.find((c) => c.ok && c.severity <= maxSeverity);
+      const judged = candidates.map((c) => {
+        const problem = firingProblem(m, c.r);
+        return problem ? { ...c, ok: false, detail: `the alert cannot fire: ${problem}` } : c;
+      });
+      const good = judged.find((c) => c.ok && c.severity <= maxSeverity);
       if (good) return [ok(good.r.address, good.detail)];
-      const c = candidates[0];
+      const c = judged.find((x) => !x.ok) ?? judged[0];
       return [
         bad(
           c.r.address,
-          c.severity > maxSeverity ? `severity ${c.severity} is lower than Sev ${maxSeverity}` : c.detail,
+          c.ok && c.severity > maxSeverity
+            ? `severity ${c.severity} is lower than Sev ${maxSeverity}`
+            : c.detail,
           c.value,
         ),
       ];
@@ -279,6 +340,16 @@ export const MONITORING_RULES: Rule[] = [
         return [bad(accounts(m)[0].resource.address, 'missing detection: request rate per caller', '(none)')];
       }
       const limit = queryCountThreshold(rule.query, 'RequestCount');
+      const problem = firingProblem(m, rule.r);
+      if (problem) {
+        return [
+          bad(
+            rule.r.address,
+            `request-rate detection cannot fire: ${problem}`,
+            block(rule.r.values.criteria),
+          ),
+        ];
+      }
       return [
         limit !== undefined && limit <= 50 && rule.windowMinutes <= 5
           ? ok(rule.r.address, `> ${limit} requests in ${rule.windowMinutes} min`)
@@ -453,18 +524,30 @@ export const MONITORING_RULES: Rule[] = [
           return bad(plan.address, 'Defender for AI tier is not Standard', plan.values.tier);
         }
         // azapi_update_resource is how this package manages the setting (it has no DELETE); azapi_resource also counts.
-        const setting = m
-          .ofType('azapi_resource', 'azapi_update_resource')
-          .find(
+        // Every write of the setting counts: a second one that disables it is applied too.
+        const settings = m
+          .ofType('azapi_resource', 'azapi_update_resource', 'azapi_resource_action')
+          .filter(
             (r) =>
-              /defenderForAISettings@/i.test(String(r.values.type)) && pointsAt(m, r.values.parent_id, a),
+              /defenderForAISettings@/i.test(String(r.values.type)) &&
+              (pointsAt(m, r.values.parent_id, a) ||
+                (typeof r.values.resource_id === 'string' &&
+                r.values.resource_id.includes('/defenderForAISettings/')
+                  ? pointsAt(m, r.values.resource_id.replace(/\/defenderForAISettings\/.*$/i, ''), a)
+                  : false)),
           );
-        if (!setting) return bad(a.resource.address, 'no defenderForAISettings on the account', '(none)');
-        if (setting.values.body?.properties?.state !== 'Enabled') {
+        if (!settings.length) {
+          return bad(a.resource.address, 'no defenderForAISettings on the account', '(none)');
+        }
+        const off = settings.find((r) => {
+          const body = r.values.body;
+          return !body || typeof body !== 'object' || body.properties?.state !== 'Enabled';
+        });
+        if (off) {
           return bad(
-            setting.address,
+            off.address,
             'defenderForAISettings state is not Enabled',
-            setting.values.body?.properties?.state,
+            off.values.body?.properties?.state,
           );
         }
         return plan
