@@ -6,6 +6,7 @@
  * JSON-level edit of the synthesized cdk.tf.json, or a whole document (plan, state); each is judged through the
  * engine, the CLI and (construct cases) the HardeningChecks Aspect at synth.
  */
+import { CognitiveDeployment } from '@cdktf/provider-azurerm/lib/cognitive-deployment';
 import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
 import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
 import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
@@ -1040,6 +1041,56 @@ export const CORPUS: EvasionCase[] = [
         name: 'Default',
         body: { properties: { state: 'Disabled' } },
         depends_on: [`azapi_update_resource.${name}`],
+      });
+    },
+  },
+  // 8. Content filtering undone after creation by an azapi write to the deployment or the policy.
+  {
+    name: 'an azapi_update_resource rebinds the deployment to Microsoft.DefaultV2',
+    bypassClass: 8,
+    ruleId: 'AOAI-CFP-001',
+    construct: (s) =>
+      new AzapiUpdateResource(s, 'Rebind', {
+        type: 'Microsoft.CognitiveServices/accounts/deployments@2025-06-01',
+        resourceId: s.node.findAll().find((c): c is CognitiveDeployment => c instanceof CognitiveDeployment)!
+          .id,
+        body: { properties: { raiPolicyName: 'Microsoft.DefaultV2' } },
+      }),
+  },
+  {
+    name: 'an azapi_update_resource replaces the bound policy content filters with a weaker Violence entry',
+    bypassClass: 8,
+    ruleId: 'AOAI-CFP-002',
+    json: (j) => {
+      const [name, policy] = Object.entries<any>(j.resource.azapi_resource).find(([, r]) =>
+        /raiPolicies@/.test(String(r.type)),
+      )!;
+      const filters = structuredClone(policy.body.properties.contentFilters);
+      filters.find((f: any) => f.name === 'Violence' && f.source === 'Completion').severityThreshold = 'High';
+      addResource(j, 'azapi_update_resource', 'weaken', {
+        type: 'Microsoft.CognitiveServices/accounts/raiPolicies@2025-06-01',
+        resource_id: `\${azapi_resource.${name}.id}`,
+        body: { properties: { contentFilters: filters } },
+      });
+    },
+  },
+  {
+    name: 'an azapi_resource_action PATCHes the bound policy by parent_id and name to drop the prompt shields',
+    bypassClass: 8,
+    ruleId: 'AOAI-CFP-003',
+    json: (j) => {
+      const policy = raiPolicy(j);
+      addResource(j, 'azapi_resource_action', 'shields_off', {
+        type: 'Microsoft.CognitiveServices/accounts/raiPolicies@2025-06-01',
+        resource_id: `${accountRef(j).slice(0, -1)}}/raiPolicies/${policy.name}`,
+        method: 'PATCH',
+        body: {
+          properties: {
+            contentFilters: policy.body.properties.contentFilters.filter(
+              (f: any) => !['Jailbreak', 'Indirect Attack'].includes(f.name),
+            ),
+          },
+        },
       });
     },
   },

@@ -16,6 +16,8 @@ interface Filter {
 
 interface PolicyView {
   resource: TfResource;
+  /** For an azapi write that patches a policy: the policy it patches (this view is the result). */
+  base?: PolicyView;
   name: string;
   mode?: string;
   filters: Filter[];
@@ -24,9 +26,86 @@ interface PolicyView {
 
 interface DeploymentView {
   resource: TfResource;
+  /** For an azapi write that patches a deployment: the deployment it patches. */
+  base?: DeploymentView;
   raiPolicyName: unknown;
   modelVersion?: string;
   upgradeOption?: string;
+}
+
+/** The content filters and blocklists of an ARM raiPolicies properties object (only the keys it names). */
+function armPolicy(p: Record<string, any>): Partial<Pick<PolicyView, 'mode' | 'filters' | 'blocklists'>> {
+  const view: Partial<Pick<PolicyView, 'mode' | 'filters' | 'blocklists'>> = {};
+  if ('mode' in p) view.mode = p.mode;
+  if ('contentFilters' in p) {
+    view.filters = asArray(p.contentFilters).map((f) => ({
+      name: f?.name,
+      source: f?.source,
+      enabled: f?.enabled === true,
+      blocking: f?.blocking === true,
+      severityThreshold: f?.severityThreshold,
+    }));
+  }
+  if ('customBlocklists' in p) {
+    view.blocklists = asArray(p.customBlocklists).map((b) => ({
+      name: b?.blocklistName,
+      source: b?.source,
+      blocking: b?.blocking === true,
+      blockingValue: b?.blocking,
+    }));
+  }
+  return view;
+}
+
+/** The properties of an azapi write's body (a JSON string is parsed), or undefined when it cannot be read. */
+function bodyProperties(r: TfResource): Record<string, any> | undefined {
+  let body = r.values.body;
+  if (typeof body === 'string' && isLiteral(body)) {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  const p = body && typeof body === 'object' ? body.properties : undefined;
+  return p && typeof p === 'object' && !Array.isArray(p) ? p : undefined;
+}
+
+/**
+ * azapi writes to an existing child of the account (azapi_update_resource; azapi_resource_action with an empty
+ * action and method PATCH or PUT: azapi docs, resources/update_resource and resources/resource_action), with the
+ * child they write: by a reference to it, or by parent_id (the account) and name.
+ */
+function childWrites<T extends { resource: TfResource }>(
+  m: TfModel,
+  type: RegExp,
+  children: T[],
+  nameOf: (child: T) => unknown,
+): Array<{ write: TfResource; child?: T; parent?: unknown }> {
+  return m
+    .ofType('azapi_update_resource', 'azapi_resource_action')
+    .filter((u) => type.test(String(u.values.type ?? '')))
+    .filter(
+      (u) =>
+        u.type === 'azapi_update_resource' ||
+        ((!isLiteral(u.values.method) || ['PATCH', 'PUT'].includes(String(u.values.method).toUpperCase())) &&
+          !u.values.action),
+    )
+    .map((u) => {
+      const id = u.values.resource_id;
+      const refs = m.references(id);
+      // By reference to the child; or <account>/<collection>/<name> as resource_id; or parent_id with name.
+      const path =
+        typeof id === 'string' ? /^(.*)\/(?:raiPolicies|deployments)\/([^/]+)$/i.exec(id.trim()) : null;
+      const parent = path ? path[1] : id === undefined || id === null ? u.values.parent_id : undefined;
+      const name = path ? path[2] : u.values.name;
+      const child =
+        children.find((c) => refs.includes(c.resource.address)) ??
+        (parent !== undefined
+          ? children.find((c) => String(name).toLowerCase() === String(nameOf(c)).toLowerCase())
+          : undefined);
+      return { write: u, child, parent };
+    });
 }
 
 /** Custom RAI policies on the account: azapi raiPolicies and azurerm_cognitive_account_rai_policy. */
@@ -39,21 +118,10 @@ function policiesOf(m: TfModel, a: AccountView): PolicyView[] {
       return {
         resource: r,
         name: String(r.values.name),
-        mode: p.mode,
-        filters: asArray(p.contentFilters).map((f) => ({
-          name: f.name,
-          source: f.source,
-          enabled: f.enabled === true,
-          blocking: f.blocking === true,
-          severityThreshold: f.severityThreshold,
-        })),
-        blocklists: asArray(p.customBlocklists).map((b) => ({
-          name: b.blocklistName,
-          source: b.source,
-          blocking: b.blocking === true,
-          blockingValue: b.blocking,
-        })),
-      };
+        filters: [],
+        blocklists: [],
+        ...armPolicy(p),
+      } as PolicyView;
     });
   const azurerm = m
     .ofType('azurerm_cognitive_account_rai_policy')
@@ -71,7 +139,33 @@ function policiesOf(m: TfModel, a: AccountView): PolicyView[] {
       })),
       blocklists: [],
     }));
-  return [...azapi, ...azurerm];
+  const policies: PolicyView[] = [...azapi, ...azurerm];
+  // A write to a policy replaces the properties it names (azapi_update_resource merges its body into the
+  // resource and PUTs it back): the policy as that write leaves it is judged too.
+  const patched = childWrites(m, POLICY_TYPE, policies, (p) => p.name)
+    .filter((w) => (w.child ? true : pointsAt(m, w.parent, a)))
+    .map(({ write, child }) => {
+      const base: PolicyView = child ?? {
+        resource: write,
+        name: String(write.values.name),
+        filters: [],
+        blocklists: [],
+      };
+      const props = bodyProperties(write);
+      const opaque = {
+        name: "(the write's body cannot be read)",
+        source: '',
+        enabled: false,
+        blocking: false,
+      };
+      return {
+        ...base,
+        resource: write,
+        base,
+        ...(props ? armPolicy(props) : { filters: [opaque] }),
+      } as PolicyView;
+    });
+  return [...policies, ...patched];
 }
 
 function deploymentsOf(m: TfModel, a: AccountView): DeploymentView[] {
@@ -96,13 +190,34 @@ function deploymentsOf(m: TfModel, a: AccountView): DeploymentView[] {
         upgradeOption: p.versionUpgradeOption,
       };
     });
-  return [...azurerm, ...azapi];
+  const deployments: DeploymentView[] = [...azurerm, ...azapi];
+  // A write to a deployment that names a policy rebinds it (azapi docs, resources/update_resource).
+  const patched = childWrites(m, DEPLOYMENT_TYPE, deployments, (d) => d.resource.values.name)
+    .filter((w) => (w.child ? true : pointsAt(m, w.parent, a)))
+    .filter(({ write }) => {
+      // Only a write that rebinds the policy, or changes the model or its upgrade, changes what is judged.
+      const props = bodyProperties(write);
+      return !props || ['raiPolicyName', 'model', 'versionUpgradeOption'].some((k) => k in props);
+    })
+    .map(({ write, child }) => {
+      const props = bodyProperties(write);
+      return {
+        resource: write,
+        base: child,
+        raiPolicyName: props
+          ? (props.raiPolicyName ?? child?.raiPolicyName)
+          : "(the write's body cannot be read)",
+        modelVersion: props?.model?.version ?? child?.modelVersion,
+        upgradeOption: props?.versionUpgradeOption ?? child?.upgradeOption,
+      };
+    });
+  return [...deployments, ...patched];
 }
 
 /** The custom policy a deployment's rai_policy_name names (literally or by reference), if any. */
 function boundPolicy(m: TfModel, policies: PolicyView[], d: DeploymentView): PolicyView | undefined {
   const refs = m.references(d.raiPolicyName);
-  return policies.find((p) => refs.includes(p.resource.address) || p.name === d.raiPolicyName);
+  return policies.find((p) => !p.base && (refs.includes(p.resource.address) || p.name === d.raiPolicyName));
 }
 
 /** Check every custom policy that a deployment on some account is bound to. */
@@ -115,7 +230,9 @@ function perBoundPolicy(m: TfModel, check: (p: PolicyView) => RuleResult): RuleR
         .map((d) => boundPolicy(m, policies, d))
         .filter((p): p is PolicyView => !!p),
     );
-    const judged = bound.size ? [...bound] : policies;
+    // A bound policy is judged as written and as every azapi write to it leaves it.
+    const withWrites = (ps: PolicyView[]) => ps.flatMap((p) => [p, ...policies.filter((x) => x.base === p)]);
+    const judged = bound.size ? withWrites([...bound]) : policies;
     judged.forEach((p) => results.push(check(p)));
     if (judged.length === 0) {
       results.push(bad(a.resource.address, 'no custom content filter policy on the account', '(none)'));
