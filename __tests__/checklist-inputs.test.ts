@@ -10,12 +10,36 @@ import {
   committedIndex,
   committedPlan,
   configSha256,
+  weakenedReferenceJson,
 } from './terraform-plans';
 import { main } from '../lib/checklist/cli';
-import { runChecks } from '../lib/checklist/engine';
+import { Report, runChecks } from '../lib/checklist/engine';
 import { InputError, loadModel } from '../lib/checklist/model';
 
 const TODAY = ['--today', '2026-11-28'];
+
+const LIFECYCLE = 'AOAI-CHK-004';
+
+/**
+ * The same verdict from every rule on the same resources, plan against configuration, except AOAI-CHK-004:
+ * Terraform's plan JSON carries no lifecycle blocks, so on a plan that rule says it cannot see them (until these
+ * tests compared the two, it said "compliant: every postcondition is in place" on a plan whose configuration had
+ * them all removed).
+ */
+function expectSameVerdicts(fromPlan: Report, fromConfig: Report): void {
+  const verdicts = (r: Report) =>
+    r.findings
+      .filter((f) => f.ruleId !== LIFECYCLE)
+      .map((f) => `${f.ruleId} ${f.address} ${f.status}`)
+      .sort();
+  expect(verdicts(fromPlan)).toEqual(verdicts(fromConfig));
+  expect(fromPlan.findings.filter((f) => f.ruleId === LIFECYCLE)).toEqual([
+    expect.objectContaining({
+      status: 'not-applicable',
+      message: expect.stringContaining('no lifecycle blocks'),
+    }),
+  ]);
+}
 
 describe('plan JSON input', () => {
   // Terraform 1.11.4's own first plan of the reference stack (against the stub providers; committed by
@@ -27,11 +51,30 @@ describe('plan JSON input', () => {
     // Each rule reaches the same verdict on the same resource whether it reads the configuration or the plan.
     // (Before the stub read data.azurerm_subscription as Azure shapes its ID, "/subscriptions/<id>", AOAI-MON-003
     // warned on the plan only: azurerm's subscription_data_source.go sets that ID; the rule was right.)
-    const verdicts = (r: typeof report) =>
-      r.findings.map((f) => `${f.ruleId} ${f.address} ${f.status}`).sort();
     const fromConfig = runChecks(loadModel(referenceJson()), { today: '2026-11-28' });
-    expect(verdicts(report)).toEqual(verdicts(fromConfig));
+    expectSameVerdicts(report, fromConfig);
     expect(report.findings.length).toBeGreaterThan(50);
+  });
+  test("Terraform's first plan of a weakened reference stack fails on the right resources and values, as its cdk.tf.json does", () => {
+    const report = runChecks(loadModel(committedPlan('weakened-first-plan.json')), { today: '2026-11-28' });
+    const config = weakenedReferenceJson();
+    const [account] = Object.keys(config.resource.azurerm_cognitive_account);
+    const deployments = Object.keys(config.resource.azurerm_cognitive_deployment);
+    const bad = (id: string) =>
+      report.findings
+        .filter((f) => f.ruleId === id && f.status === 'non-compliant')
+        .map((f) => [f.address, f.value]);
+    expect(bad('AOAI-NET-001')).toEqual([[`azurerm_cognitive_account.${account}`, true]]);
+    expect(bad('AOAI-IAM-001')).toEqual([[`azurerm_cognitive_account.${account}`, true]]);
+    expect(bad('AOAI-CFP-001').sort()).toEqual(
+      deployments.map((d) => [`azurerm_cognitive_deployment.${d}`, 'Microsoft.Default']).sort(),
+    );
+    const fromConfig = runChecks(loadModel(config), { today: '2026-11-28' });
+    expectSameVerdicts(report, fromConfig);
+    // The removed postconditions are visible in cdk.tf.json only (see expectSameVerdicts).
+    expect(fromConfig.findings.filter((f) => f.ruleId === LIFECYCLE).map((f) => f.status)).toContain(
+      'non-compliant',
+    );
   });
   test('every committed plan fixture was planned from the configuration its stack synthesizes today', () => {
     const index = committedIndex();

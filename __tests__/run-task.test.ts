@@ -21,6 +21,7 @@ beforeAll(async () => {
   compliantPlan = committedPlanText('reference-first-plan.json');
   fake.addPlan('plan-compliant', { json: compliantPlan });
   fake.addPlan('plan-weakened', { json: WEAKENED });
+  fake.addPlan('plan-weakened-terraform', { json: committedPlanText('weakened-first-plan.json') });
 });
 afterAll(() => fake.close());
 afterEach(async () => {
@@ -110,6 +111,16 @@ describe('run task: verdicts', () => {
     }
     expect(cb.body.data.attributes.message).toContain('AOAI-NET-001');
     expect(cb.body.data.attributes.message).not.toContain('\n');
+  });
+
+  test("Terraform's own plan of a weakened reference stack fails the task on the three flipped settings", async () => {
+    await start();
+    const cb = await runOne('t-weakened-terraform', 'plan-weakened-terraform');
+    expect(statusOf(cb)).toBe('failed');
+    const failing = outcomesOf(cb)
+      .filter((o) => o.attributes.tags.Status[0].label === 'Failed')
+      .map((o) => o.attributes['outcome-id']);
+    expect(new Set(failing)).toEqual(new Set(['AOAI-NET-001', 'AOAI-IAM-001', 'AOAI-CFP-001']));
   });
 
   test('failOnWarnings makes warning findings fail the task too', async () => {

@@ -33,7 +33,35 @@ export const PLAN_FIXTURES: readonly PlanFixture[] = [
     description: 'first plan (no state) of the reference stack, referenceJson()',
     config: () => referenceJson(),
   },
+  {
+    file: 'weakened-first-plan.json',
+    description:
+      'first plan of the reference stack weakened (public access and key auth on, the deployment on Microsoft.Default) ' +
+      'with its postconditions removed, as a configuration written without this package would plan',
+    config: () => weakenedReferenceJson(),
+  },
 ];
+
+/**
+ * The reference stack with three hardened values flipped and every postcondition removed (with them, Terraform
+ * refuses to plan it: __tests__/terraform/broken-copies.tf.test.ts), so Terraform writes the plan a weak
+ * configuration gets and the checklist must catch.
+ */
+export function weakenedReferenceJson(): any {
+  const config = referenceJson();
+  const [account] = Object.values<any>(config.resource.azurerm_cognitive_account);
+  account.public_network_access_enabled = true;
+  account.local_auth_enabled = true;
+  for (const deployment of Object.values<any>(config.resource.azurerm_cognitive_deployment)) {
+    deployment.rai_policy_name = 'Microsoft.Default';
+  }
+  for (const instances of Object.values<any>(config.resource)) {
+    for (const body of Object.values<any>(instances)) {
+      if (body.lifecycle) delete body.lifecycle.postcondition;
+    }
+  }
+  return config;
+}
 
 /** The index records, per fixture, the hash of the configuration it was planned from (checked by the unit suite). */
 export const INDEX_FILE = 'index.json';

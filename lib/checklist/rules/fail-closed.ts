@@ -61,5 +61,5 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
   'AOAI-CHK-003':
     'Cannot be exempted; a refused exemption exempts nothing. An expiry by reference is refused unless the record carries the precondition the construct wrote (a real date, not over, evaluated by Terraform at plan) and lists it; a plan or state shows no guard.',
   'AOAI-CHK-004':
-    'An ignore_changes list that is not a literal is "cannot verify"; lifecycle is judged on Terraform JSON (plans do not carry it).',
+    'An ignore_changes list that is not a literal is "cannot verify"; lifecycle is judged on Terraform JSON: on a plan or a state, which do not carry it, the rule is not applicable rather than compliant.',
 };

@@ -1,7 +1,7 @@
 import { SUBSCRIPTION_BASELINE_KIND } from '../../subscription-markers';
 import { TfModel, asArray, block, isLiteral } from '../model';
 import { normalizeCondition, readRecords, synthChecksOptOutProblems } from '../records';
-import { Rule, RuleResult, accounts, bad, ok } from '../rule';
+import { Rule, RuleResult, accounts, bad, na, ok } from '../rule';
 import { RuleIds } from '../rule-ids';
 
 const phase = 'Checklist Integrity' as const;
@@ -110,6 +110,17 @@ const lifecycleRule: Rule = {
     'ignore_changes on public access, local auth, ACLs or outbound restriction lets a portal change stand unnoticed; a postcondition removed or replaced by a constant no longer stops an apply that reopens the account.',
   references: {},
   evaluate: (m) => {
+    // Terraform's plan and state JSON carry no lifecycle blocks (json-format "Configuration Representation":
+    // expressions, count, for_each and depends_on, no lifecycle; Terraform 1.11.4's plan of the reference stack,
+    // __tests__/fixtures/terraform/, has none). On them this rule has nothing to see: saying "every postcondition
+    // is in place" there would vouch for what the input cannot show.
+    if (m.format !== 'terraform-json') {
+      return [
+        na(
+          'plan and state JSON carry no lifecycle blocks: ignore_changes and postconditions are judged on the configuration (cdk.tf.json)',
+        ),
+      ];
+    }
     const found = lifecycleFindings(m);
     return found.length
       ? found
