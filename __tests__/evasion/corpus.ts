@@ -31,6 +31,8 @@ export interface EvasionCase {
   readonly construct?: (stack: HardenedOpenAIStack) => void;
   /** A JSON-level edit of the reference cdk.tf.json (may return a replacement document). */
   readonly json?: (json: any) => any;
+  /** The text of one cdk.tf.json, for what JSON.stringify cannot write (a key written twice). */
+  readonly text?: (json: any) => string;
   /** Several files checked together (name -> document), built from the reference cdk.tf.json. */
   readonly files?: (json: any) => Record<string, unknown>;
 }
@@ -1092,6 +1094,50 @@ export const CORPUS: EvasionCase[] = [
           },
         },
       });
+    },
+  },
+  // 9. JSON that Terraform reads differently from JSON.parse.
+  {
+    name: 'a second "resource" key before the hardened one: JSON.parse keeps only the last, Terraform creates both',
+    bypassClass: 9,
+    ruleId: 'AOAI-IAM-003',
+    // hashicorp/hcl json/structure.go: every property naming a block type or label is a block (no dedup).
+    text: (j) => {
+      const hidden = {
+        azurerm_role_assignment: {
+          owner: {
+            scope: accountRef(j),
+            principal_id: '44444444-4444-4444-4444-444444444444',
+            principal_type: 'Group',
+            role_definition_name: 'Owner',
+          },
+        },
+      };
+      const { resource, ...rest } = j;
+      const text = JSON.stringify({ ...rest, resource });
+      return `{"resource": ${JSON.stringify(hidden)}, ${text.slice(1)}`;
+    },
+  },
+  {
+    name: 'a second "azurerm_network_security_rule" key under resource: an Allow-any rule JSON.parse drops',
+    bypassClass: 9,
+    ruleId: 'AOAI-NET-009',
+    text: (j) => {
+      const [, deny] = Object.entries<any>(j.resource.azurerm_network_security_rule).find(([, r]) =>
+        String(r.name).startsWith('Deny'),
+      )!;
+      const allowAny = {
+        ...deny,
+        name: 'allow-any',
+        priority: 100,
+        access: 'Allow',
+      };
+      const { azurerm_network_security_rule: rules, ...others } = j.resource;
+      const resource = `{"azurerm_network_security_rule": ${JSON.stringify({ allow_any: allowAny })}, ${JSON.stringify(
+        { ...others, azurerm_network_security_rule: rules },
+      ).slice(1)}`;
+      const { resource: _r, ...rest } = j;
+      return `{"resource": ${resource}, ${JSON.stringify(rest).slice(1)}`;
     },
   },
 ];

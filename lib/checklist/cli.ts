@@ -2,6 +2,7 @@
 import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { Exemption, runChecks } from './engine';
+import { parseTerraformJsonText } from './json-text';
 import { InputError, loadDocuments } from './model';
 import { exemptionProblems } from './records';
 import { toJson, toMarkdown, toSarif, toText } from './reporters';
@@ -66,6 +67,19 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
+/** An input file, parsed as Terraform reads JSON (a key written twice is two blocks, not the last one). */
+function readInput(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(
+      `input ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
+    );
+  }
+  return parseTerraformJsonText(text, `input ${file}`);
+}
+
 export async function main(
   argv: string[],
   io: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) },
@@ -101,9 +115,7 @@ export async function main(
         throw new InputError('--today must be YYYY-MM-DD');
       }
       if (flags['report-dir'] !== undefined) checkReportDir(flags['report-dir']);
-      const model = loadDocuments(
-        positional.map((file) => ({ name: file, document: readJson(file, 'input') })),
-      );
+      const model = loadDocuments(positional.map((file) => ({ name: file, document: readInput(file) })));
       const extra = flags.suppressions ? parseSuppressions(readJson(flags.suppressions, 'suppressions')) : [];
       const report = runChecks(model, { today: flags.today, extraExemptions: extra });
       io.out(flags.format === 'json' ? toJson(report) : toText(report));
