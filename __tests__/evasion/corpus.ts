@@ -7,6 +7,7 @@
  * engine, the CLI and (construct cases) the HardeningChecks Aspect at synth.
  */
 import { CognitiveDeployment } from '@cdktf/provider-azurerm/lib/cognitive-deployment';
+import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
 import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
 import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
@@ -1138,6 +1139,43 @@ export const CORPUS: EvasionCase[] = [
       ).slice(1)}`;
       const { resource: _r, ...rest } = j;
       return `{"resource": ${resource}, ${JSON.stringify(rest).slice(1)}`;
+    },
+  },
+  // 7. Monitoring that exists but reaches nobody, stops logging, or covers another subscription.
+  {
+    name: 'an alert processing rule suppresses every action group in the resource group',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-010',
+    json: (j) => {
+      const [rgName] = firstOf(j, 'azurerm_resource_group');
+      addResource(j, 'azurerm_monitor_alert_processing_rule_suppression', 'quiet', {
+        name: 'quiet',
+        resource_group_name: `\${azurerm_resource_group.${rgName}.name}`,
+        scopes: [`\${azurerm_resource_group.${rgName}.id}`],
+      });
+    },
+  },
+  {
+    name: 'the workspace the account logs to gets a daily cap (ingestion stops once reached), by escape hatch',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-001',
+    construct: (s) =>
+      s.node
+        .findAll()
+        .find((c): c is LogAnalyticsWorkspace => c instanceof LogAnalyticsWorkspace)!
+        .addOverride('daily_quota_gb', 0.1),
+  },
+  {
+    name: 'the Defender for AI plan written through a provider alias for another subscription',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-011',
+    json: (j) => {
+      j.provider.azurerm.push({
+        alias: 'other',
+        features: [{}],
+        subscription_id: '00000000-0000-0000-0000-000000000009',
+      });
+      firstOf(j, 'azurerm_security_center_subscription_pricing')[1].provider = 'azurerm.other';
     },
   },
 ];

@@ -490,6 +490,11 @@ function loadPlan(plan: Record<string, any>): TfModel {
     if (rc?.change?.after_unknown) markUnknown(values, rc.change.after_unknown);
     if (c?.expressions) fillFromExpressions(values, c.expressions, c.prefix ?? '');
     if (c?.depends_on) values.depends_on = c.depends_on.map((d: string) => `${c.prefix ?? ''}${d}`);
+    // The provider configuration ("azurerm.other" for an alias; module calls prefix it "<call>:"), as the
+    // configuration writes `provider` (json-format docs, provider_config_key).
+    if (typeof c?.provider_config_key === 'string') {
+      values.provider = c.provider_config_key.replace(/^.*:/, '');
+    }
     resources.push({ address, type, name, values });
   }
   return new TfModel(resources, 'plan-json', [...data.values()]);

@@ -37,7 +37,7 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
   'AOAI-CFP-005': 'An unpinned or unset version fails.',
   'AOAI-CFP-006': 'A blocklist that does not block, or has no items, does not count.',
   'AOAI-CFP-007': 'A blocking flag from an expression is judged on plan JSON, where it is a literal.',
-  'AOAI-MON-001': `${ATTACHED} A setting that sends to no workspace does not count.`,
+  'AOAI-MON-001': `${ATTACHED} A setting that sends to no workspace does not count; a workspace with a daily cap (daily_quota_gb other than -1, or not a literal) fails.`,
   'AOAI-MON-002':
     'A retention that is not a literal is "cannot verify" unless the workspace precondition the construct wrote (at least 365 days, evaluated by Terraform at plan) stands and the hardening record lists it; a workspace managed elsewhere is a post-deploy check.',
   'AOAI-MON-003': 'A subscription target that is not recognisably the subscription does not count.',
@@ -48,9 +48,9 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
   'AOAI-MON-008': ALERT,
   'AOAI-MON-009': ALERT,
   'AOAI-MON-010':
-    'An action group ID that names no group here and is no literal action-group ID does not count.',
+    'An action group ID that names no group here and is no literal action-group ID does not count; an enabled alert processing rule that removes all action groups fails, whatever its condition or schedule.',
   'AOAI-MON-011':
-    'A missing plan or account setting fails unless subscription coverage is declared; every write of the account setting must set Enabled.',
+    'A missing plan or account setting fails unless subscription coverage is declared; every write of the account setting must set Enabled; a plan written through another provider configuration than the account may cover another subscription and fails.',
   'AOAI-MON-012':
     'An enabled flag that is not a literal is "cannot verify"; receiver URLs from variables are judged on plan JSON.',
   'AOAI-MON-013':

@@ -203,6 +203,22 @@ export const MONITORING_RULES: Rule[] = [
           const logsOk =
             groups.includes(ALL_LOGS_CATEGORY_GROUP) ||
             REQUIRED_LOG_CATEGORIES.every((c) => categories.includes(c));
+          const workspace = m
+            .references(s.values.log_analytics_workspace_id)
+            .map((x) => m.get(x)!)
+            .find((r) => r.type === 'azurerm_log_analytics_workspace');
+          // A daily cap stops ingestion for the rest of the day once reached (Microsoft Learn, "Set daily cap on
+          // Log Analytics workspace"); azurerm 4.55 daily_quota_gb defaults to -1, no cap.
+          const cap = workspace?.values.daily_quota_gb;
+          if (cap !== undefined && cap !== null && !(isLiteral(cap) && Number(cap) === -1)) {
+            return bad(
+              workspace!.address,
+              isLiteral(cap)
+                ? `the workspace has a daily cap (${cap} GB): logs stop once it is reached, and attackers can reach it`
+                : 'cannot verify the workspace has no daily cap: daily_quota_gb is not a literal',
+              cap,
+            );
+          }
           if (logsOk && metrics.includes(ALL_METRICS_CATEGORY)) {
             return ok(
               s.address,
@@ -486,6 +502,30 @@ export const MONITORING_RULES: Rule[] = [
             : bad(r.address, 'alert has no action group', ids),
         );
       }
+      // An alert processing rule of type suppression removes every action group from the alerts fired in its
+      // scopes (Microsoft Learn, "Alert processing rules": Suppression; azurerm 4.55
+      // monitor_alert_processing_rule_suppression: scopes, enabled default true; azapi
+      // Microsoft.AlertsManagement/actionRules with an action RemoveAllActionGroups). Its condition and schedule
+      // only narrow it, so an enabled one is judged as silencing these alerts (fail closed; exempt it with a reason).
+      const suppressions = [
+        ...m.ofType('azurerm_monitor_alert_processing_rule_suppression'),
+        ...m
+          .ofType('azapi_resource')
+          .filter(
+            (r) =>
+              /^Microsoft\.AlertsManagement\/actionRules@/i.test(String(r.values.type ?? '')) &&
+              /RemoveAllActionGroups/i.test(JSON.stringify(r.values.body ?? 'RemoveAllActionGroups')),
+          ),
+      ].filter((r) => r.values.enabled !== false && r.values.body?.properties?.enabled !== false);
+      for (const sup of suppressions) {
+        results.push(
+          bad(
+            sup.address,
+            'an alert processing rule suppresses notifications (removes all action groups) from the alerts in its scopes: they notify nobody',
+            sup.values.scopes ?? sup.values.body?.properties?.scopes ?? '(unknown scopes)',
+          ),
+        );
+      }
       return results.length ? results : [bad(accounts(m)[0].resource.address, 'no alerts at all', '(none)')];
     },
   },
@@ -522,6 +562,17 @@ export const MONITORING_RULES: Rule[] = [
         }
         if (plan && plan.values.tier !== 'Standard') {
           return bad(plan.address, 'Defender for AI tier is not Standard', plan.values.tier);
+        }
+        // The plan is per subscription: written through another provider configuration (an alias for another
+        // subscription) it may cover a subscription that is not the account's.
+        const providerOf = (r: TfResource) =>
+          String(r.values.provider ?? 'azurerm').replace(/^\$\{|\}$/g, '');
+        if (plan && a.declared && providerOf(plan) !== providerOf(a.resource)) {
+          return bad(
+            plan.address,
+            `the Defender plan is written through provider ${providerOf(plan)}, the account through ${providerOf(a.resource)}: it may cover another subscription`,
+            providerOf(plan),
+          );
         }
         // azapi_update_resource is how this package manages the setting (it has no DELETE); azapi_resource also counts.
         // Every write of the setting counts: a second one that disables it is applied too.
