@@ -1,11 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { Testing } from 'cdktf';
+import { App, Aspects, TerraformStack, Testing } from 'cdktf';
 import { CORPUS, EvasionCase } from './corpus';
-import { checkDocument, checkDocuments } from '../../lib';
+import { HardeningChecks, checkDocument, checkDocuments } from '../../lib';
 import { main } from '../../lib/checklist/cli';
 import { parseTerraformJsonText } from '../../lib/checklist/json-text';
+import { DEFAULT_CONFIG } from '../../stacks/config';
+import { HardenedOpenAIStack } from '../../stacks/hardened-openai-stack';
 import { referenceJson, referenceStack } from '../reference';
 
 const TODAY = '2026-11-28';
@@ -94,3 +96,30 @@ describe.each(constructCases.map((c) => [`${c.bypassClass}. ${c.name}`, c] as co
     });
   },
 );
+
+describe('synth-time checks that a flag would skip', () => {
+  // Found by the red team: `new App({ skipValidation: true })` synthesized a stack with public access enabled
+  // and exit 0, because the checklist runs as a stack validation and cdktf 0.21 skips every validation then
+  // (StackSynthesizer.synthesize, App.synth); the CLI still failed the written JSON (AOAI-NET-001).
+  const skipping = () => new App({ outdir: mkdtempSync(join(dir, 'skip-')), skipValidation: true });
+
+  test('an App with skipValidation refuses the default checks of HardenedAzureOpenAI, naming the fix', () => {
+    expect(() => new HardenedOpenAIStack(skipping(), { ...DEFAULT_CONFIG })).toThrow(
+      /App\.skipValidation: invalid value true\..*hardeningChecksOptOut/,
+    );
+  });
+
+  test('an explicit HardeningChecks on a stack of such an App fails the synth instead of writing it', () => {
+    const app = skipping();
+    const stack = new TerraformStack(app, 'plain');
+    Aspects.of(stack).add(new HardeningChecks({ writeReports: false }));
+    expect(() => app.synth()).toThrow(/App\.skipValidation/);
+    expect(existsSync(join(app.outdir, 'stacks', 'plain', 'cdk.tf.json'))).toBe(false);
+  });
+
+  test('negative control: the same App without skipValidation synthesizes the reference stack', () => {
+    const app = new App({ outdir: mkdtempSync(join(dir, 'noskip-')) });
+    new HardenedOpenAIStack(app, { ...DEFAULT_CONFIG });
+    expect(() => app.synth()).not.toThrow();
+  });
+});

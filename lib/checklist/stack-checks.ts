@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { isAbsolute, join, relative, resolve } from 'path';
 import { Annotations, App, Aspects, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { HardeningConfigError } from '../validation';
 import { Report, runChecks } from './engine';
 import { loadModel } from './model';
 import { toJson, toMarkdown, toSarif } from './reporters';
@@ -100,6 +101,17 @@ export class StackCheck {
   private readonly instances: object[] = [];
 
   private constructor(private readonly stack: TerraformStack) {
+    // The checks run as a stack validation, and an App created with skipValidation never runs validations
+    // (cdktf 0.21 StackSynthesizer.synthesize and App.synth: `if (!session.skipValidation)`): the stack would be
+    // written unjudged. Leaving the checks out is an opt-out with a reason (hardeningChecksOptOut), not a flag.
+    const app = appOf(stack) as (App & { skipValidation?: boolean }) | undefined;
+    if (app?.skipValidation === true) {
+      throw new HardeningConfigError(
+        'App.skipValidation',
+        true,
+        'the hardening checklist runs as a stack validation, which skipValidation turns off without a trace. Create the App without skipValidation, or leave the checks out with hardeningChecksOptOut and a written reason (recorded in the hardening record).',
+      );
+    }
     stack.node.addValidation({ validate: () => this.run() });
     ensureAppCoverage(stack);
   }
