@@ -10,6 +10,7 @@ import {
   committedIndex,
   committedPlan,
   configSha256,
+  grantByRoleNameJson,
   weakenedReferenceJson,
 } from './terraform-plans';
 import { main } from '../lib/checklist/cli';
@@ -75,6 +76,24 @@ describe('plan JSON input', () => {
     expect(fromConfig.findings.filter((f) => f.ruleId === LIFECYCLE).map((f) => f.status)).toContain(
       'non-compliant',
     );
+  });
+  test("a grant by role name: Terraform's plan leaves role_definition_id to azurerm, and AOAI-IAM-005 does not warn on it", () => {
+    const plan = committedPlan('grant-by-role-name-first-plan.json');
+    const change = plan.resource_changes.find((c: any) => c.address === 'azurerm_role_assignment.app').change;
+    // What the plan holds (the stub: null, as an unset argument; azurerm: known after apply, Optional+Computed).
+    expect(change.after.role_definition_id ?? change.after_unknown.role_definition_id).toBeFalsy();
+    const report = runChecks(loadModel(plan), { today: '2026-11-28' });
+    const iam005 = (r: Report) =>
+      r.findings.filter((f) => f.ruleId === 'AOAI-IAM-005').map((f) => [f.address, f.status]);
+    expect(iam005(report)).toEqual([['azurerm_role_assignment.app', 'compliant']]);
+    expectSameVerdicts(report, runChecks(loadModel(grantByRoleNameJson()), { today: '2026-11-28' }));
+    // The same grant known after apply, as azurerm plans it, is not judged either.
+    const unknown = JSON.parse(JSON.stringify(plan));
+    const rc = unknown.resource_changes.find((c: any) => c.address === 'azurerm_role_assignment.app');
+    rc.change.after_unknown.role_definition_id = true;
+    expect(iam005(runChecks(loadModel(unknown), { today: '2026-11-28' }))).toEqual([
+      ['azurerm_role_assignment.app', 'compliant'],
+    ]);
   });
   test('every committed plan fixture was planned from the configuration its stack synthesizes today', () => {
     const index = committedIndex();

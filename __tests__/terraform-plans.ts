@@ -12,6 +12,10 @@
 import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { TerraformStack, Testing } from 'cdktf';
 import { referenceJson } from './reference';
 
 /** The folder of the committed plan fixtures. */
@@ -40,7 +44,39 @@ export const PLAN_FIXTURES: readonly PlanFixture[] = [
       'with its postconditions removed, as a configuration written without this package would plan',
     config: () => weakenedReferenceJson(),
   },
+  {
+    file: 'grant-by-role-name-first-plan.json',
+    description: 'first plan of a small user stack: an account and a grant on it by role name',
+    config: () => grantByRoleNameJson(),
+  },
 ];
+
+/**
+ * A user's own small stack: an account and a grant on it by role name (azurerm computes role_definition_id from the
+ * name at apply, so Terraform's plan shows the ID null or unknown). The checklist warned AOAI-IAM-005 on the plan
+ * only, until plan and configuration verdicts were compared stack by stack.
+ */
+export function grantByRoleNameJson(): any {
+  const stack = new TerraformStack(Testing.app(), 'grant-by-role-name');
+  new AzurermProvider(stack, 'azurerm', { features: [{}] });
+  const account = new CognitiveAccount(stack, 'aoai', {
+    name: 'aoai-grant',
+    location: 'swedencentral',
+    resourceGroupName: 'rg-grant',
+    kind: 'OpenAI',
+    skuName: 'S0',
+    customSubdomainName: 'aoai-grant',
+    publicNetworkAccessEnabled: false,
+    localAuthEnabled: false,
+  });
+  new RoleAssignment(stack, 'app', {
+    scope: account.id,
+    roleDefinitionName: 'Cognitive Services OpenAI User',
+    principalId: '11111111-2222-3333-4444-555555555555',
+    principalType: 'ServicePrincipal',
+  });
+  return JSON.parse(Testing.synth(stack));
+}
 
 /**
  * The reference stack with three hardened values flipped and every postcondition removed (with them, Terraform

@@ -1,5 +1,5 @@
 import { CONTRIBUTOR_LEVEL_ROLE_GUIDS, PRIVILEGED_ROLE_GUIDS, ROLE_NAMES } from '../../azure-facts';
-import { TfModel, TfResource, asArray, isLiteral } from '../model';
+import { KNOWN_AFTER_APPLY, TfModel, TfResource, asArray, isLiteral } from '../model';
 import {
   ACCOUNT_DATA_TYPES,
   AccountView,
@@ -373,7 +373,12 @@ export const IDENTITY_RULES: Rule[] = [
       perAssignment(m, 'scoped role definition ID, explicit principal type', (r, _role, relation) => {
         if (relation !== 'account') return undefined;
         const id = r.values.role_definition_id;
-        if (id !== undefined && !/^(\/subscriptions\/|\$\{)/.test(String(id))) {
+        // Only an ID the configuration wrote can be unscoped. With role_definition_name, azurerm computes the ID
+        // from the role found at the scope (role_definition_id is Optional+Computed; role_assignment_resource.go,
+        // Create): a plan shows it null (unset) or known after apply, and this rule warned on Terraform's real plan
+        // of such a grant until __tests__/checklist-inputs.test.ts compared plan and configuration verdicts.
+        const written = id !== undefined && id !== null && id !== KNOWN_AFTER_APPLY;
+        if (written && !/^(\/subscriptions\/|\$\{)/.test(String(id))) {
           return bad(r.address, 'role_definition_id is not subscription-scoped', id);
         }
         if (!r.values.principal_type) return bad(r.address, 'principal_type is not set', '(unset)');
