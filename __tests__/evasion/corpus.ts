@@ -1178,4 +1178,44 @@ export const CORPUS: EvasionCase[] = [
       firstOf(j, 'azurerm_security_center_subscription_pricing')[1].provider = 'azurerm.other';
     },
   },
+  // 6. Other ways into the account around the endpoint this configuration judges.
+  {
+    name: 'a second private endpoint to the account written through azapi, in a subnet of another VNet',
+    bypassClass: 6,
+    ruleId: 'AOAI-NET-006',
+    json: (j) =>
+      addResource(j, 'azapi_resource', 'side_door', {
+        type: 'Microsoft.Network/privateEndpoints@2024-05-01',
+        name: 'pe-side-door',
+        parent_id: '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-other',
+        location: 'swedencentral',
+        body: {
+          properties: {
+            subnet: {
+              id: '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-other/providers/Microsoft.Network/virtualNetworks/vnet-other/subnets/open',
+            },
+            privateLinkServiceConnections: [
+              {
+                name: 'side-door',
+                properties: { privateLinkServiceId: accountRef(j), groupIds: ['account'] },
+              },
+            ],
+          },
+        },
+      }),
+  },
+  {
+    name: 'an azapi write approves a private endpoint connection made from outside this configuration',
+    bypassClass: 6,
+    ruleId: 'AOAI-NET-006',
+    json: (j) =>
+      addResource(j, 'azapi_update_resource', 'approve', {
+        type: 'Microsoft.CognitiveServices/accounts/privateEndpointConnections@2025-06-01',
+        parent_id: accountRef(j),
+        name: 'pe-foreign.0f0f0f0f-0000-0000-0000-000000000000',
+        body: {
+          properties: { privateLinkServiceConnectionState: { status: 'Approved', description: 'ok' } },
+        },
+      }),
+  },
 ];

@@ -4,15 +4,45 @@ import { AccountView, Rule, RuleResult, bad, badSetting, na, ok, perAccount, poi
 
 const phase = 'Network Isolation' as const;
 
-/** Private endpoints whose service connection targets the account. */
+/**
+ * A private endpoint written as azapi Microsoft.Network/privateEndpoints, in azurerm_private_endpoint's shape:
+ * subnet.id and the (manual) private link service connections' privateLinkServiceId and groupIds (REST spec
+ * Microsoft.Network privateEndpoint.json). Its DNS zone group is a separate child resource this shape leaves out.
+ */
+function azapiEndpoint(r: TfResource): TfResource {
+  const p = r.values.body && typeof r.values.body === 'object' ? (r.values.body.properties ?? {}) : {};
+  const connections = (list: unknown, manual: boolean) =>
+    asArray(list).map((c) => ({
+      private_connection_resource_id: c?.properties?.privateLinkServiceId,
+      subresource_names: c?.properties?.groupIds,
+      is_manual_connection: manual,
+    }));
+  return {
+    ...r,
+    values: {
+      ...r.values,
+      subnet_id: p.subnet?.id,
+      private_service_connection: [
+        ...connections(p.privateLinkServiceConnections, false),
+        ...connections(p.manualPrivateLinkServiceConnections, true),
+      ],
+    },
+  };
+}
+
+/** Private endpoints whose service connection targets the account (azurerm, or azapi). */
 function endpointsOf(model: TfModel, a: AccountView): TfResource[] {
-  return model
-    .ofType('azurerm_private_endpoint')
-    .filter((pe) =>
-      asArray(pe.values.private_service_connection).some((c) =>
-        pointsAt(model, c?.private_connection_resource_id, a),
-      ),
-    );
+  return [
+    ...model.ofType('azurerm_private_endpoint'),
+    ...model
+      .ofType('azapi_resource')
+      .filter((r) => /^Microsoft\.Network\/privateEndpoints@/i.test(String(r.values.type ?? '')))
+      .map(azapiEndpoint),
+  ].filter((pe) =>
+    asArray(pe.values.private_service_connection).some((c) =>
+      pointsAt(model, c?.private_connection_resource_id, a),
+    ),
+  );
 }
 
 /** Zone names a zone-ID value stands for: a referenced azurerm_private_dns_zone's name, or a literal ID's last segment. */
@@ -215,8 +245,42 @@ export const NETWORK_RULES: Rule[] = [
       'The endpoint places the service in the VNet; the zone group lets Azure manage the A records instead of hand-written IPs that go stale.',
     references: { azurePolicy: 'd6759c02-b87f-42b7-892e-71b3f471d782', mcsb: 'NS-2' },
     evaluate: (m) =>
-      perAccountEndpoints(m, (_a, pes) => {
+      perAccountEndpoints(m, (a, pes) => {
+        // Approving a connection on the account admits an endpoint this configuration does not hold: its subnet
+        // and NSG are never judged (REST spec Microsoft.CognitiveServices privateEndpointConnections:
+        // properties.privateLinkServiceConnectionState.status Pending | Approved | Rejected).
+        const approval = m
+          .ofType('azapi_resource', 'azapi_update_resource', 'azapi_resource_action')
+          .filter(
+            (r) =>
+              /^Microsoft\.CognitiveServices\/accounts\/privateEndpointConnections@/i.test(
+                String(r.values.type ?? ''),
+              ) &&
+              (pointsAt(m, r.values.parent_id, a) ||
+                pointsAt(
+                  m,
+                  String(r.values.resource_id ?? '').replace(/\/privateEndpointConnections\/.*$/i, ''),
+                  a,
+                )),
+          )
+          .find((r) => r.values.body?.properties?.privateLinkServiceConnectionState?.status !== 'Rejected');
+        if (approval) {
+          return bad(
+            approval.address,
+            'approves a private endpoint connection made outside this configuration: that endpoint, its subnet and NSG are not judged',
+            approval.values.body?.properties?.privateLinkServiceConnectionState ??
+              approval.values.body ??
+              '(no body)',
+          );
+        }
         for (const pe of pes) {
+          if (pe.type === 'azapi_resource') {
+            return bad(
+              pe.address,
+              'a private endpoint to the account written through azapi: its DNS zone group, subnet policies and NSG cannot be judged here; use azurerm_private_endpoint',
+              pe.values.type,
+            );
+          }
           const psc = block(pe.values.private_service_connection) ?? {};
           if (JSON.stringify(asArray(psc.subresource_names)) !== JSON.stringify([PRIVATE_LINK_SUBRESOURCE])) {
             return bad(pe.address, 'subresource_names must be ["account"]', psc.subresource_names);
