@@ -123,3 +123,56 @@ describe('synth-time checks that a flag would skip', () => {
     expect(() => app.synth()).not.toThrow();
   });
 });
+
+describe('files Terraform loads with the one checked', () => {
+  // Found by the red team: `aoai-harden check cdk.tf.json` passed while a zz_override.tf.json next to it, which
+  // Terraform merges into the same configuration, reopened public access (exit 0).
+  const stackDir = (files: Record<string, string>) => {
+    const d = mkdtempSync(join(dir, 'siblings-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(d, name), text);
+    return d;
+  };
+  const acct = Object.keys(compliant.resource.azurerm_cognitive_account)[0];
+  const reopen = JSON.stringify({
+    resource: { azurerm_cognitive_account: { [acct]: { public_network_access_enabled: true } } },
+  });
+  const check = async (file: string) => {
+    let out = '';
+    let err = '';
+    const code = await main(['check', file, '--today', TODAY], {
+      out: (s) => (out += s),
+      err: (s) => (err += s),
+    });
+    return { code, out, err };
+  };
+
+  test('an override file in the same directory is checked with cdk.tf.json (AOAI-NET-001)', async () => {
+    const d = stackDir({ 'cdk.tf.json': JSON.stringify(compliant), 'zz_override.tf.json': reopen });
+    const run = await check(join(d, 'cdk.tf.json'));
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(`also checked ${join(d, 'zz_override.tf.json')}`);
+    expect(run.out).toMatch(new RegExp(`^ERROR AOAI-NET-001 azurerm_cognitive_account\\.${acct}:`, 'm'));
+  });
+
+  test('an HCL file in the same directory is refused (exit 2): the checklist cannot read it', async () => {
+    const d = stackDir({
+      'cdk.tf.json': JSON.stringify(compliant),
+      'extra.tf': 'resource "azurerm_role_assignment" "owner" {}\n',
+    });
+    const run = await check(join(d, 'cdk.tf.json'));
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(/extra\.tf: Terraform loads this HCL file/);
+  });
+
+  test('negative control: hidden and editor files, and non-Terraform files, are not loaded', async () => {
+    const d = stackDir({
+      'cdk.tf.json': JSON.stringify(compliant),
+      '.zz_override.tf.json': reopen,
+      'zz_override.tf.json~': reopen,
+      'hardening-report.json': reopen,
+    });
+    const run = await check(join(d, 'cdk.tf.json'));
+    expect(run.code).toBe(0);
+    expect(run.err).toBe('');
+  });
+});

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
-import { dirname, join } from 'path';
+import { accessSync, constants, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'fs';
+import { basename, dirname, join, resolve } from 'path';
 import { Exemption, runChecks } from './engine';
 import { parseTerraformJsonText } from './json-text';
 import { InputError, loadDocuments } from './model';
@@ -67,6 +67,41 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
+/**
+ * The other configuration files Terraform loads with the given *.tf.json files: every *.tf and *.tf.json file
+ * of the same directory, overrides included, except names starting with "." or ending with "~" and "#...#"
+ * editor files (terraform internal/configs/parser_config_dir.go, dirFiles and IsIgnoredFile). A .tf.json one is
+ * checked with them, or an override dropped next to cdk.tf.json would apply unjudged; a .tf one (HCL) cannot be
+ * read here, so the input is refused.
+ */
+function configurationSiblings(files: string[]): string[] {
+  const given = new Set(files.map((f) => resolve(f)));
+  const extra: string[] = [];
+  const dirs = new Set(files.filter((f) => f.endsWith('.tf.json')).map((f) => dirname(resolve(f))));
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      continue; // reading the given file reports the problem
+    }
+    for (const name of names) {
+      const ignored =
+        name.startsWith('.') || name.endsWith('~') || (name.startsWith('#') && name.endsWith('#'));
+      const path = join(dir, name);
+      if (ignored || given.has(path) || !(name.endsWith('.tf') || name.endsWith('.tf.json'))) continue;
+      if (!statSync(path).isFile()) continue;
+      if (name.endsWith('.tf')) {
+        throw new InputError(
+          `${path}: Terraform loads this HCL file with ${basename([...given][0])} (same directory), and the checklist reads JSON only; check the plan JSON (terraform show -json) instead, or move the file.`,
+        );
+      }
+      extra.push(path);
+    }
+  }
+  return extra;
+}
+
 /** An input file, parsed as Terraform reads JSON (a key written twice is two blocks, not the last one). */
 function readInput(file: string): unknown {
   let text: string;
@@ -115,7 +150,14 @@ export async function main(
         throw new InputError('--today must be YYYY-MM-DD');
       }
       if (flags['report-dir'] !== undefined) checkReportDir(flags['report-dir']);
-      const model = loadDocuments(positional.map((file) => ({ name: file, document: readInput(file) })));
+      const siblings = configurationSiblings(positional);
+      for (const file of siblings) {
+        // On stderr, so --format json stays one JSON document on stdout.
+        io.err(`also checked ${file}: Terraform loads it with ${positional.join(', ')} (same directory)\n`);
+      }
+      const model = loadDocuments(
+        [...positional, ...siblings].map((file) => ({ name: file, document: readInput(file) })),
+      );
       const extra = flags.suppressions ? parseSuppressions(readJson(flags.suppressions, 'suppressions')) : [];
       const report = runChecks(model, { today: flags.today, extraExemptions: extra });
       io.out(flags.format === 'json' ? toJson(report) : toText(report));
