@@ -173,7 +173,16 @@ project.gitignore.exclude(
   'bench-results/',
   '*.tsbuildinfo',
 );
-project.npmignore?.exclude('stacks/', 'scripts/', 'cdktf.json', '.ci/', 'setup.js', 'docs/', 'tools/', 'projenrc/');
+project.npmignore?.exclude(
+  'stacks/',
+  'scripts/',
+  'cdktf.json',
+  '.ci/',
+  'setup.js',
+  'docs/',
+  'tools/',
+  'projenrc/',
+);
 // Local synth and bench output (the app runner's bundle and compile caches, 5 MB each) never ships.
 project.npmignore?.exclude('.build/', 'cdktf.out/', 'bench-results/', 'terraform.*.tfstate*', '.terraform/');
 
