@@ -10,7 +10,6 @@ import { CognitiveDeployment } from '@cdktf/provider-azurerm/lib/cognitive-deplo
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
 import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
-import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
@@ -876,14 +875,14 @@ export const CORPUS: EvasionCase[] = [
   },
   // 9. Resources Terraform never creates (count 0, for_each empty) and blocks it generates (dynamic).
   {
-    name: 'the deny-all NSG rule given count = 0 by escape hatch (Terraform creates no instance)',
+    // A JSON edit, not an escape hatch: the Terraform corpus plans every stack the unit suite synthesizes and
+    // expects each resource it lists to be created (__tests__/terraform/corpus.tf.test.ts).
+    name: 'the deny-all NSG rule given count = 0 (Terraform creates no instance)',
     bypassClass: 9,
     ruleId: 'AOAI-NET-009',
-    construct: (s) =>
-      s.node
-        .findAll()
-        .find((c): c is NetworkSecurityRule => c instanceof NetworkSecurityRule && /Deny/.test(c.node.id))!
-        .addOverride('count', 0),
+    json: (j) => {
+      nsgRule(j, 'Deny').count = 0;
+    },
   },
   {
     name: 'the account diagnostic setting given an empty for_each',
@@ -1217,5 +1216,38 @@ export const CORPUS: EvasionCase[] = [
           properties: { privateLinkServiceConnectionState: { status: 'Approved', description: 'ok' } },
         },
       }),
+  },
+  // 4. Resources managed by a provider the rules do not know (a fork that reads the same arguments its own way).
+  {
+    name: 'required_providers points azurerm at a fork (another source)',
+    bypassClass: 4,
+    ruleId: 'AOAI-CHK-002',
+    json: (j) => {
+      j.terraform.required_providers.azurerm.source = 'evil-corp/azurerm';
+    },
+  },
+  {
+    name: 'the account is managed through a second local provider name bound to a fork',
+    bypassClass: 4,
+    ruleId: 'AOAI-CHK-002',
+    json: (j) => {
+      j.terraform.required_providers.azurermfork = { source: 'evil-corp/azurerm', version: '4.55.0' };
+      j.provider.azurermfork = [{ features: [{}] }];
+      account(j)[1].provider = 'azurermfork';
+    },
+  },
+  {
+    name: 'a plan whose account is managed by a provider from another namespace',
+    bypassClass: 4,
+    ruleId: 'AOAI-CHK-002',
+    json: () => {
+      const plan = committedPlan('reference-first-plan.json');
+      for (const r of [...plan.planned_values.root_module.resources, ...plan.resource_changes]) {
+        if (r.type === 'azurerm_cognitive_account') {
+          r.provider_name = 'registry.terraform.io/evil-corp/azurerm';
+        }
+      }
+      return plan;
+    },
   },
 ];

@@ -46,6 +46,11 @@ export class TfModel {
     public readonly dataSources: TfResource[] = [],
     /** Module calls whose contents are not in the document (Terraform JSON only). */
     public readonly hiddenModules: ModuleCall[] = [],
+    /**
+     * The provider each resource is managed by, as a registry source in lower case without the default host
+     * ("hashicorp/azurerm"), by address; absent when the input does not say.
+     */
+    public readonly providerSources: ReadonlyMap<string, string> = new Map(),
   ) {
     for (const r of resources) this.byAddress.set(r.address, r);
     for (const r of dataSources) this.byAddress.set(r.address, r);
@@ -207,7 +212,7 @@ export function loadDocuments(docs: readonly NamedDocument[]): TfModel {
   const overrides = docs
     .filter((d) => isOverride(d.name))
     .sort((a, b) => basename(a.name).localeCompare(basename(b.name)));
-  const merged: NormalizedConfig = { resource: {}, data: {}, module: {} };
+  const merged: NormalizedConfig = { resource: {}, data: {}, module: {}, requiredProviders: {} };
   for (const d of primaries) {
     const n = normalizeConfig(d.document as Record<string, any>, d.name);
     for (const section of ['resource', 'data'] as const) {
@@ -224,6 +229,7 @@ export function loadDocuments(docs: readonly NamedDocument[]): TfModel {
       }
     }
     Object.assign(merged.module, n.module);
+    Object.assign(merged.requiredProviders, n.requiredProviders);
   }
   for (const d of overrides) {
     const n = normalizeConfig(d.document as Record<string, any>, d.name);
@@ -243,6 +249,7 @@ export function loadDocuments(docs: readonly NamedDocument[]): TfModel {
     for (const [name, body] of Object.entries(n.module)) {
       merged.module[name] = { ...(merged.module[name] ?? {}), ...(body as Record<string, unknown>) };
     }
+    Object.assign(merged.requiredProviders, n.requiredProviders);
   }
   return loadConfig(merged, docs.map((d) => d.name).join(' + '));
 }
@@ -268,6 +275,20 @@ interface NormalizedConfig {
   resource: BlockMap;
   data: BlockMap;
   module: Record<string, Record<string, any>>;
+  /** terraform.required_providers: local name -> source. */
+  requiredProviders: Record<string, string>;
+}
+
+/**
+ * A provider source address in lower case, without the default registry host; a bare type is in the hashicorp
+ * namespace (https://developer.hashicorp.com/terraform/language/providers/requirements#source-addresses).
+ */
+export function providerSource(v: unknown): string {
+  const s = String(v ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/^registry\.terraform\.io\//, '');
+  return s.includes('/') ? s : `hashicorp/${s}`;
 }
 
 /**
@@ -315,7 +336,20 @@ function normalizeConfig(obj: Record<string, any>, source: string): NormalizedCo
   for (const [name, body] of levels(obj.module, '"module"')) {
     module[name] = stripComments(Array.isArray(body) ? (body[0] ?? {}) : (body ?? {}));
   }
-  return { resource: section('resource'), data: section('data'), module };
+  // terraform { required_providers { <local name> = { source = ... } } }; a bare string is a version constraint of
+  // the implicit hashicorp/<name> (https://developer.hashicorp.com/terraform/language/providers/requirements).
+  const requiredProviders: Record<string, string> = {};
+  for (const t of asArray(obj.terraform)) {
+    for (const rp of asArray(t?.required_providers)) {
+      for (const [local, req] of Object.entries<any>(rp ?? {})) {
+        if (local === '//') continue;
+        if (req && typeof req === 'object' && req.source !== undefined) {
+          requiredProviders[local] = providerSource(req.source);
+        }
+      }
+    }
+  }
+  return { resource: section('resource'), data: section('data'), module, requiredProviders };
 }
 
 /** Drop "//" comment properties from a block body and its nested blocks. */
@@ -390,11 +424,23 @@ function loadConfig(config: NormalizedConfig, _source: string): TfModel {
           values: expandDynamic(values),
         })),
     );
+  const resources = toResources(config.resource, '');
+  // The provider of each resource: its `provider` meta-argument's local name (before an alias) or its type's
+  // prefix, resolved through required_providers, else the implicit hashicorp/<name>.
+  const sources = new Map<string, string>();
+  for (const r of resources) {
+    const local =
+      typeof r.values.provider === 'string'
+        ? r.values.provider.replace(/^\$\{|\}$/g, '').split('.')[0]
+        : r.type.split('_')[0];
+    sources.set(r.address, config.requiredProviders[local] ?? `hashicorp/${local}`);
+  }
   return new TfModel(
-    toResources(config.resource, ''),
+    resources,
     'terraform-json',
     toResources(config.data, 'data.'),
     Object.entries(config.module).map(([name, call]) => ({ address: `module.${name}`, source: call.source })),
+    sources,
   );
 }
 
@@ -405,6 +451,7 @@ interface RawResource {
   name: string;
   values?: Record<string, any> | null;
   depends_on?: string[];
+  provider_name?: string;
 }
 
 /** Resources of a values module tree (planned_values, prior_state.values, state values). */
@@ -416,12 +463,14 @@ function walkValues(mod: any, visit: (r: RawResource) => void): void {
 function loadState(state: Record<string, any>): TfModel {
   const resources: TfResource[] = [];
   const data: TfResource[] = [];
+  const sources = new Map<string, string>();
   walkValues(state.values?.root_module, (r) => {
     const values = structuredClone(r.values ?? {});
     if (r.depends_on) values.depends_on = r.depends_on;
     (r.mode === 'data' ? data : resources).push({ address: r.address, type: r.type, name: r.name, values });
+    if (r.provider_name) sources.set(r.address, providerSource(r.provider_name));
   });
-  return new TfModel(resources, 'state-json', data);
+  return new TfModel(resources, 'state-json', data, [], sources);
 }
 
 function loadPlan(plan: Record<string, any>): TfModel {
@@ -459,6 +508,7 @@ function loadPlan(plan: Record<string, any>): TfModel {
   walkConfig(plan.configuration?.root_module, '');
 
   const resources: TfResource[] = [];
+  const sources = new Map<string, string>();
   const deleted = (rc: any) =>
     rc?.change && (rc.change.after === null || JSON.stringify(rc.change.actions) === '["delete"]');
   const addresses = new Set([
@@ -496,8 +546,10 @@ function loadPlan(plan: Record<string, any>): TfModel {
       values.provider = c.provider_config_key.replace(/^.*:/, '');
     }
     resources.push({ address, type, name, values });
+    const providerName = p?.provider_name ?? rc?.provider_name;
+    if (providerName) sources.set(address, providerSource(providerName));
   }
-  return new TfModel(resources, 'plan-json', [...data.values()]);
+  return new TfModel(resources, 'plan-json', [...data.values()], [], sources);
 }
 
 /** Null, KNOWN_AFTER_APPLY, or a non-empty list of only such elements: a value the plan does not know yet. */

@@ -57,7 +57,7 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
     'A query that is not, whitespace aside, one of lib/detections.ts is "cannot verify" unless exempted.',
   'AOAI-CHK-001': 'Cannot be exempted: an input with nothing to judge never passes.',
   'AOAI-CHK-002':
-    'Exemptable with a reason; otherwise every hidden module call, unknown kind, and resource a rule relies on whose count or for_each is an expression (Terraform JSON) is an error. A literal count 0 or empty for_each creates nothing, and dynamic blocks are judged as the blocks they generate.',
+    'Exemptable with a reason; otherwise every hidden module call, unknown kind, azurerm or azapi resource managed by another provider than hashicorp/azurerm or azure/azapi (required_providers, the provider meta-argument, provider_name in a plan), and resource a rule relies on whose count or for_each is an expression (Terraform JSON) is an error. A literal count 0 or empty for_each creates nothing, and dynamic blocks are judged as the blocks they generate.',
   'AOAI-CHK-003':
     'Cannot be exempted; a refused exemption exempts nothing. An expiry by reference is refused unless the record carries the precondition the construct wrote (a real date, not over, evaluated by Terraform at plan) and lists it; a plan or state shows no guard.',
   'AOAI-CHK-004':

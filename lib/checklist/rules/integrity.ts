@@ -184,6 +184,22 @@ function cannotJudge(m: TfModel): RuleResult[] {
       );
     }
   }
+  // The rules know the arguments of the official providers only: a resource of their types managed by another
+  // provider (a fork under another source, a local name bound to one) means whatever that provider makes of it.
+  const official: Record<string, string> = { azurerm: 'hashicorp/azurerm', azapi: 'azure/azapi' };
+  for (const r of m.resources) {
+    const want = official[r.type.split('_')[0]];
+    const source = m.providerSources.get(r.address);
+    if (want && source !== undefined && source !== want) {
+      results.push(
+        bad(
+          r.address,
+          `cannot judge ${r.address}: it is managed by provider ${source}, not ${want}; the checklist knows only the official provider's arguments`,
+          source,
+        ),
+      );
+    }
+  }
   for (const a of accounts(m).filter((x) => !x.kindKnown)) {
     results.push(
       bad(
