@@ -4,7 +4,7 @@
 // hundred stacks. Stacks a test
 // weakens on purpose (helpers.ts synthRefused) are planned in a root of their own and must each be refused with
 // the error their test named.
-import { mkdirSync } from 'fs';
+import { mkdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Scratch, TfResult, runTf } from './tf';
 
@@ -40,10 +40,14 @@ if (!entries) {
 const valid = entries.filter((e) => !e.expectRefusal);
 const refused = entries.filter((e) => e.expectRefusal);
 const origin = (e: CorpusEntry) => `${e.testPath} > ${e.testName} (stack ${e.hash})`;
-const resourceCount = (es: CorpusEntry[]) =>
-  es.reduce(
-    (n, e) => n + Object.values<any>(e.config.resource ?? {}).reduce((m, r) => m + Object.keys(r).length, 0),
-    0,
+/** Each stack's resource blocks as module addresses, but a block with a literal `count = 0` (it creates nothing). */
+const resourceBlocks = (es: CorpusEntry[]) =>
+  es.flatMap((e) =>
+    Object.entries<any>(e.config.resource ?? {}).flatMap(([type, instances]) =>
+      Object.entries<any>(instances)
+        .filter(([, body]) => body.count !== 0)
+        .map(([name]) => `module.s_${e.hash}.${type}.${name}`),
+    ),
   );
 
 /** Terraform's error blocks by module (stack hash), whitespace collapsed (Terraform wraps its messages). */
@@ -92,9 +96,17 @@ describe('the stacks the unit suite synthesized', () => {
       ([hash, es]) => `${byHash.has(hash) ? origin(byHash.get(hash)!) : hash}: ${es.join(' | ')}`,
     );
     expect(errors).toEqual([]);
-    // Every stack's resources, plus the root's terraform_data that stands for unknown variable values.
-    expect(plan.output).toContain(`Plan: ${resourceCount(valid) + 1} to add, 0 to change, 0 to destroy.`);
     expect(plan.code).toBe(0);
+    // Every resource block of every stack is created (each instance of a counted or for_each one), plus the root's
+    // terraform_data that stands for unknown variable values; the summary line counts the same.
+    const creates = JSON.parse(readFileSync(plan.planJson!, 'utf8'))
+      .resource_changes.filter((c: any) => c.change.actions.join() === 'create')
+      .map((c: any) => c.address.replace(/\[[^\]]*\]$/, ''));
+    const planned = new Set(creates);
+    expect(resourceBlocks(valid).filter((a) => !planned.has(a))).toEqual([]);
+    expect(planned.has('terraform_data.corpus_unknown')).toBe(true);
+    expect(plan.output).toContain(`Plan: ${creates.length} to add, 0 to change, 0 to destroy.`);
+    expect(creates.length).toBeGreaterThan(resourceBlocks(valid).length);
   });
 });
 
