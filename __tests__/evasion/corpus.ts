@@ -1250,4 +1250,43 @@ export const CORPUS: EvasionCase[] = [
       return plan;
     },
   },
+  // 6-8. A constant hidden in an interpolation: left "for the plan" as if it were a variable, it was never judged at
+  // synth (the plan does judge it; the Aspect and `check cdk.tf.json` passed).
+  {
+    name: 'an NSG Allow from ${"0.0.0.0/0"} (a constant written as an interpolation)',
+    bypassClass: 6,
+    ruleId: 'AOAI-NET-009',
+    json: (j) => {
+      const allow = nsgRule(j, 'Allow');
+      allow.source_address_prefix = '${"0.0.0.0/0"}';
+      delete allow.source_address_prefixes;
+    },
+  },
+  {
+    name: 'a Violence threshold ${"High"} on the bound policy',
+    bypassClass: 8,
+    ruleId: 'AOAI-CFP-002',
+    json: (j) => {
+      raiPolicy(j).body.properties.contentFilters.find((f: any) => f.name === 'Violence').severityThreshold =
+        '${"High"}';
+    },
+  },
+  {
+    name: 'a blocklist attached with blocking ${false}',
+    bypassClass: 7,
+    ruleId: 'AOAI-CFP-007',
+    json: (j) => {
+      raiPolicy(j).body.properties.customBlocklists[0].blocking = '${false}';
+    },
+  },
+  {
+    name: 'a webhook receiver at ${"http://..."}',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-012',
+    json: (j) => {
+      firstOf(j, 'azurerm_monitor_action_group')[1].webhook_receiver = [
+        { name: 'hook', service_uri: '${"http://alerts.example.com/hook"}', use_common_alert_schema: true },
+      ];
+    },
+  },
 ];

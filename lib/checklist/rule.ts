@@ -529,6 +529,20 @@ export function pointsAt(model: TfModel, value: unknown, a: AccountView): boolea
   return !!id && a.ids.includes(id);
 }
 
+/**
+ * True when a value may be left for the plan to judge: Terraform JSON, and an expression that reads something
+ * only the plan knows (a variable, local, data source, module output, iterator or resource). An expression that
+ * reads nothing (`${"0.0.0.0/0"}`, `${false}`) is a constant the author chose to hide from the synth-time checks:
+ * it is judged here, as "cannot verify".
+ */
+export function deferredToPlan(model: TfModel, v: unknown): boolean {
+  if (model.format !== 'terraform-json' || typeof v !== 'string' || !v.includes('${')) return false;
+  return (
+    model.references(v).length > 0 ||
+    /(^|[^A-Za-z0-9_."])(var|local|data|module|each|count|path|terraform|self)\.[A-Za-z_]/.test(v)
+  );
+}
+
 /** Run a check per account; not applicable when the input has no Azure OpenAI account (AOAI-CHK-001 fails then). */
 export function perAccount(model: TfModel, check: (a: AccountView) => RuleResult): RuleResult[] {
   const all = accounts(model);

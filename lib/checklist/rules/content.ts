@@ -1,6 +1,6 @@
 import { HARM_FILTERS } from '../../azure-facts';
 import { TfModel, TfResource, asArray, isLiteral } from '../model';
-import { AccountView, Rule, RuleResult, accounts, bad, na, ok, pointsAt } from '../rule';
+import { AccountView, Rule, RuleResult, accounts, bad, deferredToPlan, na, ok, pointsAt } from '../rule';
 
 const phase = 'Content Safety' as const;
 const POLICY_TYPE = /^Microsoft\.CognitiveServices\/accounts\/raiPolicies@/i;
@@ -242,6 +242,7 @@ function perBoundPolicy(m: TfModel, check: (p: PolicyView) => RuleResult): RuleR
 }
 
 function requireFilters(
+  m: TfModel,
   p: PolicyView,
   wanted: Array<{ name: string; source: string; threshold?: string }>,
 ): RuleResult {
@@ -265,7 +266,7 @@ function requireFilters(
           blocking: f.blocking,
         });
       }
-      if (w.threshold && typeof f.severityThreshold === 'string' && f.severityThreshold.includes('${')) {
+      if (w.threshold && deferredToPlan(m, f.severityThreshold)) {
         // A threshold given by reference is known only at plan: the checklist judges it on plan JSON.
         return na(
           `${w.name} on ${w.source} threshold is a reference; run the checklist on plan JSON to verify it`,
@@ -340,6 +341,7 @@ export const CONTENT_RULES: Rule[] = [
           return bad(p.resource.address, `mode ${p.mode} returns content before filtering completes`, p.mode);
         }
         return requireFilters(
+          m,
           p,
           HARM_FILTERS.flatMap((name) =>
             ['Prompt', 'Completion'].map((source) => ({ name, source, threshold: 'Low' })),
@@ -357,7 +359,7 @@ export const CONTENT_RULES: Rule[] = [
     references: { azurePolicy: 'f3a9c2e0 (Preview guardrail: allowed prompt content filtering)' },
     evaluate: (m) =>
       perBoundPolicy(m, (p) =>
-        requireFilters(p, [
+        requireFilters(m, p, [
           { name: 'Jailbreak', source: 'Prompt' },
           { name: 'Indirect Attack', source: 'Prompt' },
         ]),
@@ -372,7 +374,7 @@ export const CONTENT_RULES: Rule[] = [
     references: { azurePolicy: 'af253d37 (Preview guardrail: allowed completion content filtering)' },
     evaluate: (m) =>
       perBoundPolicy(m, (p) =>
-        requireFilters(p, [
+        requireFilters(m, p, [
           { name: 'Protected Material Text', source: 'Completion' },
           { name: 'Protected Material Code', source: 'Completion' },
         ]),
@@ -442,9 +444,7 @@ export const CONTENT_RULES: Rule[] = [
     evaluate: (m) => {
       const results = perBoundPolicy(m, (p) => {
         // An expression (the package's blocking-by-source list from a variable) is known at plan: judged there.
-        const open = p.blocklists.find(
-          (b) => !b.blocking && (isLiteral(b.blockingValue) || m.format !== 'terraform-json'),
-        );
+        const open = p.blocklists.find((b) => !b.blocking && !deferredToPlan(m, b.blockingValue));
         if (open) {
           return bad(
             p.resource.address,

@@ -22,7 +22,7 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
   'AOAI-NET-007': `${ATTACHED} A kind that is not a literal needs the widest zone set (AIServices); zone IDs from variables are judged on plan JSON.`,
   'AOAI-NET-008': `${ATTACHED} A subnet not managed here fails unless an azapi update enables its policies.`,
   'AOAI-NET-009':
-    'Sources must be private IPv4 ranges: service tags, wildcards and public ranges fail; a priority that is not a number counts as first; sources from variables are judged on plan JSON (unknown there: cannot verify).',
+    'Sources must be private IPv4 ranges: service tags, wildcards and public ranges fail; a priority that is not a number counts as first; sources from variables are judged on plan JSON (unknown there: cannot verify); an interpolation that reads no variable, data source or resource is a constant and cannot be verified.',
   'AOAI-IAM-001': SETTING,
   'AOAI-IAM-002':
     'An identity type that is not a literal, or an account managed elsewhere, is "cannot verify".',
@@ -36,7 +36,8 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
   'AOAI-CFP-004': 'As AOAI-CFP-002.',
   'AOAI-CFP-005': 'An unpinned or unset version fails.',
   'AOAI-CFP-006': 'A blocklist that does not block, or has no items, does not count.',
-  'AOAI-CFP-007': 'A blocking flag from an expression is judged on plan JSON, where it is a literal.',
+  'AOAI-CFP-007':
+    'A blocking flag from an expression is judged on plan JSON, where it is a literal; an interpolation that reads no variable, data source or resource is judged at synth.',
   'AOAI-MON-001': `${ATTACHED} A setting that sends to no workspace does not count; a workspace with a daily cap (daily_quota_gb other than -1, or not a literal) fails.`,
   'AOAI-MON-002':
     'A retention that is not a literal is "cannot verify" unless the workspace precondition the construct wrote (at least 365 days, evaluated by Terraform at plan) stands and the hardening record lists it; a workspace managed elsewhere is a post-deploy check.',
@@ -52,7 +53,7 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
   'AOAI-MON-011':
     'A missing plan or account setting fails unless subscription coverage is declared; every write of the account setting must set Enabled; a plan written through another provider configuration than the account may cover another subscription and fails.',
   'AOAI-MON-012':
-    'An enabled flag that is not a literal is "cannot verify"; receiver URLs from variables are judged on plan JSON.',
+    'An enabled flag that is not a literal is "cannot verify"; receiver URLs from variables are judged on plan JSON; one from an interpolation that reads nothing is "cannot verify".',
   'AOAI-MON-013':
     'A query that is not, whitespace aside, one of lib/detections.ts is "cannot verify" unless exempted.',
   'AOAI-CHK-001': 'Cannot be exempted: an input with nothing to judge never passes.',

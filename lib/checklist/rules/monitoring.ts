@@ -9,7 +9,18 @@ import { isReference, retentionGuardCondition } from '../../plan-guards';
 import { SUBSCRIPTION_BASELINE_KIND, SUBSCRIPTION_COVERAGE_KIND } from '../../subscription-markers';
 import { KNOWN_AFTER_APPLY, TfModel, TfResource, asArray, block, isLiteral } from '../model';
 import { guardStands } from '../records';
-import { AccountView, Rule, RuleResult, accounts, bad, na, ok, perAccount, pointsAt } from '../rule';
+import {
+  AccountView,
+  Rule,
+  RuleResult,
+  accounts,
+  bad,
+  deferredToPlan,
+  na,
+  ok,
+  perAccount,
+  pointsAt,
+} from '../rule';
 
 const phase = 'Monitoring' as const;
 
@@ -648,7 +659,7 @@ export const MONITORING_RULES: Rule[] = [
           ];
           // A receiver URL from a variable is known at plan (and may be sensitive): judged on plan JSON.
           const insecure = urls.find((u) =>
-            isLiteral(u) ? !/^https:\/\//i.test(String(u ?? '')) : m.format !== 'terraform-json',
+            isLiteral(u) ? !/^https:\/\//i.test(String(u ?? '')) : !deferredToPlan(m, u),
           );
           if (insecure !== undefined) {
             results.push(

@@ -1,6 +1,17 @@
 import { PRIVATE_DNS_ZONES, PRIVATE_LINK_SUBRESOURCE } from '../../azure-facts';
 import { TfModel, TfResource, asArray, block, isLiteral } from '../model';
-import { AccountView, Rule, RuleResult, bad, badSetting, na, ok, perAccount, pointsAt } from '../rule';
+import {
+  AccountView,
+  Rule,
+  RuleResult,
+  bad,
+  badSetting,
+  deferredToPlan,
+  na,
+  ok,
+  perAccount,
+  pointsAt,
+} from '../rule';
 
 const phase = 'Network Isolation' as const;
 
@@ -132,9 +143,9 @@ function sourceProblem(m: TfModel, source: unknown): string | undefined {
     if (subnet && prefixes.length && isLiteral(prefixes)) {
       return prefixes.map((x) => sourceProblem(m, x)).find((x) => x !== undefined);
     }
-    return m.format === 'terraform-json'
+    return deferredToPlan(m, source)
       ? undefined
-      : 'has a source that is unknown in this plan: cannot verify it is a private range';
+      : 'has a source that is not known from this input: cannot verify it is a private range';
   }
   const text = String(source).trim();
   const cidr = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(text);
@@ -336,7 +347,7 @@ export const NETWORK_RULES: Rule[] = [
         const zoneIds = pes.flatMap((pe) =>
           asArray(block(pe.values.private_dns_zone_group)?.private_dns_zone_ids),
         );
-        if (missing.length && zoneIds.some((id) => unresolvedReference(m, id))) {
+        if (missing.length && zoneIds.some((id) => unresolvedReference(m, id) && deferredToPlan(m, id))) {
           // Zone IDs from a data source or variable (central DNS) are known only at plan: judge the plan JSON.
           return na(
             'zone IDs are references resolved only at plan; run the checklist on plan JSON to verify them',
