@@ -1289,4 +1289,26 @@ export const CORPUS: EvasionCase[] = [
       ];
     },
   },
+  // 5. Built-in roles the checklist does not know were judged harmless.
+  {
+    name: 'a built-in role the checklist does not know, by name (Azure AI Administrator), on the account',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    construct: (s) => roleOnAccount(s, 'UnknownBuiltIn', { role_definition_name: 'Azure AI Administrator' }),
+  },
+  {
+    name: 'a role definition GUID the checklist does not know, on the resource group of the account',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    json: (j) => {
+      const [rgName] = firstOf(j, 'azurerm_resource_group');
+      addResource(j, 'azurerm_role_assignment', 'unknown_guid', {
+        scope: `\${azurerm_resource_group.${rgName}.id}`,
+        principal_id: '44444444-4444-4444-4444-444444444444',
+        principal_type: 'Group',
+        role_definition_id:
+          '/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/0f0f0f0f-1111-2222-3333-444444444444',
+      });
+    },
+  },
 ];

@@ -8,7 +8,7 @@ const SETTING =
 const ATTACHED =
   'Attachments are found by reference, by literal account ID or by the same ID expression; none found is a failure, never "not applicable".';
 const ROLES =
-  'Grants are azurerm_role_assignment, PIM active and eligible assignments and azapi roleAssignments. Roles resolved through literal GUIDs, names in any case, data.azurerm_role_definition and custom role actions (wildcards matched, NotActions subtracted); a role that cannot be named is judged as privileged; a scope that cannot be resolved (a variable, a template around a reference, a data source of an account) may contain the account and is judged so.';
+  'Grants are azurerm_role_assignment, PIM active and eligible assignments and azapi roleAssignments. Roles resolved through literal GUIDs, names in any case, data.azurerm_role_definition and custom role actions (wildcards matched, NotActions subtracted); a role that cannot be named, or a built-in role name or GUID this checklist does not know, is judged as privileged; a scope that cannot be resolved (a variable, a template around a reference, a data source of an account) may contain the account and is judged so.';
 const ALERT =
   'A missing alert fails; thresholds and windows that are not literals do not meet the bound; an alert that cannot fire does not count (an operator other than GreaterThan or GreaterThanOrEqual, a dimension filter other than Include *, aggregation other than Count / Total, more than one failing period, a scope that is not the account or the workspace its diagnostics send to).';
 

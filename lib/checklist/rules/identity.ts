@@ -98,8 +98,18 @@ function customRoleIsPrivileged(m: TfModel, role: string): boolean {
   });
 }
 
+/**
+ * A role given by a GUID or name this checklist does not know (not in lib/azure-facts.ts ROLE_NAMES): built-in
+ * roles beyond those are many and change, and some hold Microsoft.CognitiveServices/* actions, so one that is not
+ * known is judged as the worst case, like a role that cannot be named (exempt it with a reason, or define the
+ * role here so its actions are judged).
+ */
+function unknownBuiltIn(role: string): boolean {
+  return role.startsWith('name:') || (/^[0-9a-f-]{36}$/.test(role) && !ROLE_NAMES[role]);
+}
+
 function isPrivileged(m: TfModel, role: string): boolean {
-  if (role === UNKNOWN_ROLE) return true;
+  if (role === UNKNOWN_ROLE || unknownBuiltIn(role)) return true;
   if (role.startsWith('custom:')) return customRoleIsPrivileged(m, role);
   return PRIVILEGED_ROLE_GUIDS.includes(role);
 }
@@ -326,7 +336,9 @@ export const IDENTITY_RULES: Rule[] = [
               r.address,
               role === UNKNOWN_ROLE
                 ? `cannot verify the role ${where(relation)}: ${roleLabel(role)}`
-                : `privileged role ${roleLabel(role)} ${where(relation)}`,
+                : unknownBuiltIn(role)
+                  ? `cannot verify the role ${where(relation)}: ${roleLabel(role)} is not a role this checklist knows, and may list keys or write the account (exempt it with a reason, or define it here as a custom role)`
+                  : `privileged role ${roleLabel(role)} ${where(relation)}`,
               r.values.role_definition_id ?? r.values.role_definition_name ?? '(unset)',
             )
           : undefined,
@@ -348,6 +360,7 @@ export const IDENTITY_RULES: Rule[] = [
         const contributor =
           CONTRIBUTOR_LEVEL_ROLE_GUIDS.includes(role) ||
           role === UNKNOWN_ROLE ||
+          unknownBuiltIn(role) ||
           (role.startsWith('custom:') && isPrivileged(m, role));
         return maybeUser && contributor
           ? bad(
