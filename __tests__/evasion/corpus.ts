@@ -8,6 +8,7 @@
  */
 import { CognitiveDeployment } from '@cdktf/provider-azurerm/lib/cognitive-deployment';
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
 import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
@@ -1310,5 +1311,24 @@ export const CORPUS: EvasionCase[] = [
           '/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/0f0f0f0f-1111-2222-3333-444444444444',
       });
     },
+  },
+  // 3. ignore_changes on the resources the other rules judge (drift there stands unrepaired too).
+  {
+    name: 'ignore_changes on the deny-all NSG rule access and source (a portal change to Allow * stands)',
+    bypassClass: 3,
+    ruleId: 'AOAI-CHK-004',
+    json: (j) => {
+      nsgRule(j, 'Deny').lifecycle = { ignore_changes: ['access', 'source_address_prefix'] };
+    },
+  },
+  {
+    name: 'ignore_changes on the account diagnostic setting logs and workspace, by escape hatch',
+    bypassClass: 3,
+    ruleId: 'AOAI-CHK-004',
+    construct: (s) =>
+      s.node
+        .findAll()
+        .find((c): c is MonitorDiagnosticSetting => c instanceof MonitorDiagnosticSetting)!
+        .addOverride('lifecycle.ignore_changes', ['enabled_log', 'log_analytics_workspace_id']),
   },
 ];

@@ -107,7 +107,7 @@ const lifecycleRule: Rule = {
   phase,
   title: 'No lifecycle setting hides or disarms a hardened attribute',
   rationale:
-    'ignore_changes on public access, local auth, ACLs or outbound restriction lets a portal change stand unnoticed; a postcondition removed or replaced by a constant no longer stops an apply that reopens the account.',
+    'ignore_changes on public access, local auth, ACLs or outbound restriction (or on the endpoint, NSG rules, diagnostics, alerts and filter policy the other rules judge) lets a portal change stand unnoticed; a postcondition removed or replaced by a constant no longer stops an apply that reopens the account.',
   references: {},
   evaluate: (m) => {
     // Terraform's plan and state JSON carry no lifecycle blocks (json-format "Configuration Representation":
@@ -237,6 +237,50 @@ const HARDENED_ARGUMENTS: Record<string, string[]> = {
   azapi_resource: ['body', 'identity'],
   azapi_update_resource: ['body'],
   azurerm_cognitive_deployment: ['rai_policy_name'],
+  // The resources the other rules judge: drift of these arguments reopens the endpoint path, silences
+  // detection or weakens filtering just as drift of the account does (argument names: azurerm 4.55 docs).
+  azurerm_cognitive_account_rai_policy: ['content_filter', 'mode'],
+  azurerm_subnet: ['private_endpoint_network_policies'],
+  azurerm_network_security_group: ['security_rule'],
+  azurerm_network_security_rule: [
+    'access',
+    'direction',
+    'priority',
+    'protocol',
+    'source_address_prefix',
+    'source_address_prefixes',
+    'destination_address_prefix',
+    'destination_address_prefixes',
+    'destination_port_range',
+    'destination_port_ranges',
+  ],
+  azurerm_subnet_network_security_group_association: ['network_security_group_id'],
+  azurerm_private_endpoint: ['private_service_connection', 'private_dns_zone_group', 'subnet_id'],
+  azurerm_monitor_diagnostic_setting: [
+    'enabled_log',
+    'enabled_metric',
+    'log_analytics_workspace_id',
+    'target_resource_id',
+  ],
+  azurerm_log_analytics_workspace: ['retention_in_days', 'daily_quota_gb'],
+  azurerm_monitor_scheduled_query_rules_alert_v2: [
+    'enabled',
+    'criteria',
+    'scopes',
+    'action',
+    'severity',
+    'window_duration',
+  ],
+  azurerm_monitor_metric_alert: ['enabled', 'criteria', 'scopes', 'action', 'severity', 'window_size'],
+  azurerm_monitor_activity_log_alert: ['enabled', 'criteria', 'scopes', 'action'],
+  azurerm_monitor_action_group: [
+    'enabled',
+    'email_receiver',
+    'webhook_receiver',
+    'logic_app_receiver',
+    'azure_function_receiver',
+  ],
+  azurerm_security_center_subscription_pricing: ['tier'],
 };
 
 /** The first path segment of an ignore_changes entry ("network_acls[0].default_action" -> "network_acls"). */
