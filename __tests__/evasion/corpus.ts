@@ -78,6 +78,13 @@ const dataAccount = (j: any) => {
   return '${data.azurerm_cognitive_account.same.id}';
 };
 
+const endpointSubnetRef = (j: any) => {
+  const [name] = Object.entries<any>(j.resource.azurerm_subnet).find(([, r]) =>
+    /private-endpoints/.test(String(r.name)),
+  )!;
+  return `\${azurerm_subnet.${name}.id}`;
+};
+
 export const CORPUS: EvasionCase[] = [
   // 1. Forged exemptions
   {
@@ -1330,5 +1337,78 @@ export const CORPUS: EvasionCase[] = [
         .findAll()
         .find((c): c is MonitorDiagnosticSetting => c instanceof MonitorDiagnosticSetting)!
         .addOverride('lifecycle.ignore_changes', ['enabled_log', 'log_analytics_workspace_id']),
+  },
+  // 6. The endpoint subnet and NSG changed through azapi after they are created.
+  {
+    name: 'an azapi write turns the endpoint subnet network policies off (the NSG stops applying)',
+    bypassClass: 6,
+    ruleId: 'AOAI-NET-008',
+    json: (j) =>
+      addResource(j, 'azapi_update_resource', 'policies_off', {
+        type: 'Microsoft.Network/virtualNetworks/subnets@2024-05-01',
+        resource_id: endpointSubnetRef(j),
+        body: { properties: { privateEndpointNetworkPolicies: 'Disabled' } },
+      }),
+  },
+  {
+    name: 'an azapi write moves the endpoint subnet to another NSG',
+    bypassClass: 6,
+    ruleId: 'AOAI-NET-008',
+    json: (j) =>
+      addResource(j, 'azapi_update_resource', 'other_nsg', {
+        type: 'Microsoft.Network/virtualNetworks/subnets@2024-05-01',
+        resource_id: endpointSubnetRef(j),
+        body: {
+          properties: {
+            networkSecurityGroup: {
+              id: '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-other/providers/Microsoft.Network/networkSecurityGroups/nsg-open',
+            },
+          },
+        },
+      }),
+  },
+  {
+    name: 'an Allow-any rule added to the endpoint NSG as an azapi securityRules child',
+    bypassClass: 6,
+    ruleId: 'AOAI-NET-009',
+    json: (j) =>
+      addResource(j, 'azapi_resource', 'allow_any', {
+        type: 'Microsoft.Network/networkSecurityGroups/securityRules@2024-05-01',
+        name: 'allow-any',
+        parent_id: `\${azurerm_network_security_group.${firstOf(j, 'azurerm_network_security_group')[0]}.id}`,
+        body: {
+          properties: {
+            access: 'Allow',
+            direction: 'Inbound',
+            priority: 100,
+            protocol: '*',
+            sourceAddressPrefix: '*',
+            sourcePortRange: '*',
+            destinationAddressPrefix: '*',
+            destinationPortRange: '*',
+          },
+        },
+      }),
+  },
+  {
+    name: 'an azapi write replaces the endpoint NSG security rules (the deny-all rule with them)',
+    bypassClass: 6,
+    ruleId: 'AOAI-NET-009',
+    json: (j) =>
+      addResource(j, 'azapi_update_resource', 'rules', {
+        type: 'Microsoft.Network/networkSecurityGroups@2024-05-01',
+        resource_id: `\${azurerm_network_security_group.${firstOf(j, 'azurerm_network_security_group')[0]}.id}`,
+        body: { properties: { securityRules: [] } },
+      }),
+  },
+  {
+    name: 'the detections mute their actions for two days after each firing',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-006',
+    json: (j) => {
+      for (const q of Object.values<any>(j.resource.azurerm_monitor_scheduled_query_rules_alert_v2)) {
+        q.mute_actions_after_alert_duration = 'P2D';
+      }
+    },
   },
 ];

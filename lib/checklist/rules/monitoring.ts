@@ -106,6 +106,12 @@ function firingProblem(m: TfModel, r: TfResource): string | undefined {
       return `it needs ${JSON.stringify(failing.minimum_failing_periods_to_trigger_alert)} failing periods before it fires`;
     }
   }
+  // Muting actions keeps the alert but calls no action group for that long after each firing (azurerm 4.55
+  // monitor_scheduled_query_rules_alert_v2 mute_actions_after_alert_duration; REST muteActionsDuration).
+  const muted = r.values.mute_actions_after_alert_duration;
+  if (!metric && muted !== undefined && muted !== null && muted !== '') {
+    return `its actions are muted for ${JSON.stringify(muted)} after each firing`;
+  }
   const scopes = asArray(r.values.scopes);
   if (metric) {
     return scopes.some((x) => accounts(m).some((a) => pointsAt(m, x, a)))

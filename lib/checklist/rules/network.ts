@@ -161,6 +161,58 @@ function sourceProblem(m: TfModel, source: unknown): string | undefined {
   return inside ? undefined : `allows source ${text}, outside private address space`;
 }
 
+/**
+ * azapi writes to an existing resource of the given type (azapi_update_resource; azapi_resource_action with an
+ * empty action and method PATCH or PUT: azapi docs, resources/update_resource and resources/resource_action)
+ * whose resource_id names `target`, each with its body's properties (undefined when the body cannot be read).
+ */
+function azapiWrites(
+  m: TfModel,
+  type: RegExp,
+  names: (resourceId: unknown) => boolean,
+): Array<{ write: TfResource; properties?: Record<string, any> }> {
+  return m
+    .ofType('azapi_update_resource', 'azapi_resource_action')
+    .filter((u) => type.test(String(u.values.type ?? '')))
+    .filter(
+      (u) =>
+        u.type === 'azapi_update_resource' ||
+        ((!isLiteral(u.values.method) || ['PATCH', 'PUT'].includes(String(u.values.method).toUpperCase())) &&
+          !u.values.action),
+    )
+    .filter((u) => names(u.values.resource_id))
+    .map((u) => {
+      const body = u.values.body;
+      const p = body && typeof body === 'object' ? body.properties : undefined;
+      return { write: u, properties: p && typeof p === 'object' && !Array.isArray(p) ? p : undefined };
+    });
+}
+
+const ENDPOINT_POLICIES = ['Enabled', 'NetworkSecurityGroupEnabled'];
+const SUBNET_TYPE = /^Microsoft\.Network\/virtualNetworks\/subnets@/i;
+
+/**
+ * An azapi Microsoft.Network/networkSecurityGroups/securityRules child, in azurerm_network_security_rule's shape
+ * (ARM property names: REST spec Microsoft.Network networkSecurityGroup.json, SecurityRulePropertiesFormat).
+ */
+function azapiSecurityRule(r: TfResource): Record<string, unknown> {
+  const p = r.values.body && typeof r.values.body === 'object' ? (r.values.body.properties ?? {}) : {};
+  return {
+    address: r.address,
+    name: r.values.name,
+    access: p.access,
+    direction: p.direction,
+    priority: p.priority,
+    protocol: p.protocol,
+    source_address_prefix: p.sourceAddressPrefix,
+    source_address_prefixes: p.sourceAddressPrefixes,
+    destination_address_prefix: p.destinationAddressPrefix,
+    destination_address_prefixes: p.destinationAddressPrefixes,
+    destination_port_range: p.destinationPortRange,
+    destination_port_ranges: p.destinationPortRanges,
+  };
+}
+
 export const NETWORK_RULES: Rule[] = [
   {
     id: 'AOAI-NET-001',
@@ -395,15 +447,42 @@ export const NETWORK_RULES: Rule[] = [
           const subnetId = pe.values.subnet_id;
           const subnet = subnetOf(m, subnetId);
           const policy = subnet?.values.private_endpoint_network_policies;
-          const patched = m
-            .ofType('azapi_update_resource')
-            .some(
-              (u) =>
-                sameSubnet(m, u.values.resource_id, subnetId) &&
-                ['Enabled', 'NetworkSecurityGroupEnabled'].includes(
-                  u.values.body?.properties?.privateEndpointNetworkPolicies,
-                ),
-            );
+          const writes = azapiWrites(m, SUBNET_TYPE, (id) => sameSubnet(m, id, subnetId));
+          // Every azapi write to the endpoint subnet counts: one that turns the policies off, moves the subnet to
+          // another NSG, or cannot be read undoes what the subnet declares.
+          for (const { write, properties } of writes) {
+            if (!properties) {
+              return bad(
+                write.address,
+                'cannot verify an azapi write to the endpoint subnet: its body cannot be read',
+                write.values.body,
+              );
+            }
+            const pol = properties.privateEndpointNetworkPolicies;
+            if (pol !== undefined && !ENDPOINT_POLICIES.includes(pol)) {
+              return bad(
+                write.address,
+                `an azapi write sets privateEndpointNetworkPolicies ${JSON.stringify(pol)} on the endpoint subnet: the NSG does not apply`,
+                pol,
+              );
+            }
+            if ('networkSecurityGroup' in properties) {
+              const association = m
+                .ofType('azurerm_subnet_network_security_group_association')
+                .find((x) => sameSubnet(m, x.values.subnet_id, subnetId));
+              const nsgId = properties.networkSecurityGroup?.id;
+              if (!association || !sameSubnet(m, nsgId, association.values.network_security_group_id)) {
+                return bad(
+                  write.address,
+                  'an azapi write moves the endpoint subnet to another network security group',
+                  nsgId ?? null,
+                );
+              }
+            }
+          }
+          const patched = writes.some(({ properties }) =>
+            ENDPOINT_POLICIES.includes(properties?.privateEndpointNetworkPolicies),
+          );
           if (!patched && !['Enabled', 'NetworkSecurityGroupEnabled'].includes(policy)) {
             return bad(
               subnet?.address ?? pe.address,
@@ -457,7 +536,28 @@ export const NETWORK_RULES: Rule[] = [
                   r.values.network_security_group_name === nsg.values.name,
               )
               .map((r) => ({ address: r.address, ...r.values })),
+            ...m
+              .ofType('azapi_resource')
+              .filter(
+                (r) =>
+                  /^Microsoft\.Network\/networkSecurityGroups\/securityRules@/i.test(
+                    String(r.values.type ?? ''),
+                  ) && sameSubnet(m, r.values.parent_id, `\${${nsg.address}.id}`),
+              )
+              .map(azapiSecurityRule),
           ].filter((r) => String(r.direction).toLowerCase() === 'inbound');
+          // A write of the NSG's securityRules replaces its rule list (ARM PUT semantics of azapi_update_resource):
+          // the rules judged here would no longer be the rules Azure applies.
+          const rewrite = azapiWrites(m, /^Microsoft\.Network\/networkSecurityGroups@/i, (id) =>
+            sameSubnet(m, id, `\${${nsg.address}.id}`),
+          ).find(({ properties }) => !properties || 'securityRules' in properties);
+          if (rewrite) {
+            return bad(
+              rewrite.write.address,
+              "an azapi write replaces the endpoint NSG's security rules: the rules judged here are not the rules Azure applies",
+              rewrite.properties?.securityRules ?? rewrite.write.values.body,
+            );
+          }
           const any = (v: unknown, vs: unknown) =>
             ['*', 'any'].includes(String(v ?? '').toLowerCase()) &&
             (vs === undefined || asArray(vs).length === 0);
