@@ -14,8 +14,25 @@ import { AccountKind, AccountRole, HardenedAzureOpenAI, HardeningChecks, Subscri
 import { BackendConfig, ConfigError, StackConfig } from './config';
 import { describeValue } from '../lib/validation';
 
+/**
+ * A stack of the reference app: built from its JSON configuration alone, so it never holds a token of another stack.
+ *
+ * cdktf's App.synth resolves every resource of every stack twice: once in `prepareStack()`, only to discover
+ * cross-stack references (a reference resolved in a stack other than its origin; cdktf 0.21 lib/tfExpression.js,
+ * `Reference.resolve` acts on `context.preparing` for nothing else), and once to write cdk.tf.json. In a stack that
+ * cannot hold another stack's token the first pass finds nothing, and at 50 stacks it was a third of each stack's
+ * synth time. These stacks keep the rest of `prepareStack()` (a default backend) and skip that pass;
+ * __tests__/reference-app-synth.test.ts proves the whole fleet's output byte-identical with cdktf's own
+ * `prepareStack()`, so a later change that adds a cross-stack reference fails there.
+ */
+export abstract class ConfiguredStack extends TerraformStack {
+  public prepareStack(): void {
+    this.ensureBackendExists();
+  }
+}
+
 /** The reference stack: a thin wrapper around HardenedAzureOpenAI, configured from StackConfig. */
-export class HardenedOpenAIStack extends TerraformStack {
+export class HardenedOpenAIStack extends ConfiguredStack {
   public readonly hardened: HardenedAzureOpenAI;
 
   constructor(scope: Construct, config: StackConfig) {

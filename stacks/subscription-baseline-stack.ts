@@ -1,10 +1,10 @@
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { HardeningChecks, SubscriptionBaseline } from '../lib';
 import { SubscriptionEntryConfig } from './config';
-import { configureStateAndProvider } from './hardened-openai-stack';
+import { ConfiguredStack, configureStateAndProvider } from './hardened-openai-stack';
 import { AUDIT_RETENTION_DAYS } from '../lib/azure-facts';
 import { NAME_LIMITS, fitName } from '../lib/naming';
 
@@ -13,7 +13,7 @@ import { NAME_LIMITS, fitName } from '../lib/naming';
  * and the Defender for AI plan), deployed before the account stacks that declare `byBaselineStack(<this stack>)`.
  * Without an existing workspace it creates one for the Activity Log, with the audit retention and no shared keys.
  */
-export class SubscriptionBaselineStack extends TerraformStack {
+export class SubscriptionBaselineStack extends ConfiguredStack {
   public readonly baseline: SubscriptionBaseline;
 
   constructor(scope: Construct, config: SubscriptionEntryConfig) {
