@@ -1411,4 +1411,43 @@ export const CORPUS: EvasionCase[] = [
       }
     },
   },
+  // 7. Monitoring resources changed through azapi after creation.
+  {
+    name: 'an azapi write switches the api-key detection off (properties.enabled false)',
+    bypassClass: 7,
+    ruleId: 'AOAI-CHK-002',
+    json: (j) => {
+      const [name] = Object.entries<any>(j.resource.azurerm_monitor_scheduled_query_rules_alert_v2).find(
+        ([k]) => /api-key/.test(k),
+      )!;
+      addResource(j, 'azapi_update_resource', 'detection_off', {
+        type: 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview',
+        resource_id: `\${azurerm_monitor_scheduled_query_rules_alert_v2.${name}.id}`,
+        body: { properties: { enabled: false } },
+      });
+    },
+  },
+  {
+    name: 'an azapi diagnostic setting with the name of the judged one replaces it with no logs',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-001',
+    json: (j) =>
+      addResource(j, 'azapi_resource', 'no_logs', {
+        type: 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview',
+        name: firstOf(j, 'azurerm_monitor_diagnostic_setting')[1].name,
+        parent_id: accountRef(j),
+        body: { properties: { logs: [], metrics: [] } },
+      }),
+  },
+  {
+    name: 'an azapi write sets the Defender for AI plan to Free',
+    bypassClass: 7,
+    ruleId: 'AOAI-CHK-002',
+    json: (j) =>
+      addResource(j, 'azapi_update_resource', 'defender_free', {
+        type: 'Microsoft.Security/pricings@2024-01-01',
+        resource_id: `\${azurerm_security_center_subscription_pricing.${firstOf(j, 'azurerm_security_center_subscription_pricing')[0]}.id}`,
+        body: { properties: { pricingTier: 'Free' } },
+      }),
+  },
 ];

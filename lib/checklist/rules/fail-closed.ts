@@ -38,7 +38,7 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
   'AOAI-CFP-006': 'A blocklist that does not block, or has no items, does not count.',
   'AOAI-CFP-007':
     'A blocking flag from an expression is judged on plan JSON, where it is a literal; an interpolation that reads no variable, data source or resource is judged at synth.',
-  'AOAI-MON-001': `${ATTACHED} A setting that sends to no workspace does not count; a workspace with a daily cap (daily_quota_gb other than -1, or not a literal) fails.`,
+  'AOAI-MON-001': `${ATTACHED} A setting that sends to no workspace does not count; a workspace with a daily cap (daily_quota_gb other than -1, or not a literal) fails, and so does an azapi write to a diagnostic setting of the account (or an azapi setting with the name of one judged here).`,
   'AOAI-MON-002':
     'A retention that is not a literal is "cannot verify" unless the workspace precondition the construct wrote (at least 365 days, evaluated by Terraform at plan) stands and the hardening record lists it; a workspace managed elsewhere is a post-deploy check.',
   'AOAI-MON-003': 'A subscription target that is not recognisably the subscription does not count.',
@@ -58,7 +58,7 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
     'A query that is not, whitespace aside, one of lib/detections.ts is "cannot verify" unless exempted.',
   'AOAI-CHK-001': 'Cannot be exempted: an input with nothing to judge never passes.',
   'AOAI-CHK-002':
-    'Exemptable with a reason; otherwise every hidden module call, unknown kind, azurerm or azapi resource managed by another provider than hashicorp/azurerm or azure/azapi (required_providers, the provider meta-argument, provider_name in a plan), and resource a rule relies on whose count or for_each is an expression (Terraform JSON) is an error. A literal count 0 or empty for_each creates nothing, and dynamic blocks are judged as the blocks they generate.',
+    'Exemptable with a reason; otherwise every hidden module call, unknown kind, azapi write to a resource the rules judge as declared (alerts, diagnostics, workspace, Defender plan, endpoint), azurerm or azapi resource managed by another provider than hashicorp/azurerm or azure/azapi (required_providers, the provider meta-argument, provider_name in a plan), and resource a rule relies on whose count or for_each is an expression (Terraform JSON) is an error. A literal count 0 or empty for_each creates nothing, and dynamic blocks are judged as the blocks they generate.',
   'AOAI-CHK-003':
     'Cannot be exempted; a refused exemption exempts nothing. An expiry by reference is refused unless the record carries the precondition the construct wrote (a real date, not over, evaluated by Terraform at plan) and lists it; a plan or state shows no guard.',
   'AOAI-CHK-004':

@@ -200,6 +200,39 @@ function cannotJudge(m: TfModel): RuleResult[] {
       );
     }
   }
+  // An azapi write (update_resource; PATCH/PUT resource_action with no action: azapi docs) to a resource the rules
+  // judge as declared through azurerm changes it behind the rules' back (an alert's enabled, a diagnostic
+  // setting's logs, a workspace's cap, the Defender tier). The subnet and NSG writes NET-008/009 judge are not
+  // repeated here.
+  for (const u of m.ofType('azapi_update_resource', 'azapi_resource_action')) {
+    const method = String(u.values.method ?? 'POST').toUpperCase();
+    if (
+      u.type === 'azapi_resource_action' &&
+      ((isLiteral(method) && !['PATCH', 'PUT'].includes(method)) || u.values.action)
+    ) {
+      continue;
+    }
+    const target = m
+      .references(u.values.resource_id)
+      .map((x) => m.get(x)!)
+      .find(
+        (r) =>
+          PROVING_TYPES.includes(r.type) &&
+          !['azurerm_network_security_group'].includes(r.type) &&
+          new RegExp(`^\\$\\{\\s*${r.address.replace(/[.[\]]/g, '\\$&')}\\.id\\s*\\}$`).test(
+            String(u.values.resource_id).trim(),
+          ),
+      );
+    if (target) {
+      results.push(
+        bad(
+          u.address,
+          `cannot judge ${target.address}: an azapi write changes it after creation, and the rules judge it as declared`,
+          u.values.body ?? '(no body)',
+        ),
+      );
+    }
+  }
   for (const a of accounts(m).filter((x) => !x.kindKnown)) {
     results.push(
       bad(

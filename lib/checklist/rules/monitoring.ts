@@ -208,6 +208,37 @@ export const MONITORING_RULES: Rule[] = [
     evaluate: (m) =>
       perAccount(m, (a) => {
         const settings = diagnosticsFor(m, a);
+        // A diagnostic setting of the account written through azapi: a write (update_resource, PATCH/PUT
+        // resource_action) changes one in place, and a resource with the name of one judged here replaces it
+        // (ARM PUT of Microsoft.Insights/diagnosticSettings/<name> on the account).
+        const onAccount = (r: TfResource) =>
+          pointsAt(m, r.values.parent_id, a) ||
+          (typeof r.values.resource_id === 'string' &&
+            pointsAt(
+              m,
+              r.values.resource_id.replace(/\/providers\/Microsoft\.Insights\/diagnosticSettings\/.*$/i, ''),
+              a,
+            ));
+        const names = settings.map((x) => String(x.values.name ?? '').toLowerCase());
+        const overwrite = m
+          .ofType('azapi_resource', 'azapi_update_resource', 'azapi_resource_action')
+          .filter(
+            (r) =>
+              /^Microsoft\.Insights\/diagnosticSettings@/i.test(String(r.values.type ?? '')) && onAccount(r),
+          )
+          .find(
+            (r) =>
+              r.type !== 'azapi_resource' ||
+              !isLiteral(r.values.name) ||
+              names.includes(String(r.values.name).toLowerCase()),
+          );
+        if (overwrite) {
+          return bad(
+            overwrite.address,
+            'an azapi write changes or replaces a diagnostic setting of the account: the setting judged here is not the one Azure keeps',
+            overwrite.values.body ?? '(no body)',
+          );
+        }
         if (!settings.length) {
           return bad(a.resource.address, 'no diagnostic setting on the account', '(none)');
         }
