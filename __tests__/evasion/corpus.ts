@@ -1450,4 +1450,14 @@ export const CORPUS: EvasionCase[] = [
         body: { properties: { pricingTier: 'Free' } },
       }),
   },
+  {
+    name: 'the private DNS zone links given a count that is an expression (may be 0: the zone resolves publicly)',
+    bypassClass: 9,
+    ruleId: 'AOAI-NET-007',
+    json: (j) => {
+      for (const link of Object.values<any>(j.resource.azurerm_private_dns_zone_virtual_network_link)) {
+        link.count = '${length([])}';
+      }
+    },
+  },
 ];

@@ -19,7 +19,7 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
   'AOAI-NET-004': SETTING,
   'AOAI-NET-005': 'An expression is accepted (Azure requires the subdomain at creation); unset fails.',
   'AOAI-NET-006': `${ATTACHED} An endpoint written through azapi (Microsoft.Network/privateEndpoints) cannot be judged and fails; so does an azapi write that approves a private endpoint connection on the account.`,
-  'AOAI-NET-007': `${ATTACHED} A kind that is not a literal needs the widest zone set (AIServices); zone IDs from variables are judged on plan JSON.`,
+  'AOAI-NET-007': `${ATTACHED} A kind that is not a literal needs the widest zone set (AIServices); zone IDs from variables are judged on plan JSON; a zone whose every link has a count or for_each expression is not linked for certain.`,
   'AOAI-NET-008': `${ATTACHED} A subnet not managed here fails unless an azapi update enables its policies; any azapi write to the endpoint subnet that turns them off, moves it to another NSG or cannot be read fails.`,
   'AOAI-NET-009':
     'Sources must be private IPv4 ranges: service tags, wildcards and public ranges fail; a priority that is not a number counts as first; sources from variables are judged on plan JSON (unknown there: cannot verify); an interpolation that reads no variable, data source or resource is a constant and cannot be verified. Rules added as azapi securityRules children are judged; an azapi write of the securityRules of the NSG fails.',

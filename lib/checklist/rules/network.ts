@@ -425,6 +425,17 @@ export const NETWORK_RULES: Rule[] = [
           if (links.length === 0) {
             return bad(zone.address, 'zone is not linked to any VNet', zone.values.name);
           }
+          // A link whose count or for_each is an expression may not be created (count 0, for_each empty):
+          // at least one link must exist for certain (plans resolve count and for_each).
+          const conditional = (l: TfResource) =>
+            ['count', 'for_each'].some((k) => l.values[k] !== undefined && !isLiteral(l.values[k]));
+          if (links.every(conditional)) {
+            return bad(
+              links[0].address,
+              'cannot verify the zone is linked: every link to it has a count or for_each that is an expression (check the plan JSON)',
+              links.map((l) => l.values.count ?? l.values.for_each),
+            );
+          }
           const registering = links.find((l) => l.values.registration_enabled === true);
           if (registering) {
             return bad(registering.address, 'registration_enabled must be false on privatelink zones', true);
