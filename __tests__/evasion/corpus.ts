@@ -1460,4 +1460,44 @@ export const CORPUS: EvasionCase[] = [
       }
     },
   },
+  {
+    name: 'a plan whose deny-all NSG rule sits in a module called with count 0 (its block is there, no instance is)',
+    bypassClass: 9,
+    ruleId: 'AOAI-NET-009',
+    json: () => {
+      // Terraform's first plan of the reference stack, the deny rule moved into `module "gate" { count = 0 }`:
+      // configuration shows the module's block (count_expression on the call), planned values show nothing.
+      const plan = committedPlan('reference-first-plan.json');
+      const isDeny = (r: any) => r.type === 'azurerm_network_security_rule' && /Deny/.test(r.name);
+      const root = plan.configuration.root_module;
+      const deny = root.resources.find(isDeny);
+      const nsg = plan.planned_values.root_module.resources.find(
+        (r: any) => r.type === 'azurerm_network_security_group',
+      );
+      root.resources = root.resources.filter((r: any) => !isDeny(r));
+      root.module_calls = {
+        ...(root.module_calls ?? {}),
+        gate: {
+          source: './gate',
+          count_expression: { constant_value: 0 },
+          module: {
+            resources: [
+              {
+                ...deny,
+                expressions: {
+                  ...deny.expressions,
+                  network_security_group_name: { constant_value: nsg.values.name },
+                },
+              },
+            ],
+          },
+        },
+      };
+      plan.planned_values.root_module.resources = plan.planned_values.root_module.resources.filter(
+        (r: any) => !isDeny(r),
+      );
+      plan.resource_changes = plan.resource_changes.filter((r: any) => !isDeny(r));
+      return plan;
+    },
+  },
 ];

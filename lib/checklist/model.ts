@@ -497,15 +497,21 @@ function loadPlan(plan: Record<string, any>): TfModel {
   }
 
   const configured = new Map<string, any>();
-  const walkConfig = (mod: any, prefix: string): void => {
+  // `repeated`: the block sits in a module called with count or for_each, so it has instances only where the plan
+  // shows them (a module called with count 0 creates none of its resources).
+  const walkConfig = (mod: any, prefix: string, repeated: boolean): void => {
     for (const r of mod?.resources ?? []) {
-      if (r.mode !== 'data') configured.set(`${prefix}${r.address}`, { ...r, prefix });
+      if (r.mode !== 'data') configured.set(`${prefix}${r.address}`, { ...r, prefix, repeated });
     }
     for (const [name, call] of Object.entries<any>(mod?.module_calls ?? {})) {
-      walkConfig(call.module, `${prefix}module.${name}.`);
+      walkConfig(
+        call.module,
+        `${prefix}module.${name}.`,
+        repeated || !!call.count_expression || !!call.for_each_expression,
+      );
     }
   };
-  walkConfig(plan.configuration?.root_module, '');
+  walkConfig(plan.configuration?.root_module, '', false);
 
   const resources: TfResource[] = [];
   const sources = new Map<string, string>();
@@ -532,7 +538,7 @@ function loadPlan(plan: Record<string, any>): TfModel {
     const c = configured.get(address) ?? configured.get(configAddress);
     // A counted or for_each resource with no instance in planned_values or resource_changes creates nothing
     // (count 0, for_each empty): its configuration block is not a resource.
-    if (!p && !rc && (c?.count_expression || c?.for_each_expression)) continue;
+    if (!p && !rc && (c?.count_expression || c?.for_each_expression || c?.repeated)) continue;
     const type = p?.type ?? rc?.type ?? c?.type;
     const name = p?.name ?? rc?.name ?? c?.name;
     if (!type) continue;
