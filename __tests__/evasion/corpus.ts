@@ -1500,4 +1500,33 @@ export const CORPUS: EvasionCase[] = [
       return plan;
     },
   },
+  {
+    name: 'an azapi write names the api-key detection by parent_id and name and switches it off',
+    bypassClass: 7,
+    ruleId: 'AOAI-CHK-002',
+    json: (j) => {
+      const [rgName] = firstOf(j, 'azurerm_resource_group');
+      const detection = Object.values<any>(j.resource.azurerm_monitor_scheduled_query_rules_alert_v2).find(
+        (q) => /api-key/.test(String(q.name)),
+      );
+      addResource(j, 'azapi_update_resource', 'detection_off_by_name', {
+        type: 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview',
+        parent_id: `\${azurerm_resource_group.${rgName}.id}`,
+        name: detection.name,
+        body: { properties: { enabled: false } },
+      });
+    },
+  },
+  {
+    name: 'an azapi write sets the Defender for AI plan to Free by its literal ID (pricings/AI)',
+    bypassClass: 7,
+    ruleId: 'AOAI-CHK-002',
+    json: (j) =>
+      addResource(j, 'azapi_update_resource', 'defender_free_by_id', {
+        type: 'Microsoft.Security/pricings@2024-01-01',
+        resource_id:
+          '/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Security/pricings/AI',
+        body: { properties: { pricingTier: 'Free' } },
+      }),
+  },
 ];

@@ -153,6 +153,19 @@ const PROVING_TYPES = [
   'azurerm_security_center_subscription_pricing',
   'azurerm_cognitive_account_rai_policy',
 ];
+/** The ARM resource type (lower case) of the azurerm types an azapi write could change behind the rules' back. */
+const ARM_TYPES: Record<string, string> = {
+  azurerm_monitor_scheduled_query_rules_alert_v2: 'microsoft.insights/scheduledqueryrules',
+  azurerm_monitor_metric_alert: 'microsoft.insights/metricalerts',
+  azurerm_monitor_activity_log_alert: 'microsoft.insights/activitylogalerts',
+  azurerm_monitor_action_group: 'microsoft.insights/actiongroups',
+  azurerm_log_analytics_workspace: 'microsoft.operationalinsights/workspaces',
+  // The pricing's name is its resource type ("AI"): REST spec Microsoft.Security pricings.
+  azurerm_security_center_subscription_pricing: 'microsoft.security/pricings',
+  azurerm_private_endpoint: 'microsoft.network/privateendpoints',
+  azurerm_network_security_rule: 'microsoft.network/networksecuritygroups/securityrules',
+};
+
 function provesHardening(r: { type: string; values: Record<string, any> }): boolean {
   if (PROVING_TYPES.includes(r.type)) return true;
   return (
@@ -212,7 +225,7 @@ function cannotJudge(m: TfModel): RuleResult[] {
     ) {
       continue;
     }
-    const target = m
+    const byRef = m
       .references(u.values.resource_id)
       .map((x) => m.get(x)!)
       .find(
@@ -223,6 +236,28 @@ function cannotJudge(m: TfModel): RuleResult[] {
             String(u.values.resource_id).trim(),
           ),
       );
+    // Or by its ARM type and name: name with parent_id, or the last segment of a resource_id written out. A name
+    // that is not a literal may be any of them (fail closed).
+    const armType = String(u.values.type ?? '')
+      .split('@')[0]
+      .toLowerCase();
+    const id = u.values.resource_id;
+    const name =
+      id === undefined || id === null
+        ? u.values.name
+        : typeof id === 'string'
+          ? id.split('/').pop()
+          : undefined;
+    const byName = byRef
+      ? undefined
+      : m.resources.find(
+          (r) =>
+            ARM_TYPES[r.type] === armType &&
+            (!isLiteral(name) ||
+              String(name ?? '').toLowerCase() ===
+                String(r.values.name ?? r.values.resource_type ?? '').toLowerCase()),
+        );
+    const target = byRef ?? byName;
     if (target) {
       results.push(
         bad(
