@@ -216,14 +216,24 @@ type Moment = 'before-write' | 'after-write';
 /** Judge one stack's JSON: annotations, reports, the summary line; returns the error-level findings. */
 function judge(stack: TerraformStack, json: unknown, settings: ChecksSettings, moment: Moment): string[] {
   const report = runChecks(loadModel(json, stack.node.id), { today: settings.today });
-  const byAddress = new Map<string, IConstruct>();
-  for (const c of stack.node.findAll()) {
-    if (c instanceof TerraformResource) byAddress.set(`${c.terraformResourceType}.${c.friendlyUniqueId}`, c);
-  }
+  // The construct behind a finding's address, for its annotation; built on the first non-compliant finding only
+  // (a passing stack, the usual case, never walks its construct tree here).
+  let byAddress: Map<string, IConstruct> | undefined;
+  const constructAt = (address: string): IConstruct | undefined => {
+    if (!byAddress) {
+      byAddress = new Map();
+      for (const c of stack.node.findAll()) {
+        if (c instanceof TerraformResource) {
+          byAddress.set(`${c.terraformResourceType}.${c.friendlyUniqueId}`, c);
+        }
+      }
+    }
+    return byAddress.get(address);
+  };
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const f of report.findings.filter((x) => x.status === 'non-compliant')) {
-    const target = (f.address && byAddress.get(f.address)) || stack;
+    const target = (f.address && constructAt(f.address)) || stack;
     const message = `[${f.ruleId}] ${f.message}${f.value !== undefined ? ` (value: ${JSON.stringify(f.value)})` : ''}`;
     if (f.severity === 'error') {
       Annotations.of(target).addError(message);
