@@ -4,7 +4,13 @@ import { loadModel } from '../lib/checklist/model';
 import { ALL_RULES } from '../lib/checklist/rules';
 
 const TODAY = '2026-11-28';
-const compliant = referenceJson();
+// The reference stack with receivers named: the built-in defaults leave them to the user (AOAI-MON-014 warns).
+const RECEIVERS = {
+  securityEmails: ['secops@contoso.com'],
+  finOpsEmails: ['finops@contoso.com'],
+  changeEmails: ['cab@contoso.com'],
+};
+const compliant = referenceJson({ monitoring: RECEIVERS });
 
 function check(json: any) {
   return runChecks(loadModel(json), { today: TODAY });
@@ -183,6 +189,16 @@ const NON_COMPLIANT: Record<string, Fixture> = {
     value: false,
     address: /^azurerm_monitor_scheduled_query_rules_alert_v2\./,
   },
+  'AOAI-MON-014': {
+    mutate: (j) => {
+      const [, group] = Object.entries<any>(j.resource.azurerm_monitor_action_group).find(([k]) =>
+        k.includes('ActionGroup-security'),
+      )!;
+      delete group.email_receiver;
+    },
+    address: /^azurerm_monitor_action_group\..*ActionGroup-security/,
+    value: '(no receivers)',
+  },
   'AOAI-MON-013': {
     mutate: (j) => (queryRule(j, 'api-key-auth').criteria[0].query += '\n| where 1 == 0'),
     address: /^azurerm_monitor_scheduled_query_rules_alert_v2\./,
@@ -233,6 +249,55 @@ describe('the reference stack passes every rule', () => {
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.map((f) => f.status)).toEqual(mine.map(() => 'compliant'));
   });
+});
+
+test('the built-in defaults name no receivers: exactly their three action groups warn (AOAI-MON-014), nothing else fails', () => {
+  const failing = check(referenceJson()).findings.filter((f) => f.status === 'non-compliant');
+  expect(failing.map((f) => [f.ruleId, f.severity, f.address!.replace(/_[0-9A-F]{8}$/, '')]).sort()).toEqual(
+    ['change', 'finops', 'security'].map((g) => [
+      'AOAI-MON-014',
+      'warning',
+      `azurerm_monitor_action_group.AzureOpenAI_Monitoring_ActionGroup-${g}`,
+    ]),
+  );
+});
+
+test('AOAI-MON-014: a receiver list given by reference (a dynamic block) is left to the plan; any receiver kind counts', () => {
+  const json = mutate((j) => {
+    for (const group of Object.values<any>(j.resource.azurerm_monitor_action_group)) {
+      delete group.email_receiver;
+      group.dynamic = {
+        email_receiver: {
+          for_each: '${var.emails}',
+          content: { name: '${email_receiver.key}', email_address: '${email_receiver.value}' },
+        },
+      };
+    }
+    Object.values<any>(j.resource.azurerm_monitor_action_group)[0].dynamic = undefined;
+    Object.values<any>(j.resource.azurerm_monitor_action_group)[0].sms_receiver = [
+      { name: 'oncall', country_code: '1', phone_number: '5555555555' },
+    ];
+  });
+  const mine = findingsFor(json, 'AOAI-MON-014');
+  expect(mine.map((f) => f.status)).toEqual(mine.map(() => 'compliant'));
+  expect(mine.map((f) => f.message).sort()[0]).toMatch(/^receivers: /);
+});
+
+test('AOAI-MON-002: a table kept 30 days interactive and archived to 400 days in total meets the audit retention', () => {
+  // Archived rows are retained (Microsoft Learn, "Manage data retention": totalRetentionInDays = interactive +
+  // archive); the evasion corpus holds the tables cut below 365 days in total.
+  const json = mutate((j) => {
+    const [name] = firstOf(j, 'azurerm_log_analytics_workspace');
+    j.resource.azurerm_log_analytics_workspace_table = {
+      diag: {
+        name: 'AzureDiagnostics',
+        workspace_id: `\${azurerm_log_analytics_workspace.${name}.id}`,
+        retention_in_days: 30,
+        total_retention_in_days: 400,
+      },
+    };
+  });
+  expect(findingsFor(json, 'AOAI-MON-002').map((f) => f.status)).toEqual(['compliant']);
 });
 
 describe('each rule fails on its non-compliant fixture, naming resource and value', () => {

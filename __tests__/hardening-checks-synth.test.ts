@@ -234,7 +234,14 @@ describe('App-level Aspects (cdktf 0.21 never invokes them itself)', () => {
 
 describe('what synth prints', () => {
   test('a one-line summary per stack, and every warning when errors abort the synth', () => {
-    const stack = referenceStack();
+    // With receivers named, so the one warning is the deployment's (AOAI-MON-014 stays quiet).
+    const stack = referenceStack({
+      monitoring: {
+        securityEmails: ['secops@contoso.com'],
+        finOpsEmails: ['finops@contoso.com'],
+        changeEmails: ['cab@contoso.com'],
+      },
+    });
     Aspects.of(stack).add(new HardeningChecks({ printSummary: true, writeReports: false }));
     stack.hardened.account.deployments[0].resource.addOverride(
       'version_upgrade_option',

@@ -496,6 +496,33 @@ export const CORPUS: EvasionCase[] = [
     },
   },
   {
+    name: 'the workspace keeps 365 days but the AzureDiagnostics table is cut to 30 (a table retention overrides it)',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-002',
+    json: (j) => {
+      const [name] = firstOf(j, 'azurerm_log_analytics_workspace');
+      addResource(j, 'azurerm_log_analytics_workspace_table', 'diag', {
+        name: 'AzureDiagnostics',
+        workspace_id: `\${azurerm_log_analytics_workspace.${name}.id}`,
+        retention_in_days: 30,
+        total_retention_in_days: 30,
+      });
+    },
+  },
+  {
+    name: 'the same table cut through azapi: interactive 30 days and no archive (total defaults to the table retention)',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-002',
+    json: (j) => {
+      const [name] = firstOf(j, 'azurerm_log_analytics_workspace');
+      addResource(j, 'azapi_update_resource', 'diag_table', {
+        type: 'Microsoft.OperationalInsights/workspaces/tables@2023-09-01',
+        resource_id: `\${azurerm_log_analytics_workspace.${name}.id}/tables/AzureDiagnostics`,
+        body: { properties: { retentionInDays: 30 } },
+      });
+    },
+  },
+  {
     name: 'a blocklist attached without blocking',
     bypassClass: 7,
     ruleId: 'AOAI-CFP-007',

@@ -163,7 +163,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     id: 'MO-3',
     phase: 'Monitoring',
     item: 'Alert rules fire correctly for test scenarios',
-    rules: ['AOAI-MON-005', 'AOAI-MON-006', 'AOAI-MON-007', 'AOAI-MON-008', 'AOAI-MON-010'],
+    rules: ['AOAI-MON-005', 'AOAI-MON-006', 'AOAI-MON-007', 'AOAI-MON-008', 'AOAI-MON-010', 'AOAI-MON-014'],
     proof: 'partly proven at synth',
     postDeploy:
       "After MO-2's scenarios: `az monitor alert list` (or Alerts in the portal) must show the fired alerts and the action groups' receivers must get the notifications.",

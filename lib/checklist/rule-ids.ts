@@ -71,6 +71,8 @@ export class RuleIds {
   public static readonly MON_ENABLED = 'AOAI-MON-012';
   /** Deployed log alert queries are the package's detections, unchanged. */
   public static readonly MON_KNOWN_DETECTIONS = 'AOAI-MON-013';
+  /** Every action group has at least one receiver. */
+  public static readonly MON_RECEIVERS = 'AOAI-MON-014';
   /** The input has an Azure OpenAI account to judge. */
   public static readonly CHK_NO_ACCOUNT = 'AOAI-CHK-001';
   /** Every account and value the rules need can be judged. */

@@ -40,7 +40,7 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
     'A blocking flag from an expression is judged on plan JSON, where it is a literal; an interpolation that reads no variable, data source or resource is judged at synth.',
   'AOAI-MON-001': `${ATTACHED} A setting that sends to no workspace does not count; a workspace with a daily cap (daily_quota_gb other than -1, or not a literal) fails, and so does an azapi write to a diagnostic setting of the account (or an azapi setting with the name of one judged here).`,
   'AOAI-MON-002':
-    'A retention that is not a literal is "cannot verify" unless the workspace precondition the construct wrote (at least 365 days, evaluated by Terraform at plan) stands and the hardening record lists it; a workspace managed elsewhere is a post-deploy check.',
+    'A retention that is not a literal is "cannot verify" unless the workspace precondition the construct wrote (at least 365 days, evaluated by Terraform at plan) stands and the hardening record lists it; a workspace managed elsewhere is a post-deploy check. A table of the workspace (azurerm_log_analytics_workspace_table, or an azapi write of workspaces/tables) kept for less than 365 days in total (interactive plus archive) fails; a table retention that is not a literal is "cannot verify".',
   'AOAI-MON-003': 'A subscription target that is not recognisably the subscription does not count.',
   'AOAI-MON-004': ALERT,
   'AOAI-MON-005': ALERT,
@@ -56,6 +56,8 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
     'An enabled flag that is not a literal is "cannot verify"; receiver URLs from variables are judged on plan JSON; one from an interpolation that reads nothing is "cannot verify".',
   'AOAI-MON-013':
     'A query that is not, whitespace aside, one of lib/detections.ts is "cannot verify" unless exempted.',
+  'AOAI-MON-014':
+    'Any receiver block counts (e-mail, SMS, voice, push, webhook, Logic App, Function, runbook, ITSM, Event Hub, ARM role); receivers generated from an expression are judged on plan JSON, where Terraform has expanded them.',
   'AOAI-CHK-001': 'Cannot be exempted: an input with nothing to judge never passes.',
   'AOAI-CHK-002':
     'Exemptable with a reason; otherwise every hidden module call, unknown kind, azapi write to a resource the rules judge as declared (alerts, diagnostics, workspace, Defender plan, endpoint; named by reference, by name with parent_id or by a written-out ID, a name that is not a literal matching any), azurerm or azapi resource managed by another provider than hashicorp/azurerm or azure/azapi (required_providers, the provider meta-argument, provider_name in a plan), and resource a rule relies on whose count or for_each is an expression (Terraform JSON) is an error. A literal count 0 or empty for_each creates nothing, and dynamic blocks are judged as the blocks they generate.',

@@ -339,6 +339,8 @@ export const MONITORING_RULES: Rule[] = [
           if (!(days >= AUDIT_RETENTION_DAYS)) {
             return bad(workspace.address, `retention ${days} days is below ${AUDIT_RETENTION_DAYS}`, days);
           }
+          const table = shortTableRetention(m, workspace, days);
+          if (table) return bad(table.address, table.message, table.value);
           return ok(workspace.address, `retention ${days} days`);
         }
         return bad(a.resource.address, 'no diagnostic setting, so no retention', '(none)');
@@ -741,7 +743,102 @@ export const MONITORING_RULES: Rule[] = [
       return results.length ? results : [na('no log alert rules in this input')];
     },
   },
+  {
+    id: 'AOAI-MON-014',
+    severity: 'warning',
+    phase,
+    title: 'Every action group reaches someone: it has at least one receiver',
+    rationale:
+      "An alert routed to an action group without receivers notifies nobody. A warning, not an error: the package's own default groups have none until the user names the security, FinOps and change teams (add them before go-live; `--fail-on warning` makes this blocking).",
+    references: { mcsb: 'IR-2' },
+    evaluate: (m) => {
+      if (accounts(m).length === 0) return [na('no Azure OpenAI account in this input (see AOAI-CHK-001)')];
+      const results = m.ofType('azurerm_monitor_action_group').map((g) => {
+        const given = ACTION_GROUP_RECEIVERS.filter((k) => asArray(g.values[k]).length > 0);
+        // A receiver list given by reference (a dynamic block over a variable) is known at plan.
+        const deferred = ACTION_GROUP_RECEIVERS.filter(
+          (k) => g.values[k] !== undefined && !isLiteral(g.values[k]),
+        );
+        if (given.length) return ok(g.address, `receivers: ${given.join(', ')}`);
+        if (deferred.length) {
+          return ok(g.address, `receivers from an expression (${deferred.join(', ')}): judged on the plan`);
+        }
+        return bad(g.address, 'action group has no receiver: its alerts notify nobody', '(no receivers)');
+      });
+      return results.length ? results : [na('no action groups in this input')];
+    },
+  },
 ];
+
+/**
+ * Receiver blocks of azurerm_monitor_action_group (azurerm 4.55.0 schema, @cdktf/provider-azurerm
+ * lib/monitor-action-group: arm_role_receiver ... webhook_receiver).
+ */
+const ACTION_GROUP_RECEIVERS = [
+  'arm_role_receiver',
+  'automation_runbook_receiver',
+  'azure_app_push_receiver',
+  'azure_function_receiver',
+  'email_receiver',
+  'event_hub_receiver',
+  'itsm_receiver',
+  'logic_app_receiver',
+  'sms_receiver',
+  'voice_receiver',
+  'webhook_receiver',
+];
+
+/**
+ * A table of the audit workspace kept for less than the audit retention. A table's retention overrides the
+ * workspace's: `retentionInDays` (interactive, -1 or unset = the workspace's) plus archive gives
+ * `totalRetentionInDays` (-1 or unset = the table's retention); archived rows are still retained. Sources: Azure
+ * REST Microsoft.OperationalInsights/workspaces/tables (retentionInDays 4-730, -1 = workspace retention;
+ * totalRetentionInDays 4-4383, -1 = table retention), Microsoft Learn "Manage data retention in a Log Analytics
+ * workspace" (sample: retentionInDays 8, archiveRetentionInDays 22, totalRetentionInDays 30); azurerm 4.55.0
+ * azurerm_log_analytics_workspace_table: workspace_id, retention_in_days, total_retention_in_days.
+ */
+function shortTableRetention(
+  m: TfModel,
+  workspace: TfResource,
+  workspaceDays: number,
+): { address: string; message: string; value: unknown } | undefined {
+  const tables = [
+    ...m
+      .ofType('azurerm_log_analytics_workspace_table')
+      .filter((t) => m.refersTo(t.values.workspace_id, workspace))
+      .map((t) => ({ t, retention: t.values.retention_in_days, total: t.values.total_retention_in_days })),
+    ...m
+      .ofType('azapi_resource', 'azapi_update_resource')
+      .filter(
+        (t) =>
+          /^Microsoft\.OperationalInsights\/workspaces\/tables@/i.test(String(t.values.type ?? '')) &&
+          (m.refersTo(t.values.parent_id, workspace) || m.refersTo(t.values.resource_id, workspace)),
+      )
+      .map((t) => {
+        const properties = t.values.body?.properties ?? {};
+        return { t, retention: properties.retentionInDays, total: properties.totalRetentionInDays };
+      }),
+  ];
+  for (const { t, retention, total } of tables) {
+    const unset = (v: unknown) => v === undefined || v === null || Number(v) === -1;
+    const effective = !unset(total) ? total : !unset(retention) ? retention : workspaceDays;
+    if (!isLiteral(effective)) {
+      return {
+        address: t.address,
+        message: 'cannot verify the retention of a table of the audit workspace: it is not a literal',
+        value: effective,
+      };
+    }
+    if (!(Number(effective) >= AUDIT_RETENTION_DAYS)) {
+      return {
+        address: t.address,
+        message: `a table of the audit workspace keeps its rows ${Number(effective)} days (interactive plus archive), below ${AUDIT_RETENTION_DAYS}`,
+        value: { retention_in_days: retention ?? null, total_retention_in_days: total ?? null },
+      };
+    }
+  }
+  return undefined;
+}
 
 /** Whitespace-insensitive form of a KQL query, for comparison with the catalog. */
 export function normalizeQuery(query: string): string {
