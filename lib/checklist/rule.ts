@@ -368,19 +368,28 @@ function patchTarget(model: TfModel, u: TfResource): { value: unknown; rg?: stri
   };
 }
 
-/** azapi resources that write the account itself: azapi_update_resource, and PATCH/PUT azapi_resource_action. */
-function accountPatches(model: TfModel): TfResource[] {
+/**
+ * azapi resources that write an existing resource (whose type matches `type`, when given): every
+ * azapi_update_resource, and an azapi_resource_action whose method is PATCH or PUT (or not a literal: judged as one,
+ * fail closed) with no action path, i.e. a write of the resource itself (azapi docs: resource_action `method`
+ * defaults to POST, `action` appended to the resource ID).
+ */
+export function azapiWrites(model: TfModel, type?: RegExp): TfResource[] {
   return model.ofType('azapi_update_resource', 'azapi_resource_action').filter((u) => {
-    if (!AZAPI_ACCOUNT.test(String(u.values.type ?? ''))) return false;
+    if (type && !type.test(String(u.values.type ?? ''))) return false;
     if (u.type === 'azapi_update_resource') return true;
-    const method = String(u.values.method ?? 'POST').toUpperCase();
+    const method = u.values.method ?? 'POST';
     const action = u.values.action;
-    // A method that is not a literal may be PATCH or PUT: judged as one (fail closed).
     return (
-      (!isLiteral(method) || ['PATCH', 'PUT'].includes(method)) &&
+      (!isLiteral(method) || ['PATCH', 'PUT'].includes(String(method).toUpperCase())) &&
       (action === undefined || action === null || action === '')
     );
   });
+}
+
+/** azapi resources that write the account itself. */
+function accountPatches(model: TfModel): TfResource[] {
+  return azapiWrites(model, AZAPI_ACCOUNT);
 }
 
 function discoverAccounts(model: TfModel): AccountView[] {

@@ -1,6 +1,17 @@
 import { HARM_FILTERS } from '../../azure-facts';
 import { TfModel, TfResource, asArray, isLiteral } from '../model';
-import { AccountView, Rule, RuleResult, accounts, bad, deferredToPlan, na, ok, pointsAt } from '../rule';
+import {
+  AccountView,
+  Rule,
+  RuleResult,
+  accounts,
+  azapiWrites,
+  bad,
+  deferredToPlan,
+  na,
+  ok,
+  pointsAt,
+} from '../rule';
 
 const phase = 'Content Safety' as const;
 const POLICY_TYPE = /^Microsoft\.CognitiveServices\/accounts\/raiPolicies@/i;
@@ -82,30 +93,21 @@ function childWrites<T extends { resource: TfResource }>(
   children: T[],
   nameOf: (child: T) => unknown,
 ): Array<{ write: TfResource; child?: T; parent?: unknown }> {
-  return m
-    .ofType('azapi_update_resource', 'azapi_resource_action')
-    .filter((u) => type.test(String(u.values.type ?? '')))
-    .filter(
-      (u) =>
-        u.type === 'azapi_update_resource' ||
-        ((!isLiteral(u.values.method) || ['PATCH', 'PUT'].includes(String(u.values.method).toUpperCase())) &&
-          !u.values.action),
-    )
-    .map((u) => {
-      const id = u.values.resource_id;
-      const refs = m.references(id);
-      // By reference to the child; or <account>/<collection>/<name> as resource_id; or parent_id with name.
-      const path =
-        typeof id === 'string' ? /^(.*)\/(?:raiPolicies|deployments)\/([^/]+)$/i.exec(id.trim()) : null;
-      const parent = path ? path[1] : id === undefined || id === null ? u.values.parent_id : undefined;
-      const name = path ? path[2] : u.values.name;
-      const child =
-        children.find((c) => refs.includes(c.resource.address)) ??
-        (parent !== undefined
-          ? children.find((c) => String(name).toLowerCase() === String(nameOf(c)).toLowerCase())
-          : undefined);
-      return { write: u, child, parent };
-    });
+  return azapiWrites(m, type).map((u) => {
+    const id = u.values.resource_id;
+    const refs = m.references(id);
+    // By reference to the child; or <account>/<collection>/<name> as resource_id; or parent_id with name.
+    const path =
+      typeof id === 'string' ? /^(.*)\/(?:raiPolicies|deployments)\/([^/]+)$/i.exec(id.trim()) : null;
+    const parent = path ? path[1] : id === undefined || id === null ? u.values.parent_id : undefined;
+    const name = path ? path[2] : u.values.name;
+    const child =
+      children.find((c) => refs.includes(c.resource.address)) ??
+      (parent !== undefined
+        ? children.find((c) => String(name).toLowerCase() === String(nameOf(c)).toLowerCase())
+        : undefined);
+    return { write: u, child, parent };
+  });
 }
 
 /** Custom RAI policies on the account: azapi raiPolicies and azurerm_cognitive_account_rai_policy. */

@@ -1,7 +1,7 @@
 import { SUBSCRIPTION_BASELINE_KIND } from '../../subscription-markers';
 import { TfModel, asArray, block, isLiteral } from '../model';
 import { normalizeCondition, readRecords, synthChecksOptOutProblems } from '../records';
-import { Rule, RuleResult, accounts, bad, na, ok } from '../rule';
+import { Rule, RuleResult, accounts, azapiWrites, bad, na, ok } from '../rule';
 import { RuleIds } from '../rule-ids';
 
 const phase = 'Checklist Integrity' as const;
@@ -217,14 +217,7 @@ function cannotJudge(m: TfModel): RuleResult[] {
   // judge as declared through azurerm changes it behind the rules' back (an alert's enabled, a diagnostic
   // setting's logs, a workspace's cap, the Defender tier). The subnet and NSG writes NET-008/009 judge are not
   // repeated here.
-  for (const u of m.ofType('azapi_update_resource', 'azapi_resource_action')) {
-    const method = String(u.values.method ?? 'POST').toUpperCase();
-    if (
-      u.type === 'azapi_resource_action' &&
-      ((isLiteral(method) && !['PATCH', 'PUT'].includes(method)) || u.values.action)
-    ) {
-      continue;
-    }
+  for (const u of azapiWrites(m)) {
     const byRef = m
       .references(u.values.resource_id)
       .map((x) => m.get(x)!)

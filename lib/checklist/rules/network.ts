@@ -4,6 +4,7 @@ import {
   AccountView,
   Rule,
   RuleResult,
+  azapiWrites,
   bad,
   badSetting,
   deferredToPlan,
@@ -162,24 +163,14 @@ function sourceProblem(m: TfModel, source: unknown): string | undefined {
 }
 
 /**
- * azapi writes to an existing resource of the given type (azapi_update_resource; azapi_resource_action with an
- * empty action and method PATCH or PUT: azapi docs, resources/update_resource and resources/resource_action)
- * whose resource_id names `target`, each with its body's properties (undefined when the body cannot be read).
+ * azapi writes to an existing resource of the given type (azapiWrites) whose resource_id names `target`, each with its body's properties (undefined when the body cannot be read).
  */
-function azapiWrites(
+function azapiWritesTo(
   m: TfModel,
   type: RegExp,
   names: (resourceId: unknown) => boolean,
 ): Array<{ write: TfResource; properties?: Record<string, any> }> {
-  return m
-    .ofType('azapi_update_resource', 'azapi_resource_action')
-    .filter((u) => type.test(String(u.values.type ?? '')))
-    .filter(
-      (u) =>
-        u.type === 'azapi_update_resource' ||
-        ((!isLiteral(u.values.method) || ['PATCH', 'PUT'].includes(String(u.values.method).toUpperCase())) &&
-          !u.values.action),
-    )
+  return azapiWrites(m, type)
     .filter((u) => names(u.values.resource_id))
     .map((u) => {
       const body = u.values.body;
@@ -458,7 +449,7 @@ export const NETWORK_RULES: Rule[] = [
           const subnetId = pe.values.subnet_id;
           const subnet = subnetOf(m, subnetId);
           const policy = subnet?.values.private_endpoint_network_policies;
-          const writes = azapiWrites(m, SUBNET_TYPE, (id) => sameSubnet(m, id, subnetId));
+          const writes = azapiWritesTo(m, SUBNET_TYPE, (id) => sameSubnet(m, id, subnetId));
           // Every azapi write to the endpoint subnet counts: one that turns the policies off, moves the subnet to
           // another NSG, or cannot be read undoes what the subnet declares.
           for (const { write, properties } of writes) {
@@ -559,7 +550,7 @@ export const NETWORK_RULES: Rule[] = [
           ].filter((r) => String(r.direction).toLowerCase() === 'inbound');
           // A write of the NSG's securityRules replaces its rule list (ARM PUT semantics of azapi_update_resource):
           // the rules judged here would no longer be the rules Azure applies.
-          const rewrite = azapiWrites(m, /^Microsoft\.Network\/networkSecurityGroups@/i, (id) =>
+          const rewrite = azapiWritesTo(m, /^Microsoft\.Network\/networkSecurityGroups@/i, (id) =>
             sameSubnet(m, id, `\${${nsg.address}.id}`),
           ).find(({ properties }) => !properties || 'securityRules' in properties);
           if (rewrite) {
