@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
-import { ConfiguredStack } from '../stacks/hardened-openai-stack';
+import { ConfiguredStack } from '../stacks/configured-stack';
 import { addReferenceStacks } from '../stacks/reference-app';
 
 const dirs: string[] = [];
@@ -81,7 +81,11 @@ test('negative control: a cross-stack reference is lost without the preparing re
   // App.synth's own steps (prepare every stack, then resolve each), without writing: these stacks are broken on
   // purpose and must not reach the Terraform corpus.
   const resolved = (withCdktfPrepare: boolean): string => {
-    class Origin extends ConfiguredStack {}
+    class Origin extends ConfiguredStack {
+      constructor(scope: App, id: string) {
+        super(scope, { stackName: id, backend: { type: 'local' } });
+      }
+    }
     const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'aoai-prepare-')) });
     dirs.push(app.outdir);
     const a = new Origin(app, 'a');

@@ -4,7 +4,7 @@ import { Aspects, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { HardeningChecks, SubscriptionBaseline } from '../lib';
 import { SubscriptionEntryConfig } from './config';
-import { ConfiguredStack, configureStateAndProvider } from './hardened-openai-stack';
+import { ConfiguredStack } from './configured-stack';
 import { AUDIT_RETENTION_DAYS } from '../lib/azure-facts';
 import { NAME_LIMITS, fitName } from '../lib/naming';
 
@@ -17,8 +17,7 @@ export class SubscriptionBaselineStack extends ConfiguredStack {
   public readonly baseline: SubscriptionBaseline;
 
   constructor(scope: Construct, config: SubscriptionEntryConfig) {
-    super(scope, config.stackName);
-    configureStateAndProvider(this, config);
+    super(scope, config);
     this.baseline = new SubscriptionBaseline(this, 'Baseline', {
       namePrefix: config.namePrefix,
       activityLogWorkspaceId: config.activityLogWorkspaceId ?? this.createWorkspace(config).id,

@@ -1,0 +1,81 @@
+import { AzurermProvider, AzurermProviderFeatures } from '@cdktf/provider-azurerm/lib/provider';
+import { AzurermBackend, CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { BackendConfig, ConfigError } from './config';
+import { describeValue } from '../lib/validation';
+
+/** What every reference-app stack kind configures the same way. */
+export interface StackStateConfig {
+  readonly stackName: string;
+  readonly backend: BackendConfig;
+  /** Undefined: the subscription ARM_SUBSCRIPTION_ID names at plan time. */
+  readonly subscriptionId?: string;
+}
+
+/**
+ * A stack of the reference app: built from its JSON configuration alone, so it never holds a token of another stack.
+ * It configures the state backend and the azurerm provider for its subclasses.
+ *
+ * cdktf's App.synth resolves every resource of every stack twice: once in `prepareStack()`, only to discover
+ * cross-stack references (a reference resolved in a stack other than its origin; cdktf 0.21 lib/tfExpression.js,
+ * `Reference.resolve` acts on `context.preparing` for nothing else), and once to write cdk.tf.json. In a stack that
+ * cannot hold another stack's token the first pass finds nothing, and at 50 stacks it was a third of each stack's
+ * synth time. These stacks keep the rest of `prepareStack()` (a default backend) and skip that pass;
+ * __tests__/reference-app-synth.test.ts proves the whole fleet's output byte-identical with cdktf's own
+ * `prepareStack()`, so a later change that adds a cross-stack reference fails there.
+ */
+export abstract class ConfiguredStack extends TerraformStack {
+  /** Creates the stack with its state backend and its azurerm provider, configured the same way for every kind. */
+  constructor(scope: Construct, config: StackStateConfig, features: AzurermProviderFeatures = {}) {
+    super(scope, config.stackName);
+    configureBackend(this, config.stackName, config.backend);
+    new AzurermProvider(this, 'azurerm', {
+      features: [features],
+      // Undefined here means the provider reads ARM_SUBSCRIPTION_ID at plan time.
+      subscriptionId: config.subscriptionId,
+      storageUseAzuread: true,
+    });
+  }
+
+  public prepareStack(): void {
+    this.ensureBackendExists();
+  }
+}
+
+/** The stack's state backend: local by default, HCP Terraform or Azure Storage with Entra ID auth. */
+function configureBackend(stack: TerraformStack, stackName: string, b: BackendConfig): void {
+  const need = (value: string | undefined, field: string): string => {
+    if (!value) {
+      throw new ConfigError(
+        `backend.${field}: missing for backend type "${b.type}". Set it in the AOAI_CONFIG file.`,
+      );
+    }
+    return value;
+  };
+  switch (b.type) {
+    case 'local':
+      new LocalBackend(stack, { path: `terraform.${stackName}.tfstate` });
+      break;
+    case 'cloud':
+      new CloudBackend(stack, {
+        organization: need(b.organization, 'organization'),
+        workspaces: new NamedCloudWorkspace(need(b.workspace, 'workspace')),
+        hostname: b.hostname,
+      });
+      break;
+    case 'azurerm':
+      new AzurermBackend(stack, {
+        storageAccountName: need(b.storageAccountName, 'storageAccountName'),
+        containerName: need(b.containerName, 'containerName'),
+        key: b.key ?? `${stackName}.tfstate`,
+        resourceGroupName: b.resourceGroupName,
+        // Entra ID to the state blob: no storage account keys (needs Storage Blob Data Contributor).
+        useAzureadAuth: true,
+      });
+      break;
+    default:
+      throw new ConfigError(
+        `backend.type: invalid value ${describeValue((b as { type: unknown }).type)}. Use "local", "cloud" or "azurerm".`,
+      );
+  }
+}
