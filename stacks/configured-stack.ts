@@ -2,17 +2,15 @@ import { AzurermProvider, AzurermProviderFeatures } from '@cdktf/provider-azurer
 import {
   AzurermBackend,
   CloudBackend,
-  DefaultTokenResolver,
   LocalBackend,
   NamedCloudWorkspace,
-  StringConcat,
   TerraformElement,
   TerraformOutput,
   TerraformStack,
-  Tokenization,
 } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { BackendConfig, ConfigError } from './config';
+import { resolvePlainFast } from './plain-resolve';
 import { describeValue } from '../lib/validation';
 
 /** What every reference-app stack kind configures the same way. */
@@ -66,7 +64,8 @@ export abstract class ConfiguredStack extends TerraformStack {
    * first left unresolved: the stack's own overrides (merged raw) and the metadata header (its `cloud: undefined`
    * placeholder). Everything else is already plain JSON, and resolving plain JSON returns it unchanged; at 50
    * stacks the pass was a sixth of each stack's synth time. Here the elements and the header are resolved once
-   * each and merged the way cdktf merges them; a stack with stack-level overrides takes cdktf's own path.
+   * each (cdktf resolving only their tokens: stacks/plain-resolve.ts) and merged the way cdktf merges them; a stack
+   * with stack-level overrides takes cdktf's own path.
    * __tests__/reference-app-synth.test.ts proves every written file byte-identical with cdktf's `toTerraform()`
    * for the fleet and the built-in stack, and that the comparison fails when a fragment is dropped.
    */
@@ -98,16 +97,9 @@ export abstract class ConfiguredStack extends TerraformStack {
   }
 
   private resolveOnce(obj: unknown): any {
-    return Tokenization.resolve(obj, {
-      scope: this,
-      preparing: false,
-      resolver: TOKEN_RESOLVER,
-    });
+    return resolvePlainFast(this, obj);
   }
 }
-
-/** The resolver cdktf's own resolve uses (lib/_tokens.js). */
-const TOKEN_RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 /** The stack's Terraform elements, not descending into nested stacks (cdktf's own traversal). */
 function terraformElements(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
