@@ -113,6 +113,13 @@ describe('per-stack breakdown (scripts/bench-breakdown.js)', () => {
                         },
                       },
                     },
+                    onePass: {
+                      frame: ['toTerraform', BUNDLE],
+                      kids: {
+                        copy: { frame: ['copyResolved', BUNDLE] },
+                        tokenResolve: { frame: ['resolve', CDKTF('tokens/private/resolve.js')] },
+                      },
+                    },
                     judge: { frame: ['judge', BUNDLE], kids: { write: { frame: ['writeFileUtf8', ''] } } },
                   },
                 },
@@ -148,6 +155,17 @@ describe('per-stack breakdown (scripts/bench-breakdown.js)', () => {
       packageChecklist: 64,
       cdktfWrite: 128,
     });
+  });
+
+  test("the reference app's one-pass toTerraform is the stack's resolve, its own copying of plain values included", () => {
+    const ms = classify(
+      profile(tree, [
+        ['copy', 3],
+        ['tokenResolve', 5],
+        ['write', 7],
+      ]),
+    );
+    expect(ms).toMatchObject({ cdktfResolve: 8, packageChecklist: 7 });
   });
 
   test('per stack is the difference over N - 1; the package-free ratio leaves out only the package rows', () => {

@@ -9,9 +9,11 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { App, Aspects, TerraformStack, Testing } from 'cdktf';
 import { synthRefused } from './helpers';
 import { firstOf, referenceStack } from './reference';
-import { AccountKind, HardenedAzureOpenAI, HardeningChecks } from '../lib';
+import { AccountKind, HardenedAzureOpenAI, HardeningChecks, SubscriptionCoverage } from '../lib';
 import * as reporters from '../lib/checklist/reporters';
 import { DEFAULT_CONFIG } from '../stacks/config';
+// The reference stacks resolve through ConfiguredStack's one-pass toTerraform (cdktf's is not called).
+import { ConfiguredStack } from '../stacks/configured-stack';
 import { HardenedOpenAIStack } from '../stacks/hardened-openai-stack';
 
 const ROOT = join(__dirname, '..');
@@ -67,11 +69,44 @@ describe('one judgement per stack, from the one resolve cdktf writes', () => {
     const stack = referenceStack();
     const { result, calls } = countCalls(
       () => Testing.synth(stack, true),
-      TerraformStack.prototype,
+      ConfiguredStack.prototype,
       'toTerraform',
     );
     expect(calls).toHaveLength(1);
     // What was handed over is what a fresh resolve gives: nothing was lost or mutated by judging it.
+    expect(JSON.parse(result!)).toEqual(JSON.parse(Testing.synth(stack)));
+  });
+
+  test("a user's own TerraformStack is resolved once too, through cdktf's own toTerraform", () => {
+    const stack = new TerraformStack(Testing.app(), 'user');
+    new AzurermProvider(stack, 'azurerm', { features: [{}] });
+    new HardenedAzureOpenAI(stack, 'AzureOpenAI', {
+      account: {
+        name: 'aoai-user',
+        resourceGroupName: 'rg',
+        location: 'swedencentral',
+        kind: AccountKind.of('OpenAI'),
+        deployments: [{ name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06' }],
+      },
+      networking: {
+        newNetwork: {
+          name: 'vnet',
+          addressSpace: '10.0.0.0/16',
+          endpointSubnetCidr: '10.0.1.0/24',
+          appSubnetCidrs: ['10.0.2.0/24'],
+        },
+      },
+      monitoring: {
+        subscriptionCoverage: SubscriptionCoverage.managedElsewhere('test: the baseline is not part of it'),
+      },
+    });
+    const { result, error, calls } = countCalls(
+      () => Testing.synth(stack, true),
+      TerraformStack.prototype,
+      'toTerraform',
+    );
+    expect(error).toBeUndefined();
+    expect(calls).toHaveLength(1);
     expect(JSON.parse(result!)).toEqual(JSON.parse(Testing.synth(stack)));
   });
 
@@ -85,7 +120,7 @@ describe('one judgement per stack, from the one resolve cdktf writes', () => {
     Aspects.of(app).add(new HardeningChecks());
     const resolves = countCalls(
       () => countCalls(() => app.synth(), reporters, 'toJson'),
-      TerraformStack.prototype,
+      ConfiguredStack.prototype,
       'toTerraform',
     );
     expect(resolves.error).toBeUndefined();
@@ -108,7 +143,7 @@ describe('one judgement per stack, from the one resolve cdktf writes', () => {
     stack.hardened.account.resource.addOverride('public_network_access_enabled', true);
     const { result, calls } = countCalls(
       () => synthRefused(stack, PUBLIC_ACCESS_REFUSED),
-      TerraformStack.prototype,
+      ConfiguredStack.prototype,
       'toTerraform',
     );
     expect(calls).toHaveLength(1);

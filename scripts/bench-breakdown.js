@@ -16,7 +16,10 @@ const { join } = require('path');
 const CATEGORIES = [
   ['cdktfConstruct', 'cdktf: creating resources and tokens (provider bindings, constructs)'],
   ['cdktfPrepare', "cdktf: App.synth's preparing resolve of every resource (prepareStack)"],
-  ['cdktfResolve', "cdktf: the stack's toTerraform() resolve (judged and written once)"],
+  [
+    'cdktfResolve',
+    "the stack's toTerraform() resolve, judged and written once (cdktf's, or the reference app's one-pass ConfiguredStack.toTerraform)",
+  ],
   ['cdktfWrite', 'cdktf: writing cdk.tf.json and the manifest, its other synth work'],
   ['packageConstruct', 'this package: constructs, validation, naming (own code)'],
   ['packageChecklist', 'this package: checklist judgement and the three reports'],
@@ -63,12 +66,15 @@ function classify(profile) {
         !chain
           .slice(0, packageIndex)
           .some((f) => f.functionName === 'Module._load' || f.functionName === 'require');
-      if (owner === 'package')
+      // The stack's resolve: cdktf's toTerraform, or the reference app's one-pass override (ConfiguredStack, in
+      // the bundle), whose own code (copying plain values) does work cdktf's resolve would otherwise do.
+      const inResolve =
+        has('toTerraform', '/cdktf/lib/terraform-stack.js') || has('toTerraform', '/.build/main.js');
+      if (owner !== undefined && inResolve) category = 'cdktfResolve';
+      else if (owner === 'package')
         category = inSynth ? 'packageChecklist' : calledFromPackage ? 'packageConstruct' : 'startup';
       else if (owner === 'cdktf' && has('prepareStack', '/cdktf/lib/terraform-stack.js'))
         category = 'cdktfPrepare';
-      else if (owner === 'cdktf' && has('toTerraform', '/cdktf/lib/terraform-stack.js'))
-        category = 'cdktfResolve';
       else if (owner === 'cdktf' && inSynth) category = 'cdktfWrite';
       else if (owner === 'cdktf' && calledFromPackage) category = 'cdktfConstruct';
       else category = 'startup';
