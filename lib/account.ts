@@ -404,6 +404,7 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
   private deploymentScope?: Construct;
   private readonly writeChain: Array<{ stage: AccountWriteStage; write: TerraformResource }> = [];
   private readonly chainEdges = new Map<TerraformResource, Map<TerraformResource, string>>();
+  private subscriptionScopeToken?: string;
 
   public get endpoint(): string {
     const domain = this.kind === AccountKind.AI_SERVICES ? 'services.ai.azure.com' : 'openai.azure.com';
@@ -411,7 +412,9 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
   }
 
   public get subscriptionScope(): string {
-    return Fn.join('/', Fn.slice(Fn.split('/', this.accountId), 0, 3));
+    // One expression for every grant of the account (each call would otherwise build four function tokens).
+    this.subscriptionScopeToken ??= Fn.join('/', Fn.slice(Fn.split('/', this.accountId), 0, 3));
+    return this.subscriptionScopeToken;
   }
 
   public get contentFilterPolicyName(): string | undefined {
