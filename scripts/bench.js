@@ -30,6 +30,7 @@ const { join, relative } = require('path');
 const { ensureBundle } = require('./build-app');
 const { generatePlainMultiStackApp, verifySame } = require('./bench-plain-app');
 const { perStack, profileRun } = require('./bench-breakdown');
+const { testTimes } = require('./bench-test-times');
 
 const ROOT = join(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -289,11 +290,13 @@ function main() {
   const largeMb = results.find((r) => r.key === 'largeApp').peakMb;
 
   let suiteSeconds;
+  let parts;
   if (!process.env.BENCH_SKIP_TESTS) {
     const start = Date.now();
     const r = spawnSync('npm', ['test'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
     if (r.status !== 0) throw new Error(`npm test failed:\n${(r.stdout + r.stderr).slice(-2000)}`);
     suiteSeconds = Math.round((Date.now() - start) / 100) / 10;
+    parts = testTimes(r.stdout + r.stderr);
   }
   const runTask = runTaskFigures();
 
@@ -304,9 +307,13 @@ function main() {
     { budget: 'package overhead, large-input stack <= 1.3x', value: ratios.overheadLarge.wall, limit: 1.3 },
     { budget: 'large-input stack peak memory < 120 MB', value: largeMb, limit: 119.99 },
     { budget: '50 stacks <= 5x one stack', value: ratios.fiftyStacksVsOne.wall, limit: 5 },
-    ...(suiteSeconds === undefined
+    // npm test holds two budgets: the jest suite, and the Terraform-core task it also runs.
+    ...(parts === undefined
       ? []
-      : [{ budget: 'npm test under 60 s', value: suiteSeconds, limit: 59.99 }]),
+      : [
+          { budget: 'jest suite under 60 s', value: parts.jestSeconds, limit: 59.99 },
+          { budget: 'Terraform-core task under 5 min', value: parts.terraformSeconds, limit: 299.99 },
+        ]),
   ].map((b) => ({ ...b, met: b.value <= b.limit }));
 
   const report = {
@@ -325,6 +332,8 @@ function main() {
     ratios,
     largeInputPeakMb: largeMb,
     testSuiteSeconds: suiteSeconds,
+    jestSeconds: parts?.jestSeconds,
+    terraformSeconds: parts?.terraformSeconds,
     runTask,
     perStack: fiftyBreakdown,
     budgets,
