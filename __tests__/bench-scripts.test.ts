@@ -9,9 +9,9 @@ const ROOT = join(__dirname, '..');
 // Plain JavaScript tools of the repository (scripts/ is not part of the TypeScript build).
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { classify, perStack } = require('../scripts/bench-breakdown');
-const { testTimes } = require('../scripts/bench-test-times');
 const { generatePlainApp, verifySame } = require('../scripts/bench-plain-app');
 const { render, update, START, END } = require('../scripts/bench-readme');
+const { testTimes } = require('../scripts/bench-test-times');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const dirs: string[] = [];
