@@ -267,6 +267,31 @@ describe('App-level Aspects (cdktf 0.21 never invokes them itself)', () => {
   });
 });
 
+test("a finding's annotation lands on the construct of the resource it names, with no stack trace of the checks", () => {
+  const outdir = tempDir('aoai-annotations-');
+  const app = new App({ outdir });
+  // The built-in defaults name no receivers: AOAI-MON-014 warns once per action group.
+  new HardenedOpenAIStack(app, { ...DEFAULT_CONFIG, stackName: 'aoai-annotated' });
+  const log = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    app.synth();
+  } finally {
+    log.mockRestore();
+  }
+  const manifest = JSON.parse(fs.readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+  const warnings = manifest.stacks['aoai-annotated'].annotations.filter((a: any) =>
+    a.message.startsWith('[AOAI-MON-014]'),
+  );
+  expect(warnings.map((a: any) => a.constructPath).sort()).toEqual(
+    ['finops', 'security', 'change']
+      .map((g) => `aoai-annotated/AzureOpenAI/Monitoring/ActionGroup-${g}`)
+      .sort(),
+  );
+  expect(warnings.map((a: any) => [a.level, a.stacktrace])).toEqual(
+    Array(3).fill(['@cdktf/warn', undefined]),
+  );
+});
+
 describe('what synth prints', () => {
   test('a one-line summary per stack, and every warning when errors abort the synth', () => {
     // With receivers named, so the one warning is the deployment's (AOAI-MON-014 stays quiet).

@@ -14,7 +14,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { isAbsolute, join, relative, resolve } from 'path';
-import { Annotations, App, Aspects, TerraformResource, TerraformStack } from 'cdktf';
+import { AnnotationMetadataEntryType, App, Aspects, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { HardeningConfigError } from '../validation';
 import { Report, runChecks } from './engine';
@@ -216,10 +216,13 @@ type Moment = 'before-write' | 'after-write';
 /** Judge one stack's JSON: annotations, reports, the summary line; returns the error-level findings. */
 function judge(stack: TerraformStack, json: unknown, settings: ChecksSettings, moment: Moment): string[] {
   const report = runChecks(loadModel(json, stack.node.id), { today: settings.today });
-  // The construct behind a finding's address, for its annotation; built on the first non-compliant finding only
-  // (a passing stack, the usual case, never walks its construct tree here).
+  // The construct behind a finding's address, for its annotation: by the construct path cdktf writes into each
+  // resource's "//" metadata, else from a map of the stack's resources built on the first miss (a passing stack,
+  // the usual case, never walks its construct tree here).
   let byAddress: Map<string, IConstruct> | undefined;
   const constructAt = (address: string): IConstruct | undefined => {
+    const atPath = constructAtMetadataPath(stack, json, address);
+    if (atPath) return atPath;
     if (!byAddress) {
       byAddress = new Map();
       for (const c of stack.node.findAll()) {
@@ -236,10 +239,10 @@ function judge(stack: TerraformStack, json: unknown, settings: ChecksSettings, m
     const target = (f.address && constructAt(f.address)) || stack;
     const message = `[${f.ruleId}] ${f.message}${f.value !== undefined ? ` (value: ${JSON.stringify(f.value)})` : ''}`;
     if (f.severity === 'error') {
-      Annotations.of(target).addError(message);
+      annotate(target, AnnotationMetadataEntryType.ERROR, message);
       errors.push(`${f.address ?? stack.node.id}: ${message}`);
     } else {
-      Annotations.of(target).addWarning(message);
+      annotate(target, AnnotationMetadataEntryType.WARN, message);
       warnings.push(`WARN [${target.node.path}]: ${message}`);
     }
   }
@@ -253,6 +256,35 @@ function judge(stack: TerraformStack, json: unknown, settings: ChecksSettings, m
     process.stdout.write(lines.join('\n') + '\n');
   }
   return errors;
+}
+
+/**
+ * What cdktf's Annotations.addError / addWarning write (cdktf 0.21 lib/annotations.js: node.addMetadata with the
+ * level as type), without the stack trace: it would show this module's judging code, not the user's, and it costs
+ * a full stack capture per finding.
+ */
+function annotate(target: IConstruct, level: AnnotationMetadataEntryType, message: string): void {
+  target.node.addMetadata(level, message, { stackTrace: false });
+}
+
+/** The resource construct at the path the JSON's `//` metadata gives for `type.name`, if it is that resource. */
+function constructAtMetadataPath(
+  stack: TerraformStack,
+  json: unknown,
+  address: string,
+): IConstruct | undefined {
+  const dot = address.indexOf('.');
+  const resources = (json as { resource?: Record<string, Record<string, any>> } | undefined)?.resource;
+  const path: unknown = resources?.[address.slice(0, dot)]?.[address.slice(dot + 1)]?.['//']?.metadata?.path;
+  if (typeof path !== 'string') return undefined;
+  const [first, ...rest] = path.split('/');
+  if (first !== stack.node.id) return undefined;
+  let found: IConstruct | undefined = stack;
+  for (const id of rest) found = found?.node.tryFindChild(id);
+  return found instanceof TerraformResource &&
+    `${found.terraformResourceType}.${found.friendlyUniqueId}` === address
+    ? found
+    : undefined;
 }
 
 function writeReports(dir: string, report: Report): void {
