@@ -58,8 +58,10 @@ describe.each([
   test.each(referenceStacks(configFile).map((s) => [s.node.id, s] as const))('%s', (_id, stack) => {
     const elements = stack.node.findAll().filter(TerraformElement.isTerraformElement);
     expect(elements.length).toBeGreaterThan(5);
+    // One cache for the stack, as ConfiguredStack.toTerraform shares it across the elements.
+    const references = new Map<string, string>();
     for (const e of elements) {
-      const fast = resolvePlainFast(stack, e.toTerraform());
+      const fast = resolvePlainFast(stack, e.toTerraform(), references);
       expect([e.node.path, fast]).toStrictEqual([e.node.path, cdktfResolve(stack, e.toTerraform())]);
       const meta = resolvePlainFast(stack, e.toMetadata());
       expect([e.node.path, meta]).toStrictEqual([e.node.path, cdktfResolve(stack, e.toMetadata())]);
@@ -142,6 +144,32 @@ describe('values on the boundary of plain', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+
+  test('with a cache, a string of references is resolved once per scope; others at every occurrence', () => {
+    const reference = text.stringValue;
+    const call = Fn.join('/', ['a', text.stringValue]);
+    const value = { a: reference, b: [reference, `x-${reference}`], c: { d: reference }, e: call, f: call };
+    const spy = jest.spyOn(Tokenization, 'resolve');
+    let fast: unknown;
+    try {
+      fast = resolvePlainFast(stack, value, new Map());
+      // The reference once, the literal-with-reference once, the function call at both occurrences.
+      expect(spy.mock.calls.map(([v]) => v)).toEqual([reference, `x-${reference}`, call, call]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(fast).toStrictEqual(cdktfResolve(stack, value));
+  });
+
+  test('a lazy string is produced at every occurrence, as cdktf produces it, cache or not', () => {
+    const make = () => {
+      let n = 0;
+      const lazy = Lazy.stringValue({ produce: () => `v${n++}` });
+      return { a: lazy, b: [lazy, lazy] };
+    };
+    expect(resolvePlainFast(stack, make(), new Map())).toStrictEqual(cdktfResolve(stack, make()));
+    expect(cdktfResolve(stack, make())).toStrictEqual({ a: 'v0', b: ['v1', 'v2'] });
   });
 
   test('the fast path copies: mutating the result leaves the input as it was', () => {

@@ -10,7 +10,7 @@ import {
 } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { BackendConfig, ConfigError } from './config';
-import { resolvePlainFast } from './plain-resolve';
+import { ResolvedStrings, resolvePlainFast } from './plain-resolve';
 import { describeValue } from '../lib/validation';
 
 /** What every reference-app stack kind configures the same way. */
@@ -92,12 +92,13 @@ export abstract class ConfiguredStack extends TerraformStack {
       mergeResolved(outputs, nested as Record<string, unknown>);
     }
     const tf: Record<string, unknown> = { '//': this.resolveOnce({ metadata, outputs }) };
-    for (const e of elements) mergeResolved(tf, this.resolveOnce(e.toTerraform()));
+    const references: ResolvedStrings = new Map();
+    for (const e of elements) mergeResolved(tf, this.resolveOnce(e.toTerraform(), references));
     return tf;
   }
 
-  private resolveOnce(obj: unknown): any {
-    return resolvePlainFast(this, obj);
+  private resolveOnce(obj: unknown, references?: ResolvedStrings): any {
+    return resolvePlainFast(this, obj, references);
   }
 }
 

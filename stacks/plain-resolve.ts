@@ -31,20 +31,53 @@ const PLAIN_NUMBER_LIMIT = 1e280;
 /** Deeper than this, cdktf's own depth guard (200 path elements) must see the value. */
 const MAX_PLAIN_DEPTH = 150;
 
-/** Resolve `obj` in `scope` (not preparing), as cdktf's `resolve(scope, obj)` would. */
-export function resolvePlainFast(scope: IConstruct, obj: unknown): any {
+/**
+ * Resolved strings of one scope, shared by the resolves of one stack's elements: a reference such as a resource
+ * group's name appears in dozens of resources, and resolving it again gives the same string.
+ */
+export type ResolvedStrings = Map<string, string>;
+
+/**
+ * Resolve `obj` in `scope` (not preparing), as cdktf's `resolve(scope, obj)` would. With `cache` (one per scope),
+ * a string whose tokens are all resource references is resolved once: cdktf 0.21's Reference.resolve
+ * (lib/tfExpression.js) returns its identifier, or the cross-stack identifier only a preparing resolve sets, so its
+ * result depends on the scope alone. Strings with any other token (a Lazy's producer, a function call, a user's own
+ * IResolvable) are resolved at every occurrence, as cdktf resolves them.
+ */
+export function resolvePlainFast(scope: IConstruct, obj: unknown, cache?: ResolvedStrings): any {
   const cdktf = (value: unknown): any =>
     Tokenization.resolve(value, { scope, preparing: false, resolver: TOKEN_RESOLVER });
+  const resolveString = (value: string): any => {
+    const hit = cache?.get(value);
+    if (hit !== undefined) return hit;
+    const resolved = cdktf(value);
+    if (cache && typeof resolved === 'string' && onlyReferences(value)) cache.set(value, resolved);
+    return resolved;
+  };
   try {
-    return copyResolved(obj, 0, cdktf);
+    return copyResolved(obj, 0, cdktf, resolveString);
   } catch {
     return cdktf(obj);
   }
 }
 
-function copyResolved(value: unknown, depth: number, cdktf: (v: unknown) => any): any {
+/** True when every token in `s` is a resource reference and it holds no list, map or number token. */
+function onlyReferences(s: string): boolean {
+  if (s.includes(`#{${TOKEN_MARKER}`) || s.includes(`&{${TOKEN_MARKER}`) || BIG_EXPONENT.test(s)) {
+    return false;
+  }
+  const tokens = Tokenization.reverseString(s).tokens;
+  return tokens.length > 0 && tokens.every((t) => t.constructor?.name === 'Reference');
+}
+
+function copyResolved(
+  value: unknown,
+  depth: number,
+  cdktf: (v: unknown) => any,
+  resolveString: (s: string) => any,
+): any {
   if (value === undefined || value === null || typeof value === 'boolean') return value;
-  if (typeof value === 'string') return isPlainString(value) ? value : cdktf(value);
+  if (typeof value === 'string') return isPlainString(value) ? value : resolveString(value);
   if (typeof value === 'number') return isPlainNumber(value) ? value : cdktf(value);
   if (depth > MAX_PLAIN_DEPTH || typeof value !== 'object') return cdktf(value);
   if (Array.isArray(value)) {
@@ -52,7 +85,7 @@ function copyResolved(value: unknown, depth: number, cdktf: (v: unknown) => any)
     if (!value.every(isPlainElement)) return cdktf(value);
     const out: unknown[] = [];
     for (const element of value) {
-      const resolved = copyResolved(element, depth + 1, cdktf);
+      const resolved = copyResolved(element, depth + 1, cdktf, resolveString);
       if (resolved !== undefined) out.push(resolved);
     }
     return out;
@@ -67,7 +100,7 @@ function copyResolved(value: unknown, depth: number, cdktf: (v: unknown) => any)
   if (!keys.every(isPlainString)) return cdktf(value);
   const out: Record<string, unknown> = {};
   for (const key of keys) {
-    const resolved = copyResolved(record[key], depth + 1, cdktf);
+    const resolved = copyResolved(record[key], depth + 1, cdktf, resolveString);
     if (resolved !== undefined) out[key] = resolved;
   }
   return out;
