@@ -1556,4 +1556,77 @@ export const CORPUS: EvasionCase[] = [
         body: { properties: { pricingTier: 'Free' } },
       }),
   },
+  // 6-7. azapi_resource_action's other writes: method DELETE, and a child path in `action` (the request goes to
+  // <resource_id>/<action>; methods POST, PATCH, PUT, DELETE: azapi docs, resources/resource_action).
+  {
+    name: 'an azapi_resource_action DELETEs the deny-all NSG rule after it is created',
+    bypassClass: 6,
+    ruleId: 'AOAI-CHK-002',
+    json: (j) => {
+      const [deny] = Object.entries<any>(j.resource.azurerm_network_security_rule).find(
+        ([, r]) => r.name === 'Deny-All-Inbound',
+      )!;
+      addResource(j, 'azapi_resource_action', 'delete_deny', {
+        type: 'Microsoft.Network/networkSecurityGroups/securityRules@2024-05-01',
+        resource_id: `\${azurerm_network_security_rule.${deny}.id}`,
+        method: 'DELETE',
+      });
+    },
+  },
+  {
+    name: 'an azapi_resource_action PUTs an Allow-any rule through the action path securityRules/<name> of the endpoint NSG',
+    bypassClass: 6,
+    ruleId: 'AOAI-CHK-002',
+    json: (j) =>
+      addResource(j, 'azapi_resource_action', 'allow_any_by_path', {
+        type: 'Microsoft.Network/networkSecurityGroups@2024-05-01',
+        resource_id: `\${azurerm_network_security_group.${firstOf(j, 'azurerm_network_security_group')[0]}.id}`,
+        action: 'securityRules/allow-any',
+        method: 'PUT',
+        body: {
+          properties: {
+            access: 'Allow',
+            direction: 'Inbound',
+            priority: 100,
+            protocol: '*',
+            sourceAddressPrefix: '*',
+            sourcePortRange: '*',
+            destinationAddressPrefix: '*',
+            destinationPortRange: '*',
+          },
+        },
+      }),
+  },
+  {
+    name: 'an azapi_resource_action on the account PUTs defenderForAISettings/Default Disabled through its action path',
+    bypassClass: 7,
+    ruleId: 'AOAI-CHK-002',
+    json: (j) =>
+      addResource(j, 'azapi_resource_action', 'defender_off_by_path', {
+        type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
+        resource_id: accountRef(j),
+        action: 'defenderForAISettings/Default',
+        method: 'PUT',
+        body: { properties: { state: 'Disabled' } },
+      }),
+  },
+  {
+    name: 'an azapi_resource_action PUTs an Owner role assignment on the account (a roleAssignments write, not an azapi_resource)',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    json: (j) =>
+      addResource(j, 'azapi_resource_action', 'owner_by_action', {
+        type: 'Microsoft.Authorization/roleAssignments@2022-04-01',
+        resource_id: `${accountRef(j)}/providers/Microsoft.Authorization/roleAssignments/0b0b0b0b-0000-4000-8000-000000000001`,
+        method: 'PUT',
+        body: {
+          properties: {
+            roleDefinitionId:
+              '/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+            principalId: '44444444-4444-4444-4444-444444444444',
+            principalType: 'Group',
+          },
+        },
+      }),
+  },
 ];

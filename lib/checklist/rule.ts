@@ -369,21 +369,27 @@ function patchTarget(model: TfModel, u: TfResource): { value: unknown; rg?: stri
 }
 
 /**
+ * azapi_resource_action methods that change what they are sent to. Allowed methods are POST, PATCH, PUT and DELETE,
+ * POST by default (azapi docs, resources/resource_action `method`); PATCH and PUT write, DELETE removes. A method
+ * that is not a literal is judged as one of them (fail closed).
+ */
+export function writingMethod(method: unknown): boolean {
+  return !isLiteral(method) || ['PATCH', 'PUT', 'DELETE'].includes(String(method ?? 'POST').toUpperCase());
+}
+
+/**
  * azapi resources that write an existing resource (whose type matches `type`, when given): every
- * azapi_update_resource, and an azapi_resource_action whose method is PATCH or PUT (or not a literal: judged as one,
- * fail closed) with no action path, i.e. a write of the resource itself (azapi docs: resource_action `method`
- * defaults to POST, `action` appended to the resource ID).
+ * azapi_update_resource, and an azapi_resource_action whose method writes (PATCH, PUT, or DELETE, which leaves
+ * nothing of what the rules judge) with no action path, i.e. a request to the resource itself (azapi docs:
+ * resource_action `method` defaults to POST, `action` appended to the resource ID). A DELETE has no body: every
+ * rule that reads the write's body judges it as one it cannot read.
  */
 export function azapiWrites(model: TfModel, type?: RegExp): TfResource[] {
   return model.ofType('azapi_update_resource', 'azapi_resource_action').filter((u) => {
     if (type && !type.test(String(u.values.type ?? ''))) return false;
     if (u.type === 'azapi_update_resource') return true;
-    const method = u.values.method ?? 'POST';
     const action = u.values.action;
-    return (
-      (!isLiteral(method) || ['PATCH', 'PUT'].includes(String(method).toUpperCase())) &&
-      (action === undefined || action === null || action === '')
-    );
+    return writingMethod(u.values.method) && (action === undefined || action === null || action === '');
   });
 }
 

@@ -4,11 +4,11 @@
  * __tests__/docs.test.ts keeps one entry per rule.
  */
 const SETTING =
-  'Judged on the account and on every azapi write to it (azapi_update_resource by resource_id or by name and parent_id, azapi_resource_action PATCH or PUT; ARM property names in any case), however it names the account (reference, literal ID, data source; a name passed through another resource is an account of its own); a value that is not a literal, an azapi body that is an expression, or a setting no resource here sets on an account managed elsewhere is "cannot verify" (error).';
+  'Judged on the account and on every azapi write to it (azapi_update_resource by resource_id or by name and parent_id, azapi_resource_action PATCH, PUT or DELETE; ARM property names in any case), however it names the account (reference, literal ID, data source; a name passed through another resource is an account of its own); a value that is not a literal, an azapi body that is an expression, or a setting no resource here sets on an account managed elsewhere is "cannot verify" (error).';
 const ATTACHED =
   'Attachments are found by reference, by literal account ID or by the same ID expression; none found is a failure, never "not applicable".';
 const ROLES =
-  'Grants are azurerm_role_assignment, PIM active and eligible assignments and azapi roleAssignments. Roles resolved through literal GUIDs, names in any case, data.azurerm_role_definition and custom role actions (wildcards matched, NotActions subtracted); a role that cannot be named, or a built-in role name or GUID this checklist does not know, is judged as privileged; a scope that cannot be resolved (a variable, a template around a reference, a data source of an account) may contain the account and is judged so.';
+  'Grants are azurerm_role_assignment, PIM active and eligible assignments and azapi roleAssignments (azapi_resource, or a write by ID: update_resource, PUT resource_action). Roles resolved through literal GUIDs, names in any case, data.azurerm_role_definition and custom role actions (wildcards matched, NotActions subtracted); a role that cannot be named, or a built-in role name or GUID this checklist does not know, is judged as privileged; a scope that cannot be resolved (a variable, a template around a reference, a data source of an account) may contain the account and is judged so.';
 const ALERT =
   'A missing alert fails; thresholds and windows that are not literals do not meet the bound; an alert that cannot fire does not count (an operator other than GreaterThan or GreaterThanOrEqual, a dimension filter other than Include *, aggregation other than Count / Total, more than one failing period, a scope that is not the account or the workspace its diagnostics send to).';
 
@@ -29,7 +29,7 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
   'AOAI-IAM-003': ROLES,
   'AOAI-IAM-004': `${ROLES} An unset or unknown principal type may be a user.`,
   'AOAI-IAM-005': 'Judged on assignments scoped to the account.',
-  'AOAI-CFP-001': `${ATTACHED} A deployment bound to no custom policy fails, as does an azapi write (update_resource, PATCH/PUT resource_action) that rebinds it.`,
+  'AOAI-CFP-001': `${ATTACHED} A deployment bound to no custom policy fails, as does an azapi write (update_resource, PATCH/PUT/DELETE resource_action) that rebinds it or cannot be read.`,
   'AOAI-CFP-002':
     'Every entry for a filter and source must hold (a weaker duplicate fails); names compare case-insensitively; flags that are not literal true fail. A bound policy is judged as written and as every azapi write to it leaves it (a body that cannot be read fails).',
   'AOAI-CFP-003': 'As AOAI-CFP-002.',
@@ -60,7 +60,7 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
     'Any receiver block counts (e-mail, SMS, voice, push, webhook, Logic App, Function, runbook, ITSM, Event Hub, ARM role); receivers generated from an expression are judged on plan JSON, where Terraform has expanded them.',
   'AOAI-CHK-001': 'Cannot be exempted: an input with nothing to judge never passes.',
   'AOAI-CHK-002':
-    'Exemptable with a reason; otherwise every hidden module call, unknown kind, azapi write to a resource the rules judge as declared (alerts, diagnostics, workspace, Defender plan, endpoint; named by reference, by name with parent_id or by a written-out ID, a name that is not a literal matching any), azurerm or azapi resource managed by another provider than hashicorp/azurerm or azure/azapi (required_providers, the provider meta-argument, provider_name in a plan), and resource a rule relies on whose count or for_each is an expression (Terraform JSON) is an error. A literal count 0 or empty for_each creates nothing, and dynamic blocks are judged as the blocks they generate.',
+    'Exemptable with a reason; otherwise every hidden module call, unknown kind, azapi write to a resource the rules judge as declared (alerts, diagnostics, workspace, Defender plan, endpoint; named by reference, by name with parent_id or by a written-out ID, a name that is not a literal matching any), azurerm or azapi resource managed by another provider than hashicorp/azurerm or azure/azapi (required_providers, the provider meta-argument, provider_name in a plan), resource a rule relies on whose count or for_each is an expression (Terraform JSON), and azapi_resource_action that sends PUT, PATCH or DELETE to a child path (`action` appended to resource_id, a resource no rule maps) is an error. A literal count 0 or empty for_each creates nothing, and dynamic blocks are judged as the blocks they generate.',
   'AOAI-CHK-003':
     'Cannot be exempted; a refused exemption exempts nothing. An expiry by reference is refused unless the record carries the precondition the construct wrote (a real date, not over, evaluated by Terraform at plan) and lists it; a plan or state shows no guard.',
   'AOAI-CHK-004':

@@ -7,6 +7,7 @@ import {
   RuleResult,
   accountResourceGroup,
   accounts,
+  azapiWrites,
   bad,
   badSetting,
   isAccountId,
@@ -197,24 +198,33 @@ function scopeRelation(
  * principalType: REST spec Microsoft.Authorization roleAssignments).
  */
 export function grants(m: TfModel): TfResource[] {
-  const azapi = m
-    .ofType('azapi_resource')
-    .filter((r) => /^Microsoft\.Authorization\/roleAssignments@/i.test(String(r.values.type ?? '')))
-    .map((r) => {
-      const body = r.values.body;
-      const p = body && typeof body === 'object' ? (body.properties ?? {}) : {};
-      return {
-        ...r,
-        values: {
-          ...r.values,
-          scope: r.values.parent_id,
-          // A body that cannot be read names no role: judged as the worst case.
-          role_definition_id: p.roleDefinitionId ?? '${unknown}',
-          principal_id: p.principalId,
-          principal_type: p.principalType,
-        },
-      };
-    });
+  const type = /^Microsoft\.Authorization\/roleAssignments@/i;
+  // A PUT of a role assignment by its ID (azapi_resource_action with method PUT, or azapi_update_resource, whose
+  // resource_id is <scope>/providers/Microsoft.Authorization/roleAssignments/<name>: REST spec
+  // Microsoft.Authorization roleAssignments, "Create by ID") grants as an azapi_resource does.
+  const byId = (id: unknown) =>
+    typeof id === 'string'
+      ? id.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]*\/?$/i, '')
+      : id;
+  const azapi = [
+    ...m.ofType('azapi_resource').filter((r) => type.test(String(r.values.type ?? ''))),
+    // A DELETE removes a grant: it never adds one.
+    ...azapiWrites(m, type).filter((u) => String(u.values.method ?? '').toUpperCase() !== 'DELETE'),
+  ].map((r) => {
+    const body = r.values.body;
+    const p = body && typeof body === 'object' ? (body.properties ?? {}) : {};
+    return {
+      ...r,
+      values: {
+        ...r.values,
+        scope: r.type === 'azapi_resource' ? r.values.parent_id : byId(r.values.resource_id),
+        // A body that cannot be read names no role: judged as the worst case.
+        role_definition_id: p.roleDefinitionId ?? '${unknown}',
+        principal_id: p.principalId,
+        principal_type: p.principalType,
+      },
+    };
+  });
   return [
     ...m.ofType(
       'azurerm_role_assignment',

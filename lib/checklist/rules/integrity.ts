@@ -1,7 +1,7 @@
 import { SUBSCRIPTION_BASELINE_KIND } from '../../subscription-markers';
 import { TfModel, asArray, block, isLiteral } from '../model';
 import { normalizeCondition, readRecords, synthChecksOptOutProblems } from '../records';
-import { Rule, RuleResult, accounts, azapiWrites, bad, na, ok } from '../rule';
+import { Rule, RuleResult, accounts, azapiWrites, bad, na, ok, writingMethod } from '../rule';
 import { RuleIds } from '../rule-ids';
 
 const phase = 'Checklist Integrity' as const;
@@ -260,6 +260,21 @@ function cannotJudge(m: TfModel): RuleResult[] {
         ),
       );
     }
+  }
+  // An azapi_resource_action sends its request to <resource_id>/<action> (azapi docs, resources/resource_action:
+  // `action` is "the name of the resource action"): with PUT, PATCH or DELETE and an action that is a child path
+  // (securityRules/<name>, defenderForAISettings/Default, providers/Microsoft.Insights/diagnosticSettings/<name>),
+  // it creates, changes or deletes a resource of a type its `type` does not name, which no rule maps.
+  for (const u of m.ofType('azapi_resource_action')) {
+    const action = u.values.action;
+    if (action === undefined || action === null || action === '' || !writingMethod(u.values.method)) continue;
+    results.push(
+      bad(
+        u.address,
+        `cannot judge ${u.address}: it sends ${String(u.values.method ?? 'POST')} to ${String(u.values.resource_id)}/${String(action)}, a resource the rules do not map (write it as the azapi or azurerm resource of its type)`,
+        { action, method: u.values.method, body: u.values.body ?? '(no body)' },
+      ),
+    );
   }
   for (const a of accounts(m).filter((x) => !x.kindKnown)) {
     results.push(
