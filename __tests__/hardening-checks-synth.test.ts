@@ -9,7 +9,13 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { App, Aspects, TerraformStack, Testing } from 'cdktf';
 import { synthRefused } from './helpers';
 import { firstOf, referenceStack } from './reference';
-import { AccountKind, HardenedAzureOpenAI, HardeningChecks, SubscriptionCoverage } from '../lib';
+import {
+  AccountKind,
+  HardenedAzureOpenAI,
+  HardenedAzureOpenAIProps,
+  HardeningChecks,
+  SubscriptionCoverage,
+} from '../lib';
 import * as reporters from '../lib/checklist/reporters';
 import { DEFAULT_CONFIG } from '../stacks/config';
 // The reference stacks resolve through ConfiguredStack's one-pass toTerraform (cdktf's is not called).
@@ -46,6 +52,34 @@ function plainWeakStack(app: App, id: string): TerraformStack {
   return stack;
 }
 
+/** A user's own stack built on the composition (a plain TerraformStack), with no Aspect added by hand. */
+function userStack(
+  id: string,
+  extra: Partial<HardenedAzureOpenAIProps> = {},
+): { stack: TerraformStack; hardened: HardenedAzureOpenAI } {
+  const stack = new TerraformStack(Testing.app(), id);
+  new AzurermProvider(stack, 'azurerm', { features: [{}] });
+  const hardened = new HardenedAzureOpenAI(stack, 'AzureOpenAI', {
+    account: {
+      name: `aoai-${id}`,
+      resourceGroupName: 'rg',
+      location: 'swedencentral',
+      kind: AccountKind.of('OpenAI'),
+      deployments: [{ name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06' }],
+    },
+    networking: {
+      newNetwork: {
+        name: 'vnet',
+        addressSpace: '10.0.0.0/16',
+        endpointSubnetCidr: '10.0.1.0/24',
+        appSubnetCidrs: ['10.0.2.0/24'],
+      },
+    },
+    ...extra,
+  });
+  return { stack, hardened };
+}
+
 /** Calls of obj[method] while fn runs; `silence` replaces the method instead of passing calls through. */
 function countCalls<T>(
   fn: () => T,
@@ -78,24 +112,7 @@ describe('one judgement per stack, from the one resolve cdktf writes', () => {
   });
 
   test("a user's own TerraformStack is resolved once too, through cdktf's own toTerraform", () => {
-    const stack = new TerraformStack(Testing.app(), 'user');
-    new AzurermProvider(stack, 'azurerm', { features: [{}] });
-    new HardenedAzureOpenAI(stack, 'AzureOpenAI', {
-      account: {
-        name: 'aoai-user',
-        resourceGroupName: 'rg',
-        location: 'swedencentral',
-        kind: AccountKind.of('OpenAI'),
-        deployments: [{ name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06' }],
-      },
-      networking: {
-        newNetwork: {
-          name: 'vnet',
-          addressSpace: '10.0.0.0/16',
-          endpointSubnetCidr: '10.0.1.0/24',
-          appSubnetCidrs: ['10.0.2.0/24'],
-        },
-      },
+    const { stack } = userStack('user', {
       monitoring: {
         subscriptionCoverage: SubscriptionCoverage.managedElsewhere('test: the baseline is not part of it'),
       },
@@ -155,28 +172,7 @@ describe('one judgement per stack, from the one resolve cdktf writes', () => {
 
 describe('secure by default: HardenedAzureOpenAI adds the checks', () => {
   function weakened(optOut?: { reason: string }) {
-    const app = Testing.app();
-    const stack = new TerraformStack(app, 'custom');
-    new AzurermProvider(stack, 'azurerm', { features: [{}] });
-    // A user's own stack built on the composition, with no Aspect added by hand.
-    const hardened = new HardenedAzureOpenAI(stack, 'AzureOpenAI', {
-      account: {
-        name: 'aoai-custom',
-        resourceGroupName: 'rg',
-        location: 'swedencentral',
-        kind: AccountKind.of('OpenAI'),
-        deployments: [{ name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06' }],
-      },
-      networking: {
-        newNetwork: {
-          name: 'vnet',
-          addressSpace: '10.0.0.0/16',
-          endpointSubnetCidr: '10.0.1.0/24',
-          appSubnetCidrs: ['10.0.2.0/24'],
-        },
-      },
-      hardeningChecksOptOut: optOut,
-    });
+    const { stack, hardened } = userStack('custom', { hardeningChecksOptOut: optOut });
     hardened.account.resource.addOverride('public_network_access_enabled', true);
     return stack;
   }
