@@ -318,6 +318,48 @@ describe('each rule fails on its non-compliant fixture, naming resource and valu
 });
 
 describe('rules on hand-written configurations', () => {
+  test('a dynamic block over an expression fails AOAI-CHK-002 only where a rule counts the block as proof', () => {
+    const chk002 = (j: any) =>
+      findingsFor(j, 'AOAI-CHK-002')
+        .filter((f) => f.status === 'non-compliant')
+        .map((f) => f.address);
+    const nsg = (j: any) => firstOf(j, 'azurerm_network_security_group')[1];
+    const allow = {
+      name: 'allow-apps',
+      access: 'Allow',
+      direction: 'Inbound',
+      priority: 200,
+      protocol: 'Tcp',
+    };
+    // An Allow rule that may not be generated only narrows what the NSG admits: judged as generated, no CHK-002.
+    expect(
+      chk002(
+        mutate((j) => (nsg(j).dynamic = { security_rule: { for_each: '${var.apps}', content: allow } })),
+      ),
+    ).toEqual([]);
+    // The same block holding a Deny rule may be the deny-all the rule relies on.
+    expect(
+      chk002(
+        mutate(
+          (j) =>
+            (nsg(j).dynamic = {
+              security_rule: { for_each: '${var.apps}', content: { ...allow, access: 'Deny' } },
+            }),
+        ),
+      ),
+    ).toEqual([expect.stringMatching(/^azurerm_network_security_group\./)]);
+    // A zone group over a literal for_each is generated for certain (one element: one block).
+    const zoneGroup = (forEach: unknown) =>
+      mutate((j) => {
+        const pe = firstOf(j, 'azurerm_private_endpoint')[1];
+        pe.dynamic = { private_dns_zone_group: { for_each: forEach, content: pe.private_dns_zone_group } };
+        delete pe.private_dns_zone_group;
+      });
+    expect(chk002(zoneGroup(['default']))).toEqual([]);
+    expect(chk002(zoneGroup('${var.groups}'))).toEqual([
+      expect.stringMatching(/^azurerm_private_endpoint\./),
+    ]);
+  });
   test('an empty configuration is never compliant: it fails AOAI-CHK-001 (nothing was judged)', () => {
     const report = check({ resource: {} });
     expect(report.summary.errors).toBe(1);

@@ -30,6 +30,13 @@ export interface ModuleCall {
   readonly source: unknown;
 }
 
+/** A block a `dynamic` block generates only if its for_each (an expression) is not empty. */
+export interface ConditionalBlock {
+  readonly block: string;
+  readonly forEach: unknown;
+  readonly content: Record<string, any>;
+}
+
 export class TfModel {
   private readonly byAddress = new Map<string, TfResource>();
   private readonly dependencyCache = new WeakMap<TfResource, string[]>();
@@ -51,6 +58,11 @@ export class TfModel {
      * ("hashicorp/azurerm"), by address; absent when the input does not say.
      */
     public readonly providerSources: ReadonlyMap<string, string> = new Map(),
+    /**
+     * Terraform JSON: the top-level `dynamic` blocks of each resource (by address) whose for_each is an expression,
+     * with the content they generate. The model holds that content as one block, but for_each may be empty.
+     */
+    public readonly conditionalBlocks: ReadonlyMap<string, ConditionalBlock[]> = new Map(),
   ) {
     for (const r of resources) this.byAddress.set(r.address, r);
     for (const r of dataSources) this.byAddress.set(r.address, r);
@@ -411,6 +423,22 @@ export function expandDynamic(v: any): any {
   return out;
 }
 
+/** The top-level `dynamic` blocks of a resource body whose for_each is not a literal (it may generate none). */
+function conditionalDynamicBlocks(values: Record<string, any>): ConditionalBlock[] {
+  const found: ConditionalBlock[] = [];
+  for (const spec of asArray(values.dynamic)) {
+    if (!spec || typeof spec !== 'object') continue;
+    for (const [blockName, generators] of Object.entries<any>(spec)) {
+      for (const g of asArray(generators)) {
+        if (g && typeof g === 'object' && !isLiteral(g.for_each)) {
+          found.push({ block: blockName, forEach: g.for_each, content: expandDynamic(g.content ?? {}) });
+        }
+      }
+    }
+  }
+  return found;
+}
+
 function loadConfig(config: NormalizedConfig, _source: string): TfModel {
   const toResources = (map: BlockMap, prefix: string): TfResource[] =>
     Object.entries(map).flatMap(([type, byName]) =>
@@ -425,6 +453,13 @@ function loadConfig(config: NormalizedConfig, _source: string): TfModel {
         })),
     );
   const resources = toResources(config.resource, '');
+  const conditional = new Map<string, ConditionalBlock[]>();
+  for (const [type, byName] of Object.entries(config.resource)) {
+    for (const [name, values] of Object.entries(byName)) {
+      const found = conditionalDynamicBlocks(values);
+      if (found.length) conditional.set(`${type}.${name}`, found);
+    }
+  }
   // The provider of each resource: its `provider` meta-argument's local name (before an alias) or its type's
   // prefix, resolved through required_providers, else the implicit hashicorp/<name>.
   const sources = new Map<string, string>();
@@ -441,6 +476,7 @@ function loadConfig(config: NormalizedConfig, _source: string): TfModel {
     toResources(config.data, 'data.'),
     Object.entries(config.module).map(([name, call]) => ({ address: `module.${name}`, source: call.source })),
     sources,
+    conditional,
   );
 }
 
