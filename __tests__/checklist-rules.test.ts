@@ -318,6 +318,34 @@ describe('each rule fails on its non-compliant fixture, naming resource and valu
 });
 
 describe('rules on hand-written configurations', () => {
+  test("AOAI-NET-006 judges azapi writes of a DNS zone group on the account's endpoint only", () => {
+    const write = (resourceId: string) =>
+      mutate((j) => {
+        j.resource.azapi_update_resource = {
+          ...j.resource.azapi_update_resource,
+          zone_group: {
+            type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01',
+            resource_id: resourceId,
+            body: { properties: { privateDnsZoneConfigs: [] } },
+          },
+        };
+      });
+    const status = (j: any) => findingsFor(j, 'AOAI-NET-006').map((f) => [f.status, f.address]);
+    const pe = firstOf(compliant, 'azurerm_private_endpoint')[0];
+    expect(status(write(`\${azurerm_private_endpoint.${pe}.id}/privateDnsZoneGroups/default`))).toEqual([
+      ['non-compliant', 'azapi_update_resource.zone_group'],
+    ]);
+    // A target that is not a literal and names nothing here may be the endpoint's group.
+    expect(status(write('${var.zone_group_id}'))[0][0]).toBe('non-compliant');
+    // Negative control: the zone group of another endpoint, by its literal ID.
+    expect(
+      status(
+        write(
+          '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-other/providers/Microsoft.Network/privateEndpoints/pe-other/privateDnsZoneGroups/default',
+        ),
+      )[0][0],
+    ).toBe('compliant');
+  });
   test('a dynamic block over an expression fails AOAI-CHK-002 only where a rule counts the block as proof', () => {
     const chk002 = (j: any) =>
       findingsFor(j, 'AOAI-CHK-002')

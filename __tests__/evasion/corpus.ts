@@ -1716,4 +1716,40 @@ export const CORPUS: EvasionCase[] = [
         },
       }),
   },
+  // 6. The endpoint's DNS zone group changed through azapi after it is created (Microsoft.Network/privateEndpoints/
+  // privateDnsZoneGroups: the child resource azurerm's private_dns_zone_group block writes).
+  {
+    name: "an azapi_update_resource points the endpoint's DNS zone group at a zone no VNet here links (it resolves publicly)",
+    bypassClass: 6,
+    ruleId: 'AOAI-NET-006',
+    json: (j) =>
+      addResource(j, 'azapi_update_resource', 'zone_group_elsewhere', {
+        type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01',
+        resource_id: `\${azurerm_private_endpoint.${firstOf(j, 'azurerm_private_endpoint')[0]}.private_dns_zone_group[0].id}`,
+        body: {
+          properties: {
+            privateDnsZoneConfigs: [
+              {
+                name: 'openai',
+                properties: {
+                  privateDnsZoneId:
+                    '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-unlinked/providers/Microsoft.Network/privateDnsZones/privatelink.openai.azure.com',
+                },
+              },
+            ],
+          },
+        },
+      }),
+  },
+  {
+    name: "an azapi_resource_action DELETEs the endpoint's DNS zone group (its A records go with it)",
+    bypassClass: 6,
+    ruleId: 'AOAI-NET-006',
+    json: (j) =>
+      addResource(j, 'azapi_resource_action', 'zone_group_delete', {
+        type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01',
+        resource_id: `\${azurerm_private_endpoint.${firstOf(j, 'azurerm_private_endpoint')[0]}.id}/privateDnsZoneGroups/default`,
+        method: 'DELETE',
+      }),
+  },
 ];

@@ -18,7 +18,7 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
   'AOAI-NET-003': `${SETTING} Unset means Azure's AzureServices.`,
   'AOAI-NET-004': SETTING,
   'AOAI-NET-005': 'An expression is accepted (Azure requires the subdomain at creation); unset fails.',
-  'AOAI-NET-006': `${ATTACHED} An endpoint written through azapi (Microsoft.Network/privateEndpoints) cannot be judged and fails; so does an azapi write that approves a private endpoint connection on the account.`,
+  'AOAI-NET-006': `${ATTACHED} An endpoint written through azapi (Microsoft.Network/privateEndpoints) cannot be judged and fails; so does an azapi write that approves a private endpoint connection on the account, and an azapi resource or write (update, PUT/PATCH/DELETE action) of the endpoint's DNS zone group (privateDnsZoneGroups), which replaces or deletes the group judged here.`,
   'AOAI-NET-007': `${ATTACHED} A kind that is not a literal needs the widest zone set (AIServices); zone IDs from variables are judged on plan JSON; a zone whose every link has a count or for_each expression is not linked for certain.`,
   'AOAI-NET-008': `${ATTACHED} A subnet not managed here fails unless an azapi update enables its policies; any azapi write to the endpoint subnet that turns them off, moves it to another NSG or cannot be read fails.`,
   'AOAI-NET-009':

@@ -12,6 +12,7 @@ import {
   ok,
   perAccount,
   pointsAt,
+  writingMethod,
 } from '../rule';
 
 const phase = 'Network Isolation' as const;
@@ -179,6 +180,37 @@ function azapiWritesTo(
     });
 }
 
+/**
+ * azapi resources and writes of a DNS zone group of one of the endpoints (Microsoft.Network/privateEndpoints/
+ * privateDnsZoneGroups, the child resource azurerm's private_dns_zone_group block writes: REST spec Microsoft.Network
+ * privateEndpoint.json; azure-facts.md §5.1, one group per endpoint). Another write of that child replaces or deletes
+ * what the endpoint declares, so the group judged here would not be the one Azure keeps. A target that names no
+ * resource of this input and is not a literal may be one of them (fail closed).
+ */
+function zoneGroupWrites(m: TfModel, pes: TfResource[]): TfResource[] {
+  return m
+    .ofType('azapi_resource', 'azapi_update_resource', 'azapi_resource_action')
+    .filter(
+      (r) =>
+        /^Microsoft\.Network\/privateEndpoints\/privateDnsZoneGroups@/i.test(String(r.values.type ?? '')) &&
+        (r.type !== 'azapi_resource_action' || writingMethod(r.values.method)),
+    )
+    .filter((r) => {
+      const target = r.values.resource_id ?? r.values.parent_id;
+      const endpoint =
+        typeof target === 'string' ? target.replace(/\/privateDnsZoneGroups\/[^/]*\/?$/i, '') : target;
+      if (!isLiteral(endpoint) && m.references(endpoint).length === 0) return true;
+      return pes.some(
+        (pe) =>
+          m.refersTo(endpoint, pe) ||
+          (typeof endpoint === 'string' &&
+            typeof pe.values.id === 'string' &&
+            isLiteral(endpoint) &&
+            endpoint.trim().toLowerCase() === pe.values.id.toLowerCase()),
+      );
+    });
+}
+
 const ENDPOINT_POLICIES = ['Enabled', 'NetworkSecurityGroupEnabled'];
 const SUBNET_TYPE = /^Microsoft\.Network\/virtualNetworks\/subnets@/i;
 
@@ -325,6 +357,14 @@ export const NETWORK_RULES: Rule[] = [
             approval.values.body?.properties?.privateLinkServiceConnectionState ??
               approval.values.body ??
               '(no body)',
+          );
+        }
+        const groupWrite = zoneGroupWrites(m, pes)[0];
+        if (groupWrite) {
+          return bad(
+            groupWrite.address,
+            "an azapi write replaces or deletes the endpoint's DNS zone group: the group judged here is not the one Azure keeps",
+            groupWrite.values.body ?? `(${String(groupWrite.values.method ?? 'no body')})`,
           );
         }
         for (const pe of pes) {
