@@ -318,6 +318,32 @@ describe('each rule fails on its non-compliant fixture, naming resource and valu
 });
 
 describe('rules on hand-written configurations', () => {
+  test('AOAI-IAM-003 judges a grant inside the account as on it; a reader there, or a child of another account, passes', () => {
+    const grant = (scope: string, role: string) =>
+      mutate((j) => {
+        j.resource.azurerm_role_assignment.child = {
+          scope,
+          role_definition_name: role,
+          principal_id: '44444444-4444-4444-4444-444444444444',
+          principal_type: 'Group',
+        };
+      });
+    const on = (j: any) =>
+      findingsFor(j, 'AOAI-IAM-003')
+        .filter((f) => f.address === 'azurerm_role_assignment.child')
+        .map((f) => f.status);
+    const deployment = `\${azurerm_cognitive_deployment.${firstOf(compliant, 'azurerm_cognitive_deployment')[0]}.id}`;
+    expect(on(grant(deployment, 'Owner'))).toEqual(['non-compliant']);
+    expect(on(grant(deployment, 'Reader'))).toEqual([]);
+    expect(
+      on(
+        grant(
+          '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-other/providers/Microsoft.CognitiveServices/accounts/other/deployments/gpt-4o',
+          'Owner',
+        ),
+      ),
+    ).toEqual([]);
+  });
   test("AOAI-NET-006 judges azapi writes of a DNS zone group on the account's endpoint only", () => {
     const write = (resourceId: string) =>
       mutate((j) => {

@@ -1752,4 +1752,36 @@ export const CORPUS: EvasionCase[] = [
         method: 'DELETE',
       }),
   },
+  // 5. Grants on a resource inside the account: a role assignment's scope may be any resource ID, a child of the
+  // account included, and there the role can rewrite that child (a deployment's policy binding, a policy's filters).
+  {
+    name: "Owner on the account's deployment (it can rebind the deployment to the default filter policy)",
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    json: (j) =>
+      addResource(j, 'azurerm_role_assignment', 'owner_on_deployment', {
+        scope: `\${azurerm_cognitive_deployment.${firstOf(j, 'azurerm_cognitive_deployment')[0]}.id}`,
+        role_definition_name: 'Owner',
+        principal_id: '44444444-4444-4444-4444-444444444444',
+        principal_type: 'Group',
+      }),
+  },
+  {
+    name: 'Owner on a deployment of an account known by its literal ID (a child path of that ID)',
+    bypassClass: 5,
+    ruleId: 'AOAI-IAM-003',
+    json: (j) => {
+      addResource(j, 'azapi_update_resource', 'imported', {
+        type: 'Microsoft.CognitiveServices/accounts@2025-06-01',
+        resource_id: ACCOUNT_ID,
+        body: { properties: { publicNetworkAccess: 'Disabled' } },
+      });
+      addResource(j, 'azurerm_role_assignment', 'owner_on_imported_deployment', {
+        scope: `${ACCOUNT_ID}/deployments/gpt-4o`,
+        role_definition_name: 'Owner',
+        principal_id: '44444444-4444-4444-4444-444444444444',
+        principal_type: 'Group',
+      });
+    },
+  },
 ];

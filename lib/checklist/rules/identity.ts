@@ -146,12 +146,45 @@ function shapeRelation(shape: string, accountRg: string | undefined, a: AccountV
     // The account's resource group is not known here: the worst case is that this is it.
     return a.ids.some((id) => isAccountId(id)) ? undefined : ('contains' as const);
   }
+  // A resource inside the account (a deployment, a filter policy): a child path of one of its literal IDs.
+  if (a.ids.some((id) => isAccountId(id) && s.startsWith(`${id}/`))) return 'inside' as const;
   const acct =
-    /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)\/providers\/microsoft\.cognitiveservices\/accounts\/([^/]+)$/.exec(
+    /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)\/providers\/microsoft\.cognitiveservices\/accounts\/([^/]+)(\/.*)?$/.exec(
       s,
     );
   if (acct && (any(acct[1]) || any(acct[2]))) return 'unknown' as const;
   return undefined;
+}
+
+/**
+ * True when `r` is a resource inside the account: a deployment, RAI policy or blocklist of it (azurerm, by
+ * cognitive_account_id), or an azapi child of type Microsoft.CognitiveServices/accounts/... whose parent is the
+ * account or such a child. A role assignment's scope may be any resource ID (REST spec Microsoft.Authorization
+ * roleAssignments: `scope` "the scope of the role assignment", a resource of any type), so a grant there lets its
+ * role rewrite that child.
+ */
+function insideAccount(m: TfModel, r: TfResource, a: AccountView, depth = 0): boolean {
+  if (depth > 4) return false;
+  if (
+    [
+      'azurerm_cognitive_deployment',
+      'azurerm_cognitive_account_rai_policy',
+      'azurerm_cognitive_account_rai_blocklist',
+    ].includes(r.type)
+  ) {
+    return pointsAt(m, r.values.cognitive_account_id, a);
+  }
+  if (
+    r.type !== 'azapi_resource' ||
+    !/^Microsoft\.CognitiveServices\/accounts\//i.test(String(r.values.type ?? ''))
+  ) {
+    return false;
+  }
+  if (pointsAt(m, r.values.parent_id, a)) return true;
+  return m
+    .references(r.values.parent_id)
+    .map((x) => m.get(x)!)
+    .some((parent) => insideAccount(m, parent, a, depth + 1));
 }
 
 /**
@@ -162,7 +195,7 @@ function scopeRelation(
   m: TfModel,
   scope: unknown,
   a: AccountView,
-): 'account' | 'contains' | 'unknown' | undefined {
+): 'account' | 'inside' | 'contains' | 'unknown' | undefined {
   if (pointsAt(m, scope, a)) return 'account';
   if (typeof scope !== 'string') return 'unknown';
   const accountRg = accountResourceGroup(m, a);
@@ -182,6 +215,7 @@ function scopeRelation(
     if (ACCOUNT_DATA_TYPES.includes(r.type) && r.address.startsWith('data.')) {
       return accounts(m).some((x) => x.aliases.includes(r.address)) ? undefined : 'unknown';
     }
+    if (insideAccount(m, r, a)) return 'inside';
     // A reference to another resource (a key vault, a search service, another account): not the account.
     return undefined;
   }
@@ -235,7 +269,7 @@ export function grants(m: TfModel): TfResource[] {
   ];
 }
 
-/** Role assignments on the account or on a scope that contains it (or whose scope cannot be resolved). */
+/** Role assignments on the account, inside it, or on a scope that contains it (or whose scope cannot be resolved). */
 function assignmentsFor(m: TfModel, a: AccountView): Array<{ r: TfResource; relation: string }> {
   return grants(m).flatMap((r) => {
     const relation = scopeRelation(m, r.values.scope, a);
@@ -246,9 +280,11 @@ function assignmentsFor(m: TfModel, a: AccountView): Array<{ r: TfResource; rela
 const where = (relation: string) =>
   relation === 'account'
     ? 'on the account'
-    : relation === 'contains'
-      ? 'on a scope that contains the account'
-      : 'on a scope this input cannot resolve (it may contain the account)';
+    : relation === 'inside'
+      ? 'on a resource inside the account (a deployment or filter policy the role can rewrite)'
+      : relation === 'contains'
+        ? 'on a scope that contains the account'
+        : 'on a scope this input cannot resolve (it may contain the account)';
 
 function perAssignment(
   model: TfModel,
