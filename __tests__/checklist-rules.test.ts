@@ -318,6 +318,18 @@ describe('each rule fails on its non-compliant fixture, naming resource and valu
 });
 
 describe('rules on hand-written configurations', () => {
+  test('AOAI-NET-007 fails a public DNS server on the endpoint VNet; Azure DNS, a private forwarder or a variable pass', () => {
+    const servers = (dns: unknown[]) =>
+      findingsFor(
+        mutate((j) => (firstOf(j, 'azurerm_virtual_network')[1].dns_servers = dns)),
+        'AOAI-NET-007',
+      ).map((f) => f.status);
+    expect(servers(['10.20.0.4', '9.9.9.9'])).toEqual(['non-compliant']);
+    expect(servers(['168.63.129.16'])).toEqual(['compliant']);
+    expect(servers(['10.20.0.4'])).toEqual(['compliant']);
+    expect(servers(['${var.dns_forwarder_ip}'])).toEqual(['compliant']);
+    expect(servers(['${"8.8.8.8"}'])).toEqual(['non-compliant']);
+  });
   test('AOAI-IAM-003 judges a grant inside the account as on it; a reader there, or a child of another account, passes', () => {
     const grant = (scope: string, role: string) =>
       mutate((j) => {

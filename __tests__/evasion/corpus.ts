@@ -1784,4 +1784,23 @@ export const CORPUS: EvasionCase[] = [
       });
     },
   },
+  // 6. The VNet the zones are linked to asks a public resolver: Azure's private zones answer only through Azure DNS.
+  {
+    name: 'the endpoint VNet uses a public DNS server (8.8.8.8): the linked privatelink zones are never consulted',
+    bypassClass: 6,
+    ruleId: 'AOAI-NET-007',
+    json: (j) => {
+      firstOf(j, 'azurerm_virtual_network')[1].dns_servers = ['8.8.8.8'];
+    },
+  },
+  {
+    name: 'the same through a separate azurerm_virtual_network_dns_servers resource',
+    bypassClass: 6,
+    ruleId: 'AOAI-NET-007',
+    json: (j) =>
+      addResource(j, 'azurerm_virtual_network_dns_servers', 'public', {
+        virtual_network_id: `\${azurerm_virtual_network.${firstOf(j, 'azurerm_virtual_network')[0]}.id}`,
+        dns_servers: ['1.1.1.1'],
+      }),
+  },
 ];

@@ -80,6 +80,61 @@ function unresolvedReference(model: TfModel, value: unknown): boolean {
   return typeof value === 'string' && value.includes('${') && model.references(value).length === 0;
 }
 
+/** Azure-provided DNS: the only server that answers from the private DNS zones linked to a VNet. */
+const AZURE_DNS = '168.63.129.16';
+
+/**
+ * A DNS server of the endpoint's VNet, or of a VNet the zones are linked to, that cannot answer from those zones: a
+ * public address other than Azure DNS. Private DNS zones resolve through Azure-provided DNS (168.63.129.16) only;
+ * a VNet with custom DNS servers resolves them only if those servers forward to it (Microsoft Learn, "Azure Private
+ * Endpoint DNS integration", virtual network workloads: "Azure DNS is responsible for DNS resolution of the private
+ * DNS zones"; azure-facts.md §5.2). A private address may be such a forwarder (verified after deploy, NI-1); a public
+ * resolver (8.8.8.8) is not, and answers the account's public address. Servers from azurerm_virtual_network
+ * dns_servers and azurerm_virtual_network_dns_servers (azurerm 4.55 docs); an expression is judged on the plan.
+ */
+function publicResolver(
+  m: TfModel,
+  pes: TfResource[],
+  linked: string[],
+): { address: string; message: string; value: unknown } | undefined {
+  const vnets = new Set(linked);
+  for (const pe of pes) {
+    const subnet = subnetOf(m, pe.values.subnet_id);
+    m.references(subnet?.values.virtual_network_name).forEach((x) => vnets.add(x));
+  }
+  for (const address of vnets) {
+    const vnet = m.get(address);
+    if (!vnet || vnet.type !== 'azurerm_virtual_network') continue;
+    const settings = [
+      vnet,
+      ...m
+        .ofType('azurerm_virtual_network_dns_servers')
+        .filter((d) => m.refersTo(d.values.virtual_network_id, vnet)),
+    ];
+    for (const r of settings) {
+      for (const server of asArray(r.values.dns_servers)) {
+        if (!isLiteral(server)) {
+          if (deferredToPlan(m, server)) continue;
+          return {
+            address: r.address,
+            message: `cannot verify the DNS servers of ${vnet.address} resolve the privatelink zones: a server is not known from this input`,
+            value: server,
+          };
+        }
+        const ip = String(server).trim();
+        if (ip !== AZURE_DNS && sourceProblem(m, ip) !== undefined) {
+          return {
+            address: r.address,
+            message: `${vnet.address} resolves through DNS server ${ip}, which cannot answer from the linked privatelink zones (only Azure DNS ${AZURE_DNS}, or a private forwarder to it, does): clients get the account's public address`,
+            value: r.values.dns_servers,
+          };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
 /** Zones the kind needs; a declared account whose kind is not a literal needs the widest set (AIServices). */
 function requiredZones(a: AccountView): string[] {
   return a.kind === 'AIServices' || !a.kindKnown
@@ -443,6 +498,7 @@ export const NETWORK_RULES: Rule[] = [
             names,
           );
         }
+        const linkedVnets: string[] = [];
         for (const zone of m
           .ofType('azurerm_private_dns_zone')
           .filter((z) => names.includes(String(z.values.name).toLowerCase()))) {
@@ -467,11 +523,14 @@ export const NETWORK_RULES: Rule[] = [
               links.map((l) => l.values.count ?? l.values.for_each),
             );
           }
+          links.forEach((l) => linkedVnets.push(...m.references(l.values.virtual_network_id)));
           const registering = links.find((l) => l.values.registration_enabled === true);
           if (registering) {
             return bad(registering.address, 'registration_enabled must be false on privatelink zones', true);
           }
         }
+        const resolver = publicResolver(m, pes, linkedVnets);
+        if (resolver) return bad(resolver.address, resolver.message, resolver.value);
         return ok(pes[0].address, `zones ${names.join(', ')} linked`);
       }),
   },
