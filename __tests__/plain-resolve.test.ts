@@ -10,6 +10,7 @@ import {
   App,
   DefaultTokenResolver,
   Fn,
+  IResolvable,
   Lazy,
   StringConcat,
   TerraformElement,
@@ -18,7 +19,7 @@ import {
   Token,
   Tokenization,
 } from 'cdktf';
-import { resolvePlainFast } from '../stacks/plain-resolve';
+import { prepareTokens, resolvePlainFast, resolveSettled } from '../stacks/plain-resolve';
 import { addReferenceStacks } from '../stacks/reference-app';
 
 const dirs: string[] = [];
@@ -80,6 +81,16 @@ describe('values on the boundary of plain', () => {
   cyclic.self = cyclic;
   let deep: unknown = 'bottom';
   for (let i = 0; i < 180; i++) deep = { [`level${i}`]: deep, undefinedValue: undefined };
+  /** `leaf` under `levels` nested objects: cdktf's depth guard refuses a path of more than 200 keys. */
+  const nested = (levels: number, leaf: unknown): unknown => {
+    let value = leaf;
+    for (let i = 0; i < levels; i++) value = { a: value };
+    return value;
+  };
+  const withNullPrototype = Object.assign(Object.create(null), { a: 'x', b: text.stringValue });
+  const sparse: unknown[] = ['a'];
+  sparse[3] = text.stringValue;
+  const withGetter = Object.defineProperty({ a: 1 }, 'b', { enumerable: true, get: () => text.stringValue });
 
   const cases: Array<[string, unknown]> = [
     ['a string token', { name: text.stringValue }],
@@ -115,6 +126,37 @@ describe('values on the boundary of plain', () => {
     ['a cyclic value', cyclic],
     ['a value nested deeper than the fast path walks', deep],
     ['a construct', { construct: stack }],
+    // The depth guard counts the whole path: 201 plain levels, and tokens whose own resolution goes deep where
+    // they sit (a function argument, a lazy value), fail in cdktf however little of the path is the token's.
+    ['plain values nested past the depth guard', nested(201, 'x')],
+    ['plain values nested to the depth guard', nested(200, 'x')],
+    [
+      'a token whose arguments nest past the depth guard from where it sits',
+      nested(60, Fn.jsonencode(nested(150, 'x'))),
+    ],
+    [
+      'a lazy value that nests past the depth guard from where it sits',
+      nested(100, Lazy.anyValue({ produce: () => nested(120, 'y') })),
+    ],
+    // cdktf's isConstruct (resolve.js) is a duck type: any object with both fields.
+    ['a plain object with the two fields cdktf takes for a construct', { x: { _children: 1, _metadata: 2 } }],
+    ['a plain object with one of them', { x: { _children: 1 }, y: { _metadata: 2 } }],
+    // cdktf's number pass parses every number in a string (NUMBER_TOKEN_REGEX) and looks it up as a token.
+    ['a number token written out in full digits inside a string', { s: `v ${BigInt(count.numberValue)}e0` }],
+    [
+      'hashes with exponent-like runs',
+      { id: 'item-18e23666e0366118', key: 'Id_0F3E9014', n: '1e308', m: '9e999' },
+    ],
+    ['an own __proto__ key', JSON.parse('{"__proto__": {"x": 1}, "a": 2, "b": [{"__proto__": "s"}]}')],
+    ['an object without a prototype, holding a token', { o: withNullPrototype }],
+    ['a sparse array with a token', { s: sparse }],
+    ['a getter returning a token', withGetter],
+    ['negative zero', { z: -0, list: [-0], text: '-0' }],
+    ['symbol keys and values, a bigint', { [Symbol('k')]: 'x', s: Symbol.for('v'), b: BigInt(10) }],
+    ['a toJSON method', { o: { toJSON: () => 'j', a: 1 } }],
+    ['frozen values', Object.freeze({ a: Object.freeze([text.stringValue, 'x']) })],
+    ['an array with extra properties', { a: Object.assign(['x'], { extra: 'y' }) }],
+    ['a very long string', { s: `${'x'.repeat(200_000)}${'9'.repeat(120)}` }],
   ];
 
   test.each(cases)('%s', (_name, value) => {
@@ -130,7 +172,9 @@ describe('values on the boundary of plain', () => {
   });
 
   test('plain parts never reach cdktf; a token reaches it alone', () => {
-    const spy = jest.spyOn(Tokenization, 'resolve');
+    // The fast path calls cdktf's resolve module directly (for its key path); the spy sits on that module.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const spy = jest.spyOn(require('cdktf/lib/tokens/private/resolve'), 'resolve');
     try {
       resolvePlainFast(stack, {
         a: 'plain',
@@ -141,16 +185,63 @@ describe('values on the boundary of plain', () => {
       const token = text.stringValue;
       resolvePlainFast(stack, { a: 'plain', b: { c: token } });
       expect(spy.mock.calls.map(([value]) => value)).toEqual([token]);
+      // Where it sits: cdktf's depth guard and error messages count the key path.
+      expect(spy.mock.calls.map(([, options]) => (options as { prefix: string[] }).prefix)).toEqual([
+        ['b', 'c'],
+      ]);
     } finally {
       spy.mockRestore();
     }
+  });
+
+  test("the preparing walk resolves the same tokens as cdktf's preparing resolve, in the same order", () => {
+    const produced = (log: string[]) => (name: string) =>
+      Lazy.stringValue({
+        produce: (context) => {
+          log.push(`${name}:${context.preparing}`);
+          return name;
+        },
+      });
+    const value = (lazy: (name: string) => string): unknown => ({
+      a: lazy('a'),
+      b: [1, { c: lazy('c') }, `x-${lazy('d')}`],
+      e: { f: 'plain', g: [lazy('g')] },
+      h: Lazy.anyValue({ produce: () => ({ i: lazy('i') }) }),
+    });
+    const fast: string[] = [];
+    prepareTokens(stack, value(produced(fast)));
+    const cdktf: string[] = [];
+    Tokenization.resolve(value(produced(cdktf)), {
+      scope: stack,
+      preparing: true,
+      resolver: new DefaultTokenResolver(new StringConcat()),
+    });
+    expect(fast).toEqual(cdktf);
+    expect(fast).toEqual(['a:true', 'c:true', 'd:true', 'g:true', 'i:true']);
+  });
+
+  test('settled: a token whose value a second resolve would change or refuse is reported', () => {
+    const settled = (v: unknown): boolean => resolveSettled(stack, v).settled;
+    expect(settled({ a: 'plain', b: text.stringValue, c: Lazy.anyValue({ produce: () => undefined }) })).toBe(
+      true,
+    );
+    expect(settled({ a: Lazy.anyValue({ produce: () => new Date(0) }) })).toBe(false);
+    expect(settled({ a: Lazy.anyValue({ produce: () => ({ [text.stringValue]: 1 }) }) })).toBe(true);
+    // A key that only becomes `_children` when resolved: cdktf's second resolve takes the object for a construct.
+    const key = Lazy.stringValue({ produce: () => '_children' });
+    expect(settled({ x: { _metadata: 1, [key]: 2 } })).toBe(false);
+    expect(settled(JSON.parse('{"a": [{"__proto__": {"x": 1}}]}'))).toBe(false);
+    // The value itself is cdktf's either way.
+    const value = { x: { _metadata: 1, [key]: 2 } };
+    expect(resolveSettled(stack, value).value).toStrictEqual(cdktfResolve(stack, value));
   });
 
   test('with a cache, a string of references is resolved once per scope; others at every occurrence', () => {
     const reference = text.stringValue;
     const call = Fn.join('/', ['a', text.stringValue]);
     const value = { a: reference, b: [reference, `x-${reference}`], c: { d: reference }, e: call, f: call };
-    const spy = jest.spyOn(Tokenization, 'resolve');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const spy = jest.spyOn(require('cdktf/lib/tokens/private/resolve'), 'resolve');
     let fast: unknown;
     try {
       fast = resolvePlainFast(stack, value, new Map());
@@ -170,6 +261,26 @@ describe('values on the boundary of plain', () => {
     };
     expect(resolvePlainFast(stack, make(), new Map())).toStrictEqual(cdktfResolve(stack, make()));
     expect(cdktfResolve(stack, make())).toStrictEqual({ a: 'v0', b: ['v1', 'v2'] });
+  });
+
+  test("a user's own token class named Reference is resolved at every occurrence, as cdktf resolves it", () => {
+    // The cache keys on cdktf's Reference class itself: a class's name says nothing about its resolve.
+    const make = () => {
+      let n = 0;
+      class Reference implements IResolvable {
+        public readonly creationStack: string[] = [];
+        public resolve(): string {
+          return `r${n++}`;
+        }
+        public toString(): string {
+          return Token.asString(this);
+        }
+      }
+      const token = Token.asString(new Reference());
+      return { a: token, b: [token, token] };
+    };
+    expect(resolvePlainFast(stack, make(), new Map())).toStrictEqual(cdktfResolve(stack, make()));
+    expect(cdktfResolve(stack, make())).toStrictEqual({ a: 'r0', b: ['r1', 'r2'] });
   });
 
   test('the fast path copies: mutating the result leaves the input as it was', () => {
