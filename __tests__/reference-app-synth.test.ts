@@ -1,15 +1,32 @@
 /**
- * The reference app's stacks skip cdktf's preparing resolve and its second resolve of the merged stack
- * (ConfiguredStack.prepareStack and toTerraform). That is only sound while they hold no token of another stack and
- * no stack-level override: here the whole fleet app (a subscription baseline and three account stacks), stacks with
- * the cloud and azurerm state backends, and the built-in stack are synthesized with the overrides and with cdktf's
- * own TerraformStack.prototype.prepareStack and toTerraform, and every file App.synth writes (manifest, each
- * cdk.tf.json, each report) must be byte-identical.
+ * The reference app's stacks walk only the tokens in cdktf's preparing resolve, copy plain values in its resolve of
+ * each element, and skip its second resolve of the merged stack where that cannot change anything
+ * (ConfiguredStack.prepareStack and toTerraform). Here the whole fleet app (a subscription baseline and three
+ * account stacks), stacks with the cloud and azurerm state backends, and the built-in stack are synthesized with
+ * the overrides and with cdktf's own TerraformStack.prototype.prepareStack and toTerraform, and every file App.synth
+ * writes (manifest, each cdk.tf.json, each report) must be byte-identical; then stacks built to sit on each edge of
+ * the shortcut (cross-stack references, lazy values with side effects, overrides, merges cdktf treats specially,
+ * its depth guard) must give the same JSON or the same error as cdktf's steps.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
-import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import {
+  App,
+  DataTerraformRemoteStateLocal,
+  Fn,
+  Lazy,
+  TerraformElement,
+  TerraformIterator,
+  TerraformLocal,
+  TerraformOutput,
+  TerraformStack,
+  TerraformVariable,
+} from 'cdktf';
+import { Construct } from 'constructs';
 import { ConfiguredStack } from '../stacks/configured-stack';
 import { addReferenceStacks } from '../stacks/reference-app';
 
@@ -101,7 +118,7 @@ describe.each([
   ['the fleet fixture', join(__dirname, 'fixtures', 'fleet.json')],
   ['stacks with remote state backends', remoteBackendsConfig()],
   ['the built-in stack', undefined],
-])("%s: skipping cdktf's preparing resolve and second resolve changes no byte", (_name, configFile) => {
+])("%s: ConfiguredStack's prepareStack and toTerraform change no byte", (_name, configFile) => {
   const skipped = synth(configFile, false);
   const prepared = synth(configFile, true);
 
@@ -119,50 +136,312 @@ describe.each([
   });
 });
 
-test('negative control: a cross-stack reference is lost without the preparing resolve, so the comparison can fail', () => {
-  // App.synth's own steps (prepare every stack, then resolve each), without writing: these stacks are broken on
-  // purpose and must not reach the Terraform corpus.
-  const resolved = (withCdktfPrepare: boolean): string => {
-    class Origin extends ConfiguredStack {
-      constructor(scope: App, id: string) {
-        super(scope, { stackName: id, backend: { type: 'local' } });
-      }
-    }
-    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'aoai-prepare-')) });
-    dirs.push(app.outdir);
-    const a = new Origin(app, 'a');
-    const b = new Origin(app, 'b');
-    const v = new TerraformVariable(a, 'v', { type: 'string', default: 'x' });
-    new TerraformOutput(b, 'o', { value: v.stringValue });
-    for (const stack of [a, b]) {
-      if (withCdktfPrepare) TerraformStack.prototype.prepareStack.call(stack);
-      else stack.prepareStack();
-    }
-    return JSON.stringify(b.toTerraform());
-  };
-  expect(resolved(true)).toMatch(/terraform_remote_state/);
-  expect(resolved(false)).not.toMatch(/terraform_remote_state/);
-});
-
-/** A bare reference-app stack with one output, for the override tests. */
+/** A bare reference-app stack (state backend and provider only), to build edge cases on. */
 class Bare extends ConfiguredStack {
-  constructor(scope: App, id: string) {
+  constructor(scope: Construct, id: string) {
     super(scope, { stackName: id, backend: { type: 'local' } });
-    new TerraformOutput(this, 'o', { value: 'x' });
   }
 }
 
-test("a stack-level override takes cdktf's own toTerraform, the one thing its second resolve is for", () => {
+/** A Terraform element that synthesizes whatever it is given: fragments no provider binding would write. */
+class RawElement extends TerraformElement {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly fragment: unknown,
+    private readonly metadata: unknown = {},
+  ) {
+    super(scope, id);
+  }
+  public toTerraform(): any {
+    return this.fragment;
+  }
+  public toMetadata(): any {
+    return this.metadata;
+  }
+}
+
+/**
+ * App.synth's own steps (every stack prepared, then each resolved) with ConfiguredStack's prepareStack and
+ * toTerraform or with cdktf's, on two fresh apps built alike: every stack's JSON (or the error) and its stack
+ * dependencies, which a cross-stack reference adds.
+ */
+function stepsOutcome(build: (app: App) => void, withCdktfSteps: boolean): string {
+  const app = new App({
+    outdir: mkdtempSync(join(tmpdir(), 'aoai-edges-')),
+    context: { cdktfVersion: '0.21.0' },
+  });
+  dirs.push(app.outdir);
+  build(app);
+  const stacks = app.node.findAll().filter(TerraformStack.isStack);
+  try {
+    for (const stack of stacks) {
+      if (withCdktfSteps) TerraformStack.prototype.prepareStack.call(stack);
+      else stack.prepareStack();
+    }
+    return stacks
+      .map((stack) =>
+        JSON.stringify(
+          {
+            json: withCdktfSteps ? TerraformStack.prototype.toTerraform.call(stack) : stack.toTerraform(),
+            dependencies: stack.dependencies.map((d) => d.node.id),
+          },
+          null,
+          1,
+        ),
+      )
+      .join('\n');
+  } catch (e) {
+    return `error: ${(e as Error).message}`;
+  }
+}
+
+/** Nested objects, `levels` deep. */
+const nested = (levels: number, leaf: unknown): unknown => {
+  let value = leaf;
+  for (let i = 0; i < levels; i++) value = { a: value };
+  return value;
+};
+
+describe("ConfiguredStack's steps on the edges of the one-pass synth: the same JSON or the same error as cdktf's", () => {
+  let produced = 0;
+  const cases: Array<[string, (app: App) => void]> = [
+    [
+      // cdktf's preparing resolve registers the output in the origin stack and the remote state in the other.
+      'a reference to another ConfiguredStack (cross-stack output and terraform_remote_state)',
+      (app) => {
+        const origin = new Bare(app, 'origin');
+        const user = new Bare(app, 'user');
+        const rg = new ResourceGroup(origin, 'rg', { name: 'rg', location: 'swedencentral' });
+        new TerraformOutput(user, 'o', { value: rg.id });
+      },
+    ],
+    [
+      'a reference into a plain TerraformStack',
+      (app) => {
+        const origin = new Bare(app, 'origin');
+        const user = new TerraformStack(app, 'user');
+        new AzurermProvider(user, 'azurerm', { features: [{}] });
+        new TerraformOutput(user, 'o', {
+          value: new ResourceGroup(origin, 'rg', { name: 'rg', location: 'swedencentral' }).id,
+        });
+      },
+    ],
+    [
+      // cdktf produces a lazy value once while preparing and once more in toTerraform: the second value is written.
+      'a lazy value with a side effect',
+      (app) => {
+        produced = 0;
+        new TerraformOutput(new Bare(app, 's'), 'o', {
+          value: Lazy.stringValue({ produce: () => `produced-${++produced}` }),
+        });
+      },
+    ],
+    [
+      'two providers of one type (arrays concatenated), an alias',
+      (app) => {
+        new AzurermProvider(new Bare(app, 's'), 'second', { features: [{}], alias: 'second' });
+      },
+    ],
+    [
+      'resource overrides: a deletion, a list, a lazy object holding a token',
+      (app) => {
+        const rg = new ResourceGroup(new Bare(app, 's'), 'rg', {
+          name: 'a',
+          location: 'x',
+          tags: { a: 'b', c: 'd' },
+        });
+        rg.addOverride('tags.a', undefined);
+        rg.addOverride('lifecycle.ignore_changes', ['tags']);
+        rg.addOverride('x.y', Lazy.anyValue({ produce: () => ({ id: rg.id }) }));
+      },
+    ],
+    [
+      'a stack override, and one added after a first toTerraform',
+      (app) => {
+        const s = new Bare(app, 's');
+        s.addOverride(
+          'terraform.required_version',
+          new TerraformVariable(s, 'v', { type: 'string' }).stringValue,
+        );
+        s.toTerraform();
+        s.addOverride('locals.late', 'x');
+      },
+    ],
+    [
+      // What cdktf's addOverride writes to; the one-pass path reads the same field.
+      'stack overrides written without addOverride',
+      (app) => {
+        (new Bare(app, 's') as unknown as { rawOverrides: Record<string, unknown> }).rawOverrides.locals = {
+          x: 1,
+        };
+      },
+    ],
+    [
+      'outputs nested in constructs and in another output',
+      (app) => {
+        const s = new Bare(app, 's');
+        const o = new TerraformOutput(new Construct(s, 'c'), 'o', { value: 'x' });
+        new TerraformOutput(o, 'p', { value: Fn.upper('y'), sensitive: true });
+      },
+    ],
+    [
+      'locals, an iterator, a dynamic block',
+      (app) => {
+        const s = new Bare(app, 's');
+        const names = new TerraformVariable(s, 'names', { type: 'list(string)' });
+        new TerraformLocal(s, 'l', { a: names.listValue, b: [1, 2] });
+        const each = TerraformIterator.fromList(names.listValue);
+        new ResourceGroup(s, 'rg', { forEach: each, name: each.value, location: 'x' });
+        const rules = TerraformIterator.fromList(names.listValue);
+        new NetworkSecurityGroup(s, 'nsg', {
+          name: 'n',
+          location: 'x',
+          resourceGroupName: 'r',
+          securityRule: rules.dynamic({
+            name: rules.value,
+            priority: 100,
+            direction: 'Inbound',
+            access: 'Deny',
+          }),
+        });
+      },
+    ],
+    [
+      'moved and import blocks, a remote state data source',
+      (app) => {
+        const s = new Bare(app, 's');
+        new ResourceGroup(s, 'a', { name: 'a', location: 'x' }).moveFromId('azurerm_resource_group.old');
+        new ResourceGroup(s, 'b', { name: 'b', location: 'x' }).importFrom(
+          '/subscriptions/x/resourceGroups/b',
+        );
+        const state = new DataTerraformRemoteStateLocal(s, 'state', { path: 'x.tfstate' });
+        new TerraformOutput(s, 'o', { value: state.getString('id') });
+      },
+    ],
+    [
+      'escapes around tokens and in function arguments',
+      (app) => {
+        const s = new Bare(app, 's');
+        const v = new TerraformVariable(s, 'v', { type: 'string' });
+        new TerraformOutput(s, 'o', {
+          value: `$\${self} \${x} ${v.stringValue} ${Fn.join(',', ['${a}', v.stringValue])}`,
+        });
+        new TerraformOutput(s, 'p', { value: Fn.rawString('${x}') });
+      },
+    ],
+    [
+      // Two resources given one logical ID merge; merging an object into null throws in cdktf's deepMerge.
+      'one logical ID twice: an object merged into null',
+      (app) => {
+        const s = new Bare(app, 's');
+        const a = new ResourceGroup(s, 'a', { name: 'a', location: 'x' });
+        a.overrideLogicalId('same');
+        a.addOverride('tags', null);
+        new ResourceGroup(s, 'b', { name: 'b', location: 'x', tags: { k: 'v' } }).overrideLogicalId('same');
+      },
+    ],
+    [
+      // deepMerge writes the object's keys onto the array; the second resolve keeps the elements only.
+      'one logical ID twice: an object merged into a list',
+      (app) => {
+        const s = new Bare(app, 's');
+        const a = new ResourceGroup(s, 'a', { name: 'a', location: 'x' });
+        a.overrideLogicalId('same');
+        a.addOverride('tags', ['x', 'y']);
+        new ResourceGroup(s, 'b', { name: 'b', location: 'x', tags: { 3: 'v', k: 'w' } }).overrideLogicalId(
+          'same',
+        );
+      },
+    ],
+    [
+      'a fragment that is a string (cdktf refuses to merge it)',
+      (app) => void new RawElement(new Bare(app, 's'), 'r', 'abc'),
+    ],
+    ['a fragment that is null', (app) => void new RawElement(new Bare(app, 's'), 'r', null)],
+    [
+      // Neither fragment is a construct to cdktf; the merged object is, and the second resolve refuses it.
+      'two fragments that merge into an object with both construct fields',
+      (app) => {
+        const s = new Bare(app, 's');
+        new RawElement(s, 'c', { locals: { x: { _children: 1 } } });
+        new RawElement(s, 'd', { locals: { x: { _metadata: 1 } } });
+      },
+    ],
+    [
+      'a key that resolves to a construct field',
+      (app) =>
+        void new RawElement(new Bare(app, 's'), 'r', {
+          locals: { x: { _metadata: 1, [Lazy.stringValue({ produce: () => '_children' })]: 2 } },
+        }),
+    ],
+    [
+      'an own __proto__ key inside a list',
+      (app) =>
+        void new RawElement(new Bare(app, 's'), 'r', {
+          locals: { x: [JSON.parse('{"__proto__": {"_children": 1, "_metadata": 2}, "a": 1}')] },
+        }),
+    ],
+    [
+      'a fragment that writes the header',
+      (app) =>
+        void new RawElement(new Bare(app, 's'), 'r', {
+          '//': { metadata: { backend: 'x' } },
+          locals: { a: 1 },
+        }),
+    ],
+    [
+      // The header is resolved under "//": two levels deeper than an element's own resolve of its metadata.
+      'element metadata nested up to the depth guard once under the header',
+      (app) => void new RawElement(new Bare(app, 's'), 'r', {}, { deep: nested(198, 'x') }),
+    ],
+    [
+      'element metadata merged into null',
+      (app) => {
+        const s = new Bare(app, 's');
+        new RawElement(s, 'c', {}, { overrides: null });
+        new RawElement(s, 'd', {}, { overrides: { q: ['b'] } });
+      },
+    ],
+    [
+      'values a second resolve keeps as they are: dates, negative zero, exponent-like strings',
+      (app) =>
+        void new RawElement(new Bare(app, 's'), 'r', {
+          locals: { a: -0, b: 1e300, c: '1e5', d: [new Date(0)], e: new Date(0), f: 'id-18e23666e0366118' },
+        }),
+    ],
+  ];
+
+  test.each(cases)('%s', (_name, build) => {
+    const ours = stepsOutcome(build, false);
+    expect(ours).toBe(stepsOutcome(build, true));
+  });
+
+  test('negative control: without the preparing walk a cross-stack reference is lost, so the comparison can fail', () => {
+    const [, build] = cases[0];
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'aoai-edges-')) });
+    dirs.push(app.outdir);
+    build(app);
+    const [origin, user] = app.node.findAll().filter(TerraformStack.isStack);
+    const skipped = JSON.stringify(user.toTerraform()); // no prepareStack at all
+    expect(skipped).not.toMatch(/terraform_remote_state/);
+    expect(stepsOutcome(build, false)).toMatch(/terraform_remote_state/);
+    expect(origin.dependencies).toEqual([]);
+  });
+});
+
+test("a stack-level override is merged and resolved as cdktf's toTerraform does", () => {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'aoai-override-')) });
   dirs.push(app.outdir);
   const stack = new Bare(app, 's');
+  new TerraformOutput(stack, 'o', { value: 'x' });
   const withoutOverride = JSON.stringify(stack.toTerraform());
   expect(withoutOverride).toBe(JSON.stringify(TerraformStack.prototype.toTerraform.call(stack)));
   const version = new TerraformVariable(stack, 'v', { type: 'string', default: '>= 1.9' });
   stack.addOverride('terraform.required_version', version.stringValue);
-  expect(stack.toTerraform().terraform.required_version).toBe('${var.v}');
-  // Negative control: the one-resolve path does not merge stack overrides, so without the deferral the override
-  // is lost and the byte comparison above would fail on it.
-  (stack as unknown as { hasStackOverrides: boolean }).hasStackOverrides = false;
-  expect(JSON.stringify(stack.toTerraform())).not.toMatch(/required_version/);
+  const withOverride = stack.toTerraform();
+  expect(withOverride.terraform.required_version).toBe('${var.v}');
+  expect(withOverride['//'].metadata.overrides).toEqual({ stack: ['terraform'] });
+  expect(JSON.stringify(withOverride)).toBe(JSON.stringify(TerraformStack.prototype.toTerraform.call(stack)));
+  expect(JSON.stringify(withOverride)).not.toBe(withoutOverride);
 });

@@ -7,10 +7,15 @@ import {
   TerraformElement,
   TerraformOutput,
   TerraformStack,
+  Tokenization,
+  DefaultTokenResolver,
+  StringConcat,
 } from 'cdktf';
+// cdktf's own deepMerge (not exported from the package root): the merge must be cdktf's, its errors included.
+import { deepMerge } from 'cdktf/lib/util';
 import { Construct, IConstruct } from 'constructs';
 import { BackendConfig, ConfigError } from './config';
-import { ResolvedStrings, resolvePlainFast } from './plain-resolve';
+import { prepareTokens, ResolvedStrings, resolvePlainFast, resolveSettled } from './plain-resolve';
 import { describeValue } from '../lib/validation';
 
 /** What every reference-app stack kind configures the same way. */
@@ -22,21 +27,18 @@ export interface StackStateConfig {
 }
 
 /**
- * A stack of the reference app: built from its JSON configuration alone, so it never holds a token of another stack.
- * It configures the state backend and the azurerm provider for its subclasses, and synthesizes with one resolve.
+ * A stack of the reference app: it configures the state backend and the azurerm provider for its subclasses, and
+ * synthesizes with one resolve of its plain values.
  *
- * cdktf's App.synth resolves every resource of every stack three times: once in `prepareStack()`, only to discover
- * cross-stack references (a reference resolved in a stack other than its origin; cdktf 0.21 lib/tfExpression.js,
- * `Reference.resolve` acts on `context.preparing` for nothing else), then twice in `toTerraform()` (see there). In a
- * stack that cannot hold another stack's token the first pass finds nothing, and at 50 stacks it was a third of each
- * stack's synth time. These stacks keep the rest of `prepareStack()` (a default backend) and skip that pass;
- * __tests__/reference-app-synth.test.ts proves the whole fleet's output byte-identical with cdktf's own
- * `prepareStack()` and `toTerraform()`, so a later change that adds a cross-stack reference fails there.
+ * cdktf's App.synth resolves every resource of every stack three times: once in `prepareStack()` (a preparing
+ * resolve, for its side effects only: a reference resolved in a stack other than its origin registers a cross-stack
+ * output and remote state, cdktf 0.21 lib/tfExpression.js `Reference.resolve`; lazy values are produced), then twice
+ * in `toTerraform()` (see there). These stacks keep every step, with the plain values copied instead of walked by
+ * cdktf (stacks/plain-resolve.ts) and the second resolve skipped where it cannot change anything.
+ * __tests__/reference-app-synth.test.ts proves the output byte-identical with cdktf's own `prepareStack()` and
+ * `toTerraform()` for the whole fleet and for stacks built to sit on each edge of the shortcut.
  */
 export abstract class ConfiguredStack extends TerraformStack {
-  /** Stack-level overrides are the one thing cdktf's second resolve exists for; a stack with any keeps it. */
-  private hasStackOverrides = false;
-
   /** Creates the stack with its state backend and its azurerm provider, configured the same way for every kind. */
   constructor(scope: Construct, config: StackStateConfig, features: AzurermProviderFeatures = {}) {
     super(scope, config.stackName);
@@ -49,58 +51,71 @@ export abstract class ConfiguredStack extends TerraformStack {
     });
   }
 
+  /** cdktf's prepareStack (lib/terraform-stack.js): a default backend, then the preparing resolve, tokens only. */
   public prepareStack(): void {
     this.ensureBackendExists();
-  }
-
-  public addOverride(path: string, value: any): void {
-    this.hasStackOverrides = true;
-    super.addOverride(path, value);
+    for (const e of terraformElements(this)) prepareTokens(this, e.toTerraform());
   }
 
   /**
-   * cdktf 0.21's `toTerraform()` resolves every element, deep-merges the fragments, then resolves the merged object
-   * a second time (lib/terraform-stack.js: `return resolve(this, tf)`). That second pass can only change what the
-   * first left unresolved: the stack's own overrides (merged raw) and the metadata header (its `cloud: undefined`
-   * placeholder). Everything else is already plain JSON, and resolving plain JSON returns it unchanged; at 50
-   * stacks the pass was a sixth of each stack's synth time. Here the elements and the header are resolved once
-   * each (cdktf resolving only their tokens: stacks/plain-resolve.ts) and merged the way cdktf merges them; a stack
-   * with stack-level overrides takes cdktf's own path.
-   * __tests__/reference-app-synth.test.ts proves every written file byte-identical with cdktf's `toTerraform()`
-   * for the fleet and the built-in stack, and that the comparison fails when a fragment is dropped.
+   * cdktf 0.21's `toTerraform()` (lib/terraform-stack.js) resolves every element, deep-merges the fragments and the
+   * stack's own overrides, then resolves the merged object a second time (`return resolve(this, tf)`). Here every
+   * step is cdktf's, in its order, with the elements resolved once each by stacks/plain-resolve.ts. The second
+   * resolve only has work to do on the header (its `cloud: undefined` placeholder, raw values), on stack-level
+   * overrides (merged raw) and on what a merge or a token can leave unsettled (a value cdktf would resolve
+   * differently or refuse the second time). So the header is resolved on its own, and the fragments are merged
+   * without a second resolve when every fragment is settled, the stack has no override and the merge meets nothing
+   * cdktf's deepMerge would treat otherwise; any other stack takes cdktf's merge and second resolve, on the same
+   * resolved fragments (no token is resolved twice). At 50 stacks the second resolve was a sixth of each stack's
+   * synth time.
    */
   public toTerraform(): any {
-    if (this.hasStackOverrides) return super.toTerraform();
-    const elements = terraformElements(this);
+    const own = this as unknown as { cdktfVersion?: string; rawOverrides: Record<string, unknown> };
+    const overridden = Object.keys(own.rawOverrides).length > 0;
     const metadata: Record<string, unknown> = {
-      version: this.node.tryGetContext('cdktfVersion'),
+      version: own.cdktfVersion,
       stackName: this.node.id,
       backend: 'local', // overwritten by the backend's own metadata, as in cdktf
-      cloud: undefined,
+      cloud: undefined, // overwritten by cloud and remote backends, as in cdktf
+      ...(overridden ? { overrides: { stack: Object.keys(own.rawOverrides) } } : {}),
     };
-    for (const e of elements) mergeResolved(metadata, this.resolveOnce(e.toMetadata()));
-    const outputs: Record<string, unknown> = {};
-    for (const e of elements) {
-      if (!TerraformOutput.isTerraformOutput(e)) continue;
-      // The output's construct path as nested keys ending in its id, as cdktf's header lists outputs.
-      const nested = e.node.path
-        .split('/')
-        .reduceRight<Record<string, unknown> | string>(
-          (inner, part) => ({ [part]: inner }),
-          e.friendlyUniqueId,
-        );
-      mergeResolved(outputs, nested as Record<string, unknown>);
-    }
-    const tf: Record<string, unknown> = { '//': this.resolveOnce({ metadata, outputs }) };
+    const elements = terraformElements(this);
+    const metadatas = elements.map((e) => resolvePlainFast(this, e.toMetadata()));
+    for (const meta of metadatas) deepMerge(metadata, meta);
+    const outputs = elements.reduce<Record<string, unknown>>((carry, item) => {
+      if (!TerraformOutput.isTerraformOutput(item)) return carry;
+      // The output's construct path as nested keys ending in its id, exactly as cdktf builds its header.
+      deepMerge(
+        carry,
+        item.node.path
+          .split('/')
+          .reduceRight<Record<string, unknown>>(
+            (inner, part) =>
+              Object.keys(inner).length === 0 ? { [part]: item.friendlyUniqueId } : { [part]: inner },
+            {},
+          ),
+      );
+      return carry;
+    }, {});
+    const tf: Record<string, unknown> = { '//': { metadata, outputs } };
+    // One cache of resolved reference strings for the stack's elements (after every stack's prepareStack).
     const references: ResolvedStrings = new Map();
-    for (const e of elements) mergeResolved(tf, this.resolveOnce(e.toTerraform(), references));
-    return tf;
-  }
+    const fragments = elements.map((e) => resolveSettled(this, e.toTerraform(), references));
 
-  private resolveOnce(obj: unknown, references?: ResolvedStrings): any {
-    return resolvePlainFast(this, obj, references);
+    if (!overridden && fragments.every((f) => f.settled)) {
+      const merged: Record<string, unknown> = {};
+      if (fragments.every((f) => mergeSettledFragment(merged, f.value))) {
+        return { ...resolvePlainFast(this, { '//': tf['//'] }), ...merged };
+      }
+    }
+    for (const fragment of fragments) deepMerge(tf, fragment.value);
+    deepMerge(tf, own.rawOverrides);
+    return Tokenization.resolve(tf, { scope: this, preparing: false, resolver: TOKEN_RESOLVER });
   }
 }
+
+/** The resolver cdktf's toTerraform resolves with (lib/_tokens.js). */
+const TOKEN_RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 /** The stack's Terraform elements, not descending into nested stacks (cdktf's own traversal). */
 function terraformElements(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
@@ -112,15 +127,27 @@ function terraformElements(node: IConstruct, into: TerraformElement[] = []): Ter
 }
 
 /**
- * cdktf's deepMerge for resolved fragments: objects merge key by key, arrays concatenate (two providers of one
- * type), anything else replaces, and an undefined value deletes the key.
+ * cdktf's deepMerge of a settled fragment into the stack's fragments so far (objects merge key by key, arrays
+ * concatenate: two providers of one type; anything else replaces), where the result needs no second resolve.
+ * False, with `target` to be thrown away, where cdktf would do something else or its second resolve could: a
+ * fragment that is not an object or writes the header (`//`), an object merged into null (cdktf throws) or into
+ * an array (its keys land on the array), a key cdktf's construct check reads (`_children`, `_metadata`).
  */
-function mergeResolved(target: Record<string, any>, source: Record<string, any>): void {
+function mergeSettledFragment(target: Record<string, unknown>, fragment: unknown): boolean {
+  if (typeof fragment !== 'object' || fragment === null || Array.isArray(fragment)) return false;
+  if (Object.prototype.hasOwnProperty.call(fragment, '//')) return false;
+  return mergeSettled(target, fragment as Record<string, unknown>);
+}
+
+function mergeSettled(target: Record<string, any>, source: Record<string, unknown>): boolean {
   for (const key of Object.keys(source)) {
+    if (key === '_children' || key === '_metadata') return false;
     const value = source[key];
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      if (typeof target[key] !== 'object' || target[key] === null) target[key] = {};
-      mergeResolved(target[key], value);
+      const current = target[key];
+      if (typeof current !== 'object') target[key] = {};
+      else if (current === null || Array.isArray(current)) return false;
+      if (!mergeSettled(target[key], value as Record<string, unknown>)) return false;
     } else if (Array.isArray(value)) {
       target[key] = Array.isArray(target[key]) ? [...target[key], ...value] : value;
     } else if (value === undefined) {
@@ -129,6 +156,7 @@ function mergeResolved(target: Record<string, any>, source: Record<string, any>)
       target[key] = value;
     }
   }
+  return true;
 }
 
 /** The stack's state backend: local by default, HCP Terraform or Azure Storage with Entra ID auth. */
