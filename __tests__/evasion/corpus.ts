@@ -1803,4 +1803,54 @@ export const CORPUS: EvasionCase[] = [
         dns_servers: ['1.1.1.1'],
       }),
   },
+  // 8. ARM property names in another case on the filter policy and the deployment (judged as the account's are: as if
+  // the resource provider honoured them).
+  {
+    name: "an azapi write replaces the bound policy's filters through ContentFilters (another case) with non-blocking High entries",
+    bypassClass: 8,
+    ruleId: 'AOAI-CFP-002',
+    json: (j) => {
+      const [name, policy] = Object.entries<any>(j.resource.azapi_resource).find(([, r]) =>
+        /raiPolicies@/.test(String(r.type)),
+      )!;
+      addResource(j, 'azapi_update_resource', 'filters_other_case', {
+        type: policy.type,
+        resource_id: `\${azapi_resource.${name}.id}`,
+        body: {
+          properties: {
+            ContentFilters: policy.body.properties.contentFilters.map((f: any) => ({
+              ...f,
+              blocking: false,
+              severityThreshold: 'High',
+            })),
+          },
+        },
+      });
+    },
+  },
+  {
+    name: 'an azapi write rebinds the deployment to Microsoft.DefaultV2 through RaiPolicyName (another case)',
+    bypassClass: 8,
+    ruleId: 'AOAI-CFP-001',
+    json: (j) =>
+      addResource(j, 'azapi_update_resource', 'rebind_other_case', {
+        type: 'Microsoft.CognitiveServices/accounts/deployments@2025-06-01',
+        resource_id: `\${azurerm_cognitive_deployment.${firstOf(j, 'azurerm_cognitive_deployment')[0]}.id}`,
+        body: { properties: { RaiPolicyName: 'Microsoft.DefaultV2' } },
+      }),
+  },
+  {
+    name: 'a second Violence entry on the bound policy whose keys are in another case (Name, Source, Blocking false)',
+    bypassClass: 8,
+    ruleId: 'AOAI-CFP-002',
+    json: (j) => {
+      raiPolicy(j).body.properties.contentFilters.push({
+        Name: 'Violence',
+        Source: 'Prompt',
+        Enabled: true,
+        Blocking: false,
+        SeverityThreshold: 'High',
+      });
+    },
+  },
 ];

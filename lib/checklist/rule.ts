@@ -132,7 +132,7 @@ const emptyList = (v: unknown) => asArray(v).length === 0;
  * Every value of `key` in `obj`, whatever the case of the property name. Whether the resource provider honours a
  * differently cased name is not known from here, so each spelling is judged as if it were honoured (fail closed).
  */
-function valuesOf(obj: Record<string, any>, key: string): unknown[] {
+export function valuesOf(obj: Record<string, any>, key: string): unknown[] {
   return Object.keys(obj)
     .filter((k) => k.toLowerCase() === key.toLowerCase())
     .map((k) => obj[k]);

@@ -11,6 +11,7 @@ import {
   na,
   ok,
   pointsAt,
+  valuesOf,
 } from '../rule';
 
 const phase = 'Content Safety' as const;
@@ -44,28 +45,67 @@ interface DeploymentView {
   upgradeOption?: string;
 }
 
+/**
+ * Every value of an ARM property whatever the case of its name, as the account's settings are read (rule.ts
+ * valuesOf): whether the resource provider honours another spelling is not known from here, so each is judged as if
+ * it were (fail closed).
+ */
+function spellings(obj: unknown, key: string): unknown[] {
+  return obj && typeof obj === 'object' && !Array.isArray(obj)
+    ? valuesOf(obj as Record<string, any>, key)
+    : [];
+}
+/** The value of a property: the one value its spellings agree on, or a marker no check accepts. */
+function property(obj: unknown, key: string): any {
+  const values = spellings(obj, key);
+  if (!values.length) return undefined;
+  return values.every((v) => JSON.stringify(v) === JSON.stringify(values[0]))
+    ? values[0]
+    : '(conflicting spellings)';
+}
+/** True only when the flag is set and every spelling of it is literal true. */
+function flag(obj: unknown, key: string): boolean {
+  const values = spellings(obj, key);
+  return values.length > 0 && values.every((v) => v === true);
+}
+const distinct = (values: unknown[]) => (values.length ? [...new Set(values)] : [undefined]);
+
 /** The content filters and blocklists of an ARM raiPolicies properties object (only the keys it names). */
 function armPolicy(p: Record<string, any>): Partial<Pick<PolicyView, 'mode' | 'filters' | 'blocklists'>> {
   const view: Partial<Pick<PolicyView, 'mode' | 'filters' | 'blocklists'>> = {};
-  if ('mode' in p) view.mode = p.mode;
-  if ('contentFilters' in p) {
-    view.filters = asArray(p.contentFilters).map((f) => ({
-      name: f?.name,
-      source: f?.source,
-      enabled: f?.enabled === true,
-      blocking: f?.blocking === true,
-      severityThreshold: f?.severityThreshold,
-    }));
+  if (spellings(p, 'mode').length) view.mode = property(p, 'mode');
+  const filterLists = spellings(p, 'contentFilters');
+  if (filterLists.length) {
+    // An entry whose name or source is spelled twice stands for each name and source it gives.
+    view.filters = filterLists.flatMap(asArray).flatMap((f) =>
+      distinct(spellings(f, 'name')).flatMap((name) =>
+        distinct(spellings(f, 'source')).map((source) => ({
+          name: name as string,
+          source: source as string,
+          enabled: flag(f, 'enabled'),
+          blocking: flag(f, 'blocking'),
+          severityThreshold: property(f, 'severityThreshold'),
+        })),
+      ),
+    );
   }
-  if ('customBlocklists' in p) {
-    view.blocklists = asArray(p.customBlocklists).map((b) => ({
-      name: b?.blocklistName,
-      source: b?.source,
-      blocking: b?.blocking === true,
-      blockingValue: b?.blocking,
+  const blocklistLists = spellings(p, 'customBlocklists');
+  if (blocklistLists.length) {
+    view.blocklists = blocklistLists.flatMap(asArray).map((b) => ({
+      name: property(b, 'blocklistName'),
+      source: property(b, 'source'),
+      blocking: flag(b, 'blocking'),
+      blockingValue: property(b, 'blocking'),
     }));
   }
   return view;
+}
+
+/** The properties object of an azapi body; undefined when it is missing, not an object or spelled twice. */
+function propertiesOf(body: unknown): Record<string, any> | undefined {
+  const values = spellings(body, 'properties');
+  const p = values.length === 1 ? values[0] : undefined;
+  return p && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, any>) : undefined;
 }
 
 /** The properties of an azapi write's body (a JSON string is parsed), or undefined when it cannot be read. */
@@ -78,8 +118,7 @@ function bodyProperties(r: TfResource): Record<string, any> | undefined {
       return undefined;
     }
   }
-  const p = body && typeof body === 'object' ? body.properties : undefined;
-  return p && typeof p === 'object' && !Array.isArray(p) ? p : undefined;
+  return propertiesOf(body);
 }
 
 /**
@@ -116,7 +155,7 @@ function policiesOf(m: TfModel, a: AccountView): PolicyView[] {
     .ofType('azapi_resource')
     .filter((r) => POLICY_TYPE.test(String(r.values.type)) && pointsAt(m, r.values.parent_id, a))
     .map((r) => {
-      const p = r.values.body?.properties ?? {};
+      const p = propertiesOf(r.values.body) ?? {};
       return {
         resource: r,
         name: String(r.values.name),
@@ -184,12 +223,12 @@ function deploymentsOf(m: TfModel, a: AccountView): DeploymentView[] {
     .ofType('azapi_resource')
     .filter((d) => DEPLOYMENT_TYPE.test(String(d.values.type)) && pointsAt(m, d.values.parent_id, a))
     .map((d) => {
-      const p = d.values.body?.properties ?? {};
+      const p = propertiesOf(d.values.body) ?? {};
       return {
         resource: d,
-        raiPolicyName: p.raiPolicyName,
-        modelVersion: p.model?.version,
-        upgradeOption: p.versionUpgradeOption,
+        raiPolicyName: property(p, 'raiPolicyName'),
+        modelVersion: property(property(p, 'model'), 'version'),
+        upgradeOption: property(p, 'versionUpgradeOption'),
       };
     });
   const deployments: DeploymentView[] = [...azurerm, ...azapi];
@@ -199,7 +238,10 @@ function deploymentsOf(m: TfModel, a: AccountView): DeploymentView[] {
     .filter(({ write }) => {
       // Only a write that rebinds the policy, or changes the model or its upgrade, changes what is judged.
       const props = bodyProperties(write);
-      return !props || ['raiPolicyName', 'model', 'versionUpgradeOption'].some((k) => k in props);
+      return (
+        !props ||
+        ['raiPolicyName', 'model', 'versionUpgradeOption'].some((k) => spellings(props, k).length > 0)
+      );
     })
     .map(({ write, child }) => {
       const props = bodyProperties(write);
@@ -207,10 +249,10 @@ function deploymentsOf(m: TfModel, a: AccountView): DeploymentView[] {
         resource: write,
         base: child,
         raiPolicyName: props
-          ? (props.raiPolicyName ?? child?.raiPolicyName)
+          ? (property(props, 'raiPolicyName') ?? child?.raiPolicyName)
           : "(the write's body cannot be read)",
-        modelVersion: props?.model?.version ?? child?.modelVersion,
-        upgradeOption: props?.versionUpgradeOption ?? child?.upgradeOption,
+        modelVersion: property(property(props, 'model'), 'version') ?? child?.modelVersion,
+        upgradeOption: property(props, 'versionUpgradeOption') ?? child?.upgradeOption,
       };
     });
   return [...deployments, ...patched];

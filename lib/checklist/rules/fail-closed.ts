@@ -29,9 +29,9 @@ export const FAIL_CLOSED: Readonly<Record<string, string>> = {
   'AOAI-IAM-003': ROLES,
   'AOAI-IAM-004': `${ROLES} An unset or unknown principal type may be a user.`,
   'AOAI-IAM-005': 'Judged on assignments scoped to the account.',
-  'AOAI-CFP-001': `${ATTACHED} A deployment bound to no custom policy fails, as does an azapi write (update_resource, PATCH/PUT/DELETE resource_action) that rebinds it or cannot be read.`,
+  'AOAI-CFP-001': `${ATTACHED} A deployment bound to no custom policy fails, as does an azapi write (update_resource, PATCH/PUT/DELETE resource_action) that rebinds it (raiPolicyName in any case) or cannot be read.`,
   'AOAI-CFP-002':
-    'Every entry for a filter and source must hold (a weaker duplicate fails); names compare case-insensitively; flags that are not literal true fail. A bound policy is judged as written and as every azapi write to it leaves it (a body that cannot be read fails).',
+    'Every entry for a filter and source must hold (a weaker duplicate fails); names compare case-insensitively; ARM property names in any case are read as if honoured (a property spelled twice must hold in every spelling); flags that are not literal true fail. A bound policy is judged as written and as every azapi write to it leaves it (a body that cannot be read fails).',
   'AOAI-CFP-003': 'As AOAI-CFP-002.',
   'AOAI-CFP-004': 'As AOAI-CFP-002.',
   'AOAI-CFP-005': 'An unpinned or unset version fails.',
