@@ -19,7 +19,7 @@ import {
   Token,
   Tokenization,
 } from 'cdktf';
-import { prepareTokens, resolvePlainFast, resolveSettled } from '../stacks/plain-resolve';
+import { resolvePlainFast, resolveSettled } from '../stacks/plain-resolve';
 import { addReferenceStacks } from '../stacks/reference-app';
 
 const dirs: string[] = [];
@@ -192,32 +192,6 @@ describe('values on the boundary of plain', () => {
     } finally {
       spy.mockRestore();
     }
-  });
-
-  test("the preparing walk resolves the same tokens as cdktf's preparing resolve, in the same order", () => {
-    const produced = (log: string[]) => (name: string) =>
-      Lazy.stringValue({
-        produce: (context) => {
-          log.push(`${name}:${context.preparing}`);
-          return name;
-        },
-      });
-    const value = (lazy: (name: string) => string): unknown => ({
-      a: lazy('a'),
-      b: [1, { c: lazy('c') }, `x-${lazy('d')}`],
-      e: { f: 'plain', g: [lazy('g')] },
-      h: Lazy.anyValue({ produce: () => ({ i: lazy('i') }) }),
-    });
-    const fast: string[] = [];
-    prepareTokens(stack, value(produced(fast)));
-    const cdktf: string[] = [];
-    Tokenization.resolve(value(produced(cdktf)), {
-      scope: stack,
-      preparing: true,
-      resolver: new DefaultTokenResolver(new StringConcat()),
-    });
-    expect(fast).toEqual(cdktf);
-    expect(fast).toEqual(['a:true', 'c:true', 'd:true', 'g:true', 'i:true']);
   });
 
   test('settled: a token whose value a second resolve would change or refuse is reported', () => {

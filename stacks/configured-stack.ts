@@ -8,14 +8,12 @@ import {
   TerraformOutput,
   TerraformStack,
   Tokenization,
-  DefaultTokenResolver,
-  StringConcat,
 } from 'cdktf';
 // cdktf's own deepMerge (not exported from the package root): the merge must be cdktf's, its errors included.
 import { deepMerge } from 'cdktf/lib/util';
 import { Construct, IConstruct } from 'constructs';
 import { BackendConfig, ConfigError } from './config';
-import { prepareTokens, ResolvedStrings, resolvePlainFast, resolveSettled } from './plain-resolve';
+import { ResolvedStrings, resolvePlainFast, resolveSettled, SAME_STACK_RESOLVER } from './plain-resolve';
 import { describeValue } from '../lib/validation';
 
 /** What every reference-app stack kind configures the same way. */
@@ -31,12 +29,11 @@ export interface StackStateConfig {
  * synthesizes with one resolve of its plain values.
  *
  * cdktf's App.synth resolves every resource of every stack three times: once in `prepareStack()` (a preparing
- * resolve, for its side effects only: a reference resolved in a stack other than its origin registers a cross-stack
- * output and remote state, cdktf 0.21 lib/tfExpression.js `Reference.resolve`; lazy values are produced), then twice
- * in `toTerraform()` (see there). These stacks keep every step, with the plain values copied instead of walked by
- * cdktf (stacks/plain-resolve.ts) and the second resolve skipped where it cannot change anything.
- * __tests__/reference-app-synth.test.ts proves the output byte-identical with cdktf's own `prepareStack()` and
- * `toTerraform()` for the whole fleet and for stacks built to sit on each edge of the shortcut.
+ * resolve, for its side effects only), then twice in `toTerraform()`. These stacks skip the preparing resolve
+ * (see prepareStack: a cross-stack reference is refused instead), resolve each element once with the plain values
+ * copied instead of walked by cdktf (stacks/plain-resolve.ts), and skip the second resolve where it cannot change
+ * anything. __tests__/reference-app-synth.test.ts proves the output byte-identical with cdktf's own `prepareStack()`
+ * and `toTerraform()` for the whole fleet and for stacks built to sit on each edge of the shortcut.
  */
 export abstract class ConfiguredStack extends TerraformStack {
   /** Creates the stack with its state backend and its azurerm provider, configured the same way for every kind. */
@@ -51,10 +48,17 @@ export abstract class ConfiguredStack extends TerraformStack {
     });
   }
 
-  /** cdktf's prepareStack (lib/terraform-stack.js): a default backend, then the preparing resolve, tokens only. */
+  /**
+   * cdktf's prepareStack (lib/terraform-stack.js) without its preparing resolve. That resolve is run for its side
+   * effects only, and cdktf 0.21 has one (lib/tfExpression.js, the one reader of `context.preparing`): a reference
+   * to another stack's resource registers a cross-stack output and remote state. These stacks are built from their
+   * own config entry and hold no such reference; should one appear, the stack's resolve refuses it with both stacks
+   * named (stacks/plain-resolve.ts, SameStackResolver) instead of writing a reference to nothing. It also means a
+   * lazy value is produced once per synth where cdktf produces it twice (prepare, then write): the same value
+   * unless its producer counts its calls. At 50 stacks the preparing resolve was a third of each stack's synth.
+   */
   public prepareStack(): void {
     this.ensureBackendExists();
-    for (const e of terraformElements(this)) prepareTokens(this, e.toTerraform());
   }
 
   /**
@@ -98,7 +102,7 @@ export abstract class ConfiguredStack extends TerraformStack {
       return carry;
     }, {});
     const tf: Record<string, unknown> = { '//': { metadata, outputs } };
-    // One cache of resolved reference strings for the stack's elements (after every stack's prepareStack).
+    // One cache of resolved reference strings for the stack's elements.
     const references: ResolvedStrings = new Map();
     const fragments = elements.map((e) => resolveSettled(this, e.toTerraform(), references));
 
@@ -110,12 +114,9 @@ export abstract class ConfiguredStack extends TerraformStack {
     }
     for (const fragment of fragments) deepMerge(tf, fragment.value);
     deepMerge(tf, own.rawOverrides);
-    return Tokenization.resolve(tf, { scope: this, preparing: false, resolver: TOKEN_RESOLVER });
+    return Tokenization.resolve(tf, { scope: this, preparing: false, resolver: SAME_STACK_RESOLVER });
   }
 }
-
-/** The resolver cdktf's toTerraform resolves with (lib/_tokens.js). */
-const TOKEN_RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 /** The stack's Terraform elements, not descending into nested stacks (cdktf's own traversal). */
 function terraformElements(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {

@@ -23,7 +23,16 @@
  * __tests__/plain-resolve.test.ts compares the result with cdktf's for every element of the fleet and for values
  * built to sit on each boundary; __tests__/reference-app-synth.test.ts compares every written file.
  */
-import { DefaultTokenResolver, StringConcat, Token, Tokenization } from 'cdktf';
+import {
+  DefaultTokenResolver,
+  IPostProcessor,
+  IResolvable,
+  IResolveContext,
+  StringConcat,
+  TerraformStack,
+  Token,
+  Tokenization,
+} from 'cdktf';
 // cdktf's own resolve, for its `prefix` option (Tokenization.resolve always starts at an empty path). cdktf is pinned
 // (0.21.0); __tests__/plain-resolve.test.ts compares every result with the public Tokenization.resolve.
 import { ref } from 'cdktf/lib/tfExpression';
@@ -31,8 +40,6 @@ import { resolve as cdktfResolve } from 'cdktf/lib/tokens/private/resolve';
 // cdktf's resource-reference token: its class is not exported, `ref` makes one (see REFERENCE below).
 import { IConstruct } from 'constructs';
 
-/** The resolver cdktf's own resolve uses (lib/_tokens.js). */
-const TOKEN_RESOLVER = new DefaultTokenResolver(new StringConcat());
 /** Every token marker in a string (string, list and map tokens) contains this (lib/tokens/private/encoding.js). */
 const TOKEN_MARKER = 'TfToken[';
 /**
@@ -52,6 +59,36 @@ const MAX_PLAIN_DEPTH = 150;
 const REFERENCE = (ref('reference') as object).constructor;
 
 /**
+ * cdktf's resolver (lib/_tokens.js resolves with a DefaultTokenResolver over StringConcat), refusing a reference to
+ * a resource of another stack. cdktf turns such a reference into a cross-stack output and a terraform_remote_state
+ * during its preparing resolve (lib/tfExpression.js Reference.resolve, `context.preparing`), which the reference
+ * app's stacks skip (ConfiguredStack.prepareStack); resolved without it, the reference would silently name a
+ * resource the stack does not hold. Every token passes here, however deep (context.resolve keeps the resolver).
+ */
+class SameStackResolver extends DefaultTokenResolver {
+  public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
+    const origin =
+      Object.getPrototypeOf(t)?.constructor === REFERENCE
+        ? (t as unknown as { originStack?: TerraformStack }).originStack
+        : undefined;
+    const here = TerraformStack.of(context.scope);
+    if (origin && origin !== here) {
+      throw new Error(
+        `stack "${here.node.id}" references ${(t as unknown as { identifier: string }).identifier} of stack ` +
+          `"${origin.node.id}": the reference app's stacks ` +
+          'are each built from their own config entry and skip the preparing resolve that turns such a reference ' +
+          'into a cross-stack output. Pass the value through the config file, or build that stack on a plain ' +
+          'TerraformStack.',
+      );
+    }
+    return super.resolveToken(t, context, postProcessor);
+  }
+}
+
+/** The resolver of every resolve of a reference-app stack (stacks/configured-stack.ts uses it too). */
+export const SAME_STACK_RESOLVER = new SameStackResolver(new StringConcat());
+
+/**
  * Resolved strings of one scope, shared by the resolves of one stack's elements: a reference such as a resource
  * group's name appears in dozens of resources, and resolving it again gives the same string.
  */
@@ -59,22 +96,13 @@ export type ResolvedStrings = Map<string, string>;
 
 /**
  * Resolve `obj` in `scope`, as cdktf's `resolve(scope, obj)` would (lib/_tokens.js). With `cache` (one per scope,
- * filled after the preparing resolve), a string whose tokens are all resource references is resolved once:
+ * a stack's), a string whose tokens are all resource references is resolved once:
  * cdktf 0.21's Reference.resolve (lib/tfExpression.js) returns its identifier, or the cross-stack identifier only a
  * preparing resolve sets, so its result depends on the scope alone. Strings with any other token (a Lazy's
  * producer, a function call, a user's own IResolvable) are resolved at every occurrence, as cdktf resolves them.
  */
 export function resolvePlainFast(scope: IConstruct, obj: unknown, cache?: ResolvedStrings): any {
-  return new PlainWalk(scope, false, cache).copy(obj);
-}
-
-/**
- * cdktf's preparing resolve of `obj` (`resolve(scope, obj, true)`, TerraformStack.prepareStack), for what it is
- * run for: its side effects. Every token is resolved where it sits, in cdktf's order, with `preparing` set (a
- * reference from another stack registers its cross-stack output and remote state); the result is not built.
- */
-export function prepareTokens(scope: IConstruct, obj: unknown): void {
-  new PlainWalk(scope, true).copy(obj);
+  return new PlainWalk(scope, cache).copy(obj);
 }
 
 /** A resolved value, and whether resolving it again would return it unchanged (no token, nothing to drop). */
@@ -85,7 +113,7 @@ export interface SettledResolve {
 
 /** As resolvePlainFast, and whether a second resolve of the result would change nothing. */
 export function resolveSettled(scope: IConstruct, obj: unknown, cache?: ResolvedStrings): SettledResolve {
-  const walk = new PlainWalk(scope, false, cache);
+  const walk = new PlainWalk(scope, cache);
   const value = walk.copy(obj);
   return { value, settled: walk.settled };
 }
@@ -96,10 +124,8 @@ class PlainWalk {
   /** The key path of the value being copied: cdktf's `prefix` at that point. */
   private readonly path: string[] = [];
 
-  /** Preparing: only the tokens' side effects matter, so the plain parts are walked but not copied. */
   constructor(
     private readonly scope: IConstruct,
-    private readonly preparing: boolean,
     private readonly cache?: ResolvedStrings,
   ) {}
 
@@ -115,7 +141,7 @@ class PlainWalk {
       for (let i = 0; i < value.length; i++) {
         if (!(i in value)) continue; // a hole: cdktf's map skips it
         const resolved = this.at(String(i), value[i]);
-        if (resolved !== undefined && !this.preparing) out.push(resolved);
+        if (resolved !== undefined) out.push(resolved);
       }
       return out;
     }
@@ -128,7 +154,7 @@ class PlainWalk {
     const out: Record<string, unknown> = {};
     for (const key of keys) {
       const resolved = this.at(key, record[key]);
-      if (resolved !== undefined && !this.preparing) out[key] = resolved;
+      if (resolved !== undefined) out[key] = resolved;
     }
     return out;
   }
@@ -158,8 +184,8 @@ class PlainWalk {
   private cdktf(value: unknown): any {
     const resolved = cdktfResolve(value, {
       scope: this.scope,
-      preparing: this.preparing,
-      resolver: TOKEN_RESOLVER,
+      preparing: false,
+      resolver: SAME_STACK_RESOLVER,
       prefix: [...this.path],
     });
     // Undefined is left out where it sits, as cdktf leaves it out.
