@@ -31,6 +31,7 @@ function render(report) {
     '|---|---|---|---|',
   ];
   const budget = (name) => report.budgets.find((b) => b.budget.startsWith(name));
+  const round1 = (seconds) => Math.round(seconds * 10) / 10;
   const ratioRow = (label, ratio, budgetName) => {
     const b = budgetName && budget(budgetName);
     lines.push(
@@ -65,8 +66,8 @@ function render(report) {
       `${mem.met ? 'met' : '**missed**'}). Bundle check when nothing changed: ${report.bundle.checkMs} ms.` +
       (report.jestSeconds !== undefined
         ? ` \`npm test\`: ${report.testSuiteSeconds} s in all (type-check, jest, lint, Terraform task); the jest ` +
-          `suite ${report.jestSeconds} s (budget 60 s: ${budget('jest suite').met ? 'met' : '**missed**'}), the ` +
-          `Terraform-core task ${report.terraformSeconds} s (budget 5 min: ` +
+          `suite ${round1(report.jestSeconds)} s (budget 60 s: ${budget('jest suite').met ? 'met' : '**missed**'}), ` +
+          `the Terraform-core task ${round1(report.terraformSeconds)} s (budget 5 min: ` +
           `${budget('Terraform-core task').met ? 'met' : '**missed**'}).`
         : ' `npm test` was not timed in this run (BENCH_SKIP_TESTS).'),
   );
