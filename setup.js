@@ -2,6 +2,22 @@
 const cdktf = require('cdktf');
 cdktf.Testing.setupJest();
 
+// Testing.app() without an outdir makes a temporary folder per call (cdktf 0.21 lib/testing/index.js:
+// mkdtempSync(os.tmpdir() + "/cdktf.outdir.")) and never removes it: a test file removes the ones it made.
+{
+  const { rmSync } = require('fs');
+  const testingApp = cdktf.Testing.app.bind(cdktf.Testing);
+  const madeOutdirs = [];
+  cdktf.Testing.app = (options = {}) => {
+    const app = testingApp(options);
+    if (!options.outdir) madeOutdirs.push(app.outdir);
+    return app;
+  };
+  afterAll(() => {
+    for (const dir of madeOutdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+}
+
 // With AOAI_TF_CORPUS_DIR set (npm test), every stack a test synthesizes is recorded for the Terraform task
 // (tools/tf-stub/corpus.js); without it, Testing.synth is left as it is.
 const corpus = require('./tools/tf-stub/corpus');

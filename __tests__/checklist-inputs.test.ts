@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Aspects, Testing } from 'cdktf';
@@ -141,6 +141,7 @@ describe('plan JSON input', () => {
 
 describe('CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aoai-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const run = async (...args: string[]) => {
     let out = '';
     let err = '';

@@ -1,13 +1,18 @@
-import { mkdtempSync, readFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { applyGraphProblems } from './apply-graph';
 import { runReadmeExample } from './readme-example';
 import { FleetCollisions } from '../lib/fleet-collisions';
 
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 /** The README's construct example, run as written (its package import pointed at lib/). */
 test("the README's example synthesizes and passes the checklist", () => {
-  const stackDir = runReadmeExample(mkdtempSync(join(tmpdir(), 'readme-')));
+  const dir = mkdtempSync(join(tmpdir(), 'readme-'));
+  dirs.push(dir);
+  const stackDir = runReadmeExample(dir);
   const report = JSON.parse(readFileSync(join(stackDir, 'hardening-report.json'), 'utf8'));
   expect(report.summary.errors).toBe(0);
   const config = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));

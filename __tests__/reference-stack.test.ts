@@ -10,9 +10,13 @@ import { toMarkdown } from '../lib/checklist/reporters';
 
 const ROOT = join(__dirname, '..');
 
-/** Run the app exactly as cdktf.json does, into a fresh output directory. */
+const outdirs: string[] = [];
+afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** Run the app exactly as cdktf.json does, into a fresh output directory (removed after the file's tests). */
 function synthApp(env: Record<string, string> = {}): string {
   const outdir = mkdtempSync(join(tmpdir(), 'aoai-app-'));
+  outdirs.push(outdir);
   const app: string = JSON.parse(readFileSync(join(ROOT, 'cdktf.json'), 'utf8')).app;
   execFileSync('sh', ['-c', app], {
     cwd: ROOT,

@@ -26,9 +26,6 @@ interface CorpusEntry {
   readonly config: any;
 }
 
-const scratch = new Scratch();
-afterAll(() => scratch.cleanup());
-
 const corpusDir = corpus.corpusDir() ?? corpus.DEFAULT_DIR;
 const entries = corpus.readCorpus();
 if (!entries) {
@@ -37,6 +34,9 @@ if (!entries) {
       `records every stack it synthesizes). Run \`npm test\`, or \`${corpus.CORPUS_ENV}=.build/tf-corpus npx jest\` and then this file.`,
   );
 }
+// After the check: a file that fails while loading runs no afterAll, and its scratch folder would stay behind.
+const scratch = new Scratch();
+afterAll(() => scratch.cleanup());
 const valid = entries.filter((e) => !e.expectRefusal);
 const refused = entries.filter((e) => e.expectRefusal);
 const origin = (e: CorpusEntry) => `${e.testPath} > ${e.testName} (stack ${e.hash})`;
