@@ -330,6 +330,42 @@ describe('rules on hand-written configurations', () => {
     expect(servers(['${var.dns_forwarder_ip}'])).toEqual(['compliant']);
     expect(servers(['${"8.8.8.8"}'])).toEqual(['non-compliant']);
   });
+  test('AOAI-MON-006 fails a detection whose look-back is shorter than its interval; an override, more periods or one expression for both cover it', () => {
+    // Source of the look-back (window_duration x periods, or override_query_time_range) and of window >= frequency:
+    // the comment on coverageGap in lib/checklist/rules/monitoring.ts (Learn, LogAlertRuleProperties; Azure SDK).
+    const detections = (set: (q: any) => void) =>
+      findingsFor(
+        mutate((j) =>
+          Object.values<any>(j.resource.azurerm_monitor_scheduled_query_rules_alert_v2).forEach(set),
+        ),
+        'AOAI-MON-006',
+      ).map((f) => [f.status, f.message]);
+    expect(detections((q) => (q.evaluation_frequency = 'PT1H'))).toEqual([
+      ['non-compliant', expect.stringMatching(/runs every 60 min but looks back 5 min/)],
+    ]);
+    expect(
+      detections((q) => {
+        q.evaluation_frequency = 'PT1H';
+        q.override_query_time_range = 'PT1H';
+      }),
+    ).toEqual([['compliant', expect.any(String)]]);
+    expect(
+      detections((q) => {
+        q.evaluation_frequency = 'PT15M';
+        q.criteria[0].failing_periods.number_of_evaluation_periods = 3;
+      }),
+    ).toEqual([['compliant', expect.any(String)]]);
+    expect(
+      detections((q) => {
+        q.evaluation_frequency = '${var.every}';
+        q.window_duration = '${var.every}';
+      }),
+    ).toEqual([['compliant', expect.any(String)]]);
+    expect(detections((q) => (q.evaluation_frequency = '${var.every}'))).toEqual([
+      ['non-compliant', expect.stringMatching(/not literal durations/)],
+    ]);
+  });
+
   test('AOAI-IAM-003 judges a grant inside the account as on it; a reader there, or a child of another account, passes', () => {
     const grant = (scope: string, role: string) =>
       mutate((j) => {

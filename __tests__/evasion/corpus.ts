@@ -1429,6 +1429,16 @@ export const CORPUS: EvasionCase[] = [
       }),
   },
   {
+    name: 'the detections run every day but look back five minutes: rows between runs are never evaluated',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-006',
+    json: (j) => {
+      for (const q of Object.values<any>(j.resource.azurerm_monitor_scheduled_query_rules_alert_v2)) {
+        q.evaluation_frequency = 'P1D';
+      }
+    },
+  },
+  {
     name: 'the detections mute their actions for two days after each firing',
     bypassClass: 7,
     ruleId: 'AOAI-MON-006',

@@ -105,6 +105,8 @@ function firingProblem(m: TfModel, r: TfResource): string | undefined {
     if (failing && Number(failing.minimum_failing_periods_to_trigger_alert) !== 1) {
       return `it needs ${JSON.stringify(failing.minimum_failing_periods_to_trigger_alert)} failing periods before it fires`;
     }
+    const gap = metric ? undefined : coverageGap(r, failing);
+    if (gap) return gap;
   }
   // Muting actions keeps the alert but calls no action group for that long after each firing (azurerm 4.55
   // monitor_scheduled_query_rules_alert_v2 mute_actions_after_alert_duration; REST muteActionsDuration).
@@ -175,6 +177,40 @@ function diagnosticsFor(m: TfModel, a: AccountView): TfResource[] {
   return m
     .ofType('azurerm_monitor_diagnostic_setting')
     .filter((d) => pointsAt(m, d.values.target_resource_id, a));
+}
+
+/**
+ * Why a log alert's runs leave rows no run looks at, or undefined. Each run queries back window_duration times
+ * number_of_evaluation_periods, or override_query_time_range when set (Learn, scheduledQueryRules
+ * LogAlertRuleProperties: "overrideQueryTimeRange: If specified then overrides the query time range (default is
+ * WindowSize*NumberOfEvaluationPeriods)"), and runs every evaluation_frequency; a look-back shorter than the
+ * interval never sees the rows in between (the log alert schedule's time window "should be greater than or equal
+ * to" its frequency: Azure SDK for Java, monitor Schedule.withTimeWindowInMinutes). A frequency written as the
+ * same expression as the window covers itself; other values that are not literal durations cannot be shown to
+ * cover (fail closed). No frequency set: nothing to compare.
+ */
+function coverageGap(r: TfResource, failing: Record<string, any> | undefined): string | undefined {
+  const every = r.values.evaluation_frequency;
+  if (every === undefined || every === null) return undefined;
+  const override = r.values.override_query_time_range;
+  const window = r.values.window_duration;
+  const periods = failing?.number_of_evaluation_periods ?? 1;
+  if (override === undefined || override === null) {
+    if (window === every && isLiteral(periods) && Number(periods) >= 1) return undefined;
+  }
+  const everyMinutes = isoMinutes(every);
+  const lookBack =
+    override !== undefined && override !== null ? isoMinutes(override) : isoMinutes(window) * Number(periods);
+  if (!Number.isFinite(everyMinutes) || !Number.isFinite(lookBack)) {
+    return `its evaluation_frequency ${JSON.stringify(every)} and look-back (window_duration ${JSON.stringify(window)}${
+      override !== undefined && override !== null
+        ? `, override_query_time_range ${JSON.stringify(override)}`
+        : ''
+    }) are not literal durations: it cannot be shown to look at every interval`;
+  }
+  return lookBack < everyMinutes
+    ? `it runs every ${everyMinutes} min but looks back ${lookBack} min: rows between runs are never evaluated`
+    : undefined;
 }
 
 /** terraform_data resources of the given marker kind (subscription baseline or coverage declaration). */
