@@ -120,6 +120,18 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc --noEmit -p __tests__/tsconfig.json',
 });
 project.testTask.prependSpawn(typecheck);
+// One rule, one file (lib/checklist/rules/<phase>/<ID>.ts): RuleIds, the rule index and docs/rules.md are generated
+// from the rule files; npm test fails when one of them is stale.
+project.addTask('rules', {
+  description:
+    'Regenerate RuleIds, the rule index and docs/rules.md from the rule files (scripts/gen-rules.js)',
+  exec: 'node scripts/gen-rules.js',
+});
+const rulesCheck = project.addTask('rules:check', {
+  description: 'Fail when RuleIds, the rule index or docs/rules.md differ from what the rule files generate',
+  exec: 'node scripts/gen-rules.js --check',
+});
+project.testTask.prependSpawn(rulesCheck);
 
 project.addTask('synth:app', {
   description: 'Synthesize the reference stack (same as `npx cdktf synth`)',

@@ -332,7 +332,7 @@ describe('rules on hand-written configurations', () => {
   });
   test('AOAI-MON-006 fails a detection whose look-back is shorter than its interval; an override, more periods or one expression for both cover it', () => {
     // Source of the look-back (window_duration x periods, or override_query_time_range) and of window >= frequency:
-    // the comment on coverageGap in lib/checklist/rules/monitoring.ts (Learn, LogAlertRuleProperties; Azure SDK).
+    // the comment on coverageGap in lib/checklist/rules/monitoring/shared.ts (Learn, LogAlertRuleProperties; Azure SDK).
     const detections = (set: (q: any) => void) =>
       findingsFor(
         mutate((j) =>

@@ -1,54 +1,44 @@
-import { readFileSync, writeFileSync } from 'fs';
+import { readdirSync } from 'fs';
 import { join } from 'path';
-import { CHECKLIST } from '../lib/checklist/checklist-items';
+import { RuleIds } from '../lib/checklist/rule-ids';
 import { ALL_RULES } from '../lib/checklist/rules';
-import { FAIL_CLOSED } from '../lib/checklist/rules/fail-closed';
 
-/** docs/rules.md is generated from the rule table; this test keeps it true (UPDATE_DOCS=1 rewrites it). */
-function rulesDoc(): string {
-  const cell = (s: string) => s.replace(/\|/g, '\\|');
-  return [
-    '# Hardening checklist rules',
-    '',
-    'Generated from `lib/checklist/rules/` by `__tests__/docs.test.ts`. IDs are stable: never reused or renumbered.',
-    '',
-    'Each rule: what it proves (control and rationale), how it fails closed on a value it cannot know, and the',
-    'checklist items it proves. An error-level finding fails synth (HardeningChecks), the CLI (exit 1) and the run task.',
-    '',
-    '| ID | Severity | Phase | What it proves | Fails closed | Checklist items | checkov | Azure Policy | MCSB |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...ALL_RULES.map(
-      (r) =>
-        `| ${r.id} | ${r.severity} | ${r.phase} | ${cell(r.title)}. ${cell(r.rationale)} | ${cell(FAIL_CLOSED[r.id] ?? '')} | ${CHECKLIST.filter(
-          (c) => c.rules.includes(r.id),
-        )
-          .map((c) => c.id)
-          .join(
-            ', ',
-          )} | ${r.references.checkov ?? ''} | ${r.references.azurePolicy ?? ''} | ${r.references.mcsb ?? ''} |`,
-    ),
-    '',
-    '## Checklist items',
-    '',
-    '| Item | Phase | Checklist item | Proof | Rules | After deploy |',
-    '|---|---|---|---|---|---|',
-    ...CHECKLIST.map(
-      (c) =>
-        `| ${c.id} | ${c.phase} | ${cell(c.item)} | ${c.proof} | ${c.rules.join(', ')} | ${cell(c.postDeploy ?? '')} |`,
-    ),
-    '',
-  ].join('\n');
-}
+// docs/rules.md, RuleIds and the rule index are generated from the rule files by scripts/gen-rules.js; npm test
+// runs its --check mode (rules:check) before jest, so a stale one fails CI.
 
-test('docs/rules.md lists every rule and checklist item as the code defines them', () => {
-  const file = join(__dirname, '..', 'docs', 'rules.md');
-  if (process.env.UPDATE_DOCS) writeFileSync(file, rulesDoc());
-  expect(readFileSync(file, 'utf8')).toBe(rulesDoc());
+test('one rule, one file: every rules/<phase>/<ID>.ts holds the rule of its name, and nothing else is a rule', () => {
+  const dir = join(__dirname, '..', 'lib', 'checklist', 'rules');
+  const files = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) => readdirSync(join(dir, d.name)).filter((f) => /^AOAI-/.test(f)));
+  expect(files.sort()).toEqual(ALL_RULES.map((r) => `${r.id}.ts`).sort());
+  for (const r of ALL_RULES) {
+    expect(jest.requireActual<{ rule: unknown }>(join(dir, phaseDir(r.phase), r.id)).rule).toBe(r);
+  }
 });
 
-test('every rule says how it fails closed, and nothing else is described', () => {
-  expect(Object.keys(FAIL_CLOSED).sort()).toEqual(ALL_RULES.map((r) => r.id).sort());
-  for (const id of Object.keys(FAIL_CLOSED)) expect(FAIL_CLOSED[id].length).toBeGreaterThan(10);
+function phaseDir(phase: string): string {
+  return {
+    'Network Isolation': 'network',
+    'Identity and Access': 'identity',
+    'Content Safety': 'content',
+    Monitoring: 'monitoring',
+    'Checklist Integrity': 'integrity',
+  }[phase]!;
+}
+
+test('every rule carries its metadata: constant, summary, title, rationale and how it fails closed', () => {
+  for (const r of ALL_RULES) {
+    expect(r.constant).toMatch(/^(NET|IAM|CFP|MON|CHK)_[A-Z_]+$/);
+    expect(r.constant.slice(0, 3)).toBe(r.id.slice(5, 8));
+    expect((RuleIds as any)[r.constant]).toBe(r.id);
+    for (const text of [r.summary, r.title, r.rationale, r.failClosed]) {
+      expect(text.length).toBeGreaterThan(10);
+    }
+    for (const url of r.sources ?? []) expect(url).toMatch(/^https:\/\/[a-z0-9.-]+\//);
+  }
+  expect(RuleIds.all()).toEqual(ALL_RULES.map((r) => r.id));
+  expect(RuleIds.notExemptable()).toEqual(ALL_RULES.filter((r) => r.exemptable === false).map((r) => r.id));
 });
 
 test('every rule ID is unique and well-formed', () => {

@@ -4,7 +4,7 @@ import { InputError, InputFormat, NamedDocument, TfModel, loadDocuments, loadMod
 import { exemptionProblems, readRecords } from './records';
 import { RuleReferences, RuleResult, Severity } from './rule';
 import { ALL_RULES } from './rules';
-import { grants } from './rules/identity';
+import { grants } from './rules/identity/shared';
 
 /** A recorded reason to accept a finding: an opt-out (a weakened construct property) or a suppression. */
 export interface Exemption {

@@ -19,9 +19,17 @@ export interface RuleResult {
   readonly value?: unknown;
 }
 
-export interface Rule {
+/**
+ * A rule's metadata, held in its own file (lib/checklist/rules/<phase>/<ID>.ts) with its check.
+ * scripts/gen-rules.js generates RuleIds, the rule index and docs/rules.md from it (`--check` runs in npm test).
+ */
+export interface RuleMetadata {
   /** Stable ID: never reused, never renumbered. */
   readonly id: string;
+  /** Its RuleIds property name (e.g. NET_PUBLIC_ACCESS). */
+  readonly constant: string;
+  /** The one-line description RuleIds carries. */
+  readonly summary: string;
   readonly severity: Severity;
   readonly phase:
     'Network Isolation' | 'Identity and Access' | 'Content Safety' | 'Monitoring' | 'Checklist Integrity';
@@ -30,6 +38,25 @@ export interface Rule {
   /** Why it matters. */
   readonly rationale: string;
   readonly references: RuleReferences;
+  /**
+   * How the rule fails closed: what it does with a value it cannot know from the input (an expression, a variable,
+   * an unresolved data source, a plan's unknown, an account managed elsewhere). docs/rules.md prints it.
+   */
+  readonly failClosed: string;
+  /**
+   * Public sources of the facts the rule relies on (Microsoft Learn, provider docs, REST specs).
+   * @default - none beyond the references
+   */
+  readonly sources?: readonly string[];
+  /**
+   * False for the rules no exemption can silence: they say the checklist itself could not do its work.
+   * @default true
+   */
+  readonly exemptable?: boolean;
+}
+
+/** A checklist rule: its metadata and its check. */
+export interface Rule extends RuleMetadata {
   evaluate(model: TfModel): RuleResult[];
 }
 

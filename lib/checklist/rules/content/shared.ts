@@ -1,8 +1,6 @@
-import { HARM_FILTERS } from '../../azure-facts';
-import { TfModel, TfResource, asArray, isLiteral } from '../model';
+import { TfModel, TfResource, asArray, isLiteral } from '../../model';
 import {
   AccountView,
-  Rule,
   RuleResult,
   accounts,
   azapiWrites,
@@ -12,13 +10,11 @@ import {
   ok,
   pointsAt,
   valuesOf,
-} from '../rule';
+} from '../../rule';
+export const POLICY_TYPE = /^Microsoft\.CognitiveServices\/accounts\/raiPolicies@/i;
+export const DEPLOYMENT_TYPE = /^Microsoft\.CognitiveServices\/accounts\/deployments@/i;
 
-const phase = 'Content Safety' as const;
-const POLICY_TYPE = /^Microsoft\.CognitiveServices\/accounts\/raiPolicies@/i;
-const DEPLOYMENT_TYPE = /^Microsoft\.CognitiveServices\/accounts\/deployments@/i;
-
-interface Filter {
+export interface Filter {
   name: string;
   source: string;
   enabled: boolean;
@@ -26,7 +22,7 @@ interface Filter {
   severityThreshold?: string;
 }
 
-interface PolicyView {
+export interface PolicyView {
   resource: TfResource;
   /** For an azapi write that patches a policy: the policy it patches (this view is the result). */
   base?: PolicyView;
@@ -36,7 +32,7 @@ interface PolicyView {
   blocklists: Array<{ name: string; source: string; blocking: boolean; blockingValue?: unknown }>;
 }
 
-interface DeploymentView {
+export interface DeploymentView {
   resource: TfResource;
   /** For an azapi write that patches a deployment: the deployment it patches. */
   base?: DeploymentView;
@@ -50,13 +46,13 @@ interface DeploymentView {
  * valuesOf): whether the resource provider honours another spelling is not known from here, so each is judged as if
  * it were (fail closed).
  */
-function spellings(obj: unknown, key: string): unknown[] {
+export function spellings(obj: unknown, key: string): unknown[] {
   return obj && typeof obj === 'object' && !Array.isArray(obj)
     ? valuesOf(obj as Record<string, any>, key)
     : [];
 }
 /** The value of a property: the one value its spellings agree on, or a marker no check accepts. */
-function property(obj: unknown, key: string): any {
+export function property(obj: unknown, key: string): any {
   const values = spellings(obj, key);
   if (!values.length) return undefined;
   return values.every((v) => JSON.stringify(v) === JSON.stringify(values[0]))
@@ -64,14 +60,16 @@ function property(obj: unknown, key: string): any {
     : '(conflicting spellings)';
 }
 /** True only when the flag is set and every spelling of it is literal true. */
-function flag(obj: unknown, key: string): boolean {
+export function flag(obj: unknown, key: string): boolean {
   const values = spellings(obj, key);
   return values.length > 0 && values.every((v) => v === true);
 }
-const distinct = (values: unknown[]) => (values.length ? [...new Set(values)] : [undefined]);
+export const distinct = (values: unknown[]) => (values.length ? [...new Set(values)] : [undefined]);
 
 /** The content filters and blocklists of an ARM raiPolicies properties object (only the keys it names). */
-function armPolicy(p: Record<string, any>): Partial<Pick<PolicyView, 'mode' | 'filters' | 'blocklists'>> {
+export function armPolicy(
+  p: Record<string, any>,
+): Partial<Pick<PolicyView, 'mode' | 'filters' | 'blocklists'>> {
   const view: Partial<Pick<PolicyView, 'mode' | 'filters' | 'blocklists'>> = {};
   if (spellings(p, 'mode').length) view.mode = property(p, 'mode');
   const filterLists = spellings(p, 'contentFilters');
@@ -102,14 +100,14 @@ function armPolicy(p: Record<string, any>): Partial<Pick<PolicyView, 'mode' | 'f
 }
 
 /** The properties object of an azapi body; undefined when it is missing, not an object or spelled twice. */
-function propertiesOf(body: unknown): Record<string, any> | undefined {
+export function propertiesOf(body: unknown): Record<string, any> | undefined {
   const values = spellings(body, 'properties');
   const p = values.length === 1 ? values[0] : undefined;
   return p && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, any>) : undefined;
 }
 
 /** The properties of an azapi write's body (a JSON string is parsed), or undefined when it cannot be read. */
-function bodyProperties(r: TfResource): Record<string, any> | undefined {
+export function bodyProperties(r: TfResource): Record<string, any> | undefined {
   let body = r.values.body;
   if (typeof body === 'string' && isLiteral(body)) {
     try {
@@ -126,7 +124,7 @@ function bodyProperties(r: TfResource): Record<string, any> | undefined {
  * action and method PATCH or PUT: azapi docs, resources/update_resource and resources/resource_action), with the
  * child they write: by a reference to it, or by parent_id (the account) and name.
  */
-function childWrites<T extends { resource: TfResource }>(
+export function childWrites<T extends { resource: TfResource }>(
   m: TfModel,
   type: RegExp,
   children: T[],
@@ -150,7 +148,7 @@ function childWrites<T extends { resource: TfResource }>(
 }
 
 /** Custom RAI policies on the account: azapi raiPolicies and azurerm_cognitive_account_rai_policy. */
-function policiesOf(m: TfModel, a: AccountView): PolicyView[] {
+export function policiesOf(m: TfModel, a: AccountView): PolicyView[] {
   const azapi = m
     .ofType('azapi_resource')
     .filter((r) => POLICY_TYPE.test(String(r.values.type)) && pointsAt(m, r.values.parent_id, a))
@@ -209,7 +207,7 @@ function policiesOf(m: TfModel, a: AccountView): PolicyView[] {
   return [...policies, ...patched];
 }
 
-function deploymentsOf(m: TfModel, a: AccountView): DeploymentView[] {
+export function deploymentsOf(m: TfModel, a: AccountView): DeploymentView[] {
   const azurerm = m
     .ofType('azurerm_cognitive_deployment')
     .filter((d) => pointsAt(m, d.values.cognitive_account_id, a))
@@ -259,13 +257,13 @@ function deploymentsOf(m: TfModel, a: AccountView): DeploymentView[] {
 }
 
 /** The custom policy a deployment's rai_policy_name names (literally or by reference), if any. */
-function boundPolicy(m: TfModel, policies: PolicyView[], d: DeploymentView): PolicyView | undefined {
+export function boundPolicy(m: TfModel, policies: PolicyView[], d: DeploymentView): PolicyView | undefined {
   const refs = m.references(d.raiPolicyName);
   return policies.find((p) => !p.base && (refs.includes(p.resource.address) || p.name === d.raiPolicyName));
 }
 
 /** Check every custom policy that a deployment on some account is bound to. */
-function perBoundPolicy(m: TfModel, check: (p: PolicyView) => RuleResult): RuleResult[] {
+export function perBoundPolicy(m: TfModel, check: (p: PolicyView) => RuleResult): RuleResult[] {
   const results: RuleResult[] = [];
   for (const a of accounts(m)) {
     const policies = policiesOf(m, a);
@@ -285,7 +283,7 @@ function perBoundPolicy(m: TfModel, check: (p: PolicyView) => RuleResult): RuleR
   return results.length ? results : [na('no Azure OpenAI account in this configuration')];
 }
 
-function requireFilters(
+export function requireFilters(
   m: TfModel,
   p: PolicyView,
   wanted: Array<{ name: string; source: string; threshold?: string }>,
@@ -330,179 +328,3 @@ function requireFilters(
     `policy ${p.name}: ${wanted.map((w) => `${w.name}/${w.source}`).join(', ')} enforced`,
   );
 }
-
-export const CONTENT_RULES: Rule[] = [
-  {
-    id: 'AOAI-CFP-001',
-    severity: 'error',
-    phase,
-    title: 'Every deployment is bound to a custom content filter policy defined with it, and depends on it',
-    rationale:
-      'A deployment left on Microsoft.Default/DefaultV2 gets Medium thresholds and no indirect-attack shield; the dependency orders create and destroy.',
-    references: { azurePolicy: '5207647b-3e83-4e28-b836-c382cb5e2a2e' },
-    evaluate: (m) => {
-      const results: RuleResult[] = [];
-      for (const a of accounts(m)) {
-        const policies = policiesOf(m, a);
-        for (const d of deploymentsOf(m, a)) {
-          const policy = boundPolicy(m, policies, d);
-          if (!policy) {
-            results.push(
-              bad(
-                d.resource.address,
-                'deployment is not bound to a custom content filter policy',
-                d.raiPolicyName ?? '(unset: service default)',
-              ),
-            );
-          } else if (!m.transitiveDependencies(d.resource).has(policy.resource.address)) {
-            results.push(
-              bad(
-                d.resource.address,
-                `deployment does not depend on policy ${policy.name}: it may be created before the policy or outlive it`,
-                d.resource.values.depends_on ?? '(no depends_on)',
-              ),
-            );
-          } else {
-            results.push(ok(d.resource.address, `bound to ${policy.name}`));
-          }
-        }
-      }
-      return results.length ? results : [na('no model deployments in this configuration')];
-    },
-  },
-  {
-    id: 'AOAI-CFP-002',
-    severity: 'error',
-    phase,
-    title:
-      'Hate, Sexual, Violence and Selfharm filters block at threshold Low on prompts and completions, in a synchronous mode',
-    rationale:
-      "The guide's strict policy: the service default (Medium) lets low-severity harmful content through; streaming modes return content before filtering ends.",
-    references: { azurePolicy: '930f48f9 (Preview guardrail: allowed control)' },
-    evaluate: (m) =>
-      perBoundPolicy(m, (p) => {
-        if (p.mode && !['Default', 'Blocking'].includes(p.mode)) {
-          return bad(p.resource.address, `mode ${p.mode} returns content before filtering completes`, p.mode);
-        }
-        return requireFilters(
-          m,
-          p,
-          HARM_FILTERS.flatMap((name) =>
-            ['Prompt', 'Completion'].map((source) => ({ name, source, threshold: 'Low' })),
-          ),
-        );
-      }),
-  },
-  {
-    id: 'AOAI-CFP-003',
-    severity: 'error',
-    phase,
-    title: 'Prompt shields: Jailbreak and Indirect Attack are enabled and blocking on prompts',
-    rationale:
-      'Jailbreak catches direct prompt injection; Indirect Attack catches instructions hidden in documents and tool output.',
-    references: { azurePolicy: 'f3a9c2e0 (Preview guardrail: allowed prompt content filtering)' },
-    evaluate: (m) =>
-      perBoundPolicy(m, (p) =>
-        requireFilters(m, p, [
-          { name: 'Jailbreak', source: 'Prompt' },
-          { name: 'Indirect Attack', source: 'Prompt' },
-        ]),
-      ),
-  },
-  {
-    id: 'AOAI-CFP-004',
-    severity: 'warning',
-    phase,
-    title: 'Protected material (text and code) is blocked on completions',
-    rationale: 'Stops the model returning copyrighted text or licensed code verbatim.',
-    references: { azurePolicy: 'af253d37 (Preview guardrail: allowed completion content filtering)' },
-    evaluate: (m) =>
-      perBoundPolicy(m, (p) =>
-        requireFilters(m, p, [
-          { name: 'Protected Material Text', source: 'Completion' },
-          { name: 'Protected Material Code', source: 'Completion' },
-        ]),
-      ),
-  },
-  {
-    id: 'AOAI-CFP-005',
-    severity: 'warning',
-    phase,
-    title: 'Deployments pin the model version and do not upgrade automatically',
-    rationale: 'An automatic model change bypasses change control and re-validation of filters and prompts.',
-    references: { azurePolicy: 'aafe3651-cb78-4f68-9f81-e7e41509110f (related)' },
-    evaluate: (m) => {
-      const results = accounts(m)
-        .flatMap((a) => deploymentsOf(m, a))
-        .map((d) =>
-          !d.modelVersion
-            ? bad(d.resource.address, 'model version not pinned', '(unset)')
-            : d.upgradeOption !== 'NoAutoUpgrade'
-              ? bad(
-                  d.resource.address,
-                  'version_upgrade_option is not NoAutoUpgrade',
-                  d.upgradeOption ?? '(unset: OnceNewDefaultVersionAvailable)',
-                )
-              : ok(d.resource.address, `version ${d.modelVersion}, NoAutoUpgrade`),
-        );
-      return results.length ? results : [na('no model deployments in this configuration')];
-    },
-  },
-  {
-    id: 'AOAI-CFP-006',
-    severity: 'warning',
-    phase,
-    title: 'A custom blocklist with items is attached to the policy',
-    rationale:
-      'Blocklists stop organisation-specific terms (code names, confidential markers) that no generic filter knows.',
-    references: {},
-    evaluate: (m) =>
-      perBoundPolicy(m, (p) => {
-        const attached = p.blocklists.filter((b) => b.blocking);
-        if (!attached.length) {
-          return bad(p.resource.address, `policy ${p.name} has no blocking custom blocklist`, p.blocklists);
-        }
-        const items = m
-          .ofType('azapi_resource')
-          .filter((r) => /raiBlocklistItems@/i.test(String(r.values.type)));
-        const blocklists = m
-          .ofType('azapi_resource')
-          .filter(
-            (r) =>
-              /\/raiBlocklists@/i.test(String(r.values.type)) &&
-              attached.some((b) => b.name === r.values.name),
-          );
-        const empty = blocklists.find((bl) => !items.some((it) => m.refersTo(it.values.parent_id, bl)));
-        if (empty) return bad(empty.address, `blocklist ${empty.values.name} has no items`, []);
-        return ok(p.resource.address, `blocklists ${[...new Set(attached.map((b) => b.name))].join(', ')}`);
-      }),
-  },
-  {
-    id: 'AOAI-CFP-007',
-    severity: 'error',
-    phase,
-    title: 'Every custom blocklist attached to a policy blocks',
-    rationale:
-      'A blocklist attached with blocking false only annotates: the terms it lists reach the model and the caller.',
-    references: {},
-    evaluate: (m) => {
-      const results = perBoundPolicy(m, (p) => {
-        // An expression (the package's blocking-by-source list from a variable) is known at plan: judged there.
-        const open = p.blocklists.find((b) => !b.blocking && !deferredToPlan(m, b.blockingValue));
-        if (open) {
-          return bad(
-            p.resource.address,
-            `blocklist ${String(open.name)} on ${String(open.source)} does not block`,
-            { blocklistName: open.name, source: open.source, blocking: open.blockingValue ?? '(unset)' },
-          );
-        }
-        return p.blocklists.length
-          ? ok(p.resource.address, `${p.blocklists.length} blocklist attachment(s), all blocking`)
-          : { status: 'not-applicable' as const, message: `policy ${p.name} attaches no blocklist` };
-      });
-      // A missing policy is AOAI-CFP-002's finding; this rule judges the attachments that exist.
-      const judged = results.filter((r) => r.status !== 'non-compliant' || r.value !== '(none)');
-      return judged.length ? judged : [na('no custom content filter policy to judge')];
-    },
-  },
-];

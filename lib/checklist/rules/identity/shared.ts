@@ -1,35 +1,29 @@
-import { CONTRIBUTOR_LEVEL_ROLE_GUIDS, PRIVILEGED_ROLE_GUIDS, ROLE_NAMES } from '../../azure-facts';
-import { KNOWN_AFTER_APPLY, TfModel, TfResource, asArray, isLiteral } from '../model';
+import { PRIVILEGED_ROLE_GUIDS, ROLE_NAMES } from '../../../azure-facts';
+import { TfModel, TfResource, asArray, isLiteral } from '../../model';
 import {
   ACCOUNT_DATA_TYPES,
   AccountView,
-  Rule,
   RuleResult,
   accountResourceGroup,
   accounts,
   azapiWrites,
-  bad,
-  badSetting,
   isAccountId,
   na,
   ok,
-  perAccount,
   pointsAt,
   resourceGroupName,
-} from '../rule';
-
-const phase = 'Identity and Access' as const;
-const NAME_TO_GUID: Record<string, string> = Object.fromEntries(
+} from '../../rule';
+export const NAME_TO_GUID: Record<string, string> = Object.fromEntries(
   Object.entries(ROLE_NAMES).map(([guid, name]) => [name.toLowerCase(), guid]),
 );
 /** A role this input cannot name: judged as the worst case (privileged) until an exemption says otherwise. */
-const UNKNOWN_ROLE = 'unknown';
+export const UNKNOWN_ROLE = 'unknown';
 
 /**
  * The role an assignment grants: a built-in GUID, UNKNOWN_ROLE when it cannot be known from this input, or
  * "custom:<address>" for a role defined here (judged by its actions).
  */
-function roleOf(m: TfModel, r: TfResource): string {
+export function roleOf(m: TfModel, r: TfResource): string {
   const id = r.values.role_definition_id;
   const guid = /roleDefinitions\/([0-9a-f-]{36})\s*\}?\s*$/i.exec(String(id ?? ''))?.[1];
   if (guid) return guid.toLowerCase();
@@ -62,7 +56,7 @@ function roleOf(m: TfModel, r: TfResource): string {
  * (Microsoft.CognitiveServices: accounts/write, accounts/listKeys/action, accounts/regenerateKey/action) and
  * "Azure permissions for Management and governance" (Microsoft.Authorization/roleAssignments/write).
  */
-const PRIVILEGED_OPERATIONS = [
+export const PRIVILEGED_OPERATIONS = [
   'Microsoft.CognitiveServices/accounts/write',
   'Microsoft.CognitiveServices/accounts/listKeys/action',
   'Microsoft.CognitiveServices/accounts/regenerateKey/action',
@@ -76,7 +70,7 @@ const PRIVILEGED_OPERATIONS = [
  * operation names compare case-insensitively; effective permissions are Actions minus NotActions. Source:
  * learn.microsoft.com/azure/role-based-access-control/role-definitions ("Actions", "NotActions", wildcards).
  */
-function grantsOperation(pattern: string, operation: string): boolean {
+export function grantsOperation(pattern: string, operation: string): boolean {
   const re = pattern
     .trim()
     .split('*')
@@ -86,7 +80,7 @@ function grantsOperation(pattern: string, operation: string): boolean {
 }
 
 /** True when a role defined in this input can write to accounts, list their keys or grant access (judged like Owner). */
-function customRoleIsPrivileged(m: TfModel, role: string): boolean {
+export function customRoleIsPrivileged(m: TfModel, role: string): boolean {
   const def = m.get(role.slice('custom:'.length));
   const permissions = asArray(def?.values.permissions);
   if (!isLiteral(permissions)) return true;
@@ -105,17 +99,17 @@ function customRoleIsPrivileged(m: TfModel, role: string): boolean {
  * known is judged as the worst case, like a role that cannot be named (exempt it with a reason, or define the
  * role here so its actions are judged).
  */
-function unknownBuiltIn(role: string): boolean {
+export function unknownBuiltIn(role: string): boolean {
   return role.startsWith('name:') || (/^[0-9a-f-]{36}$/.test(role) && !ROLE_NAMES[role]);
 }
 
-function isPrivileged(m: TfModel, role: string): boolean {
+export function isPrivileged(m: TfModel, role: string): boolean {
   if (role === UNKNOWN_ROLE || unknownBuiltIn(role)) return true;
   if (role.startsWith('custom:')) return customRoleIsPrivileged(m, role);
   return PRIVILEGED_ROLE_GUIDS.includes(role);
 }
 
-const roleLabel = (role: string) =>
+export const roleLabel = (role: string) =>
   role === UNKNOWN_ROLE
     ? 'a role this input cannot name (variable, data source or unknown)'
     : role.startsWith('custom:')
@@ -125,14 +119,14 @@ const roleLabel = (role: string) =>
         : `${ROLE_NAMES[role] ?? 'custom role'} (${role})`;
 
 /** The role an azurerm resource group or a literal resource-group name resolves to (lower case), if known. */
-const rgOf = (m: TfModel, r: TfResource) => resourceGroupName(m, `\${${r.address}.name}`);
+export const rgOf = (m: TfModel, r: TfResource) => resourceGroupName(m, `\${${r.address}.name}`);
 
 /**
  * How a scope's literal shape relates to the account, with every interpolation read as "anything": a management
  * group, the root or a subscription contain it; a resource group contains it unless both names are known and
  * differ; an account ID may be it; "anything" alone may be anything.
  */
-function shapeRelation(shape: string, accountRg: string | undefined, a: AccountView) {
+export function shapeRelation(shape: string, accountRg: string | undefined, a: AccountView) {
   const s = shape.trim().toLowerCase().replace(/\/$/, '');
   const any = (x: string) => x.includes('\u0000');
   if (s === '' || /^\u0000+$/.test(s)) return 'unknown' as const;
@@ -163,7 +157,7 @@ function shapeRelation(shape: string, accountRg: string | undefined, a: AccountV
  * roleAssignments: `scope` "the scope of the role assignment", a resource of any type), so a grant there lets its
  * role rewrite that child.
  */
-function insideAccount(m: TfModel, r: TfResource, a: AccountView, depth = 0): boolean {
+export function insideAccount(m: TfModel, r: TfResource, a: AccountView, depth = 0): boolean {
   if (depth > 4) return false;
   if (
     [
@@ -191,7 +185,7 @@ function insideAccount(m: TfModel, r: TfResource, a: AccountView, depth = 0): bo
  * How an assignment's scope relates to the account: "account" (the account itself), "contains" (its resource
  * group, subscription or management group), "unknown" (cannot be resolved from this input) or undefined.
  */
-function scopeRelation(
+export function scopeRelation(
   m: TfModel,
   scope: unknown,
   a: AccountView,
@@ -270,14 +264,14 @@ export function grants(m: TfModel): TfResource[] {
 }
 
 /** Role assignments on the account, inside it, or on a scope that contains it (or whose scope cannot be resolved). */
-function assignmentsFor(m: TfModel, a: AccountView): Array<{ r: TfResource; relation: string }> {
+export function assignmentsFor(m: TfModel, a: AccountView): Array<{ r: TfResource; relation: string }> {
   return grants(m).flatMap((r) => {
     const relation = scopeRelation(m, r.values.scope, a);
     return relation ? [{ r, relation }] : [];
   });
 }
 
-const where = (relation: string) =>
+export const where = (relation: string) =>
   relation === 'account'
     ? 'on the account'
     : relation === 'inside'
@@ -286,7 +280,7 @@ const where = (relation: string) =>
         ? 'on a scope that contains the account'
         : 'on a scope this input cannot resolve (it may contain the account)';
 
-function perAssignment(
+export function perAssignment(
   model: TfModel,
   okMessage: string,
   check: (r: TfResource, role: string, relation: string) => RuleResult | undefined,
@@ -308,140 +302,3 @@ function perAssignment(
   }
   return results.length ? results : [na('no role assignments on the account')];
 }
-
-export const IDENTITY_RULES: Rule[] = [
-  {
-    id: 'AOAI-IAM-001',
-    severity: 'error',
-    phase,
-    title: 'Key (local) authentication is disabled',
-    rationale:
-      'API keys grant full data-plane access without identity or audit trail and are the most common leak.',
-    references: {
-      checkov: 'CKV_AZURE_236',
-      azurePolicy: '71ef260a-8f18-47b7-abcb-62d0673d94dc',
-      mcsb: 'IM-1',
-    },
-    evaluate: (m) =>
-      perAccount(m, (a) =>
-        a.localAuth.ok
-          ? ok(
-              a.localAuth.address,
-              a.declared ? 'local auth disabled' : 'imported account: local auth disabled',
-            )
-          : badSetting(a.localAuth, 'key (local) authentication is enabled'),
-      ),
-  },
-  {
-    id: 'AOAI-IAM-002',
-    severity: 'error',
-    phase,
-    title: 'The account has a managed identity',
-    rationale:
-      'A managed identity lets the account reach Key Vault, Search and storage without stored credentials.',
-    references: {
-      checkov: 'CKV_AZURE_238',
-      azurePolicy: 'fe3fd216-4f83-4fc1-8984-2bbec80a3418',
-      mcsb: 'IM-3',
-    },
-    evaluate: (m) =>
-      perAccount(m, (a) => {
-        if (!a.declared) {
-          return bad(
-            a.resource.address,
-            'cannot verify the managed identity: the account is managed elsewhere and this input does not show its identity',
-            '(not in this input)',
-          );
-        }
-        const type = a.identityType;
-        if (typeof type === 'string' && !isLiteral(type)) {
-          return bad(
-            a.resource.address,
-            'cannot verify the managed identity: its type is not known from this input',
-            type,
-          );
-        }
-        return typeof type === 'string' && /SystemAssigned|UserAssigned/.test(type)
-          ? ok(a.resource.address, type)
-          : bad(a.resource.address, 'no managed identity', type ?? '(no identity block)');
-      }),
-  },
-  {
-    id: 'AOAI-IAM-003',
-    severity: 'error',
-    phase,
-    title:
-      'No Owner, Contributor, User Access Administrator, RBAC Administrator or Cognitive Services User on the account',
-    rationale:
-      'These roles list keys, change network settings or grant access; no workload needs them on the account.',
-    references: { mcsb: 'PA-7' },
-    evaluate: (m) =>
-      perAssignment(m, 'not a privileged role', (r, role, relation) =>
-        isPrivileged(m, role)
-          ? bad(
-              r.address,
-              role === UNKNOWN_ROLE
-                ? `cannot verify the role ${where(relation)}: ${roleLabel(role)}`
-                : unknownBuiltIn(role)
-                  ? `cannot verify the role ${where(relation)}: ${roleLabel(role)} is not a role this checklist knows, and may list keys or write the account (exempt it with a reason, or define it here as a custom role)`
-                  : `privileged role ${roleLabel(role)} ${where(relation)}`,
-              r.values.role_definition_id ?? r.values.role_definition_name ?? '(unset)',
-            )
-          : undefined,
-      ),
-  },
-  {
-    id: 'AOAI-IAM-004',
-    severity: 'error',
-    phase,
-    title: 'Individual users hold no contributor-level role on the account',
-    rationale:
-      "The guide's access audit: users get OpenAI User through groups; contributor-level roles belong to automation and admins' groups.",
-    references: { mcsb: 'PA-7' },
-    evaluate: (m) =>
-      perAssignment(m, 'not contributor-level for a user', (r, role, relation) => {
-        const type = r.values.principal_type;
-        // An unset or unknown principal type may be a user: the worst case.
-        const maybeUser = type === 'User' || !isLiteral(type) || type === undefined;
-        const contributor =
-          CONTRIBUTOR_LEVEL_ROLE_GUIDS.includes(role) ||
-          role === UNKNOWN_ROLE ||
-          unknownBuiltIn(role) ||
-          (role.startsWith('custom:') && isPrivileged(m, role));
-        return maybeUser && contributor
-          ? bad(
-              r.address,
-              `${type === 'User' ? 'user' : 'a principal that may be a user'} ${r.values.principal_id} has contributor-level ${roleLabel(role)} ${where(relation)}`,
-              {
-                principal_type: type ?? '(unset)',
-                role: ROLE_NAMES[role] ?? role,
-              },
-            )
-          : undefined;
-      }),
-  },
-  {
-    id: 'AOAI-IAM-005',
-    severity: 'warning',
-    phase,
-    title: 'Role assignments use the subscription-scoped role definition ID and an explicit principal type',
-    rationale:
-      'The unscoped /providers/... form forces replacement on every plan; an explicit principal type is needed under ABAC-constrained delegation.',
-    references: {},
-    evaluate: (m) =>
-      perAssignment(m, 'scoped role definition ID, explicit principal type', (r, _role, relation) => {
-        if (relation !== 'account') return undefined;
-        const id = r.values.role_definition_id;
-        // Only an ID the configuration wrote can be unscoped. With role_definition_name, azurerm computes the ID
-        // from the role found at the scope (role_definition_id is Optional+Computed; role_assignment_resource.go,
-        // Create): a plan shows it null (unset) or known after apply, and this rule warned on Terraform's real plan
-        // of such a grant until __tests__/checklist-inputs.test.ts compared plan and configuration verdicts.
-        const written = id !== undefined && id !== null && id !== KNOWN_AFTER_APPLY;
-        if (written && !/^(\/subscriptions\/|\$\{)/.test(String(id))) {
-          return bad(r.address, 'role_definition_id is not subscription-scoped', id);
-        }
-        if (!r.values.principal_type) return bad(r.address, 'principal_type is not set', '(unset)');
-        return undefined;
-      }),
-  },
-];

@@ -1,145 +1,13 @@
-import { SUBSCRIPTION_BASELINE_KIND } from '../../subscription-markers';
-import { TfModel, asArray, block, isLiteral } from '../model';
-import { normalizeCondition, readRecords, synthChecksOptOutProblems } from '../records';
-import { Rule, RuleResult, accounts, azapiWrites, bad, na, ok, writingMethod } from '../rule';
-import { RuleIds } from '../rule-ids';
-
-const phase = 'Checklist Integrity' as const;
-
-/**
- * Rules about the checklist's own work: an input with nothing to judge, an account it cannot judge, and exemption
- * records it refuses. They keep a wrong file, an unseen account or a forged record from passing silently.
- */
-export const INTEGRITY_RULES: Rule[] = [
-  {
-    id: RuleIds.CHK_NO_ACCOUNT,
-    severity: 'error',
-    phase,
-    title: 'The input has an Azure OpenAI account to judge',
-    rationale:
-      'An input with no account (a wrong file, an empty plan, a plan of another stack) would otherwise pass every rule as "not applicable"; it cannot be exempted.',
-    references: {},
-    evaluate: (m) => {
-      const all = accounts(m);
-      const baseline = m
-        .ofType('terraform_data')
-        .find((r) => r.values.input?.kind === SUBSCRIPTION_BASELINE_KIND);
-      if (!all.length && baseline) {
-        // A subscription baseline stack has no account by design: AOAI-MON-003 and AOAI-MON-011 judge it.
-        return [
-          ok(baseline.address, 'subscription baseline: its Activity Log export and Defender plan are judged'),
-        ];
-      }
-      return all.length
-        ? [
-            ok(
-              all[0].resource.address,
-              `${all.length} account(s) judged: ${all.map((a) => a.resource.address).join(', ')}`,
-            ),
-          ]
-        : [
-            bad(
-              undefined,
-              'no Azure OpenAI account in this input: nothing was judged (is this the right file? a plan needs planned_values or resource_changes)',
-              m.resources.length ? `${m.resources.length} other resource(s)` : '(no resources)',
-            ),
-          ];
-    },
-  },
-  {
-    id: RuleIds.CHK_CANNOT_JUDGE,
-    severity: 'error',
-    phase,
-    title: 'Every account can be judged: no account hidden in a module call and no account kind unknown',
-    rationale:
-      'Terraform JSON shows a module call, not the resources inside it, and a kind that is a variable may be OpenAI; both are reported instead of passing unseen (check the plan JSON to see inside modules).',
-    references: {},
-    evaluate: (m) => cannotJudge(m),
-  },
-  {
-    id: RuleIds.CHK_EXEMPTION_RECORD,
-    severity: 'error',
-    phase,
-    title: 'Every exemption comes from a well-formed hardening record',
-    rationale:
-      'Exemptions are only honoured as this package writes them: one resource address (no wildcard), a known rule, a written reason, a real date or none; the record of synth checks left out needs a written reason too. Anything else is refused and reported; it cannot be exempted.',
-    references: {},
-    evaluate: (m) => {
-      const records = readRecords(m);
-      const results: RuleResult[] = [];
-      for (const { record, exemptions } of records) {
-        for (const e of exemptions.filter((x) => x.problems.length)) {
-          results.push(
-            bad(
-              record.address,
-              `exemption ${e.index} (${String(e.exemption.ruleId)} on ${String(e.exemption.address)}) is refused: ${e.problems.join('; ')}`,
-              {
-                address: e.exemption.address,
-                rule_id: e.exemption.ruleId,
-                reason: e.exemption.reason,
-                expires_on: e.exemption.expiresOn,
-              },
-            ),
-          );
-        }
-        const synthChecks = synthChecksOptOutProblems(m, record);
-        if (synthChecks.length) {
-          results.push(
-            bad(
-              record.address,
-              `synth_checks_opt_out is refused: ${synthChecks.join('; ')}`,
-              record.values.input.synth_checks_opt_out,
-            ),
-          );
-        }
-        if (!exemptions.some((x) => x.problems.length) && !synthChecks.length) {
-          results.push(ok(record.address, `${exemptions.length} exemption(s), all well-formed`));
-        }
-      }
-      return results.length ? results : [{ status: 'not-applicable', message: 'no hardening record' }];
-    },
-  },
-];
-
-const lifecycleRule: Rule = {
-  id: RuleIds.CHK_LIFECYCLE,
-  severity: 'error',
-  phase,
-  title: 'No lifecycle setting hides or disarms a hardened attribute',
-  rationale:
-    'ignore_changes on public access, local auth, ACLs or outbound restriction (or on the endpoint, NSG rules, diagnostics, alerts and filter policy the other rules judge) lets a portal change stand unnoticed; a postcondition removed or replaced by a constant no longer stops an apply that reopens the account.',
-  references: {},
-  evaluate: (m) => {
-    // Terraform's plan and state JSON carry no lifecycle blocks (json-format "Configuration Representation":
-    // expressions, count, for_each and depends_on, no lifecycle; Terraform 1.11.4's plan of the reference stack,
-    // __tests__/fixtures/terraform/, has none). On them this rule has nothing to see: saying "every postcondition
-    // is in place" there would vouch for what the input cannot show.
-    if (m.format !== 'terraform-json') {
-      return [
-        na(
-          'plan and state JSON carry no lifecycle blocks: ignore_changes and postconditions are judged on the configuration (cdk.tf.json)',
-        ),
-      ];
-    }
-    const found = lifecycleFindings(m);
-    return found.length
-      ? found
-      : [
-          ok(
-            undefined,
-            'no ignore_changes on hardened settings; every postcondition reads self and is in place',
-          ),
-        ];
-  },
-};
-INTEGRITY_RULES.push(lifecycleRule);
+import { TfModel, asArray, block, isLiteral } from '../../model';
+import { normalizeCondition, readRecords } from '../../records';
+import { RuleResult, accounts, azapiWrites, bad, ok, writingMethod } from '../../rule';
 
 /**
  * Resources whose presence a rule counts as proof (the endpoint and its NSG, diagnostics, alerts, the policy, the
  * account's azapi settings): one that may not be created cannot prove anything. Grants, deployments and extra DNS
  * links only ever add to what is judged, so a conditional one weakens nothing.
  */
-const PROVING_TYPES = [
+export const PROVING_TYPES = [
   'azurerm_private_endpoint',
   'azurerm_subnet_network_security_group_association',
   'azurerm_network_security_group',
@@ -154,7 +22,7 @@ const PROVING_TYPES = [
   'azurerm_cognitive_account_rai_policy',
 ];
 /** The ARM resource type (lower case) of the azurerm types an azapi write could change behind the rules' back. */
-const ARM_TYPES: Record<string, string> = {
+export const ARM_TYPES: Record<string, string> = {
   azurerm_monitor_scheduled_query_rules_alert_v2: 'microsoft.insights/scheduledqueryrules',
   azurerm_monitor_metric_alert: 'microsoft.insights/metricalerts',
   azurerm_monitor_activity_log_alert: 'microsoft.insights/activitylogalerts',
@@ -171,13 +39,13 @@ const ARM_TYPES: Record<string, string> = {
  * items, the Defender setting), a securityRules child of the endpoint NSG (AOAI-NET-009 counts its deny rule) and a
  * subnet write (AOAI-NET-008 counts one that enables the policies of a subnet managed elsewhere).
  */
-const PROVING_AZAPI = [
+export const PROVING_AZAPI = [
   /^Microsoft\.CognitiveServices\/accounts\/[A-Za-z/]+@/i,
   /^Microsoft\.Network\/networkSecurityGroups\/securityRules@/i,
   /^Microsoft\.Network\/virtualNetworks\/subnets@/i,
 ];
 
-function provesHardening(r: { type: string; values: Record<string, any> }): boolean {
+export function provesHardening(r: { type: string; values: Record<string, any> }): boolean {
   if (PROVING_TYPES.includes(r.type)) return true;
   return (
     ['azapi_resource', 'azapi_update_resource', 'azapi_resource_action'].includes(r.type) &&
@@ -191,7 +59,7 @@ function provesHardening(r: { type: string; values: Record<string, any> }): bool
  * language/expressions/dynamic-blocks). Blocks that only add to what is judged (IP and VNet rules, receivers, an
  * Allow rule) are judged as generated, which fails closed, so they are not listed.
  */
-const PROVING_BLOCKS: Record<string, string[]> = {
+export const PROVING_BLOCKS: Record<string, string[]> = {
   azurerm_cognitive_account: ['network_acls', 'identity'],
   azurerm_ai_services: ['network_acls', 'identity'],
   azurerm_private_endpoint: ['private_dns_zone_group', 'private_service_connection'],
@@ -204,12 +72,12 @@ const PROVING_BLOCKS: Record<string, string[]> = {
 };
 
 /** True when a conditionally generated block is one a rule counts as proof (an inline Allow rule only adds). */
-function provingBlock(type: string, name: string, content: Record<string, any>): boolean {
+export function provingBlock(type: string, name: string, content: Record<string, any>): boolean {
   if (!PROVING_BLOCKS[type]?.includes(name)) return false;
   return !(name === 'security_rule' && String(content.access ?? '').toLowerCase() === 'allow');
 }
 
-function cannotJudge(m: TfModel): RuleResult[] {
+export function cannotJudge(m: TfModel): RuleResult[] {
   const results: RuleResult[] = [];
   for (const call of m.hiddenModules) {
     results.push(
@@ -346,7 +214,7 @@ function cannotJudge(m: TfModel): RuleResult[] {
 }
 
 /** Arguments whose drift would undo the account hardening, per resource type (ARM body for azapi). */
-const HARDENED_ARGUMENTS: Record<string, string[]> = {
+export const HARDENED_ARGUMENTS: Record<string, string[]> = {
   azurerm_cognitive_account: [
     'public_network_access_enabled',
     'local_auth_enabled',
@@ -415,7 +283,7 @@ const HARDENED_ARGUMENTS: Record<string, string[]> = {
 };
 
 /** The first path segment of an ignore_changes entry ("network_acls[0].default_action" -> "network_acls"). */
-function ignoredArgument(entry: unknown): string {
+export function ignoredArgument(entry: unknown): string {
   return String(entry)
     .replace(/^\$\{|\}$/g, '')
     .trim()
@@ -424,13 +292,13 @@ function ignoredArgument(entry: unknown): string {
 }
 
 /** A postcondition that cannot fail: a constant, or a condition that never reads the resource (self). */
-function disarmed(condition: unknown): boolean {
+export function disarmed(condition: unknown): boolean {
   if (typeof condition !== 'string') return condition !== undefined;
   const expr = condition.replace(/^\$\{|\}$/g, '').trim();
   return /^(true|!\s*false|1\s*==\s*1|"?true"?)$/i.test(expr) || !/\bself\./.test(expr);
 }
 
-function lifecycleFindings(m: TfModel): RuleResult[] {
+export function lifecycleFindings(m: TfModel): RuleResult[] {
   const results: RuleResult[] = [];
   const judgedTypes = Object.keys(HARDENED_ARGUMENTS);
   const cognitive = (r: { type: string; values: Record<string, any> }) =>

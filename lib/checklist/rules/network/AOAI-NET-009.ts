@@ -1,0 +1,120 @@
+import { azapiSecurityRule, azapiWritesTo, perAccountEndpoints, sameSubnet, sourceProblem } from './shared';
+import { asArray } from '../../model';
+import { Rule, RuleResult, bad, ok } from '../../rule';
+
+export const rule: Rule = {
+  id: 'AOAI-NET-009',
+  constant: 'NET_NSG_RULES',
+  summary: 'The endpoint NSG admits only named sources on TCP 443 and denies the rest.',
+  severity: 'error',
+  phase: 'Network Isolation',
+  title: 'The endpoint NSG admits only named sources on TCP 443 and denies all other inbound traffic',
+  rationale:
+    'Without a deny rule, the default AllowVnetInBound (65000) lets every workload in the VNet and peered VNets reach the model.',
+  references: { mcsb: 'NS-1' },
+  failClosed:
+    'Sources must be private IPv4 ranges: service tags, wildcards and public ranges fail; a priority that is not a number counts as first; sources from variables are judged on plan JSON (unknown there: cannot verify); an interpolation that reads no variable, data source or resource is a constant and cannot be verified. Rules added as azapi securityRules children are judged; an azapi write of the securityRules of the NSG fails.',
+  evaluate: (m) =>
+    perAccountEndpoints(m, (_a, pes) => {
+      const results: RuleResult[] = [];
+      for (const pe of pes) {
+        const association = m
+          .ofType('azurerm_subnet_network_security_group_association')
+          .find((s) => sameSubnet(m, s.values.subnet_id, pe.values.subnet_id));
+        const nsgAddr =
+          association &&
+          m
+            .references(association.values.network_security_group_id)
+            .find((x) => m.get(x)?.type === 'azurerm_network_security_group');
+        const nsg = nsgAddr ? m.get(nsgAddr)! : undefined;
+        if (!nsg) {
+          return bad(
+            pe.address,
+            'no NSG in this configuration on the endpoint subnet',
+            association?.values.network_security_group_id ?? '(none)',
+          );
+        }
+        const rules = [
+          ...asArray(nsg.values.security_rule).map((r) => ({ address: nsg.address, ...r })),
+          ...m
+            .ofType('azurerm_network_security_rule')
+            .filter(
+              (r) =>
+                m.refersTo(r.values.network_security_group_name, nsg) ||
+                r.values.network_security_group_name === nsg.values.name,
+            )
+            .map((r) => ({ address: r.address, ...r.values })),
+          ...m
+            .ofType('azapi_resource')
+            .filter(
+              (r) =>
+                /^Microsoft\.Network\/networkSecurityGroups\/securityRules@/i.test(
+                  String(r.values.type ?? ''),
+                ) && sameSubnet(m, r.values.parent_id, `\${${nsg.address}.id}`),
+            )
+            .map(azapiSecurityRule),
+        ].filter((r) => String(r.direction).toLowerCase() === 'inbound');
+        // A write of the NSG's securityRules replaces its rule list (ARM PUT semantics of azapi_update_resource):
+        // the rules judged here would no longer be the rules Azure applies.
+        const rewrite = azapiWritesTo(m, /^Microsoft\.Network\/networkSecurityGroups@/i, (id) =>
+          sameSubnet(m, id, `\${${nsg.address}.id}`),
+        ).find(({ properties }) => !properties || 'securityRules' in properties);
+        if (rewrite) {
+          return bad(
+            rewrite.write.address,
+            "an azapi write replaces the endpoint NSG's security rules: the rules judged here are not the rules Azure applies",
+            rewrite.properties?.securityRules ?? rewrite.write.values.body,
+          );
+        }
+        const any = (v: unknown, vs: unknown) =>
+          ['*', 'any'].includes(String(v ?? '').toLowerCase()) &&
+          (vs === undefined || asArray(vs).length === 0);
+        const access = (r: Record<string, unknown>) => String(r.access ?? '').toLowerCase();
+        // Fail closed: a priority that is not a literal number counts as evaluated first.
+        const priority = (r: Record<string, unknown>) =>
+          typeof r.priority === 'number'
+            ? r.priority
+            : Number.isFinite(Number(r.priority))
+              ? Number(r.priority)
+              : 0;
+        const deny = rules
+          .filter(
+            (r) =>
+              access(r) === 'deny' &&
+              any(r.source_address_prefix, r.source_address_prefixes) &&
+              // A deny narrowed to one destination leaves the rest to AllowVnetInBound (issue 11, class 6).
+              any(r.destination_address_prefix, r.destination_address_prefixes) &&
+              any(r.destination_port_range, r.destination_port_ranges) &&
+              String(r.protocol) === '*',
+          )
+          .sort((x, y) => priority(x) - priority(y))[0];
+        if (!deny || priority(deny) > 4096) {
+          return bad(
+            nsg.address,
+            'no deny-all inbound rule (any source, destination, port and protocol) at priority 4096 or lower',
+            rules.map((r) => `${r.name}:${r.access}:${r.priority}`),
+          );
+        }
+        for (const r of rules.filter((x) => access(x) !== 'deny' && priority(x) < priority(deny))) {
+          const sources = [r.source_address_prefix, ...asArray(r.source_address_prefixes)].filter(
+            (x) => x !== undefined && x !== null,
+          );
+          const wide = sources.find((x) => sourceProblem(m, x));
+          if (wide !== undefined) {
+            return bad(r.address, `rule ${r.name} ${sourceProblem(m, wide)}`, wide);
+          }
+          const ports = [r.destination_port_range, ...asArray(r.destination_port_ranges)]
+            .filter((x) => x !== undefined)
+            .map(String);
+          if (ports.some((x) => x !== '443')) {
+            return bad(r.address, `rule ${r.name} allows ports other than 443`, ports);
+          }
+          if (String(r.protocol).toLowerCase() !== 'tcp') {
+            return bad(r.address, `rule ${r.name} allows protocol ${r.protocol}`, r.protocol);
+          }
+        }
+        results.push(ok(nsg.address, `deny-all at ${deny.priority}; allows only named sources on TCP 443`));
+      }
+      return results[0];
+    }),
+};
