@@ -86,6 +86,10 @@ const project = new cdktf.ConstructLibraryCdktf({
       setupFilesAfterEnv: ['<rootDir>/setup.js', '<rootDir>/__tests__/secret-scan.setup.ts'],
       testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
       maxWorkers: 2,
+      // Jest's default 5 s per test is too tight on a loaded two-core machine: the verify and run-task tests,
+      // which drive fakes on loopback, timed out at 5 s while other suites ran beside them. A test that hangs
+      // still fails, after 30 s.
+      testTimeout: 30000,
       // Terraform-core tests run in their own task (test:terraform), not in the fast jest suite.
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/terraform/'],
       // Synth-heavy workers grow; recycle them instead of swapping.
