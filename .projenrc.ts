@@ -1,4 +1,4 @@
-import { cdktf, javascript } from 'projen';
+import { cdktf, javascript, JsonFile } from 'projen';
 
 // Versions are pinned where the toolchain is fragile: jsii and TypeScript must share major.minor,
 // ts-node 10 crashes under TypeScript 6, and cdktf 0.21.0 is the final cdktf release.
@@ -117,6 +117,92 @@ project.eslint?.addRules({
   ],
 });
 
+// cdktf's public API only, and Node's own loader (issue 23). A configuration of its own, run by `npm test` right
+// after the lint above (task eslint:public-api; inline disable comments do not apply to it): it also reads the JavaScript of scripts/ and tools/, which the typed lint above leaves out,
+// and has no type information to load, so it takes a second or two.
+const CDKTF_INTERNALS = '^cdktf/lib(/|$)';
+// The same in an AST selector, whose regular expressions end at an unescaped slash.
+const CDKTF_INTERNALS_SELECTOR = CDKTF_INTERNALS.replace(/\//g, '\\/');
+const INTERNALS_MESSAGE =
+  "cdktf's internals (cdktf/lib/...) are not its public API and break on a cdktf or CDK Terrain upgrade: use the package root `cdktf`. Provider bindings stay deep imports (@cdktf/provider-azurerm/lib/<resource>).";
+const LOADER_MESSAGE =
+  "Node's module loader and stack traces are not patched here: run the app with plain node (a bundle is fine).";
+// Module's internal hooks, and the stack-trace hooks (Error's own, or cdktf's stack-trace export replaced).
+const LOADER_HOOKS = [
+  '_resolveFilename',
+  '_load',
+  '_compile',
+  '_extensions',
+  '_findPath',
+  '_resolveLookupPaths',
+];
+const STACK_TRACE_HOOKS = ['captureStackTrace', 'prepareStackTrace'];
+const anyOf = (names: string[]): string => `^(${names.join('|')})$`;
+// cdktf's synth steps replaced on an object at run time (a stack's toTerraform swapped for a cached result).
+const SYNTH_STEPS = ['toTerraform', 'toHclTerraform', 'toMetadata', 'prepareStack', 'synthesize'];
+const SYNTH_STEP_MESSAGE =
+  "cdktf's synth steps are not replaced at run time: judge what it writes through its public hooks (validations, Aspects, toTerraform(), the written file).";
+const PUBLIC_API_LINT = '.eslintrc.public-api.json';
+new JsonFile(project, PUBLIC_API_LINT, {
+  allowComments: true,
+  obj: {
+    root: true,
+    parser: '@typescript-eslint/parser',
+    parserOptions: { ecmaVersion: 2022, sourceType: 'module' },
+    env: { node: true, es2022: true },
+    ignorePatterns: ['node_modules/', '*.d.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: CDKTF_INTERNALS, message: INTERNALS_MESSAGE }] },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        // require('cdktf/lib/...'), import('cdktf/lib/...'), import x = require('cdktf/lib/...')
+        {
+          selector: `CallExpression[callee.name='require'] > Literal.arguments[value=/${CDKTF_INTERNALS_SELECTOR}/]`,
+          message: INTERNALS_MESSAGE,
+        },
+        {
+          selector: `ImportExpression > Literal.source[value=/${CDKTF_INTERNALS_SELECTOR}/]`,
+          message: INTERNALS_MESSAGE,
+        },
+        {
+          selector: `TSExternalModuleReference > Literal.expression[value=/${CDKTF_INTERNALS_SELECTOR}/]`,
+          message: INTERNALS_MESSAGE,
+        },
+        // Module._resolveFilename = ..., Module.prototype._compile = ..., Module._extensions['.js'] = ...
+        {
+          selector: `AssignmentExpression > MemberExpression.left[property.name=/${anyOf(LOADER_HOOKS)}/]`,
+          message: LOADER_MESSAGE,
+        },
+        {
+          selector:
+            "AssignmentExpression > MemberExpression.left > MemberExpression.object[property.name='_extensions']",
+          message: LOADER_MESSAGE,
+        },
+        // Error.captureStackTrace = ..., cdktf's stack-trace export replaced, Error.prepareStackTrace = ...
+        {
+          selector: `AssignmentExpression > MemberExpression.left[property.name=/${anyOf(STACK_TRACE_HOOKS)}/]`,
+          message: LOADER_MESSAGE,
+        },
+        // The same through Object.defineProperty(target, '<name>', ...)
+        {
+          selector: `CallExpression[callee.property.name='defineProperty'] > Literal.arguments[value=/${anyOf([...LOADER_HOOKS, ...STACK_TRACE_HOOKS])}/]`,
+          message: LOADER_MESSAGE,
+        },
+        {
+          selector: `AssignmentExpression > MemberExpression.left[property.name=/${anyOf(SYNTH_STEPS)}/]`,
+          message: SYNTH_STEP_MESSAGE,
+        },
+        {
+          selector: `CallExpression[callee.property.name='defineProperty'] > Literal.arguments[value=/${anyOf(SYNTH_STEPS)}/]`,
+          message: SYNTH_STEP_MESSAGE,
+        },
+      ],
+    },
+  },
+});
 // The reference app lives outside the jsii root; type-check it (and the tests) with the dev tsconfig.
 for (const dir of ['lib', 'stacks', 'scripts']) project.tsconfigDev.addInclude(`../${dir}/**/*.ts`);
 const typecheck = project.addTask('typecheck', {
@@ -161,6 +247,13 @@ project.addTask('tf:fixtures', {
   exec: 'node scripts/tf-fixtures.js',
   env: { CHECKPOINT_DISABLE: '1' },
 });
+const publicApiLint = project.addTask('eslint:public-api', {
+  description:
+    "Lint lib, stacks, scripts and tools for cdktf internals and Node loader patches (cdktf's public API only)",
+  exec: `eslint --no-eslintrc --no-inline-config -c ${PUBLIC_API_LINT} --ext .ts,.js --no-error-on-unmatched-pattern lib stacks scripts tools`,
+  env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
+});
+project.testTask.spawn(publicApiLint);
 const terraformTests = project.addTask('test:terraform', {
   description: 'Terraform validate/plan/apply/destroy of every synthesized stack against the stub providers',
   exec: 'jest --ci -c __tests__/terraform/jest.config.js',

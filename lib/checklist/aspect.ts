@@ -27,8 +27,9 @@ export interface HardeningChecksProps {
  *
  * `Aspects.of(stack).add(new HardeningChecks())`, or on the App: cdktf 0.21 does not run App-level Aspects, so
  * an App-level HardeningChecks is applied by every stack that has the checks (HardenedAzureOpenAI adds them) and
- * judges the written JSON of every other stack; an instance that checked no stack at all fails the process.
- * However many instances reach a stack, it is judged once, from the same resolve cdktf writes.
+ * judges the written JSON of every other stack of that app. In an app without any HardenedAzureOpenAI, add it to
+ * each stack: cdktf itself never runs an Aspect that is only on the App.
+ * However many instances reach a stack, it is judged once, from the stack's own `toTerraform()`.
  */
 export class HardeningChecks implements IAspect {
   /**

@@ -1,16 +1,20 @@
 /**
  * How the HardeningChecks Aspect runs at synth (internal; the public surface is HardeningChecks in aspect.ts).
+ * Only cdktf's public hooks: a stack validation (`node.addValidation`), the stack's public `toTerraform()`, an App
+ * validation and the written cdk.tf.json.
  *
  * - One judgement per stack, however many HardeningChecks reach it (the default one HardenedAzureOpenAI adds, one
  *   the app adds, one on the App): a StackCheck per stack, reports written once.
- * - No second resolve: the stack validation resolves the stack once (`toTerraform()`), judges that object, and
- *   hands the very same object to the synthesizer's `toTerraform()` call that follows in the same synchronous
- *   synth (cdktf 0.21 StackSynthesizer.synthesize: invokeAspects, runAllValidations, ..., toTerraform, write).
- *   What is judged is byte for byte what is written.
+ * - The stack validation judges the stack's own `toTerraform()`: cdktf 0.21 runs validations just before it writes
+ *   the stack (StackSynthesizer.synthesize: invokeAspects, runAllValidations, annotations, toTerraform, write), so
+ *   an error finding stops the synth before anything is written, warnings reach the manifest as annotations, and
+ *   `Testing.synth(stack, true)` judges exactly as `cdktf synth` does. cdktf resolves the stack again to write it;
+ *   synth output is deterministic, so what is judged is what is written.
  * - App-level Aspects: cdktf 0.21 only invokes the Aspects of a stack and its children (invokeAspects(stack)),
  *   never the App's. A HardeningChecks added to the App is honoured by every StackCheck, and an App validation
  *   (App.synth runs it after every stack is written) judges the written cdk.tf.json of each stack that has no
- *   StackCheck of its own. An instance that checked nothing fails the process at exit instead of passing silently.
+ *   StackCheck of its own. An App holding none of this package's constructs has nothing that registers that
+ *   validation: such an app adds the Aspect to its stacks (docs/architecture.md).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { isAbsolute, join, relative, resolve } from 'path';
@@ -35,37 +39,10 @@ interface Registration {
 }
 
 const registrations = new WeakMap<object, Registration>();
-/** Explicit instances that have not checked anything yet; reported at exit. Applied ones are removed. */
-const unapplied = new Set<object>();
-let exitHookInstalled = false;
 
 /** Register a HardeningChecks instance (called from its constructor). */
 export function registerChecks(instance: object, settings: ChecksSettings, isDefault: boolean): void {
   registrations.set(instance, { settings, isDefault });
-  if (isDefault) {
-    unapplied.delete(instance);
-    return;
-  }
-  unapplied.add(instance);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', reportUnappliedChecks);
-  }
-}
-
-function markApplied(instance: object): void {
-  unapplied.delete(instance);
-}
-
-/** Never silently check nothing: an explicit instance that judged no stack fails an otherwise successful run. */
-function reportUnappliedChecks(code: number): void {
-  if (unapplied.size === 0 || code !== 0) return;
-  process.stderr.write(
-    `ERROR: HardeningChecks checked no stack (${unapplied.size} instance(s)). cdktf 0.21 does not run Aspects ` +
-      'added to the App on its own; add the Aspect to each stack (Aspects.of(stack).add(new HardeningChecks())), ' +
-      'or use HardenedAzureOpenAI, which adds it to its stack and honours an App-level HardeningChecks.\n',
-  );
-  process.exitCode = 1;
 }
 
 export function isHardeningChecks(x: unknown): boolean {
@@ -117,8 +94,6 @@ export class StackCheck {
   }
 
   public add(instance: object): void {
-    // Reaching a stack is what counts: a synth that skips validations (Testing.synth's default) was asked for.
-    markApplied(instance);
     if (!this.instances.includes(instance)) this.instances.push(instance);
   }
 
@@ -127,13 +102,12 @@ export class StackCheck {
     const all = [...this.instances, ...appLevel];
     // A stack that opted out of the default and has no Aspect of its own or on the App: nothing was asked for.
     if (all.length === 0) return [];
-    all.forEach(markApplied);
     // Each setting comes from the first instance that sets it: explicit ones on the stack, then the App's,
     // then the package default.
     const explicit = this.instances.filter((i) => !registrations.get(i)!.isDefault);
     const settings = mergeSettings([...explicit, ...appLevel]);
-    const json = resolveOnceForSynth(this.stack);
-    return judge(this.stack, json, settings, 'before-write');
+    // cdktf's public resolve of the stack, the same call its synthesizer makes right after to write it.
+    return judge(this.stack, this.stack.toTerraform(), settings, 'before-write');
   }
 }
 
@@ -168,7 +142,6 @@ function judgeUncheckedStacks(app: App): string[] {
   const errors: string[] = [];
   for (const stack of app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c))) {
     if (stackChecks.has(stack)) continue; // judged before it was written
-    appLevel.forEach(markApplied);
     const file = join(app.outdir, app.manifest.forStack(stack).synthesizedStackPath);
     // The written JSON, parsed once; HCL output (SYNTH_HCL_OUTPUT) is judged from a resolve instead.
     const json =
@@ -183,32 +156,6 @@ function judgeUncheckedStacks(app: App): string[] {
     }
   }
   return errors;
-}
-
-/**
- * Resolve the stack once and let the synthesizer's own toTerraform() call, which follows in the same synchronous
- * synth, take the same object instead of resolving again. The hand-over is one-shot and expires at the end of
- * the current turn, so any later call resolves afresh.
- */
-function resolveOnceForSynth(stack: TerraformStack): any {
-  const json = stack.toTerraform();
-  const target = stack as unknown as { toTerraform: () => any };
-  let pending = true;
-  const restore = (): void => {
-    if (!pending) return;
-    pending = false;
-    delete (target as Partial<typeof target>).toTerraform;
-  };
-  Object.defineProperty(target, 'toTerraform', {
-    configurable: true,
-    writable: true,
-    value: () => {
-      restore();
-      return json;
-    },
-  });
-  queueMicrotask(restore);
-  return json;
 }
 
 type Moment = 'before-write' | 'after-write';
