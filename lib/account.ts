@@ -12,6 +12,7 @@ import {
   ROLE_NAMES,
 } from './azure-facts';
 import { HardeningRecord } from './hardening-record';
+import { withHclOutput } from './hcl';
 import { OptOut, validateOptOut } from './opt-out';
 import {
   AZURE_NAME_RULES,
@@ -34,6 +35,9 @@ import {
   validateResourceId,
   validateSubdomain,
 } from './validation';
+
+/** The account, with its lifecycle conditions valid in HCL output too (lib/hcl.ts). */
+const GuardedCognitiveAccount = withHclOutput(CognitiveAccount);
 
 /** The kind of cognitive account. Enum-like: use the static members, or `AccountKind.of` for config input. */
 export class AccountKind {
@@ -865,7 +869,7 @@ export class OpenAIAccount extends OpenAIAccountBase {
       },
     ];
 
-    this.resource = new CognitiveAccount(this, 'Resource', {
+    this.resource = new GuardedCognitiveAccount(this, 'Resource', {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
       location: props.location,

@@ -1,5 +1,6 @@
 import { IResolvable, IResolveContext, Lazy, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { HclTerraformResource } from './hcl';
 import { OptOut } from './opt-out';
 import { expiryGuardCondition, isReference } from './plan-guards';
 
@@ -46,7 +47,7 @@ export class HardeningRecord extends Construct {
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.resource = new TerraformResource(this, 'Resource', { terraformResourceType: 'terraform_data' });
+    this.resource = new HclTerraformResource(this, 'Resource', { terraformResourceType: 'terraform_data' });
     this.resource.addOverride('input', Lazy.anyValue({ produce: (ctx) => this.render(ctx) }) as IResolvable);
     // An expiry given by reference is judged by Terraform at plan (see plan-guards.ts); none: no lifecycle block.
     this.resource.addOverride(

@@ -23,6 +23,7 @@ import { AzapiResource } from './azapi/resource';
 import { AzapiUpdateResource } from './azapi/update-resource';
 import { COGNITIVE_API_VERSION, PRIVATE_DNS_API_VERSION, PRIVATE_LINK_SUBRESOURCE } from './azure-facts';
 import { HardeningRecord } from './hardening-record';
+import { withHclOutput } from './hcl';
 import { NAME_LIMITS, NamingScheme } from './naming';
 import { OptOut, validateOptOut } from './opt-out';
 import {
@@ -41,6 +42,10 @@ import {
   validateAzureName,
   validateResourceId,
 } from './validation';
+
+/** Resources given plan-time preconditions, valid in HCL output too (lib/hcl.ts). */
+const GuardedSubnet = withHclOutput(Subnet);
+const GuardedNetworkSecurityRule = withHclOutput(NetworkSecurityRule);
 
 /** A network allowed to reach the private endpoint on TCP 443. */
 export interface AllowedSource {
@@ -241,7 +246,7 @@ export class PrivateNetworking extends Construct {
         addressSpace: [net.addressSpace],
         tags: props.tags,
       });
-      const endpointSubnet = new Subnet(this, 'EndpointSubnet', {
+      const endpointSubnet = new GuardedSubnet(this, 'EndpointSubnet', {
         name: 'snet-private-endpoints',
         resourceGroupName: rg,
         virtualNetworkName: this.virtualNetwork.name,
@@ -396,7 +401,7 @@ export class PrivateNetworking extends Construct {
     const endpointPrefix = props.newNetwork ? props.newNetwork.endpointSubnetCidr : 'VirtualNetwork';
     for (const s of sources) {
       const deferred = !s.cidrList && isUnresolved(s.cidr);
-      new NetworkSecurityRule(this, `Allow-${s.key ?? s.name}`, {
+      new GuardedNetworkSecurityRule(this, `Allow-${s.key ?? s.name}`, {
         name: `Allow-${s.name}-443`,
         resourceGroupName: rg,
         networkSecurityGroupName: this.networkSecurityGroup.name,

@@ -24,6 +24,7 @@ import {
 } from './azure-facts';
 import { CHANGE_ALERT_RESOURCE_TYPES, DETECTIONS, DetectionAudience, METRIC_ALERTS } from './detections';
 import { HardeningRecord } from './hardening-record';
+import { withHclOutput } from './hcl';
 import { OptOut, validateOptOut } from './opt-out';
 import { retentionGuardCondition } from './plan-guards';
 import { SubscriptionBaseline, SubscriptionCoverage } from './subscription-baseline';
@@ -39,6 +40,9 @@ import {
   validateIntegerRange,
   validateResourceId,
 } from './validation';
+
+/** The workspace, with its retention precondition valid in HCL output too (lib/hcl.ts). */
+const GuardedLogAnalyticsWorkspace = withHclOutput(LogAnalyticsWorkspace);
 
 /** An action group's receivers. */
 export interface ActionGroupOptions {
@@ -213,7 +217,7 @@ export class SecurityMonitoring extends Construct {
       if (props.workspaceName !== undefined) {
         validateAzureName('workspaceName', props.workspaceName, AZURE_NAME_RULES.logAnalyticsWorkspace);
       }
-      this.workspace = new LogAnalyticsWorkspace(this, 'Workspace', {
+      this.workspace = new GuardedLogAnalyticsWorkspace(this, 'Workspace', {
         name: props.workspaceName ?? `log-${account.accountName}`,
         resourceGroupName: rg,
         location,

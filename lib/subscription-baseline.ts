@@ -4,6 +4,7 @@ import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/s
 import { Fn, TerraformIterator, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { HardeningRecord } from './hardening-record';
+import { HclTerraformResource } from './hcl';
 import { NamingScheme } from './naming';
 import { MIN_REASON_LENGTH, OptOut, validateOptOut } from './opt-out';
 import { SUBSCRIPTION_BASELINE_KIND, SUBSCRIPTION_COVERAGE_KIND } from './subscription-markers';
@@ -97,7 +98,7 @@ export class SubscriptionBaseline extends Construct {
     // always lands there (azurerm 4.55.0 security_center_subscription_pricing schema), so the export follows it.
     this.subscriptionScope = new DataAzurermSubscription(this, 'Subscription', {}).id;
 
-    const marker = new TerraformResource(this, 'Marker', { terraformResourceType: 'terraform_data' });
+    const marker = new HclTerraformResource(this, 'Marker', { terraformResourceType: 'terraform_data' });
     marker.addOverride('input', { kind: SUBSCRIPTION_BASELINE_KIND, name_prefix: naming.prefix });
 
     this.activityLogExport = new MonitorDiagnosticSetting(this, 'ActivityLogExport', {
@@ -199,7 +200,7 @@ export class SubscriptionCoverage {
 
   /** Write the declaration into the stack (a terraform_data resource the checklist reads). */
   public declare(scope: Construct, id: string): TerraformResource {
-    const declaration = new TerraformResource(scope, id, { terraformResourceType: 'terraform_data' });
+    const declaration = new HclTerraformResource(scope, id, { terraformResourceType: 'terraform_data' });
     declaration.addOverride('input', {
       kind: SUBSCRIPTION_COVERAGE_KIND,
       covered_by: this.mode,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Offline Terraform runner: `npm run tf -- <validate|plan|apply|destroy> <stack dir> [options] [-- terraform args]`.
-// Terraform core validates, plans, applies and destroys a synthesized stack (a folder with cdk.tf.json) against
+// Terraform core validates, plans, applies and destroys a synthesized stack (a folder with cdk.tf.json, or with
+// cdk.tf / other .tf files in HCL) against
 // the schema-serving stub providers in tools/tf-stub, with no registry and no Azure. The stack folder is never
 // written: the runner copies it into a work folder (one per stack folder, kept between commands so that
 // `apply` then `destroy` share a local state), drops the backend, and points Terraform at the stubs with a CLI
@@ -18,6 +19,7 @@ const os = require('os');
 const path = require('path');
 const { usedProviders, schemaFor } = require('../tools/tf-stub/schema');
 const { serverCert } = require('../tools/tf-stub/tls');
+const { mergeSkeletons, withoutBackend } = require('../tools/tf-stub/hcl-skeleton');
 
 const ROOT = path.resolve(__dirname, '..');
 const STUB = path.join(ROOT, 'tools', 'tf-stub', 'provider.js');
@@ -46,11 +48,22 @@ function defaultWorkDir(stackDir) {
   return path.join(os.tmpdir(), 'aoai-tf', `${path.basename(path.resolve(stackDir))}-${h}`);
 }
 
-/** Copy the stack's files (not its .terraform folder or state) into the work folder, backend dropped. */
+/**
+ * Copy the stack's files (not its .terraform folder or state) into the work folder, backend dropped. The stack is
+ * a folder with cdk.tf.json (cdktf's JSON output) or with .tf files (HCL: `cdktf synth` with SYNTH_HCL_OUTPUT=true
+ * writes cdk.tf, or a hand-written configuration); for HCL the returned configuration is its outline
+ * (tools/tf-stub/hcl-skeleton.js), enough to choose the stubs.
+ */
 function copyStack(stackDir, workDir) {
   const src = path.resolve(stackDir);
   const configFile = path.join(src, 'cdk.tf.json');
-  if (!fs.existsSync(configFile)) throw new Error(`${stackDir}: no cdk.tf.json (pass a synthesized stack folder, e.g. cdktf.out/stacks/<stack>)`);
+  const hclFiles = fs.existsSync(src) ? fs.readdirSync(src).filter((f) => f.endsWith('.tf')) : [];
+  if (!fs.existsSync(configFile) && !hclFiles.length) {
+    throw new Error(`${stackDir}: no cdk.tf.json and no .tf file (pass a synthesized stack folder, e.g. cdktf.out/stacks/<stack>, or a folder of HCL)`);
+  }
+  if (fs.existsSync(configFile) && hclFiles.includes('cdk.tf')) {
+    throw new Error(`${stackDir}: both cdk.tf.json and cdk.tf: Terraform would load both and declare every block twice; remove the stale one`);
+  }
   const rel = path.relative(src, path.resolve(workDir));
   if (!rel || (!rel.startsWith('..') && !path.isAbsolute(rel))) throw new Error(`work folder ${workDir} must be outside the stack folder`);
   fs.mkdirSync(workDir, { recursive: true });
@@ -58,8 +71,16 @@ function copyStack(stackDir, workDir) {
     if (entry.name.startsWith('.terraform') || entry.name.endsWith('.tfstate') || entry.name.endsWith('.tfstate.backup')) continue;
     fs.cpSync(path.join(src, entry.name), path.join(workDir, entry.name), { recursive: true });
   }
-  const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
   // The state stays local in the work folder: a backend (local path, azurerm, cloud) would ask for `init`.
+  if (!fs.existsSync(configFile)) {
+    const texts = hclFiles.map((f) => {
+      const text = withoutBackend(fs.readFileSync(path.join(src, f), 'utf8'));
+      fs.writeFileSync(path.join(workDir, f), text);
+      return text;
+    });
+    return mergeSkeletons(texts);
+  }
+  const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
   if (config.terraform) delete config.terraform.backend;
   if (config.terraform) delete config.terraform.cloud;
   fs.writeFileSync(path.join(workDir, 'cdk.tf.json'), JSON.stringify(config, null, 2));

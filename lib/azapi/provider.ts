@@ -2,6 +2,7 @@
 // No prebuilt @cdktf/provider-azapi exists and `cdktf get` cannot reach the registry from the build machines.
 import { TerraformMetaArguments, TerraformProvider, TerraformResourceConfig, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { hclAttributes } from '../hcl';
 
 /**
  * The first azapi release whose embedded schemas know each `type@api-version` this package writes.
@@ -61,6 +62,7 @@ export class AzapiProvider extends TerraformProvider {
   public static readonly tfResourceType = 'azapi';
 
   private readonly config: AzapiProviderConfig;
+  private _alias?: string;
 
   constructor(scope: Construct, id: string, config: AzapiProviderConfig = {}) {
     super(scope, id, {
@@ -75,6 +77,18 @@ export class AzapiProvider extends TerraformProvider {
     this.alias = config.alias;
   }
 
+  /**
+   * The provider alias. (TerraformProvider's own accessor stores nothing: a binding keeps it, as cdktf-generated
+   * provider bindings do, or the alias is written neither to JSON nor to HCL.)
+   */
+  public get alias(): string | undefined {
+    return this._alias;
+  }
+
+  public set alias(value: string | undefined) {
+    this._alias = value;
+  }
+
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
       subscription_id: this.config.subscriptionId,
@@ -83,6 +97,10 @@ export class AzapiProvider extends TerraformProvider {
       use_msi: this.config.useMsi,
       alias: this.alias,
     };
+  }
+  /** The same arguments for HCL output (`SYNTH_HCL_OUTPUT=true`), written from synthesizeAttributes(). */
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    return hclAttributes(this.synthesizeAttributes(), this.node.path);
   }
 }
 

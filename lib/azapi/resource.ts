@@ -2,6 +2,7 @@
 // `body` is an HCL object in azapi 2.x (not a JSON string) and keeps ARM's camelCase keys verbatim.
 import { TerraformMetaArguments, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
+import { hclAttributes, hclResource } from '../hcl';
 import { azapiResourceConfig } from './provider';
 
 export interface AzapiResourceConfig extends TerraformMetaArguments {
@@ -87,5 +88,14 @@ export class AzapiResource extends TerraformResource {
       schema_validation_enabled: this.config.schemaValidationEnabled,
       response_export_values: this.config.responseExportValues,
     };
+  }
+  /** The same arguments for HCL output (`SYNTH_HCL_OUTPUT=true`), written from synthesizeAttributes(). */
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    return hclAttributes(this.synthesizeAttributes(), this.node.path);
+  }
+
+  /** HCL output with lifecycle conditions as blocks and overrides escaped (cdktf 0.21 writes neither validly). */
+  public toHclTerraform(): any {
+    return hclResource(super.toHclTerraform(), this.node.path);
   }
 }

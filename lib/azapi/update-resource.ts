@@ -2,6 +2,7 @@
 // stack does not own (e.g. network policies on a subnet from the platform team's VNet).
 import { TerraformMetaArguments, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
+import { hclAttributes, hclResource } from '../hcl';
 import { azapiResourceConfig } from './provider';
 
 export interface AzapiUpdateResourceConfig extends TerraformMetaArguments {
@@ -70,5 +71,14 @@ export class AzapiUpdateResource extends TerraformResource {
       body: this.config.body,
       locks: this.config.locks,
     };
+  }
+  /** The same arguments for HCL output (`SYNTH_HCL_OUTPUT=true`), written from synthesizeAttributes(). */
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    return hclAttributes(this.synthesizeAttributes(), this.node.path);
+  }
+
+  /** HCL output with lifecycle conditions as blocks and overrides escaped (cdktf 0.21 writes neither validly). */
+  public toHclTerraform(): any {
+    return hclResource(super.toHclTerraform(), this.node.path);
   }
 }
