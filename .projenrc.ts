@@ -288,7 +288,8 @@ project.npmignore?.exclude(
   'cdktf.json',
   '.ci/',
   'setup.js',
-  'docs/',
+  // docs/ ships (the fact files the JSDoc cites, docs/rules.md), except the contributors' architecture notes.
+  'docs/architecture.md',
   'tools/',
   'projenrc/',
 );

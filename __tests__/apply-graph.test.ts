@@ -119,7 +119,7 @@ describe.each(CASES)('apply graph: %s', (_name, json) => {
     const at = (pattern: RegExp) => order.findIndex((a) => pattern.test(a));
     const allAt = (pattern: RegExp) => order.flatMap((a, i) => (pattern.test(a) ? [i] : []));
     // Deployments go before the RAI policy they reference (raiPolicies/delete refuses a policy in use,
-    // azure-facts.md §2); blocklist items before their blocklist.
+    // docs/azure-facts.md §2); blocklist items before their blocklist.
     const policy = order.find((a) =>
       /^azapi_resource\..*ContentFilter|^azapi_resource\.Filter_Resource/.test(a),
     );

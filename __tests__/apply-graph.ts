@@ -6,7 +6,7 @@
  * (a) a value that names another resource of the stack as a literal gives no order: the resource it names may
  *     not exist yet (or be destroyed first). Every such literal must be backed by a dependency path.
  * (b) Azure refuses a second write on one Cognitive Services account while one runs (409 RequestConflict,
- *     azure-facts.md §2), and neither provider serializes writes across providers: every two writes on one
+ *     docs/azure-facts.md §2), and neither provider serializes writes across providers: every two writes on one
  *     account must be ordered by a dependency path.
  * (c) destroy runs dependents first: the graph must be acyclic, and the destroy order is the reverse.
  */

@@ -148,7 +148,7 @@ const NON_COMPLIANT: Record<string, Fixture> = {
   },
   'AOAI-MON-005': {
     mutate: (j) => {
-      // Filter outcomes are only in the RAI metrics (no log field holds them, field-facts.md §1.6).
+      // Filter outcomes are only in the RAI metrics (no log field holds them, docs/field-facts.md §1.6).
       metricAlert(j, 'RAIRejectedRequests').criteria[0].threshold = 200;
     },
   },

@@ -8,14 +8,14 @@
  * Arguments whose change forces replacement, per resource type (paths use `.` for nested blocks).
  * - azurerm_cognitive_deployment: name, cognitive_account_id, model.*, sku.name/tier/family ForceNew; sku.capacity,
  *   rai_policy_name, version_upgrade_option update in place (AZURERM@v4.55.0
- *   internal/services/cognitive/cognitive_deployment_resource.go; azure-facts.md §2).
+ *   internal/services/cognitive/cognitive_deployment_resource.go; docs/azure-facts.md §2).
  * - azurerm_role_assignment: name, scope, role_definition_id, role_definition_name, principal_id, principal_type,
  *   delegated_managed_identity_resource_id ForceNew; description and condition update in place
  *   (hashicorp/terraform-provider-azurerm internal/services/authorization/role_assignment_resource.go).
  * - azapi_resource / azapi_update_resource: name and parent_id force a new resource; `body` is updated in place
  *   (Azure/terraform-provider-azapi docs/resources/resource.md and update_resource.md: "Changing this forces a
  *   new resource to be created").
- * - azurerm_cognitive_account_rai_policy: name, cognitive_account_id, base_policy_name ForceNew (azure-facts.md §3.1).
+ * - azurerm_cognitive_account_rai_policy: name, cognitive_account_id, base_policy_name ForceNew (docs/azure-facts.md §3.1).
  */
 export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   azurerm_cognitive_deployment: [

@@ -1,6 +1,6 @@
 /**
  * The detections against the real record shape: sample records (fixtures/log-records/, shaped like the captures
- * cited in field-facts.md) and the schema derived from them. Nothing here can run KQL; the Kusto language service
+ * cited in docs/field-facts.md) and the schema derived from them. Nothing here can run KQL; the Kusto language service
  * parses and analyses each query, and these tests check what each query reads exists in the records.
  */
 import { kqlDiagnostics } from './kql';

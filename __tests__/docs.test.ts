@@ -1,4 +1,5 @@
-import { readdirSync } from 'fs';
+import { execFileSync } from 'child_process';
+import { existsSync, readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { RuleIds } from '../lib/checklist/rule-ids';
 import { ALL_RULES } from '../lib/checklist/rules';
@@ -45,4 +46,92 @@ test('every rule ID is unique and well-formed', () => {
   const ids = ALL_RULES.map((r) => r.id);
   expect(new Set(ids).size).toBe(ids.length);
   for (const id of ids) expect(id).toMatch(/^AOAI-(NET|IAM|CFP|MON|CHK)-\d{3}$/);
+});
+
+const ROOT = join(__dirname, '..');
+
+/** Paths outside the repository, assembled from parts so this file does not name them itself. */
+const OUTSIDE = [
+  new RegExp(['', 'work', ''].join('\\/')), // an absolute path on the build machines
+  new RegExp(['\\.\\.', 'shared'].join('\\/')), // the shared folder beside the repository
+  new RegExp(['shared', 'reference'].join('\\/')),
+];
+
+describe('facts live in the repository', () => {
+  test('no tracked file names a path outside the repository', () => {
+    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\0')
+      .filter(Boolean);
+    expect(tracked.length).toBeGreaterThan(100);
+    const offenders: string[] = [];
+    for (const file of tracked) {
+      const path = join(ROOT, file);
+      if (!existsSync(path)) continue; // deleted in the work tree, not yet committed
+      const text = readFileSync(path, 'utf8');
+      text.split('\n').forEach((line, i) => {
+        if (OUTSIDE.some((re) => re.test(line))) {
+          offenders.push(`${file}:${i + 1}: ${line.trim().slice(0, 120)}`);
+        }
+      });
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  test('the pattern catches what it is meant to catch (negative control)', () => {
+    const samples = [
+      `see ${['', 'work', 'shared', 'x.md'].join('/')}`,
+      `${['..', 'shared', 'a.md'].join('/')}`,
+    ];
+    for (const sample of samples) expect(OUTSIDE.some((re) => re.test(sample))).toBe(true);
+    expect(OUTSIDE.some((re) => re.test('docs/azure-facts.md §2, lib/azure-facts.ts'))).toBe(false);
+  });
+
+  const factFiles = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('-facts.md'));
+
+  test('the fact files exist: Azure, field (logs, run tasks, data plane) and Terraform', () => {
+    expect(factFiles.sort()).toEqual(['azure-facts.md', 'field-facts.md', 'terraform-facts.md']);
+  });
+
+  test.each(factFiles)('every fact section of docs/%s carries a public https source', (file) => {
+    const text = readFileSync(join(ROOT, 'docs', file), 'utf8');
+    const sections = text.split(/\n(?=#{2,3} )/).filter((s) => s.startsWith('##'));
+    expect(sections.length).toBeGreaterThan(3);
+    const unsourced = sections
+      .map((s) => ({ heading: s.split('\n')[0], body: s.split('\n').slice(1).join('\n').trim(), all: s }))
+      // A heading whose subsections hold the facts has no body; open questions are by definition unsourced.
+      .filter((s) => s.body && !/Open questions/.test(s.heading))
+      .filter((s) => !/https:\/\/[^\s)]+/.test(s.all))
+      .map((s) => s.heading);
+    expect(unsourced).toEqual([]);
+  });
+
+  test('every docs/*-facts.md the code cites exists, and the section it names is there', () => {
+    const tracked = execFileSync(
+      'git',
+      ['grep', '-n', '-I', '-E', 'docs/[a-z-]+-facts\\.md', '--', 'lib', 'scripts', 'tools', '__tests__'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+    const cited = new Set<string>();
+    for (const m of tracked.matchAll(/docs\/([a-z-]+-facts\.md)(?: §(\d+(?:\.\d+)?))?/g)) {
+      cited.add(`${m[1]}#${m[2] ?? ''}`);
+    }
+    expect(cited.size).toBeGreaterThan(10);
+    for (const citation of cited) {
+      const [file, section] = citation.split('#');
+      expect(factFiles).toContain(file);
+      if (section) {
+        const text = readFileSync(join(ROOT, 'docs', file), 'utf8');
+        expect({
+          citation,
+          found: new RegExp(`^#{2,3} ${section.replace('.', '\\.')}[. ]`, 'm').test(text),
+        }).toEqual({
+          citation,
+          found: true,
+        });
+      }
+    }
+  });
 });

@@ -5,7 +5,7 @@ import { DnsResolver } from '../lib/verify/model';
 
 /**
  * Fake Azure services on 127.0.0.1 for `aoai-harden verify`: the OpenAI data plane, ARM and the Log Analytics
- * query API, answering with the status codes and bodies recorded in /work/shared/reference/field-facts.md
+ * query API, answering with the status codes and bodies recorded in docs/field-facts.md
  * (§4.2 data-plane errors, §4.3/4.4 content-filter shapes, §5.1 query API, §5.3 alerts, §5.4 retention) and the
  * Activity Log list API (learn.microsoft.com/rest/api/monitor/activity-logs/list).
  *
@@ -111,7 +111,7 @@ function annotations(overrides: Record<string, unknown> = {}) {
 }
 
 function filtered(result: Record<string, unknown>) {
-  // field-facts.md §4.4: 400, code content_filter, innererror.content_filter_result (singular).
+  // docs/field-facts.md §4.4: 400, code content_filter, innererror.content_filter_result (singular).
   return {
     error: {
       message:
@@ -190,7 +190,7 @@ export async function startFakes(
       const requestId = nextId('apim');
       const headers: Record<string, string> = weak.noRequestId ? {} : { 'apim-request-id': requestId };
       if (options.outside && !weak.publicAccess) {
-        // field-facts.md §4.2, public network access disabled.
+        // docs/field-facts.md §4.2, public network access disabled.
         return send(
           res,
           403,
@@ -237,7 +237,7 @@ export async function startFakes(
         );
       }
       if (req.headers.authorization !== 'Bearer cognitive-workload') {
-        // field-facts.md §4.2: token missing, invalid or for another audience; no `error` wrapper.
+        // docs/field-facts.md §4.2: token missing, invalid or for another audience; no `error` wrapper.
         return send(res, 401, {
           statusCode: 401,
           message:
@@ -329,7 +329,7 @@ export async function startFakes(
             { 'x-ms-correlation-request-id': correlationId },
           );
         }
-        // field-facts.md §4.2, last row.
+        // docs/field-facts.md §4.2, last row.
         return send(
           res,
           403,
@@ -344,7 +344,7 @@ export async function startFakes(
       }
       if (req.method === 'POST' && path === `${ACCOUNT_ID}/listKeys`) {
         if (weak.keyAuth) return send(res, 200, { key1: 'k1-secret', key2: 'k2-secret' });
-        // field-facts.md §4.2 (message as captured, truncated there).
+        // docs/field-facts.md §4.2 (message as captured, truncated there).
         return send(res, 400, {
           error: { code: 'BadRequest', message: 'Failed to list key. disableLocalAuth is set to be true' },
         });
@@ -448,7 +448,7 @@ export async function startFakes(
           error: { code: 'InvalidAuthenticationTokenAudience', message: 'wrong audience' },
         });
       }
-      // field-facts.md §5.1: without the JSON body and content type the service answers an empty 200.
+      // docs/field-facts.md §5.1: without the JSON body and content type the service answers an empty 200.
       if (!/application\/json/.test(req.headers['content-type'] ?? '') || typeof body?.query !== 'string') {
         return send(res, 200);
       }

@@ -1,7 +1,7 @@
 /**
  * The Log Analytics schema the detections are checked against, derived from the sample records in
  * fixtures/log-records/ and the documented column mapping only: no column is declared for the sake of a test.
- * Raw field -> AzureDiagnostics column: field-facts.md §1.2 (LEARN-AZDIAG base columns, LEARN-MON sample KQL).
+ * Raw field -> AzureDiagnostics column: docs/field-facts.md §1.2 (LEARN-AZDIAG base columns, LEARN-MON sample KQL).
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';

@@ -74,7 +74,7 @@ describe('run task: verdicts', () => {
     expect(cb.body.data.attributes.message).toMatch(/^Azure OpenAI hardening checklist passed: 0 error\(s\)/);
     expect(cb.body.data.attributes.url).toMatch(/^https:\/\//);
     expect(outcomesOf(cb).filter((o) => o.attributes.tags.Status[0].label === 'Failed')).toEqual([]);
-    // field-facts.md 3.5: Bearer <access_token>, Content-Type application/vnd.api+json.
+    // docs/field-facts.md 3.5: Bearer <access_token>, Content-Type application/vnd.api+json.
     expect(cb.authorization).toBe('Bearer fake-run-token.atlasv1.t-compliant');
     expect(cb.contentType).toBe('application/vnd.api+json');
     expect(fake.planRequests.filter((r) => r.planId === 'plan-compliant').at(-1)?.authorization).toBe(
@@ -184,7 +184,7 @@ describe('run task: signatures and requests', () => {
 
   test('the verification request (access_token "test-token") gets 200 and no callback, but only when signed', async () => {
     await start();
-    // field-facts.md 3.3: the body beyond the token is undocumented; this one even lacks a callback URL.
+    // docs/field-facts.md 3.3: the body beyond the token is undocumented; this one even lacks a callback URL.
     const body = JSON.stringify({ payload_version: 1, stage: 'test', access_token: 'test-token' });
     expect((await postTask(server!.url, body, KEY, '')).status).toBe(401);
     const answer = await postTask(server!.url, body, KEY);

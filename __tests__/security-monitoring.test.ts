@@ -31,14 +31,14 @@ describe('diagnostics and workspace', () => {
     });
   });
   test('account diagnostics: the allLogs group (Audit, RequestResponse, Trace, AzureOpenAIRequestUsage, ...) and AllMetrics to the workspace, no retention_policy', () => {
-    // A category list misses AzureOpenAIRequestUsage (field-facts.md §1.1 lists it); the group covers every category.
+    // A category list misses AzureOpenAIRequestUsage (docs/field-facts.md §1.1 lists it); the group covers every category.
     expect(onAccount.enabled_log).toEqual([{ category_group: 'allLogs' }]);
     expect(onAccount.enabled_metric).toEqual([{ category: 'AllMetrics' }]);
     expect(onAccount.log_analytics_workspace_id).toMatch(/^\$\{azurerm_log_analytics_workspace\..*\.id\}$/);
     expect(JSON.stringify(onAccount)).not.toMatch(/retention_policy/);
   });
   test('by default an account stack creates no subscription singleton: no Activity Log export, no Defender plan', () => {
-    // Both exist once per subscription (azure-facts.md §7.1, §8): owned by every stack they collide and undo each other.
+    // Both exist once per subscription (docs/azure-facts.md §7.1, §8): owned by every stack they collide and undo each other.
     expect(settings).toEqual([onAccount]);
     expect(resourcesOf(json, 'azurerm_security_center_subscription_pricing')).toEqual({});
   });
@@ -116,7 +116,7 @@ describe('detections and alerts', () => {
   });
   test("query thresholds match the guide's table", () => {
     expect(rule('high-request-rate').criteria[0].query).toMatch(/where RequestCount > 50/);
-    // No log detection for the content filter: no record carries a filter outcome (field-facts.md §1.6).
+    // No log detection for the content filter: no record carries a filter outcome (docs/field-facts.md §1.6).
     expect(rule('content-filter-hits')).toBeUndefined();
     expect(rule('new-caller-ip').query_time_range_override).toBe('P2D');
     expect(JSON.stringify(rules)).not.toMatch(/toint\(properties_s\)/);
@@ -148,7 +148,7 @@ describe('detections and alerts', () => {
     expect(alert).toMatchObject({ location: 'global', scopes: [ACCOUNT_ID] });
     expect(alert.criteria.category).toBe('Administrative');
     // accounts/write (public access or key auth back on), blocklist items, the Defender setting and role
-    // assignments were missing (operation names: azure-facts.md §7.7).
+    // assignments were missing (operation names: docs/azure-facts.md §7.7).
     expect(alert.criteria.resource_types).toEqual(
       expect.arrayContaining([
         'Microsoft.CognitiveServices/accounts',
@@ -166,7 +166,7 @@ describe('detections and alerts', () => {
     const alerts = Object.values<any>(resourcesOf(json, 'azurerm_monitor_metric_alert'));
     const metrics = alerts.map((a) => a.criteria[0].metric_name);
     expect(metrics).toEqual(expect.arrayContaining(['RAIRejectedRequests', 'RAIHarmfulRequests']));
-    // BlockedCalls counts calls over rate or quota limits (field-facts.md §2, LEARN-METRICS).
+    // BlockedCalls counts calls over rate or quota limits (docs/field-facts.md §2, LEARN-METRICS).
     expect(metrics).not.toContain('BlockedCalls');
   });
   test('action groups with short names within 12 characters and the given receivers', () => {
@@ -181,7 +181,7 @@ describe('Defender for AI', () => {
   test('the account setting Enabled (the plan belongs to the subscription baseline)', () => {
     const json = build();
     // An update, not a resource: the setting has no DELETE and a Default instance exists on every account
-    // (REST 2025-06-01, azure-facts.md §8), so azapi_resource would fail to destroy and conflict on create.
+    // (REST 2025-06-01, docs/azure-facts.md §8), so azapi_resource would fail to destroy and conflict on create.
     expect(
       Object.values<any>(resourcesOf(json, 'azapi_resource')).filter((r) =>
         /defenderForAISettings/.test(r.type),

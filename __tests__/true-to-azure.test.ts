@@ -48,7 +48,7 @@ describe('private DNS links reference their zones', () => {
 });
 
 describe('endpoint subnet network policies are set once', () => {
-  // azurerm_subnet's private_endpoint_network_policies defaults to "Disabled" (azure-facts.md §5.4, AZURERM@v4.55.0
+  // azurerm_subnet's private_endpoint_network_policies defaults to "Disabled" (docs/azure-facts.md §5.4, AZURERM@v4.55.0
   // website/docs/r/subnet.html.markdown), so with the subnet in state an azapi patch of the same property is a
   // drift azurerm reverts: every plan shows a diff.
   function existingInStack(policy?: string) {
@@ -166,7 +166,7 @@ describe('azapi version constraint', () => {
 describe('log alert rules on a workspace created in the same apply', () => {
   // Azure validates a scheduled query rule's query at creation; a new workspace has no AzureDiagnostics table yet,
   // so the create fails with 400 "failed to resolve table or column". azurerm 4.55.0 exposes
-  // skip_query_validation on azurerm_monitor_scheduled_query_rules_alert_v2 (azure-facts.md §7.6).
+  // skip_query_validation on azurerm_monitor_scheduled_query_rules_alert_v2 (docs/azure-facts.md §7.6).
   test('skip Azure query validation when the workspace is created here', () => {
     const { stack, account: acct } = account();
     new SecurityMonitoring(stack, 'Mon', { account: acct });

@@ -322,9 +322,9 @@ export class ModelDeployment extends Construct {
 /**
  * Where a write falls in the account's one ordered chain of writes. Azure rejects a second write on an account
  * while one is running (409 RequestConflict, "Another operation is being performed on the parent resource";
- * azure-facts.md §2), and the providers' own locks do not cover it: azurerm 4.55.0 locks the account ID only
+ * docs/azure-facts.md §2), and the providers' own locks do not cover it: azurerm 4.55.0 locks the account ID only
  * around its deployments, RAI policies and blocklists, and azapi `locks` only serialize azapi resources
- * (azure-facts.md §1 "Lock scopes", §2). So every write on one account, from either provider, gets a
+ * (docs/azure-facts.md §1 "Lock scopes", §2). So every write on one account, from either provider, gets a
  * `depends_on` on the write before it, in stage order, then in the order the writes were added.
  */
 export enum AccountWriteStage {
@@ -504,7 +504,7 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
     }
     this.policyName = policyName;
     // Deployments follow the policy in the write chain, so it exists first and is deleted last
-    // (raiPolicies/delete refuses a policy a deployment still references; azure-facts.md §2).
+    // (raiPolicies/delete refuses a policy a deployment still references; docs/azure-facts.md §2).
     if (policy instanceof TerraformResource) {
       this.addAccountWrite(policy, AccountWriteStage.CONTENT_FILTER_POLICY);
     } else {

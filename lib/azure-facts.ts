@@ -39,7 +39,7 @@ export const ROLE_NAMES: Readonly<Record<string, string>> = {
  * Roles refused on the account (or a scope containing it) for any principal without an opt-out: they grant keys,
  * broad data actions or role management. Cognitive Services Contributor holds `Microsoft.CognitiveServices/*`
  * control-plane actions including listKeys and accounts/write, so it can turn key auth and public access back on
- * (azure-facts.md, built-in roles table; learn.microsoft.com/azure/role-based-access-control/built-in-roles/ai-machine-learning).
+ * (docs/azure-facts.md, built-in roles table; learn.microsoft.com/azure/role-based-access-control/built-in-roles/ai-machine-learning).
  */
 export const PRIVILEGED_ROLE_GUIDS: readonly string[] = [
   ROLE_GUIDS.OWNER,

@@ -1,6 +1,6 @@
 /**
  * The guide's KQL detections and alert table, rebuilt on what Azure OpenAI really logs
- * (/work/shared/reference/field-facts.md; sample records in __tests__/fixtures/log-records/):
+ * (docs/field-facts.md; sample records in __tests__/fixtures/log-records/):
  * - Every category lands in AzureDiagnostics; the request fields live in the `properties_s` JSON string.
  * - There are no `identity_claim_*` columns on Cognitive Services rows: the caller's Entra object ID is
  *   `properties_s.objectId` (empty for API-key calls), `callerObjectId` in a newer, unconfirmed shape (§1.3, §1.5).
@@ -243,7 +243,7 @@ export const METRIC_ALERTS: readonly MetricAlertDefinition[] = [
 /**
  * Resource types whose Administrative Activity Log events raise the immediate change alert (activity log alert,
  * scoped to the account). Operation names: learn.microsoft.com/azure/role-based-access-control/permissions/
- * ai-machine-learning (azure-facts.md §7.7). `accounts` covers accounts/write (public access or key auth turned
+ * ai-machine-learning (docs/azure-facts.md §7.7). `accounts` covers accounts/write (public access or key auth turned
  * back on), listKeys and regenerateKey; role assignments and diagnostic settings on the account are extension
  * resources of the account scope.
  */

@@ -382,7 +382,7 @@ export class PrivateNetworking extends Construct {
             publicNetworkAccess: 'Disabled',
             networkAcls: { defaultAction: 'Deny', bypass: 'None', ipRules: [], virtualNetworkRules: [] },
             // Outbound calls only to the account's allowedFqdnList (kept as it is: the update merges into the
-            // current body). REST 2025-06-01 AccountProperties.restrictOutboundNetworkAccess (azure-facts.md §1).
+            // current body). REST 2025-06-01 AccountProperties.restrictOutboundNetworkAccess (docs/azure-facts.md §1).
             restrictOutboundNetworkAccess: true,
           },
         },

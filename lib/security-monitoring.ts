@@ -251,7 +251,7 @@ export class SecurityMonitoring extends Construct {
       logAnalyticsWorkspaceId: this.workspaceId,
       // The allLogs group: every category the resource type offers, including AzureOpenAIRequestUsage (missing from
       // a hand-written list) and any added later. Category groups exist for microsoft.cognitiveservices/accounts
-      // (field-facts.md §1.1; azure-facts.md §7.1-7.2); every category lands in AzureDiagnostics.
+      // (docs/field-facts.md §1.1; docs/azure-facts.md §7.1-7.2); every category lands in AzureDiagnostics.
       enabledLog: [{ categoryGroup: ALL_LOGS_CATEGORY_GROUP }],
       enabledMetric: [{ category: ALL_METRICS_CATEGORY }],
     });
@@ -404,7 +404,7 @@ export class SecurityMonitoring extends Construct {
     if (props.defenderForAI !== false) {
       azapiProviderFor(this);
       // azapi_update_resource, not azapi_resource: the setting has GET, PUT and PATCH but no DELETE in REST
-      // 2025-06-01 (Microsoft.CognitiveServices/accounts/defenderForAISettings; azure-facts.md §8; the spec's
+      // 2025-06-01 (Microsoft.CognitiveServices/accounts/defenderForAISettings; docs/azure-facts.md §8; the spec's
       // examples are GetDefenderForAISetting and UpdateDefenderForAISetting, on the "Default" setting, with no
       // delete: Azure/azure-rest-api-specs specification/cognitiveservices/resource-manager/Microsoft.CognitiveServices/
       // stable/2025-06-01/examples/), so create-then-destroy semantics do not fit. Destroying this resource leaves

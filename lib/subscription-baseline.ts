@@ -27,7 +27,7 @@ export { SUBSCRIPTION_BASELINE_KIND, SUBSCRIPTION_COVERAGE_KIND };
 export const ACTIVITY_LOG_CATEGORIES: readonly string[] = ['Administrative', 'Security', 'Policy', 'Alert'];
 
 /**
- * Defender for AI plan extension that adds prompts to alert evidence (see /work/shared/reference/azure-facts.md §8:
+ * Defender for AI plan extension that adds prompts to alert evidence (see docs/azure-facts.md §8:
  * "AIPromptEvidence", Microsoft.Security pricings spec).
  */
 export const DEFENDER_PROMPT_EVIDENCE_EXTENSION = 'AIPromptEvidence';
@@ -139,7 +139,7 @@ export class SubscriptionBaseline extends Construct {
         'List each extension once (defenderPromptEvidence adds AIPromptEvidence).',
       );
     }
-    // One pricing per subscription and resource type (azure-facts.md §8): this is why it lives here and not in
+    // One pricing per subscription and resource type (docs/azure-facts.md §8): this is why it lives here and not in
     // each account stack.
     this.defenderForAIPlan = new SecurityCenterSubscriptionPricing(this, 'DefenderForAIPlan', {
       resourceType: 'AI',

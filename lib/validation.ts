@@ -213,7 +213,7 @@ export interface AzureNameRule {
  * https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules (Microsoft.Resources,
  * Microsoft.CognitiveServices, Microsoft.Network, Microsoft.ManagedIdentity, Microsoft.OperationalInsights,
  * Microsoft.Insights sections); RAI policy and blocklist names: REST `^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`
- * (azure-facts.md §4.1).
+ * (docs/azure-facts.md §4.1).
  */
 export const AZURE_NAME_RULES = {
   resourceGroup: {
@@ -270,7 +270,7 @@ export const AZURE_NAME_RULES = {
     resource: 'an action group short name',
     min: 1,
     max: 12,
-    // azurerm validates short_name as 1-12 characters (azure-facts.md §7.8); no control characters.
+    // azurerm validates short_name as 1-12 characters (docs/azure-facts.md §7.8); no control characters.
     pattern: /^[^\p{Cc}]+$/u,
     rule: 'printable characters',
   },
@@ -437,7 +437,7 @@ export function validateLocation(field: string, value: string, allowUnlisted = f
 
 /**
  * Largest deployment capacity accepted, in capacity units (1 unit = 1,000 tokens per minute for Standard SKUs,
- * one PTU for provisioned SKUs; azure-facts.md §2). The largest default quota Azure OpenAI lists is 30M TPM
+ * one PTU for provisioned SKUs; docs/azure-facts.md §2). The largest default quota Azure OpenAI lists is 30M TPM
  * (https://learn.microsoft.com/azure/ai-services/openai/quotas-limits, GlobalStandard enterprise tier), i.e.
  * 30,000 units; 100,000 leaves room for raised quotas while refusing typos such as 1e9.
  */
@@ -607,7 +607,7 @@ export const BROADEST_SOURCE_PREFIX = 8;
 /**
  * Host suffixes of Azure OpenAI / AI Services data-plane endpoints: `<subdomain>.openai.azure.com` (kind OpenAI),
  * `<subdomain>.cognitiveservices.azure.com` (the generic Cognitive Services endpoint) and
- * `<subdomain>.services.ai.azure.com` (kind AIServices / Foundry). Source: azure-facts.md §1 and §5.2 (the public DNS
+ * `<subdomain>.services.ai.azure.com` (kind AIServices / Foundry). Source: docs/azure-facts.md §1 and §5.2 (the public DNS
  * forwarders of the privatelink zones).
  */
 export const TOKEN_AUDIENCE_HOST_SUFFIXES: readonly string[] = [

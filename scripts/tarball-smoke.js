@@ -2,7 +2,8 @@
 // What a new user does, run by .ci/run after the jsii build: pack the package, install the tarball into a fresh
 // cdktf app beside the peer versions this repository pins, type-check the README's construct example against the
 // installed typings (strict), synthesize it, and run the installed `aoai-harden check` on its output. It also keeps
-// the tarball honest: only the compiled library, its jsii assembly, README and LICENSE, and a size bound.
+// the tarball honest: only the compiled library, its jsii assembly, README, LICENSE and the docs its JSDoc cites
+// (docs/*-facts.md, docs/rules.md), and a size bound.
 // Needs the npm registry (or a warm npm cache). Removes everything it creates.
 const { execFileSync } = require('child_process');
 const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('fs');
@@ -26,7 +27,7 @@ try {
 
   // 1. Contents: the compiled library and what a user reads; no tests, sources, tools, or generated output.
   const files = packed.files.map((f) => f.path);
-  const allowed = /^(build\/.+\.(js|d\.ts)|\.jsii|README\.md|LICENSE|package\.json)$/;
+  const allowed = /^(build\/.+\.(js|d\.ts)|\.jsii|README\.md|LICENSE|package\.json|docs\/(rules|[a-z]+-facts)\.md)$/;
   const unexpected = files.filter((f) => !allowed.test(f));
   if (unexpected.length) fail(`unexpected files in the tarball: ${unexpected.slice(0, 10).join(', ')}`);
   const MAX_UNPACKED = 5 * 1024 * 1024;

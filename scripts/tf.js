@@ -5,7 +5,7 @@
 // the schema-serving stub providers in tools/tf-stub, with no registry and no Azure. The stack folder is never
 // written: the runner copies it into a work folder (one per stack folder, kept between commands so that
 // `apply` then `destroy` share a local state), drops the backend, and points Terraform at the stubs with a CLI
-// configuration of provider `dev_overrides` (toolchain-notes.md: works for validate/plan/apply without init).
+// configuration of provider `dev_overrides` (docs/terraform-facts.md: works for validate/plan/apply without init).
 //
 // Options: --work <dir> (work folder; default <tmp>/aoai-tf/<hash of the stack path>), --fresh (empty the work
 // folder first, forgetting its state), --apply-delay-ms <n> (each stub write takes n ms, so overlaps show).

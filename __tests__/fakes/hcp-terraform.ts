@@ -4,7 +4,7 @@ import { AddressInfo } from 'net';
 
 /**
  * A fake HCP Terraform on 127.0.0.1 for run-task tests: it builds and signs run-task requests, serves plan JSON
- * the way the API does (GET json-output with the run token -> 307 to a temporary URL, field-facts.md 3.6), and
+ * the way the API does (GET json-output with the run token -> 307 to a temporary URL, docs/field-facts.md 3.6), and
  * records every callback PATCH (3.5). Faults are scripted per plan and per task result.
  */
 export interface RecordedCallback {
@@ -152,7 +152,7 @@ export async function startFakeHcpTerraform(): Promise<FakeHcpTerraform> {
     failCallbacks: (taskResultId, status, times) =>
       callbackFaults.set(taskResultId, { status, remaining: times }),
     task: ({ taskResultId, planId, stage = 'post_plan', token, outcomes = true, overrides = {} }) => {
-      // Field names and sample values from the HCP Terraform API docs (field-facts.md 3.1).
+      // Field names and sample values from the HCP Terraform API docs (docs/field-facts.md 3.1).
       const payload = {
         payload_version: 1,
         stage,

@@ -133,7 +133,7 @@ describe('reference stack: apply with parallelism 10, then destroy', () => {
   });
 
   // Issue 12, item 5: Azure rejects a write on an account while another is running on it (409 RequestConflict,
-  // "Another operation is being performed on the parent resource": /work/shared/reference/azure-facts.md,
+  // "Another operation is being performed on the parent resource": docs/azure-facts.md,
   // "Parallel-deployment conflict"). azurerm's and azapi's in-process locks do not span both providers, and the
   // stub models neither, so this is Terraform's own schedule: what the dependency graph guarantees.
   //

@@ -228,7 +228,7 @@ function declaredSource(
     }
     const p = body.properties ?? {};
     // ARM defaults (Microsoft.CognitiveServices 2025-06-01): publicNetworkAccess Enabled, local auth on,
-    // bypass AzureServices, outbound unrestricted (azure-facts.md §1).
+    // bypass AzureServices, outbound unrestricted (docs/azure-facts.md §1).
     const src: Source = {
       address: r.address,
       publicNetworkAccess: field('(unset: defaults to Enabled)', () => false),
@@ -255,7 +255,7 @@ function declaredSource(
     };
   }
   const acl = block(v.network_acls);
-  // azurerm 4.55 defaults (azure-facts.md §1): public access true, local auth true, outbound unrestricted;
+  // azurerm 4.55 defaults (docs/azure-facts.md §1): public access true, local auth true, outbound unrestricted;
   // bypass unset means Azure's AzureServices. azurerm_ai_services spells two arguments differently:
   // public_network_access ("Enabled"/"Disabled") and local_authentication_enabled (lib/ai-services typings of
   // @cdktf/provider-azurerm 14.x, registry docs resources/ai_services).

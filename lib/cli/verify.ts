@@ -130,7 +130,7 @@ const OPTIONS: Record<
 
 const DEFAULTS = {
   armEndpoint: 'https://management.azure.com',
-  // field-facts.md §5.1: api.loganalytics.azure.com replaces api.loganalytics.io.
+  // docs/field-facts.md §5.1: api.loganalytics.azure.com replaces api.loganalytics.io.
   logsEndpoint: 'https://api.loganalytics.azure.com',
   deployments: [] as string[],
   minRetentionDays: AUDIT_RETENTION_DAYS,

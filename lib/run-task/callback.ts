@@ -11,7 +11,7 @@ export interface CallbackDeps {
 }
 
 /**
- * PATCH task_result_callback_url with the run's bearer token and a JSON:API body (field-facts.md 3.5).
+ * PATCH task_result_callback_url with the run's bearer token and a JSON:API body (docs/field-facts.md 3.5).
  * 200 is success; 429, 5xx and network errors are retried with backoff; 401 and 422 are final.
  * Resolves with the number of attempts; rejects with the last reason when the result could not be delivered.
  */

@@ -24,7 +24,7 @@ export interface HandlerDeps {
 }
 
 /**
- * A run-task POST, socket-free: verify the signature over the raw bytes (field-facts.md 3.2; 401 when it is
+ * A run-task POST, socket-free: verify the signature over the raw bytes (docs/field-facts.md 3.2; 401 when it is
  * missing, 403 when it is wrong), answer the creation-time verification request with 200 and no callback
  * (3.3), then queue the task and answer 200 at once (3.4): the verdict goes through the callback.
  */

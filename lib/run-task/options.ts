@@ -2,7 +2,7 @@ import { Exemption } from '../checklist/engine';
 
 /**
  * Hosts HCP Terraform sends run-task requests from, and so the hosts that may receive the run's bearer token:
- * HCP Terraform (app.terraform.io, the sample URLs of field-facts.md section 3.1) and HCP Terraform Europe
+ * HCP Terraform (app.terraform.io, the sample URLs of docs/field-facts.md section 3.1) and HCP Terraform Europe
  * (app.eu.terraform.io, https://developer.hashicorp.com/terraform/cloud-docs/europe). A Terraform Enterprise
  * host is added explicitly through AOAI_RUN_TASK_ALLOWED_HOSTS.
  */
@@ -20,7 +20,7 @@ export type LogEntry = Record<string, unknown> & {
 
 /** Everything the server can be told; every field is optional and defaulted once, in `withDefaults`. */
 export interface RunTaskOptions {
-  /** The run task's HMAC key (HMAC-SHA512 of the raw body, field-facts.md 3.2). Required: unsigned requests are refused. */
+  /** The run task's HMAC key (HMAC-SHA512 of the raw body, docs/field-facts.md 3.2). Required: unsigned requests are refused. */
   readonly hmacKey: string;
   /** Port to listen on. @default 8080 (0 picks a free port) */
   readonly port?: number;

@@ -1,5 +1,5 @@
 /**
- * The fields of the run-task request this server reads (field-facts.md 3.1, HCP-API "Common Properties").
+ * The fields of the run-task request this server reads (docs/field-facts.md 3.1, HCP-API "Common Properties").
  * Unknown keys are ignored; HCP Terraform adds fields over time.
  */
 export interface RunTaskRequest {
@@ -19,14 +19,14 @@ export interface RunTaskRequest {
 
 /**
  * The stages whose plan the checklist judges. post_apply also carries a plan URL, but a verdict after apply
- * blocks nothing; pre_plan has no plan yet (field-facts.md 3.1).
+ * blocks nothing; pre_plan has no plan yet (docs/field-facts.md 3.1).
  */
 export const JUDGED_STAGES: readonly string[] = ['post_plan', 'pre_apply'];
 export const STAGES: readonly string[] = ['pre_plan', 'post_plan', 'pre_apply', 'post_apply'];
 
 /**
  * HashiCorp's scaffold recognises the request HCP Terraform sends when a run task is created by this
- * nonsense token, and answers 200 without a callback (field-facts.md 3.3).
+ * nonsense token, and answers 200 without a callback (docs/field-facts.md 3.3).
  */
 export const VERIFICATION_TOKEN = 'test-token';
 
@@ -45,7 +45,7 @@ export function parseRunTaskRequest(rawBody: Buffer): ParsedRequest {
   if (!json || typeof json !== 'object' || Array.isArray(json)) {
     return { kind: 'invalid', reason: 'the body is not a JSON object' };
   }
-  // The verification body is not documented beyond its token; it may lack the other fields (field-facts.md 3.3).
+  // The verification body is not documented beyond its token; it may lack the other fields (docs/field-facts.md 3.3).
   if (json.access_token === VERIFICATION_TOKEN) return { kind: 'verification' };
   if (json.payload_version !== 1) {
     return { kind: 'invalid', reason: `payload_version ${JSON.stringify(json.payload_version)} is not 1` };

@@ -13,7 +13,7 @@ export interface PlanFetchDeps {
 const MAX_REDIRECTS = 5;
 
 /**
- * Downloads the plan JSON (field-facts.md 3.6): GET plan_json_api_url with the run's bearer token answers
+ * Downloads the plan JSON (docs/field-facts.md 3.6): GET plan_json_api_url with the run's bearer token answers
  * 307 to a temporary URL valid for one minute, so each attempt starts again at plan_json_api_url. 204 means
  * the plan is not finished yet (retried); 429 and 5xx are retried; other statuses are final.
  * The token goes only to allowlisted hosts: a redirect elsewhere (the temporary URL is self-authenticating)
@@ -47,7 +47,7 @@ async function attemptDownload(url: string, token: string, deps: PlanFetchDeps):
         redirect: 'manual',
         signal,
         headers: {
-          // The run-task scaffold asks with the JSON:API media type (field-facts.md 3.6).
+          // The run-task scaffold asks with the JSON:API media type (docs/field-facts.md 3.6).
           'Content-Type': 'application/vnd.api+json',
           ...(withToken ? { Authorization: `Bearer ${token}` } : {}),
         },

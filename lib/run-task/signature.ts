@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'crypto';
 
 /**
  * X-TFC-Task-Signature: HMAC-SHA512 of the raw request body with the run task's HMAC key, lower-case hex
- * (field-facts.md 3.2: HashiCorp's run-task scaffold compares against hex.EncodeToString; the HCP Terraform docs
+ * (docs/field-facts.md 3.2: HashiCorp's run-task scaffold compares against hex.EncodeToString; the HCP Terraform docs
  * give `openssl dgst -sha512 -hmac "$HMAC_KEY"`). Computed over the bytes received, never re-serialized JSON.
  */
 export function signBody(rawBody: Buffer | string, hmacKey: string): string {

@@ -1,7 +1,7 @@
 import { Finding, Report, RuleInfo } from '../checklist/engine';
 
 /**
- * The callback body (field-facts.md 3.5, HCP-API "Run Task Callback"): JSON:API `task-results` with status
+ * The callback body (docs/field-facts.md 3.5, HCP-API "Run Task Callback"): JSON:API `task-results` with status
  * passed | failed | running, a short message, a URL, and outcomes under data.relationships.outcomes.data
  * (the API reference and go-tfe put them there, not in attributes).
  */
@@ -29,7 +29,7 @@ export interface Outcome {
 /** Tag levels HCP Terraform renders (none, info, warning, error). */
 export type TagLevel = 'none' | 'info' | 'warning' | 'error';
 
-/** HCP Terraform does not document a message limit; one community model caps it at 500 (field-facts.md 3.5). */
+/** HCP Terraform does not document a message limit; one community model caps it at 500 (docs/field-facts.md 3.5). */
 const MAX_MESSAGE = 500;
 /** Outcome bodies should stay under 1 MB (hard limit 5 MB); a finding's value is cut well before that. */
 const MAX_VALUE_CHARS = 4000;

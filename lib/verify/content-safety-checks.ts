@@ -12,7 +12,7 @@ export const JAILBREAK_PROMPT =
 
 /**
  * The prompt-side filter result of a filtered call: innererror.content_filter_result (singular, as the service
- * sends it) or content_filter_results (plural, as one Learn sample reads it) (field-facts.md §4.4).
+ * sends it) or content_filter_results (plural, as one Learn sample reads it) (docs/field-facts.md §4.4).
  */
 function filterResultOf(answer: HttpAnswer): any {
   const inner = answer.json?.error?.innererror;
@@ -25,7 +25,7 @@ function isContentFilterBlock(answer: HttpAnswer): boolean {
 
 /**
  * custom_blocklists is an array of {filtered, id} on older API versions and {filtered, details[]} on newer ones
- * (field-facts.md §4.3): parse both.
+ * (docs/field-facts.md §4.3): parse both.
  */
 export function blocklistHit(result: any): string | undefined {
   const lists = result?.custom_blocklists;
@@ -162,7 +162,7 @@ export const CONTENT_SAFETY_CHECKS: readonly VerifyCheck[] = [
           failures.push(`${deployment}: no accepted response to inspect (${describe(answer)})`);
           continue;
         }
-        // prompt_filter_results[].content_filter_results and choices[].content_filter_results (field-facts.md §4.3).
+        // prompt_filter_results[].content_filter_results and choices[].content_filter_results (docs/field-facts.md §4.3).
         const prompt = answer.json?.prompt_filter_results?.[0]?.content_filter_results;
         const choice = answer.json?.choices?.[0]?.content_filter_results;
         if (!prompt || !choice) {

@@ -11,8 +11,8 @@ const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 /**
  * Hosts each token may be sent to (public cloud). Data plane: the custom subdomain hosts of Cognitive Services
- * accounts (azure-facts.md §DNS, field-facts.md §4.1); ARM: management.azure.com; Log Analytics:
- * api.loganalytics.azure.com and its predecessor api.loganalytics.io (field-facts.md §5.1).
+ * accounts (docs/azure-facts.md §DNS, docs/field-facts.md §4.1); ARM: management.azure.com; Log Analytics:
+ * api.loganalytics.azure.com and its predecessor api.loganalytics.io (docs/field-facts.md §5.1).
  */
 const TOKEN_HOSTS: Record<Audience, RegExp> = {
   cognitive:
@@ -110,7 +110,7 @@ function redact(url: string): string {
   return url.replace(/\?.*$/, '');
 }
 
-/** `error.code` of an Azure error body; the token-failure 401 has no `error` wrapper (field-facts.md §4.2). */
+/** `error.code` of an Azure error body; the token-failure 401 has no `error` wrapper (docs/field-facts.md §4.2). */
 export function errorCode(answer: HttpAnswer): string | undefined {
   const code = answer.json?.error?.code ?? answer.json?.code;
   return code === undefined ? undefined : String(code);

@@ -23,10 +23,10 @@ export const IDENTITY_CHECKS: readonly VerifyCheck[] = [
     phase: 'probe',
     runsFrom: 'vnet',
     vantageReason:
-      'from outside the network refusal may answer first (the precedence is undocumented, field-facts.md §4.2), which says nothing about key auth',
+      'from outside the network refusal may answer first (the precedence is undocumented, docs/field-facts.md §4.2), which says nothing about key auth',
     async run(ctx, state) {
       // Key auth disabled answers 403 AuthenticationTypeDisabled; the guide's "401" is what an invalid key gets
-      // while key auth is still ON (field-facts.md §4.2). So an invalid key is a valid probe, and 401 fails.
+      // while key auth is still ON (docs/field-facts.md §4.2). So an invalid key is a valid probe, and 401 fails.
       const answer = await chat(ctx, state, ctx.config.deployments[0], 'ping', { apiKey: ctx.apiKey });
       state.exercised.set(
         'api-key-auth',
@@ -55,7 +55,7 @@ export const IDENTITY_CHECKS: readonly VerifyCheck[] = [
     phase: 'probe',
     async run(ctx) {
       // With disableLocalAuth, listKeys answers 400 BadRequest "Failed to list key. disableLocalAuth ..."
-      // (field-facts.md §4.2). The keys of a 200 are never printed.
+      // (docs/field-facts.md §4.2). The keys of a 200 are never printed.
       const url = `${armBase(ctx)}${ctx.config.accountId}/listKeys?api-version=${COGNITIVE_API_VERSION}`;
       const answer = await call(ctx, url, { method: 'POST', audience: 'arm' });
       // The captured message is truncated after "disableLocalAut", so match that much.

@@ -4,7 +4,7 @@ import { ServiceError, VerifyContext } from './model';
 
 /**
  * Log Analytics queries through @azure/monitor-query-logs (the maintained successor of @azure/monitor-query,
- * field-facts.md §5.2): it owns the query API's request shape (POST /workspaces/{id}/query with a timespan
+ * docs/field-facts.md §5.2): it owns the query API's request shape (POST /workspaces/{id}/query with a timespan
  * interval and the Prefer wait header) and its response parsing, including the HTTP-200 PartialError case.
  * Loaded lazily so `check` never loads it.
  *
@@ -87,7 +87,7 @@ export function logsQuerier(ctx: VerifyContext, workspaceGuid: string): LogsQuer
         );
       }
       const table = result.tables?.[0];
-      // An empty 200 (missing body) is "no evidence", never a pass (field-facts.md §5.1).
+      // An empty 200 (missing body) is "no evidence", never a pass (docs/field-facts.md §5.1).
       if (!table) return { columns: [], rows: [] };
       return { columns: table.columnDescriptors.map((c: any) => c.name), rows: table.rows };
     },

@@ -97,7 +97,7 @@ export type Audience = 'cognitive' | 'arm' | 'logs';
 export type Identity = 'workload' | 'invoke-only';
 
 /**
- * Entra scopes. Sources: field-facts.md §4.1 (cognitiveservices), §5.1 (the Log Analytics audience stays
+ * Entra scopes. Sources: docs/field-facts.md §4.1 (cognitiveservices), §5.1 (the Log Analytics audience stays
  * api.loganalytics.io even on the .azure.com host), §5.3 (management.azure.com).
  */
 export const SCOPES: Record<Audience, string> = {

@@ -5,9 +5,9 @@ import { kqlString, LogRows, logsQuerier } from './logs';
 import { parseArmId, ServiceError, SkipCheck, VerifyContext } from './model';
 
 /**
- * API versions: Log Analytics workspaces and tables 2022-10-01 (field-facts.md §5.4); scheduled query rules
+ * API versions: Log Analytics workspaces and tables 2022-10-01 (docs/field-facts.md §5.4); scheduled query rules
  * 2023-12-01 (stable, learn.microsoft.com/azure/templates/microsoft.insights/change-log/scheduledqueryrules);
- * alerts 2019-05-05-preview (field-facts.md §5.3).
+ * alerts 2019-05-05-preview (docs/field-facts.md §5.3).
  */
 const WORKSPACE_API_VERSION = '2022-10-01';
 const QUERY_RULE_API_VERSION = '2023-12-01';
@@ -41,7 +41,7 @@ function alertRules(): AlertRuleRef[] {
   ];
 }
 
-/** Tables whose retention matters: the account's diagnostics and the exported Activity Log (field-facts.md §1.1, §1.8). */
+/** Tables whose retention matters: the account's diagnostics and the exported Activity Log (docs/field-facts.md §1.1, §1.8). */
 const RETAINED_TABLES = ['AzureDiagnostics', 'AzureActivity'];
 
 /**
@@ -145,7 +145,7 @@ const logsCheck: VerifyCheck = {
       );
     }
     const deadline = state.firstAcceptedAt + ctx.config.logWaitSeconds * 1000;
-    // CorrelationId of the AzureDiagnostics row is the apim-request-id response header (field-facts.md §1.2).
+    // CorrelationId of the AzureDiagnostics row is the apim-request-id response header (docs/field-facts.md §1.2).
     const kql = `AzureDiagnostics
 | where ResourceProvider == "MICROSOFT.COGNITIVESERVICES"
 | where CorrelationId in (${ids.map(kqlString).join(', ')})
@@ -192,7 +192,7 @@ const retentionCheck: VerifyCheck = {
     }
     seen.push(`workspace ${ws.retentionInDays} days`);
     if (ws.retentionInDays < min) short.push(`workspace ${ws.retentionInDays} days`);
-    // A per-table setting overrides the workspace's, so the tables are checked too (field-facts.md §5.4).
+    // A per-table setting overrides the workspace's, so the tables are checked too (docs/field-facts.md §5.4).
     for (const table of RETAINED_TABLES) {
       const answer = await call(
         ctx,

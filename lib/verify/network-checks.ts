@@ -38,7 +38,7 @@ function fqdn(ctx: VerifyContext): string {
 
 /**
  * The CNAME chain from the account's FQDN. With a private endpoint, <name>.openai.azure.com is a CNAME to
- * <name>.privatelink.openai.azure.com (field-facts.md §4.5; zone from lib/azure-facts.ts).
+ * <name>.privatelink.openai.azure.com (docs/field-facts.md §4.5; zone from lib/azure-facts.ts).
  */
 async function cnameChain(dns: DnsResolver, name: string): Promise<string[]> {
   const chain = [name];
@@ -63,7 +63,7 @@ function privatelinkName(host: string): string {
 }
 
 /**
- * Public-network refusals as the service words them (field-facts.md §4.2): public network access disabled,
+ * Public-network refusals as the service words them (docs/field-facts.md §4.2): public network access disabled,
  * or network ACLs denying the caller.
  */
 const NETWORK_REFUSAL =

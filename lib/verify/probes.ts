@@ -12,7 +12,7 @@ export function chatUrl(ctx: VerifyContext, deployment: string): string {
 
 /**
  * A chat completion. The response's apim-request-id is the CorrelationId of its AzureDiagnostics row
- * (field-facts.md §1.2), so accepted calls become the markers the log check looks for.
+ * (docs/field-facts.md §1.2), so accepted calls become the markers the log check looks for.
  */
 export async function chat(
   ctx: VerifyContext,

@@ -12,7 +12,7 @@ const { serverCert, handshakeCert } = require('./tls');
 const { decodeDynamic, toMsgpack, planBlock, fillBlock, applyState, armIdsIn, isUnknown } = require('./values');
 const { fakeDataSourceId } = require('./azure-ids');
 
-// go-plugin handshake values Terraform uses (toolchain-notes.md, "Handshake (go-plugin 1.6.0)").
+// go-plugin handshake values Terraform uses (docs/terraform-facts.md, "Handshake (go-plugin 1.6.0)").
 const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
 const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
 const CORE_PROTOCOL_VERSION = 1;

@@ -1,7 +1,7 @@
 'use strict';
 // The plugin's TLS server certificate for go-plugin AutoMTLS. Terraform pins the certificate the plugin prints
 // in its handshake line and dials "localhost", so the certificate needs SAN DNS:localhost and serverAuth
-// (toolchain-notes.md, "Handshake"). The RSA key comes from Node's crypto (fast, native); node-forge builds
+// (docs/terraform-facts.md, "Handshake"). The RSA key comes from Node's crypto (fast, native); node-forge builds
 // and signs the self-signed X.509 certificate. A directory caches the pair so that the 2-5 provider
 // processes Terraform starts per command share one certificate instead of each making a key.
 const crypto = require('crypto');

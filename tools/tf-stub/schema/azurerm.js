@@ -4,7 +4,7 @@
 // generated JavaScript bindings (Terraform names, list vs set, computed-only attributes).
 //
 // How the bindings encode the schema (measured on @cdktf/provider-azurerm 14.23.1, see
-// /work/shared/reference/toolchain-notes.md, "Schemas from @cdktf/provider-azurerm"):
+// docs/terraform-facts.md, "Schemas from @cdktf/provider-azurerm"):
 // - Each struct (the config interface of a resource or of a nested block) is a jsii struct; a property without
 //   `optional` is required. Its docs link to the registry page `...#<terraform_name>`.
 // - `<struct>ToHclTerraform` (and the class's `synthesizeHclAttributes`) list every configurable argument with

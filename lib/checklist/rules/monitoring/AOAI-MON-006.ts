@@ -17,7 +17,7 @@ export const rule: Rule = alertRule(
   3,
   (m) =>
     queryRules(m)
-      // Key calls are the requests whose properties_s has no Entra objectId (field-facts.md §1.5).
+      // Key calls are the requests whose properties_s has no Entra objectId (docs/field-facts.md §1.5).
       .filter((q) => /identity_claim|objectId/.test(q.query))
       .map((q) => ({
         r: q.r,

@@ -82,7 +82,7 @@ export const AZURE_DNS = '168.63.129.16';
  * public address other than Azure DNS. Private DNS zones resolve through Azure-provided DNS (168.63.129.16) only;
  * a VNet with custom DNS servers resolves them only if those servers forward to it (Microsoft Learn, "Azure Private
  * Endpoint DNS integration", virtual network workloads: "Azure DNS is responsible for DNS resolution of the private
- * DNS zones"; azure-facts.md §5.2). A private address may be such a forwarder (verified after deploy, NI-1); a public
+ * DNS zones"; docs/azure-facts.md §5.2). A private address may be such a forwarder (verified after deploy, NI-1); a public
  * resolver (8.8.8.8) is not, and answers the account's public address. Servers from azurerm_virtual_network
  * dns_servers and azurerm_virtual_network_dns_servers (azurerm 4.55 docs); an expression is judged on the plan.
  */
@@ -232,7 +232,7 @@ export function azapiWritesTo(
 /**
  * azapi resources and writes of a DNS zone group of one of the endpoints (Microsoft.Network/privateEndpoints/
  * privateDnsZoneGroups, the child resource azurerm's private_dns_zone_group block writes: REST spec Microsoft.Network
- * privateEndpoint.json; azure-facts.md §5.1, one group per endpoint). Another write of that child replaces or deletes
+ * privateEndpoint.json; docs/azure-facts.md §5.1, one group per endpoint). Another write of that child replaces or deletes
  * what the endpoint declares, so the group judged here would not be the one Azure keeps. A target that names no
  * resource of this input and is not a literal may be one of them (fail closed).
  */
