@@ -47,7 +47,8 @@ if (corpus.corpusDir() && !cdktf.Testing.synth.recordsCorpus) {
       const state = expect.getState();
       for (const s of Object.values(JSON.parse(fs.readFileSync(manifest, 'utf8')).stacks ?? {})) {
         const file = path.join(this.outdir, s.synthesizedStackPath);
-        if (fs.existsSync(file)) {
+        // JSON stacks only: HCL output (cdk.tf, SYNTH_HCL_OUTPUT=true) is planned by __tests__/terraform/hcl.tf.test.ts.
+        if (file.endsWith('.json') && fs.existsSync(file)) {
           corpus.record(fs.readFileSync(file, 'utf8'), { testPath: state.testPath, testName: state.currentTestName });
         }
       }

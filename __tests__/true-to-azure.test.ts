@@ -6,15 +6,10 @@ import { readFileSync, readdirSync, statSync } from 'fs';
 import { join } from 'path';
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
-import {
-  AZAPI_PROVIDER_VERSION_CONSTRAINT,
-  AZAPI_SCHEMA_FIRST_RELEASE,
-  OpenAIAccount,
-  PrivateNetworking,
-  SecurityMonitoring,
-} from '../lib';
+import { OpenAIAccount, PrivateNetworking, SecurityMonitoring } from '../lib';
 import { newStack, onlyResource, resourcesOf, synthJson } from './helpers';
 import { referenceJson, referenceStack } from './reference';
+import { AZAPI_PROVIDER_VERSION_CONSTRAINT, AZAPI_SCHEMA_FIRST_RELEASE } from '../lib/azapi/provider';
 import { COGNITIVE_API_VERSION } from '../lib/azure-facts';
 
 const SUB = '/subscriptions/00000000-0000-0000-0000-000000000001';
@@ -218,7 +213,7 @@ describe('one ordered chain of writes per account', () => {
       : r.terraformResourceType;
   test('reference stack: blocklist and items, policy, deployment, Defender setting, private endpoint', () => {
     const stack = referenceStack();
-    const writes = stack.hardened.account.accountWrites;
+    const writes = stack.hardened.account._accountWrites;
     const kinds = writes.map(kind);
     expect(kinds[0]).toBe('azapi_resource:raiBlocklists');
     expect(kinds.slice(1, -4).every((k) => k === 'azapi_resource:raiBlocklistItems')).toBe(true);
@@ -246,7 +241,7 @@ describe('one ordered chain of writes per account', () => {
         allowedSources: [{ name: 'app', cidr: '10.9.2.0/24' }],
       },
     });
-    expect(imported.accountWrites.map(kind)).toEqual([
+    expect(imported._accountWrites.map(kind)).toEqual([
       'azapi_update_resource:accounts',
       'azurerm_cognitive_deployment',
       'azurerm_private_endpoint',

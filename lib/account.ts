@@ -370,16 +370,28 @@ export interface IOpenAIAccount extends IConstruct {
   readonly accessSummary: AccessEntry[];
   /** True when this stack creates the account; false for accounts imported with fromAttributes (hardened through azapi). */
   readonly managedInThisStack: boolean;
-  /** Resources that must exist before a private endpoint is created (the "account in state Accepted" race). */
-  readonly provisioningDependencies: ITerraformDependable[];
-  /** The writes on the account, in the order they are applied (each depends on the one before). */
-  readonly accountWrites: TerraformResource[];
-  /** Add a write on the account (a child resource, an update) to its ordered chain of writes. */
-  addAccountWrite(write: TerraformResource, stage: AccountWriteStage): void;
+  /**
+   * Resources that must exist before a private endpoint is created (the "account in state Accepted" race).
+   * @internal
+   */
+  readonly _provisioningDependencies: ITerraformDependable[];
+  /**
+   * The writes on the account, in the order they are applied (each depends on the one before).
+   * @internal
+   */
+  readonly _accountWrites: TerraformResource[];
+  /**
+   * Add a write on the account (a child resource, an update) to its ordered chain of writes.
+   * @internal
+   */
+  _addAccountWrite(write: TerraformResource, stage: AccountWriteStage): void;
   /** Add a model deployment; deployments are created one after another. */
   addDeployment(options: ModelDeploymentOptions): ModelDeployment;
-  /** Bind a content filter policy to every deployment, present and future. */
-  bindContentFilterPolicy(policyName: string, policy: ITerraformDependable): void;
+  /**
+   * Bind a content filter policy to every deployment, present and future (ContentFilterPolicy calls it).
+   * @internal
+   */
+  _bindContentFilterPolicy(policyName: string, policy: ITerraformDependable): void;
   /** Grant a role on the account to a principal. */
   grant(principal: GrantPrincipal, role: AccountRole, options?: GrantOptions): RoleAssignment;
   /** Let a workload invoke models (Cognitive Services OpenAI User). */
@@ -425,15 +437,18 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
     return this.policyName;
   }
 
-  public get provisioningDependencies(): ITerraformDependable[] {
+  /** @internal */
+  public get _provisioningDependencies(): ITerraformDependable[] {
     return this.deployments.map((d) => d.resource);
   }
 
-  public get accountWrites(): TerraformResource[] {
+  /** @internal */
+  public get _accountWrites(): TerraformResource[] {
     return this.writeChain.map((w) => w.write);
   }
 
-  public addAccountWrite(write: TerraformResource, stage: AccountWriteStage): void {
+  /** @internal */
+  public _addAccountWrite(write: TerraformResource, stage: AccountWriteStage): void {
     if (this.writeChain.some((w) => w.write === write)) return;
     // Insert after every write of the same or an earlier stage; the write after it now waits for it instead.
     // Stages follow the resources' own references (items name their blocklist, deployments the policy), so
@@ -483,7 +498,7 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
     const id = isUnresolved(options.name) ? `Deployment-${index}` : options.name;
     // Ordered by the account's write chain: after the policy and the deployment before it.
     const deployment = new ModelDeployment(this.deploymentScope, id, this, options);
-    this.addAccountWrite(deployment.resource, AccountWriteStage.DEPLOYMENTS);
+    this._addAccountWrite(deployment.resource, AccountWriteStage.DEPLOYMENTS);
     if (this.pendingPolicy) {
       deployment.resource.dependsOn = [
         ...(deployment.resource.dependsOn ?? []),
@@ -494,7 +509,8 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
     return deployment;
   }
 
-  public bindContentFilterPolicy(policyName: string, policy: ITerraformDependable): void {
+  /** @internal */
+  public _bindContentFilterPolicy(policyName: string, policy: ITerraformDependable): void {
     if (this.policyName !== undefined) {
       fail(
         'contentFilterPolicy',
@@ -506,7 +522,7 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
     // Deployments follow the policy in the write chain, so it exists first and is deleted last
     // (raiPolicies/delete refuses a policy a deployment still references; docs/azure-facts.md §2).
     if (policy instanceof TerraformResource) {
-      this.addAccountWrite(policy, AccountWriteStage.CONTENT_FILTER_POLICY);
+      this._addAccountWrite(policy, AccountWriteStage.CONTENT_FILTER_POLICY);
     } else {
       this.pendingPolicy = policy;
       for (const d of this.deployments) {
@@ -925,7 +941,7 @@ export class OpenAIAccount extends OpenAIAccountBase {
         notes:
           'Deleting the Azure OpenAI account loses its deployments and fine-tuned models. Remove deliberately. Also blocks deleting or replacing deployments, blocklist items and role assignments on the account.',
       });
-      this.addAccountWrite(lock, AccountWriteStage.MANAGEMENT_LOCK);
+      this._addAccountWrite(lock, AccountWriteStage.MANAGEMENT_LOCK);
     }
 
     for (const deployment of props.deployments ?? []) this.addDeployment(deployment);

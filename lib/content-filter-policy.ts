@@ -273,7 +273,7 @@ export class ContentFilterPolicy extends Construct {
         body: { properties: { description: b.description ?? `Custom blocklist ${b.name}` } },
         locks: [account.accountId],
       });
-      account.addAccountWrite(blocklist, AccountWriteStage.BLOCKLISTS);
+      account._addAccountWrite(blocklist, AccountWriteStage.BLOCKLISTS);
       this.blocklists[b.name] = blocklist;
       b.items.forEach((item, j) => {
         // Item names derive from the pattern, so reordering the list does not replace items; a pattern given
@@ -292,7 +292,7 @@ export class ContentFilterPolicy extends Construct {
           locks: [account.accountId],
         });
         // Items are writes on the account too: azapi locks do not order them against azurerm deployments.
-        account.addAccountWrite(itemResource, AccountWriteStage.BLOCKLISTS);
+        account._addAccountWrite(itemResource, AccountWriteStage.BLOCKLISTS);
       });
       if (isListToken(sources)) {
         // Sources from a reference: attach to both, blocking exactly where the list names the source.
@@ -328,7 +328,7 @@ export class ContentFilterPolicy extends Construct {
       record.recordOptOut(this.policy, ['AOAI-CFP-002', 'AOAI-CFP-003', 'AOAI-CFP-004'], field, optOut);
     }
 
-    account.bindContentFilterPolicy(this.policyName, this.policy);
+    account._bindContentFilterPolicy(this.policyName, this.policy);
   }
 }
 

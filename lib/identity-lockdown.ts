@@ -113,7 +113,7 @@ export class IdentityLockdown extends Construct {
         body: { properties: { disableLocalAuth: true } },
         locks: [props.account.accountId],
       });
-      props.account.addAccountWrite(lockdown, AccountWriteStage.LOCKDOWN);
+      props.account._addAccountWrite(lockdown, AccountWriteStage.LOCKDOWN);
     }
 
     workloads.forEach((workload, i) => {

@@ -1,26 +1,44 @@
+// The public API: what a construct user needs. Everything else in lib/ is the package's own plumbing and is not
+// exported here (the account write chain, the hardening record, the azapi version pins, naming and validation
+// helpers, rule-internal constants); members of public types that only the package calls are `@internal`.
 import { HardeningConfigError as ConfigError } from './validation';
 
-export * from './account';
 export {
-  AZAPI_PROVIDER_VERSION_CONSTRAINT,
-  AZAPI_SCHEMA_FIRST_RELEASE,
-  AzapiProvider,
-  AzapiResource,
-  AzapiUpdateResource,
-} from './azapi';
+  AccountKind,
+  AccountRole,
+  ModelDeployment,
+  OpenAIAccount,
+  OpenAIAccountBase,
+  PrincipalType,
+} from './account';
+export type {
+  AccessEntry,
+  GrantOptions,
+  GrantPrincipal,
+  IOpenAIAccount,
+  ModelDeploymentOptions,
+  OpenAIAccountAttributes,
+  OpenAIAccountProps,
+} from './account';
+export { AzapiProvider, AzapiResource, AzapiUpdateResource } from './azapi';
 export type { AzapiProviderConfig, AzapiResourceConfig, AzapiUpdateResourceConfig } from './azapi';
-export * from './content-filter-policy';
-export * from './fleet-collisions';
+export { ContentFilterPolicy } from './content-filter-policy';
+export type {
+  BlocklistItem,
+  BlocklistOptions,
+  ContentFilterPolicyProps,
+  ContentFilterSetting,
+} from './content-filter-policy';
+export { FleetCollisions } from './fleet-collisions';
+export type { NameCollision, NamedIdentity, StackDocument } from './fleet-collisions';
 export * from './hardened-azure-openai';
-export { HARDENING_RECORD_KIND, HardeningRecord } from './hardening-record';
-export type { RecordedExemption } from './hardening-record';
 export * from './identity-lockdown';
-export * from './naming';
-export { MIN_REASON_LENGTH } from './opt-out';
+export { NamingScheme } from './naming';
 export type { OptOut } from './opt-out';
 export * from './private-networking';
 export * from './security-monitoring';
-export * from './subscription-baseline';
+export { SubscriptionBaseline, SubscriptionCoverage } from './subscription-baseline';
+export type { SubscriptionBaselineOptions, SubscriptionBaselineProps } from './subscription-baseline';
 export * from './checklist';
 
 /**

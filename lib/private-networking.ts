@@ -388,7 +388,7 @@ export class PrivateNetworking extends Construct {
         },
         locks: [account.accountId],
       });
-      account.addAccountWrite(lockdown, AccountWriteStage.LOCKDOWN);
+      account._addAccountWrite(lockdown, AccountWriteStage.LOCKDOWN);
     }
 
     // NSG on the endpoint subnet: allow 443 from each named source, deny everything else inbound.
@@ -649,7 +649,7 @@ export class PrivateNetworking extends Construct {
     });
     // Last in the account's write chain: the account rejects endpoint creation while deployments are
     // provisioning ("account in state Accepted"), and the endpoint connection is a write on the account.
-    account.addAccountWrite(this.privateEndpoint, AccountWriteStage.PRIVATE_ENDPOINT);
+    account._addAccountWrite(this.privateEndpoint, AccountWriteStage.PRIVATE_ENDPOINT);
     this.privateIpAddress = this.privateEndpoint.privateServiceConnection.privateIpAddress;
     this.privateFqdn = account.endpoint.replace(/^https:\/\//, '').replace(/\/$/, '');
   }

@@ -416,7 +416,7 @@ export class SecurityMonitoring extends Construct {
         body: { properties: { state: 'Enabled' } },
         locks: [account.accountId],
       });
-      account.addAccountWrite(defender, AccountWriteStage.DEFENDER);
+      account._addAccountWrite(defender, AccountWriteStage.DEFENDER);
     } else {
       HardeningRecord.of(this).recordOptOut(
         account,
