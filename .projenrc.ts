@@ -4,6 +4,9 @@ import { cdktf, javascript, JsonFile } from 'projen';
 // ts-node 10 crashes under TypeScript 6, and cdktf 0.21.0 is the final cdktf release.
 const CDKTF_VERSION = '0.21.0';
 const AZURERM_PROVIDER = '@cdktf/provider-azurerm@^14.23.1';
+// The runtime dependencies of the aoai-harden package (cli/package.json), which `verify` uses for tokens and Log
+// Analytics queries. Not dependencies of the construct package: bundled they made its tarball 32 MB for everyone.
+const CLI_DEPENDENCIES = ['@azure/identity@^4.14.0', '@azure/monitor-query-logs@^1.0.0'];
 
 const project = new cdktf.ConstructLibraryCdktf({
   name: 'cdktf-azure-openai-hardening',
@@ -38,11 +41,9 @@ const project = new cdktf.ConstructLibraryCdktf({
     '@msgpack/msgpack@^3.1.0',
     'node-forge@^1.3.1',
     '@types/node-forge@^1.3.11',
-    // `aoai-harden verify` (issue 17) uses Azure's own clients for tokens and Log Analytics queries. Not runtime
-    // dependencies: bundled they made the tarball 32 MB for everyone, and jsii refuses non-jsii peers. Verify loads
-    // them on demand and tells its user to install them (lib/verify/azure-clients.ts, VERIFY_CLIENTS).
-    '@azure/identity@^4.14.0',
-    '@azure/monitor-query-logs@^1.0.0',
+    // The aoai-harden package (cli/) declares these as its own dependencies (cli/package.json; a test keeps the
+    // ranges equal); here they let the repository's tests and `npm run harden` run it from source.
+    ...CLI_DEPENDENCIES,
   ],
   keywords: ['cdktf', 'terraform', 'azure', 'azure-openai', 'security', 'hardening', 'compliance'],
 
@@ -52,7 +53,7 @@ const project = new cdktf.ConstructLibraryCdktf({
   entrypoint: 'build/index.js',
   entrypointTypes: 'build/index.d.ts',
   testdir: '__tests__',
-  bin: { 'aoai-harden': 'build/checklist/cli.js' },
+  // No bin: the command-line tool is its own package, aoai-harden (cli/), built and tested by the same `npm test`.
 
   // The project runs no GitHub workflows of its own yet: .ci/run is the gate.
   github: false,
@@ -66,7 +67,7 @@ const project = new cdktf.ConstructLibraryCdktf({
   // Lint with the dev tsconfig, which also covers stacks/ and scripts/. Check-only, so CI fails on lint
   // instead of rewriting files; `npx projen eslint --fix` fixes locally.
   eslintOptions: {
-    dirs: ['lib'],
+    dirs: ['lib', 'cli/src'],
     devdirs: ['__tests__', 'stacks', 'scripts'],
     tsconfigPath: './__tests__/tsconfig.json',
     commandOptions: { fix: false },
@@ -102,19 +103,92 @@ const project = new cdktf.ConstructLibraryCdktf({
 });
 
 // Deep imports only: a provider package root loads every resource module (about 13x slower, 6x memory).
+const DEEP_IMPORTS = {
+  regex: '^@cdktf/provider-[a-z0-9-]+$',
+  message:
+    'Import the resource module directly, e.g. @cdktf/provider-azurerm/lib/cognitive-account: the package root loads every resource.',
+};
+const restrictImports = (...patterns: Array<{ regex: string; message: string }>) => [
+  'error',
+  { patterns: [DEEP_IMPORTS, ...patterns] },
+];
 project.eslint?.addRules({
-  'no-restricted-imports': [
-    'error',
-    {
-      patterns: [
-        {
-          regex: '^@cdktf/provider-[a-z0-9-]+$',
-          message:
-            'Import the resource module directly, e.g. @cdktf/provider-azurerm/lib/cognitive-account: the package root loads every resource.',
-        },
-      ],
-    },
-  ],
+  'no-restricted-imports': restrictImports(),
+  // No import cycles anywhere (type-only imports do not load a module and are not cycles).
+  'import/no-cycle': ['error', { ignoreExternal: true }],
+});
+
+// The checklist core loads no cdktf (issue 23): it imports no cdktf, no constructs and no construct module; only the
+// exchange format (lib/record-format.ts) and the fact tables. The synth-time glue (the Aspect, its stack checks
+// and HardeningSuppressions) is the one part of lib/checklist that touches cdktf. __tests__/checklist-core.test.ts
+// proves it at run time with a require hook.
+const NO_CDKTF = {
+  regex: '^(cdktf|constructs)(/.*)?$|^@cdktf/',
+  message:
+    'The checklist core, the exchange format and the aoai-harden package load no cdktf and no constructs (issue 23).',
+};
+const OUTSIDE_CORE =
+  'The checklist core imports no construct module: only ../record-format, ../azure-facts and ../detections from lib/ (put what constructs and checklist share in lib/record-format.ts).';
+const GLUE =
+  'The synth-time glue (aspect, stack-checks, suppressions) needs cdktf; the checklist core never imports it.';
+const GLUE_FILES = [
+  'lib/checklist/aspect.ts',
+  'lib/checklist/stack-checks.ts',
+  'lib/checklist/suppressions.ts',
+  'lib/checklist/index.ts',
+];
+project.eslint?.addOverride({
+  files: ['lib/checklist/*.ts'],
+  excludedFiles: GLUE_FILES,
+  rules: {
+    'no-restricted-imports': restrictImports(
+      NO_CDKTF,
+      { regex: '^\\.\\./(?!(record-format|azure-facts|detections)$)', message: OUTSIDE_CORE },
+      { regex: '^\\./(aspect|stack-checks|suppressions|index)$', message: GLUE },
+    ),
+  },
+});
+project.eslint?.addOverride({
+  files: ['lib/checklist/rules/**/*.ts'],
+  rules: {
+    'no-restricted-imports': restrictImports(
+      NO_CDKTF,
+      { regex: '^\\.\\./\\.\\./(?!(record-format|azure-facts|detections)$)', message: OUTSIDE_CORE },
+      { regex: '^\\.\\./(aspect|stack-checks|suppressions|index)$', message: GLUE },
+    ),
+  },
+});
+project.eslint?.addOverride({
+  files: ['lib/record-format.ts'],
+  rules: {
+    'no-restricted-imports': restrictImports({
+      regex: '^(?!\\./azure-facts$)',
+      message:
+        'lib/record-format.ts is imported by constructs and checklist and imports neither (only the fact table).',
+    }),
+  },
+});
+// The aoai-harden package reaches lib/ only through cli/src/core.ts, and core.ts only the checklist core.
+project.eslint?.addOverride({
+  files: ['cli/src/**/*.ts'],
+  excludedFiles: ['cli/src/core.ts'],
+  rules: {
+    'no-restricted-imports': restrictImports(NO_CDKTF, {
+      regex: '(^|/)lib(/|$)',
+      message: "The CLI reaches the repository's lib/ only through cli/src/core.ts.",
+    }),
+  },
+});
+project.eslint?.addOverride({
+  files: ['cli/src/core.ts'],
+  rules: {
+    'no-restricted-imports': restrictImports(NO_CDKTF, {
+      regex:
+        '^\\.\\./\\.\\./lib/(?!(checklist/(engine|model|json-text|records|reporters|checklist-items)|azure-facts|detections|record-format)$)',
+      message:
+        'cli/src/core.ts bundles only the cdktf-free checklist core and fact tables (never a construct or the synth glue).',
+    }),
+  },
 });
 
 // cdktf's public API only, and Node's own loader (issue 23). A configuration of its own, run by `npm test` right
@@ -204,7 +278,9 @@ new JsonFile(project, PUBLIC_API_LINT, {
   },
 });
 // The reference app lives outside the jsii root; type-check it (and the tests) with the dev tsconfig.
-for (const dir of ['lib', 'stacks', 'scripts']) project.tsconfigDev.addInclude(`../${dir}/**/*.ts`);
+for (const dir of ['lib', 'stacks', 'scripts', 'cli/src']) {
+  project.tsconfigDev.addInclude(`../${dir}/**/*.ts`);
+}
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check lib, stacks, scripts and tests (jest itself only transpiles)',
   exec: 'tsc --noEmit -p __tests__/tsconfig.json',
@@ -223,6 +299,20 @@ const rulesCheck = project.addTask('rules:check', {
 });
 project.testTask.prependSpawn(rulesCheck);
 
+// The aoai-harden package (cli/): one esbuild bundle over the repository's checklist core. `npm test` builds it
+// before the suites (the tests run the bundle users install); `package` packs it beside the construct package.
+const cliBuild = project.addTask('cli:build', {
+  description:
+    'Build the aoai-harden package (cli/dist/aoai-harden.js: the CLI bundled with the checklist core)',
+  exec: 'node cli/build.js',
+});
+project.testTask.prependSpawn(cliBuild);
+const cliPackage = project.addTask('package:cli', {
+  description: 'Pack the aoai-harden package into dist/js beside the construct package (same version)',
+  exec: 'mkdir -p dist/js && cd cli && npm pack --pack-destination ../dist/js',
+});
+project.packageTask.spawn(cliPackage);
+
 project.addTask('synth:app', {
   description: 'Synthesize the reference stack (same as `npx cdktf synth`)',
   exec: 'cdktf synth',
@@ -230,7 +320,7 @@ project.addTask('synth:app', {
 });
 project.addTask('harden', {
   description:
-    'Run the aoai-harden CLI from source, e.g. npm run harden -- check cdktf.out/stacks/<stack>/cdk.tf.json',
+    'Run the aoai-harden CLI (cli/) from source, in this process, e.g. npm run harden -- check cdktf.out/stacks/<stack>/cdk.tf.json',
   exec: 'node scripts/cli.js',
   receiveArgs: true,
 });
@@ -281,6 +371,9 @@ project.gitignore.exclude(
   '.terraform/',
   'bench-results/',
   '*.tsbuildinfo',
+  // The aoai-harden package's build output and the LICENSE its build copies in for its tarball.
+  'cli/dist/',
+  'cli/LICENSE',
 );
 project.npmignore?.exclude(
   'stacks/',
@@ -292,6 +385,8 @@ project.npmignore?.exclude(
   'docs/architecture.md',
   'tools/',
   'projenrc/',
+  // The command-line tool is its own package (aoai-harden); none of it ships in the construct package.
+  'cli/',
 );
 // Local synth and bench output (the app runner's bundle and compile caches, 5 MB each) never ships.
 project.npmignore?.exclude('.build/', 'cdktf.out/', 'bench-results/', 'terraform.*.tfstate*', '.terraform/');

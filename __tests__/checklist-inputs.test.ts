@@ -13,7 +13,7 @@ import {
   grantByRoleNameJson,
   weakenedReferenceJson,
 } from './terraform-plans';
-import { main } from '../lib/checklist/cli';
+import { main } from '../cli/src/main';
 import { Report, runChecks } from '../lib/checklist/engine';
 import { InputError, loadModel } from '../lib/checklist/model';
 
@@ -196,7 +196,7 @@ describe('CLI', () => {
     ['a missing file', ['check', '/nonexistent/x.json'], /cannot read it \(ENOENT\)/],
     ['malformed JSON', ['check', 'BAD_JSON'], /not valid JSON/],
     ['JSON that is not Terraform', ['check', 'NOT_TF'], /not Terraform JSON/],
-    ['an unknown option', ['check', 'GOOD', '--colour', 'red'], /unknown option --colour/],
+    ['an unknown option', ['check', 'GOOD', '--colour', 'red'], /Unknown option '--colour'/],
     ['no command', [], /usage:/],
   ])('%s gives a clear message and exit 2, not a stack trace', async (_label, args, message) => {
     const files: Record<string, string> = {

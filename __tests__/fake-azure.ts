@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
+import { DnsResolver } from '../cli/src/verify/model';
 import { DETECTIONS, METRIC_ALERTS } from '../lib/detections';
-import { DnsResolver } from '../lib/verify/model';
 
 /**
  * Fake Azure services on 127.0.0.1 for `aoai-harden verify`: the OpenAI data plane, ARM and the Log Analytics

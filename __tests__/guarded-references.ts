@@ -4,7 +4,7 @@ import { OpenAIAccount, SecurityMonitoring } from '../lib';
 
 /**
  * A stack whose opt-out expiry and workspace retention are Terraform variables: the constructs guard both with a
- * plan-time precondition (lib/plan-guards.ts) and list it in the hardening record. Synthesized without validation;
+ * plan-time precondition (lib/record-format.ts) and list it in the hardening record. Synthesized without validation;
  * tests judge the JSON.
  */
 export function guardedReferencesJson(): any {

@@ -8,7 +8,7 @@ import { TerraformVariable, Testing } from 'cdktf';
 import { guardedParts, guardedReferencesJson } from './guarded-references';
 import { newStack } from './helpers';
 import { OpenAIAccount, SecurityMonitoring, checkDocument } from '../lib';
-import { expiryGuardCondition, retentionGuardCondition } from '../lib/plan-guards';
+import { expiryGuardCondition, retentionGuardCondition } from '../lib/record-format';
 
 const TODAY = '2026-11-28';
 const findings = (json: unknown, ruleId: string) =>

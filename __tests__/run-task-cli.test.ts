@@ -1,13 +1,15 @@
 import { ChildProcess, execFile, spawn } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { connect } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { FakeHcpTerraform, postTask, startFakeHcpTerraform } from './fakes/hcp-terraform';
-import { main, parseSuppressions } from '../lib/checklist/cli';
+import { parseSuppressions } from '../cli/src/commands/check';
+import { RUN_TASK_USAGE, runTaskCommand } from '../cli/src/commands/run-task';
+import { main } from '../cli/src/main';
+import { RunTaskServer } from '../cli/src/run-task';
 import { runChecks } from '../lib/checklist/engine';
 import { loadModel } from '../lib/checklist/model';
-import { RUN_TASK_USAGE, runTaskCommand } from '../lib/cli/run-task';
-import { RunTaskServer } from '../lib/run-task';
 
 const ROOT = join(__dirname, '..');
 const KEY = 'cli-run-task-hmac-key-0123456789abcdef';
@@ -60,6 +62,29 @@ async function runInProcess(args: string[], env: NodeJS.ProcessEnv) {
     out: () => out,
     err: () => err,
   };
+}
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Whether any process of the (detached) child's process group is still alive. */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw e;
+  }
 }
 
 describe('aoai-harden run-task (the built CLI, as `npm run harden -- run-task` runs it)', () => {
@@ -123,8 +148,14 @@ describe('aoai-harden run-task (the built CLI, as `npm run harden -- run-task` r
       .sort();
     expect(failed).toEqual(errorIds);
 
-    process.kill(-child.pid!, 'SIGTERM');
+    // SIGTERM to the `npm run harden` process alone (not its group): it is the server, so the signal reaches the
+    // server, which stops, and nothing outlives it (it used to spawn the server as a child that did).
+    const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+    process.kill(child.pid!, 'SIGTERM');
     await waitFor('stopped');
+    expect(await exited).toBe(0);
+    expect(await portOpen(Number(new URL(url).port))).toBe(false);
+    expect(groupAlive(child.pid!)).toBe(false);
     expect(JSON.stringify(lines)).not.toContain(KEY);
   }, 30_000);
 });
@@ -151,7 +182,7 @@ describe('aoai-harden run-task options', () => {
     expect(out).toMatch(/AOAI_RUN_TASK_ALLOWED_HOSTS\s+default app\.terraform\.io,app\.eu\.terraform\.io/);
     let err = '';
     expect(await main(['nope'], { out: () => undefined, err: (s) => (err += s) })).toBe(2);
-    expect(err).toContain('aoai-harden run-task --port <p>');
+    expect(err).toMatch(/^  run-task +serve the HCP Terraform run-task API/m);
   });
 
   test.each([

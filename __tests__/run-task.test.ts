@@ -2,10 +2,10 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { FakeHcpTerraform, postTask, sign, startFakeHcpTerraform } from './fakes/hcp-terraform';
 import { committedPlanText } from './terraform-plans';
+import { LogEntry, RunTaskOptions, RunTaskServer, startRunTaskServer } from '../cli/src/run-task';
+import { Logger } from '../cli/src/run-task/logger';
 import { runChecks } from '../lib/checklist/engine';
 import { loadModel } from '../lib/checklist/model';
-import { LogEntry, RunTaskOptions, RunTaskServer, startRunTaskServer } from '../lib/run-task';
-import { Logger } from '../lib/run-task/logger';
 
 const KEY = 'run-task-hmac-key-for-tests-0123456789';
 const WEAKENED = readFileSync(join(__dirname, 'fixtures', 'weakened-plan.json'), 'utf8');

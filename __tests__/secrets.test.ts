@@ -1,7 +1,7 @@
 /**
  * Secrets stay out (issue 13): webhook URIs from sensitive variables never reach cdk.tf.json or the hardening
- * reports; error messages redact credentials; verify-content-filter sends its Entra ID token only to Azure OpenAI /
- * AI Services hosts unless --allow-endpoint-host names another. A scan looks for secret-looking strings in all of
+ * reports; error messages redact credentials; `aoai-harden verify` (which absorbed verify-content-filter) sends its
+ * Entra ID token only to Azure OpenAI / AI Services hosts unless --allow-endpoint-host names another. A scan looks for secret-looking strings in all of
  * the synthesized output and in every error message these inputs produce.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
@@ -11,8 +11,9 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { App, Aspects, TerraformStack, TerraformVariable } from 'cdktf';
 import { HardenedAzureOpenAI, HardeningChecks, SubscriptionCoverage } from '../lib';
 import { PLANTED_SECRETS, SECRET_SHAPES, errorMessageLeak } from './secret-shapes';
-import { main } from '../lib/checklist/cli';
-import { HardeningConfigError, checkTokenEndpoint, safeErrorMessage } from '../lib/validation';
+import { runVerifyCli } from '../cli/src/commands/verify';
+import { hostProblem } from '../cli/src/verify/http';
+import { HardeningConfigError, safeErrorMessage } from '../lib/validation';
 import { ConfigError, loadAppConfig } from '../stacks/config';
 
 const PLANTED = PLANTED_SECRETS;
@@ -123,14 +124,6 @@ describe('error messages never print secrets', () => {
           },
         }),
     ],
-    [
-      'token endpoint with user info',
-      () => checkTokenEndpoint('--endpoint', `https://me:${PLANTED[2]}@aoai.openai.azure.com/`),
-    ],
-    [
-      'token endpoint off Azure with a SAS query',
-      () => checkTokenEndpoint('--endpoint', `https://evil.example.com/?sig=${PLANTED[0]}`),
-    ],
   ];
   test.each(secretInputs)('%s', (_name, run) => {
     let message = '';
@@ -144,44 +137,53 @@ describe('error messages never print secrets', () => {
   });
 });
 
-describe('verify-content-filter sends tokens only to Azure OpenAI endpoints', () => {
+describe('verify sends the data-plane token only to Azure OpenAI endpoints (the content-filter suite)', () => {
   const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJjb2duaXRpdmUifQ.signature';
+  const ACCOUNT =
+    '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/aoai';
   let calls: Array<{ url: string; auth: string }>;
-  const realFetch = global.fetch;
+  const fakeFetch = (async (url: string, init: any) => {
+    calls.push({ url: String(url), auth: init.headers.Authorization ?? init.headers.authorization });
+    return new Response(
+      JSON.stringify({ error: { code: 'content_filter', innererror: { content_filter_result: {} } } }),
+      { status: 400 },
+    );
+  }) as any;
   beforeEach(() => {
     calls = [];
-    process.env.AZURE_OPENAI_AD_TOKEN = TOKEN;
-    global.fetch = (async (url: string, init: any) => {
-      calls.push({ url: String(url), auth: init.headers.Authorization });
-      return new Response(
-        JSON.stringify({ error: { code: 'content_filter', innererror: { content_filter_result: {} } } }),
-        { status: 400 },
-      );
-    }) as any;
   });
-  afterEach(() => {
-    global.fetch = realFetch;
-    delete process.env.AZURE_OPENAI_AD_TOKEN;
-  });
-  const run = async (...args: string[]) => {
+  const run = async (endpoint: string, ...extra: string[]) => {
     let out = '';
     let err = '';
-    const code = await main(['verify-content-filter', ...args], {
-      out: (s) => (out += s),
-      err: (s) => (err += s),
-    });
+    const args = [
+      '--from',
+      'vnet',
+      '--endpoint',
+      endpoint,
+      '--account-id',
+      ACCOUNT,
+      '--deployments',
+      'gpt-4o',
+    ];
+    const code = await runVerifyCli(
+      [...args, '--only', 'VERIFY-CS-001', '--timeout', '1', ...extra],
+      { out: (s) => (out += s), err: (s) => (err += s) },
+      { fetch: fakeFetch, getToken: async () => TOKEN, env: {} },
+    );
     return { code, out, err };
   };
 
   test.each([
-    'https://attacker.example.com/',
-    'https://aoai.openai.azure.com.attacker.example/',
-    'https://a.b.openai.azure.com/',
-    'http://aoai.openai.azure.com/',
-  ])('refuses %s without sending anything', async (endpoint) => {
-    const r = await run('--endpoint', endpoint, '--deployment', 'gpt-4o');
+    ['a host off Azure', 'https://attacker.example.com/'],
+    ['an Azure suffix followed by another domain', 'https://aoai.openai.azure.com.attacker.example/'],
+    ['two labels before the suffix', 'https://a.b.openai.azure.com/'],
+    ['plain http', 'http://aoai.openai.azure.com/'],
+    ['user info in the URL', `https://me:${PLANTED[2]}@aoai.openai.azure.com/`],
+    ['a host off Azure with a SAS query', `https://evil.example.com/?sig=${PLANTED[0]}`],
+  ])('refuses %s without sending anything, and echoes no secret', async (_label, endpoint) => {
+    const r = await run(endpoint);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--endpoint: invalid value/);
+    expect(r.err).toMatch(/^aoai-harden verify: endpoint: /);
     expect(calls).toEqual([]);
     assertNoSecrets('cli stderr', r.err + r.out);
   });
@@ -191,31 +193,27 @@ describe('verify-content-filter sends tokens only to Azure OpenAI endpoints', ()
     'https://aoai-prod.cognitiveservices.azure.com/',
     'https://aoai-prod.services.ai.azure.com/',
   ])('sends the token to %s', async (endpoint) => {
-    await run('--endpoint', endpoint, '--deployment', 'gpt-4o');
+    await run(endpoint);
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.every((c) => c.url.startsWith(endpoint) && c.auth === `Bearer ${TOKEN}`)).toBe(true);
   });
 
   test('another host only when --allow-endpoint-host names it exactly', async () => {
-    const refused = await run(
-      '--endpoint',
-      'https://apim.contoso.com/',
-      '--deployment',
-      'gpt-4o',
-      '--allow-endpoint-host',
-      'other.contoso.com',
-    );
+    const refused = await run('https://apim.contoso.com/', '--allow-endpoint-host', 'other.contoso.com');
     expect(refused.code).toBe(2);
     expect(calls).toEqual([]);
-    await run(
-      '--endpoint',
-      'https://apim.contoso.com/',
-      '--deployment',
-      'gpt-4o',
-      '--allow-endpoint-host',
-      'apim.contoso.com',
-    );
+    await run('https://apim.contoso.com/', '--allow-endpoint-host', 'apim.contoso.com');
     expect(calls[0].url).toMatch(/^https:\/\/apim\.contoso\.com\/openai\/deployments\/gpt-4o\//);
+  });
+
+  test('the allowed gateway host never receives ARM or Log Analytics tokens', () => {
+    expect(hostProblem('https://apim.contoso.com/', 'cognitive', 'apim.contoso.com')).toBeUndefined();
+    expect(hostProblem('https://apim.contoso.com/', 'arm', 'apim.contoso.com')).toMatch(
+      /arm tokens are only sent/,
+    );
+    expect(hostProblem('https://apim.contoso.com/', 'logs', 'apim.contoso.com')).toMatch(
+      /logs tokens are only/,
+    );
   });
 });
 

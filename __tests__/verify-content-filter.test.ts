@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
-import { CONTENT_FILTER_CASES, verifyContentFilter } from '../lib/verify/content-filter-check';
+import { CONTENT_FILTER_CASES, verifyContentFilter } from '../cli/src/verify/content-filter-check';
 
 /** A local stand-in for the Azure OpenAI data plane, answering as the service does in each case. */
 type Behaviour = 'strict' | 'lenient' | 'no-annotations';

@@ -11,15 +11,15 @@ import {
   Weaknesses,
   WORKSPACE_ID,
 } from './fake-azure';
+import { runVerifyCli } from '../cli/src/commands/verify';
+import { main } from '../cli/src/main';
+import { hostProblem } from '../cli/src/verify/http';
+import { SYNTHETIC_EVENTS } from '../cli/src/verify/monitoring-checks';
+import { isPrivateAddress } from '../cli/src/verify/network-checks';
+import { allChecks } from '../cli/src/verify/runner';
+import { defaultTokenSource } from '../cli/src/verify/tokens';
 import { CHECKLIST } from '../lib/checklist/checklist-items';
-import { main } from '../lib/checklist/cli';
-import { runVerifyCli } from '../lib/cli/verify';
 import { DETECTIONS, METRIC_ALERTS } from '../lib/detections';
-import { hostProblem } from '../lib/verify/http';
-import { SYNTHETIC_EVENTS } from '../lib/verify/monitoring-checks';
-import { isPrivateAddress } from '../lib/verify/network-checks';
-import { allChecks } from '../lib/verify/runner';
-import { defaultTokenSource } from '../lib/verify/tokens';
 
 interface Run {
   code: number;
@@ -438,7 +438,7 @@ describe('usage', () => {
       ],
       /no check VERIFY-NOPE/,
     ],
-    ['an unknown option', ['--from', 'vnet', '--colour', 'red'], /unknown option --colour/],
+    ['an unknown option', ['--from', 'vnet', '--colour', 'red'], /Unknown option '--colour'/],
   ];
   test.each(bad)('%s is a usage error (exit 2)', async (_name, args, message) => {
     const { o, io: sink } = io();

@@ -2,10 +2,17 @@ import { IResolvable, IResolveContext, Lazy, TerraformResource, TerraformStack }
 import { Construct, IConstruct } from 'constructs';
 import { HclTerraformResource } from './hcl';
 import { OptOut } from './opt-out';
-import { expiryGuardCondition, isReference } from './plan-guards';
+import {
+  HARDENING_RECORD_KIND,
+  HardeningRecordInput,
+  RecordGuardEntry,
+  escapeCondition as escape,
+  expiryGuardCondition,
+  isReference,
+} from './record-format';
 
-/** Marks the terraform_data resource that carries opt-outs and suppressions in Terraform JSON. */
-export const HARDENING_RECORD_KIND = 'aoai-hardening-record';
+// The record's kind and schema are the exchange format's (lib/record-format.ts), which the checklist reads.
+export { HARDENING_RECORD_KIND };
 
 /** One rule a resource is excused from, with the written reason. */
 export interface RecordedExemption {
@@ -49,7 +56,7 @@ export class HardeningRecord extends Construct {
     super(scope, id);
     this.resource = new HclTerraformResource(this, 'Resource', { terraformResourceType: 'terraform_data' });
     this.resource.addOverride('input', Lazy.anyValue({ produce: (ctx) => this.render(ctx) }) as IResolvable);
-    // An expiry given by reference is judged by Terraform at plan (see plan-guards.ts); none: no lifecycle block.
+    // An expiry given by reference is judged by Terraform at plan (see record-format.ts); none: no lifecycle block.
     this.resource.addOverride(
       'lifecycle',
       Lazy.anyValue({
@@ -104,7 +111,7 @@ export class HardeningRecord extends Construct {
     }));
   }
 
-  private guards(ctx: IResolveContext): Guard[] {
+  private guards(ctx: IResolveContext): RecordGuardEntry[] {
     const own = this.expiryPreconditions(ctx).map((p) => p.condition);
     const guards = guardsOf(TerraformStack.of(this), ctx);
     if (own.length) {
@@ -118,7 +125,7 @@ export class HardeningRecord extends Construct {
     return guards;
   }
 
-  private render(ctx: IResolveContext): Record<string, unknown> {
+  private render(ctx: IResolveContext): HardeningRecordInput {
     const exemptions = this.entries.flatMap(({ target, exemption }) =>
       resourceAddresses(target).map((address) => ({
         address,
@@ -149,23 +156,12 @@ export class HardeningRecord extends Construct {
   }
 }
 
-/** The lifecycle conditions a resource was constructed with, as recorded text. */
-interface Guard {
-  readonly address: string;
-  readonly postconditions: string[];
-  /** @default - none (the key is left out) */
-  readonly preconditions?: string[];
-}
-
-/** Recorded as text: "$${" is Terraform's escape for a literal "${" (self is not valid in terraform_data). */
-const escape = (condition: string) => condition.replace(/\$\{/g, () => '$${');
-
 /**
  * The apply-time postconditions and plan-time preconditions each resource of the stack was constructed with, so
  * the checklist can tell when one was removed or disarmed afterwards (an escape-hatch override or an edit of the
  * JSON; AOAI-CHK-004), and accept a reference only while its guard stands (AOAI-CHK-003, AOAI-MON-002).
  */
-function guardsOf(stack: IConstruct, ctx: IResolveContext): Guard[] {
+function guardsOf(stack: IConstruct, ctx: IResolveContext): RecordGuardEntry[] {
   const conditions = (list: Array<{ condition: unknown }> | undefined) =>
     (list ?? [])
       .map((p) => ctx.resolve(p.condition))

@@ -1,4 +1,8 @@
+import { MIN_REASON_LENGTH, reasonProblem } from './record-format';
 import { fail, isUnresolved, validateIsoDate } from './validation';
+
+// The reason and date tests are the exchange format's (lib/record-format.ts): the checklist applies the same ones.
+export { MIN_REASON_LENGTH };
 
 /**
  * The one way to weaken a hardened default: an explicit property carrying a written reason.
@@ -12,33 +16,6 @@ export interface OptOut {
    * @default - no expiry
    */
   readonly expiresOn?: string;
-}
-
-/** Minimum reason length: long enough that "n/a" or "test" is refused. */
-export const MIN_REASON_LENGTH = 10;
-
-/**
- * What is wrong with a written reason, or undefined: at least MIN_REASON_LENGTH characters and at least two
- * distinct words of three or more letters, so "n/a", "xxxxxxxxxxxx" or "1234567890" are refused.
- * The checklist applies the same test to every recorded exemption.
- */
-export function reasonProblem(reason: unknown): string | undefined {
-  const text = typeof reason === 'string' ? reason.trim() : '';
-  const words = new Set((text.toLowerCase().match(/\p{L}{3,}/gu) ?? []).filter((w) => !/^(.)\1+$/.test(w)));
-  if (text.length < MIN_REASON_LENGTH || words.size < 2) {
-    return `reason ${JSON.stringify(reason ?? '')} is not a written reason (at least ${MIN_REASON_LENGTH} characters and two words)`;
-  }
-  return undefined;
-}
-
-/** What is wrong with a YYYY-MM-DD date, or undefined: it must be a real calendar day ("2026-02-30" is not). */
-export function dateProblem(date: unknown): string | undefined {
-  const m = typeof date === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(date) : null;
-  if (m) {
-    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-    if (d.toISOString().slice(0, 10) === date) return undefined;
-  }
-  return `${JSON.stringify(date)} is not a calendar date (YYYY-MM-DD)`;
 }
 
 /** @internal Validate an opt-out property: a real written reason and a real date or none. */

@@ -26,7 +26,7 @@ import { CHANGE_ALERT_RESOURCE_TYPES, DETECTIONS, DetectionAudience, METRIC_ALER
 import { HardeningRecord } from './hardening-record';
 import { withHclOutput } from './hcl';
 import { OptOut, validateOptOut } from './opt-out';
-import { retentionGuardCondition } from './plan-guards';
+import { retentionGuardCondition } from './record-format';
 import { SubscriptionBaseline, SubscriptionCoverage } from './subscription-baseline';
 import {
   AZURE_NAME_RULES,
@@ -226,7 +226,7 @@ export class SecurityMonitoring extends Construct {
         retentionInDays: retention,
         localAuthenticationEnabled: false,
         tags: props.tags,
-        // A retention given by reference is judged by Terraform at plan (see plan-guards.ts).
+        // A retention given by reference is judged by Terraform at plan (see record-format.ts).
         lifecycle: isUnresolved(retention)
           ? {
               precondition: [

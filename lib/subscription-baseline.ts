@@ -7,7 +7,7 @@ import { HardeningRecord } from './hardening-record';
 import { HclTerraformResource } from './hcl';
 import { NamingScheme } from './naming';
 import { MIN_REASON_LENGTH, OptOut, validateOptOut } from './opt-out';
-import { SUBSCRIPTION_BASELINE_KIND, SUBSCRIPTION_COVERAGE_KIND } from './subscription-markers';
+import { SUBSCRIPTION_BASELINE_KIND, SUBSCRIPTION_COVERAGE_KIND } from './record-format';
 import {
   fail,
   isListToken,

@@ -19,7 +19,7 @@ buildSync({
   stdin: {
     contents: [
       "export { startFakeHcpTerraform, postTask } from './__tests__/fakes/hcp-terraform';",
-      "export { startRunTaskServer } from './lib/run-task';",
+      "export { startRunTaskServer } from './cli/src/run-task';",
     ].join('\n'),
     resolveDir: ROOT,
     loader: 'ts',

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // What a new user does, run by .ci/run after the jsii build: pack the package, install the tarball into a fresh
 // cdktf app beside the peer versions this repository pins, type-check the README's construct example against the
-// installed typings (strict), synthesize it, and run the installed `aoai-harden check` on its output. It also keeps
-// the tarball honest: only the compiled library, its jsii assembly, README, LICENSE and the docs its JSDoc cites
-// (docs/*-facts.md, docs/rules.md), and a size bound.
+// installed typings (strict), synthesize it, and judge its output with the aoai-harden package (cli/), packed and
+// installed into an empty folder of its own. It also keeps both tarballs honest: the construct tarball holds only
+// the compiled library (no run-task, verify or CLI code, no bin), its jsii assembly, README, LICENSE and the docs
+// its JSDoc cites (docs/*-facts.md, docs/rules.md), within a size bound; the CLI tarball only its bundle, and
+// installing it pulls in no cdktf, constructs or provider binding.
 // Needs the npm registry (or a warm npm cache). Removes everything it creates.
 const { execFileSync } = require('child_process');
 const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('fs');
 const { tmpdir } = require('os');
 const { join } = require('path');
+const { installCliPackage } = require('./cli-install');
 
 const ROOT = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -30,6 +33,11 @@ try {
   const allowed = /^(build\/.+\.(js|d\.ts)|\.jsii|README\.md|LICENSE|package\.json|docs\/(rules|[a-z]+-facts)\.md)$/;
   const unexpected = files.filter((f) => !allowed.test(f));
   if (unexpected.length) fail(`unexpected files in the tarball: ${unexpected.slice(0, 10).join(', ')}`);
+  // The command-line tool is its own package: nothing of it in the construct tarball.
+  const cliCode = files.filter((f) => /(^|\/)(run-task|verify|cli)(\/|\.js$|\.d\.ts$)/.test(f));
+  if (cliCode.length) fail(`run-task, verify or CLI code in the construct tarball: ${cliCode.slice(0, 10).join(', ')}`);
+  const tarballPkg = JSON.parse(run('tar', ['-xOzf', tarball, 'package/package.json'], work));
+  if (tarballPkg.bin) fail(`the construct package has a bin: ${JSON.stringify(tarballPkg.bin)}`);
   const MAX_UNPACKED = 5 * 1024 * 1024;
   if (packed.unpackedSize > MAX_UNPACKED) fail(`unpacked size ${packed.unpackedSize} bytes > ${MAX_UNPACKED}`);
 
@@ -69,7 +77,23 @@ try {
   );
   run(join(app, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', '.'], app);
 
-  // 4. Synthesize it, then judge its output with the installed CLI.
+  // 4. The aoai-harden package, installed into an empty folder: its bundle only, and no cdktf in what it pulls in.
+  const cli = installCliPackage(join(work, 'cli'));
+  const cliFiles = cli.packed.files.map((f) => f.path).sort();
+  const expectedCliFiles = ['LICENSE', 'README.md', 'dist/aoai-harden.js', 'package.json'];
+  if (JSON.stringify(cliFiles) !== JSON.stringify(expectedCliFiles)) {
+    fail(`CLI tarball holds ${cliFiles.join(', ')}; expected ${expectedCliFiles.join(', ')}`);
+  }
+  if (cli.packed.version !== pkg.version) fail(`CLI version ${cli.packed.version} is not ${pkg.version}`);
+  const cdktf = cli.packages.filter((name) => /^(cdktf|cdktf-cli|constructs|jsii.*)$|^@cdktf\//.test(name));
+  if (cdktf.length) fail(`installing aoai-harden pulled in ${cdktf.join(', ')}`);
+  for (const name of ['@azure/identity', '@azure/monitor-query-logs']) {
+    if (!cli.packages.includes(name)) fail(`installing aoai-harden did not install its dependency ${name}`);
+  }
+  const version = run(cli.bin, ['--version'], cli.dir).trim();
+  if (version !== pkg.version) fail(`installed aoai-harden --version printed ${version}`);
+
+  // 5. Synthesize the README example, then judge its output with the installed aoai-harden.
   const outdir = join(app, 'out');
   run(join(app, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'main.ts'], app, { CDKTF_OUTDIR: outdir });
   for (const stack of ['aoai-subscription-baseline', 'aoai-prod-swedencentral']) {
@@ -78,7 +102,7 @@ try {
     }
   }
   const check = run(
-    join(app, 'node_modules', '.bin', 'aoai-harden'),
+    cli.bin,
     ['check', join(outdir, 'stacks', 'aoai-prod-swedencentral', 'cdk.tf.json'), '--format', 'json'],
     app,
   );
@@ -87,7 +111,9 @@ try {
   if (!process.exitCode) {
     console.log(
       `tarball smoke: ${packed.filename} (${files.length} files, ${(packed.unpackedSize / 1e6).toFixed(1)} MB unpacked) ` +
-        'installed into a fresh app; README example type-checked, synthesized and checked (0 errors)',
+        'installed into a fresh app; README example type-checked, synthesized and checked (0 errors); ' +
+        `${cli.packed.filename} (${cliFiles.length} files) installed alone: ${cli.packages.length} packages, ` +
+        `${(cli.installBytes / 1e6).toFixed(1)} MB, no cdktf`,
     );
   }
 } catch (e) {

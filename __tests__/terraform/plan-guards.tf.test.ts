@@ -1,8 +1,8 @@
-// The plan-time guards behind references (lib/plan-guards.ts), judged by Terraform itself: an opt-out expiry and a
+// The plan-time guards behind references (lib/record-format.ts), judged by Terraform itself: an opt-out expiry and a
 // workspace retention given as variables are accepted by the checklist only because these preconditions refuse a
 // bad value at plan. Here Terraform evaluates them on real values: the guarded stack (against the stub providers)
 // and, for the calendar cases, the same conditions on terraform_data (Terraform's built-in provider).
-import { expiryGuardCondition, retentionGuardCondition } from '../../lib/plan-guards';
+import { expiryGuardCondition, retentionGuardCondition } from '../../lib/record-format';
 import { guardedReferencesJson } from '../guarded-references';
 import { Scratch, runTf } from './tf';
 

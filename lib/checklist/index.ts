@@ -1,24 +1,5 @@
-import { InputError as CheckInputError } from './model';
-
+// The checklist for construct users: the cdktf-free core (./core) plus the synth-time glue, the only checklist
+// files that load cdktf: the HardeningChecks Aspect (./aspect, over ./stack-checks) and HardeningSuppressions.
+export * from './core';
 export * from './aspect';
 export * from './suppressions';
-export type {
-  AccessSummaryEntry,
-  AppliedExemption,
-  CheckOptions,
-  ChecklistStatus,
-  Exemption,
-  Finding,
-  FindingStatus,
-  Report,
-  ReportSummary,
-  RuleInfo,
-} from './engine';
-export { checkDocument, checkDocuments } from './engine';
-export type { InputFormat, NamedDocument } from './model';
-export type { RuleReferences, Severity } from './rule';
-export { RuleIds } from './rule-ids';
-
-/** Thrown by checkDocument / checkDocuments for a document that is not Terraform JSON, plan JSON or state JSON. */
-export const InputError = CheckInputError;
-export type InputError = CheckInputError;

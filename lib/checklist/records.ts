@@ -1,6 +1,11 @@
-import { HARDENING_RECORD_KIND } from '../hardening-record';
-import { dateProblem, reasonProblem } from '../opt-out';
-import { expiryGuardCondition, isReference } from '../plan-guards';
+import {
+  HARDENING_RECORD_KIND,
+  dateProblem,
+  expiryGuardCondition,
+  isReference,
+  normalizeCondition,
+  reasonProblem,
+} from '../record-format';
 import type { Exemption } from './engine';
 import { TfModel, TfResource, asArray, block } from './model';
 import { RuleIds } from './rule-ids';
@@ -15,14 +20,8 @@ export interface RecordEntry {
 
 const ADDRESS = /^(module\.[A-Za-z0-9_-]+(\[[^\]]+\])?\.)*[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+(\[[^\]]+\])?$/;
 
-/** A condition's text, whitespace-free, with Terraform's "$${" escape (as recorded) read as "${". */
-export const normalizeCondition = (c: unknown) =>
-  String(c)
-    .replace(/\$\$\{/g, () => '${')
-    .replace(/\s+/g, '');
-
 /**
- * True when `resource` carries the plan-time guard `condition` (a precondition built by lib/plan-guards.ts) in its
+ * True when `resource` carries the plan-time guard `condition` (a precondition built by lib/record-format.ts) in its
  * lifecycle and a hardening record lists it among that resource's guards: the construct wrote it and it still
  * stands. Only Terraform JSON carries lifecycle blocks, so a plan or state never shows a guard.
  */
@@ -44,7 +43,7 @@ export function guardStands(model: TfModel, resource: TfResource, condition: str
 
 /**
  * What is wrong with an expiry, or undefined. A literal must be a calendar date; a reference is accepted only while
- * the record's precondition checks it at plan (a real date, not over; lib/plan-guards.ts).
+ * the record's precondition checks it at plan (a real date, not over; lib/record-format.ts).
  */
 function expiryProblem(model: TfModel | undefined, record: TfResource | undefined, expiresOn: unknown) {
   if (expiresOn === undefined || expiresOn === null) return undefined;

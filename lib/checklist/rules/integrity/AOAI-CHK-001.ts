@@ -1,4 +1,4 @@
-import { SUBSCRIPTION_BASELINE_KIND } from '../../../subscription-markers';
+import { SUBSCRIPTION_BASELINE_KIND } from '../../../record-format';
 import { accounts, bad, ok, Rule } from '../../rule';
 
 export const rule: Rule = {

@@ -1,5 +1,6 @@
 import { TfModel, asArray, block, isLiteral } from '../../model';
-import { normalizeCondition, readRecords } from '../../records';
+import { normalizeCondition } from '../../../record-format';
+import { readRecords } from '../../records';
 import { RuleResult, accounts, azapiWrites, bad, ok, writingMethod } from '../../rule';
 
 /**

@@ -1,6 +1,6 @@
 import { diagnosticsFor, shortTableRetention } from './shared';
 import { AUDIT_RETENTION_DAYS } from '../../../azure-facts';
-import { isReference, retentionGuardCondition } from '../../../plan-guards';
+import { isReference, retentionGuardCondition } from '../../../record-format';
 import { asArray, isLiteral } from '../../model';
 import { guardStands } from '../../records';
 import { Rule, bad, ok, perAccount } from '../../rule';

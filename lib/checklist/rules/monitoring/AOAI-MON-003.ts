@@ -1,5 +1,5 @@
 import { coverageDeclared, markers } from './shared';
-import { SUBSCRIPTION_BASELINE_KIND } from '../../../subscription-markers';
+import { SUBSCRIPTION_BASELINE_KIND } from '../../../record-format';
 import { asArray } from '../../model';
 import { Rule, accounts, bad, na, ok } from '../../rule';
 

@@ -1,5 +1,5 @@
 import { AUDIT_RETENTION_DAYS } from '../../../azure-facts';
-import { SUBSCRIPTION_COVERAGE_KIND } from '../../../subscription-markers';
+import { SUBSCRIPTION_COVERAGE_KIND } from '../../../record-format';
 import { TfModel, TfResource, asArray, block, isLiteral } from '../../model';
 import { AccountView, Rule, RuleMetadata, accounts, bad, na, ok, pointsAt } from '../../rule';
 

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { AUDIT_RETENTION_DAYS } from '../azure-facts';
+import { parseArgs } from 'util';
+import { AUDIT_RETENTION_DAYS } from '../core';
 import { hostProblem } from '../verify/http';
 import { DnsResolver, parseArmId, TokenSource, VerifyConfig, VerifyContext } from '../verify/model';
 import { systemDns } from '../verify/network-checks';
@@ -44,6 +45,11 @@ const OPTIONS: Record<
     key: 'endpoint',
     kind: 'string',
     help: 'data-plane endpoint, https://<sub>.openai.azure.com/ (required)',
+  },
+  'allow-endpoint-host': {
+    key: 'allowEndpointHost',
+    kind: 'string',
+    help: 'a gateway host you trust (e.g. API Management) that may receive the data-plane token',
   },
   'dns-name': {
     key: 'dnsName',
@@ -171,57 +177,62 @@ export function verifyHelp(): string {
   ].join('\n');
 }
 
-function parseArgs(args: string[]): {
+/** util.parseArgs over OPTIONS and the command's own flags; its errors are usage errors (exit 2). */
+function parseVerifyArgs(args: string[]): {
   raw: Record<string, unknown>;
   config?: string;
   format: string;
   reportDir?: string;
   help: boolean;
 } {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        config: { type: 'string' },
+        format: { type: 'string' },
+        'report-dir': { type: 'string' },
+        ...Object.fromEntries(
+          Object.entries(OPTIONS).map(([flag, o]) => [
+            flag,
+            { type: o.kind === 'flag' ? ('boolean' as const) : ('string' as const) },
+          ]),
+        ),
+      },
+    }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const raw: Record<string, unknown> = {};
-  let config: string | undefined;
-  let format = 'text';
-  let reportDir: string | undefined;
-  let help = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--help' || a === '-h') {
-      help = true;
-      continue;
-    }
-    if (!a.startsWith('--')) throw new UsageError(`unexpected argument ${a}`);
-    const name = a.slice(2);
-    if (name === 'bursts') {
-      raw.bursts = true;
-      continue;
-    }
-    const value = args[++i];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-    if (name === 'config') {
-      config = value;
-    } else if (name === 'format') {
-      format = value;
-    } else if (name === 'report-dir') {
-      reportDir = value;
-    } else if (OPTIONS[name]) {
-      const o = OPTIONS[name];
-      raw[o.key] =
-        o.kind === 'list'
-          ? value
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : o.kind === 'number'
-            ? Number(value)
-            : value;
+  for (const [flag, o] of Object.entries(OPTIONS)) {
+    const value = values[flag];
+    if (value === undefined) continue;
+    if (typeof value === 'boolean') {
+      raw[o.key] = value;
+    } else if (o.kind === 'list') {
+      raw[o.key] = value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
     } else {
-      throw new UsageError(`unknown option --${name}`);
+      raw[o.key] = o.kind === 'number' ? Number(value) : value;
     }
   }
+  const format = (values.format as string | undefined) ?? 'text';
   if (!['text', 'json'].includes(format)) {
     throw new UsageError(`--format must be text or json, not ${format}`);
   }
-  return { raw, config, format, reportDir, help };
+  return {
+    raw,
+    config: values.config as string | undefined,
+    format,
+    reportDir: values['report-dir'] as string | undefined,
+    help: values.help === true,
+  };
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
@@ -264,6 +275,7 @@ export function resolveConfig(file: Record<string, unknown>, flags: Record<strin
   for (const key of ['endpoint', 'accountId']) str(key, true);
   for (const key of [
     'dnsName',
+    'allowEndpointHost',
     'workspaceId',
     'workspaceCustomerId',
     'workloadClientId',
@@ -282,7 +294,7 @@ export function resolveConfig(file: Record<string, unknown>, flags: Record<strin
     ['logsEndpoint', 'logs'],
   ];
   for (const [key, audience] of hosts) {
-    const problem = hostProblem(c[key], audience);
+    const problem = hostProblem(c[key], audience, c.allowEndpointHost);
     if (problem) throw new UsageError(`${key}: ${problem}`);
   }
   if (!parseArmId(c.accountId, 'Microsoft.CognitiveServices/accounts')) {
@@ -333,10 +345,10 @@ function flagOf(key: string): string {
 }
 
 export async function runVerifyCli(args: string[], io: VerifyIo, deps: VerifyDeps = {}): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs>;
+  let parsed: ReturnType<typeof parseVerifyArgs>;
   let config: VerifyConfig;
   try {
-    parsed = parseArgs(args);
+    parsed = parseVerifyArgs(args);
     if (parsed.help) {
       io.out(verifyHelp());
       return 0;

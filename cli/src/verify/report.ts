@@ -1,7 +1,6 @@
 import { CheckResult } from './model';
 import { VerifyRun } from './runner';
-import { CHECKLIST } from '../checklist/checklist-items';
-import { sarifLog } from '../checklist/reporters';
+import { CHECKLIST, sarifLog } from '../core';
 
 /** The checklist's post-deploy items and how this run covered them. */
 export interface ChecklistCoverage {

@@ -1,10 +1,10 @@
-import { loadAzureClient } from './azure-clients';
+import { DefaultAzureCredential } from '@azure/identity';
 import { Audience, Identity, SCOPES, TokenSource } from './model';
 
 /**
  * Tokens from @azure/identity's DefaultAzureCredential (managed identity, workload identity federation in CI,
- * or the Azure CLI login), loaded only when verify runs so `check` never pays for it. A pre-acquired data-plane
- * token can be given in AZURE_OPENAI_AD_TOKEN, as `verify-content-filter` accepts, and the invoke-only identity's
+ * or the Azure CLI login); only `verify` loads this module, so `check` never pays for it. A pre-acquired data-plane
+ * token can be given in AZURE_OPENAI_AD_TOKEN, and the invoke-only identity's
  * ARM token in AOAI_VERIFY_INVOKE_ONLY_ARM_TOKEN.
  */
 export function defaultTokenSource(options: {
@@ -13,14 +13,10 @@ export function defaultTokenSource(options: {
   readonly env?: NodeJS.ProcessEnv;
 }): TokenSource {
   const env = options.env ?? process.env;
-  const credentials = new Map<Identity, any>();
+  const credentials = new Map<Identity, DefaultAzureCredential>();
   const cache = new Map<string, Promise<string>>();
   const credentialFor = (identity: Identity) => {
     if (!credentials.has(identity)) {
-      const { DefaultAzureCredential } = loadAzureClient(
-        '@azure/identity',
-        `for the ${identity} identity's Entra ID tokens (DefaultAzureCredential)`,
-      );
       const clientId = identity === 'invoke-only' ? options.invokeOnlyClientId : options.workloadClientId;
       credentials.set(
         identity,
@@ -29,7 +25,7 @@ export function defaultTokenSource(options: {
         ),
       );
     }
-    return credentials.get(identity);
+    return credentials.get(identity)!;
   };
   return (audience: Audience, identity: Identity) => {
     if (audience === 'cognitive' && identity === 'workload' && env.AZURE_OPENAI_AD_TOKEN) {

@@ -1,5 +1,3 @@
-import { loadAzureClient } from './azure-clients';
-
 /**
  * The guide's content-filter test suite, run after deploy from inside the VNet: benign, borderline and harmful
  * prompts sent with an Entra ID token; a case passes when the service filters exactly the harmful one, and
@@ -102,21 +100,4 @@ export async function verifyContentFilter(options: VerifyOptions): Promise<CaseR
     });
   }
   return results;
-}
-
-/** A token from @azure/identity's DefaultAzureCredential (managed identity on the workload), loaded on demand. */
-export function defaultTokenProvider(): () => Promise<string> {
-  return async () => {
-    if (process.env.AZURE_OPENAI_AD_TOKEN) return process.env.AZURE_OPENAI_AD_TOKEN;
-    // Loaded only when this post-deploy check runs without a pre-acquired token.
-    const identity = loadAzureClient(
-      '@azure/identity',
-      'for an Entra ID token (DefaultAzureCredential)',
-      'set AZURE_OPENAI_AD_TOKEN to an Entra ID token for https://cognitiveservices.azure.com',
-    );
-    const token = await new identity.DefaultAzureCredential().getToken(
-      'https://cognitiveservices.azure.com/.default',
-    );
-    return token.token;
-  };
 }

@@ -1,4 +1,4 @@
-import { Exemption } from '../checklist/engine';
+import { Exemption } from '../core';
 
 /**
  * Hosts HCP Terraform sends run-task requests from, and so the hosts that may receive the run's bearer token:

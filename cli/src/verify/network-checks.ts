@@ -1,5 +1,5 @@
 import { promises as dnsPromises } from 'dns';
-import { PRIVATE_DNS_ZONES } from '../azure-facts';
+import { PRIVATE_DNS_ZONES } from '../core';
 import { VerifyCheck } from './check';
 import { call, describe, errorMessage } from './http';
 import { DnsResolver, ServiceError, VerifyContext } from './model';

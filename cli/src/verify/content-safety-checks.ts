@@ -39,7 +39,7 @@ export function blocklistHit(result: any): string | undefined {
 function suiteFetch(ctx: VerifyContext): typeof fetch {
   return async (input, init) => {
     const url = String(input);
-    const problem = hostProblem(url, 'cognitive');
+    const problem = hostProblem(url, 'cognitive', ctx.config.allowEndpointHost);
     if (problem) throw new ServiceError(`refusing to send credentials: ${problem}`);
     let response: Response;
     try {

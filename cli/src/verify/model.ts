@@ -35,11 +35,13 @@ export interface CheckResult {
   readonly durationMs: number;
 }
 
-/** What the command checks; read from a config file and flags (lib/cli/verify.ts validates it). */
+/** What the command checks; read from a config file and flags (cli/src/commands/verify.ts validates it). */
 export interface VerifyConfig {
   readonly from: Vantage;
   /** Data-plane endpoint, https://<subdomain>.openai.azure.com/ (or a loopback fake). */
   readonly endpoint: string;
+  /** A gateway host (e.g. API Management) that may receive the data-plane token besides Azure's own hosts. */
+  readonly allowEndpointHost?: string;
   /** The account's FQDN for the DNS checks. @default the endpoint's host */
   readonly dnsName?: string;
   /** ARM ID of the Microsoft.CognitiveServices/accounts resource. */

@@ -1,4 +1,4 @@
-import { Finding, Report, RuleInfo } from '../checklist/engine';
+import { Finding, Report, RuleInfo } from '../core';
 
 /**
  * The callback body (docs/field-facts.md 3.5, HCP-API "Run Task Callback"): JSON:API `task-results` with status

@@ -1,10 +1,9 @@
 import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
-import { Exemption } from '../checklist/engine';
-import { InputError } from '../checklist/model';
+import { Exemption, InputError } from '../core';
 import { RunTaskOptions, RunTaskServer, parseAllowedHosts, startRunTaskServer } from '../run-task';
 
-/** Numeric settings: flag, environment variable, option, default (the defaults of lib/run-task/options.ts). */
+/** Numeric settings: flag, environment variable, option, default (the defaults of cli/src/run-task/options.ts). */
 const NUMBERS: ReadonlyArray<{
   flag: string;
   env: string;

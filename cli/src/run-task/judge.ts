@@ -1,4 +1,4 @@
-import { Exemption, Report, checkDocuments } from '../checklist/engine';
+import { Exemption, Report, checkDocuments } from '../core';
 
 export interface JudgeOptions {
   /** Suppression expiry date, YYYY-MM-DD. */

@@ -1,4 +1,4 @@
-import { COGNITIVE_API_VERSION } from '../azure-facts';
+import { COGNITIVE_API_VERSION } from '../core';
 import { pollUntil, VerifyCheck } from './check';
 import { call, describe, errorCode, errorMessage } from './http';
 import { parseArmId, SkipCheck, VerifyContext } from './model';

@@ -1,4 +1,4 @@
-import { loadAzureClient } from './azure-clients';
+import { LogsQueryClient } from '@azure/monitor-query-logs';
 import { hostProblem, isLoopback } from './http';
 import { ServiceError, VerifyContext } from './model';
 
@@ -6,7 +6,7 @@ import { ServiceError, VerifyContext } from './model';
  * Log Analytics queries through @azure/monitor-query-logs (the maintained successor of @azure/monitor-query,
  * docs/field-facts.md §5.2): it owns the query API's request shape (POST /workspaces/{id}/query with a timespan
  * interval and the Prefer wait header) and its response parsing, including the HTTP-200 PartialError case.
- * Loaded lazily so `check` never loads it.
+ * Only `verify` loads this module, so `check` never loads the client.
  *
  * Two pipeline changes: its retry policy is off (each poll is our retry, and an unreachable service must surface
  * as an error within our timeout), and its bearer policy, which refuses plain http, is replaced by one that
@@ -26,10 +26,6 @@ export function logsQuerier(ctx: VerifyContext, workspaceGuid: string): LogsQuer
   const base = ctx.config.logsEndpoint.replace(/\/+$/, '');
   const problem = hostProblem(base, 'logs');
   if (problem) throw new ServiceError(`refusing to send credentials: ${problem}`);
-  const { LogsQueryClient } = loadAzureClient(
-    '@azure/monitor-query-logs',
-    'to query the Log Analytics workspace (diagnostic logs, detections, Activity Log)',
-  );
   const credential = {
     getToken: async () => ({
       token: await ctx.getToken('logs', 'workload'),

@@ -27,19 +27,27 @@ export function isLoopback(url: URL): boolean {
 
 /**
  * Why a host may not receive this audience's token, or undefined when it may. Plain http only to loopback;
- * tokens only to the expected Azure hosts or an overridden loopback host.
+ * tokens only to the expected Azure hosts, an overridden loopback host, or (data plane only) the one gateway host
+ * named by --allow-endpoint-host. A URL with user info is refused. The message names the URL's scheme and host
+ * only, never its user info, path or query (where a SAS signature or a key would sit).
  */
-export function hostProblem(raw: string, audience: Audience): string | undefined {
+export function hostProblem(raw: string, audience: Audience, allowedHost?: string): string | undefined {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return `${raw} is not a URL`;
+    return 'the value is not a URL';
+  }
+  const where = `${url.protocol}//${url.host}`;
+  if (url.username || url.password) {
+    return `${where}: remove the user info from the URL (authentication uses an Entra ID token)`;
   }
   if (isLoopback(url)) return undefined;
-  if (url.protocol !== 'https:') return `${raw}: plain http is only allowed to a loopback host (127.0.0.1)`;
-  if (!TOKEN_HOSTS[audience].test(url.hostname.toLowerCase())) {
-    return `${raw}: ${audience} tokens are only sent to ${TOKEN_HOSTS[audience].source.replace(/\\/g, '')} or a loopback host`;
+  if (url.protocol !== 'https:') return `${where}: plain http is only allowed to a loopback host (127.0.0.1)`;
+  const host = url.hostname.toLowerCase();
+  if (audience === 'cognitive' && allowedHost && host === allowedHost.toLowerCase()) return undefined;
+  if (!TOKEN_HOSTS[audience].test(host)) {
+    return `${where}: ${audience} tokens are only sent to ${TOKEN_HOSTS[audience].source.replace(/\\/g, '')} or a loopback host${audience === 'cognitive' ? ` (a gateway you trust: --allow-endpoint-host ${host})` : ''}`;
   }
   return undefined;
 }
@@ -65,7 +73,7 @@ export interface CallOptions {
 
 /** One request with the host policy, a timeout and the "no answer is never a pass" rule applied. */
 export async function call(ctx: VerifyContext, url: string, options: CallOptions): Promise<HttpAnswer> {
-  const problem = hostProblem(url, options.audience);
+  const problem = hostProblem(url, options.audience, ctx.config.allowEndpointHost);
   if (problem) throw new ServiceError(`refusing to send credentials: ${problem}`);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.apiKey !== undefined) {

@@ -1,4 +1,4 @@
-import * as detections from '../detections';
+import { detections } from '../core';
 import { memo, pollUntil, RunState, VerifyCheck } from './check';
 import { call, describe } from './http';
 import { kqlString, LogRows, logsQuerier } from './logs';

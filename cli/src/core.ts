@@ -1,0 +1,12 @@
+// The CLI's one window onto the repository's checklist core and fact tables (lib/). esbuild bundles these modules
+// into dist/aoai-harden.js (cli/build.js), so the package ships no second copy of their source and no cdktf: every
+// module reached from here is cdktf-free (lint, and the bundle's inputs in __tests__/checklist-core.test.ts).
+export { checkDocuments, runChecks } from '../../lib/checklist/engine';
+export type { Exemption, Finding, Report, RuleInfo } from '../../lib/checklist/engine';
+export { InputError, loadDocuments } from '../../lib/checklist/model';
+export { parseTerraformJsonText } from '../../lib/checklist/json-text';
+export { exemptionProblems } from '../../lib/checklist/records';
+export { sarifLog, toJson, toMarkdown, toSarif, toText } from '../../lib/checklist/reporters';
+export { CHECKLIST } from '../../lib/checklist/checklist-items';
+export { AUDIT_RETENTION_DAYS, COGNITIVE_API_VERSION, PRIVATE_DNS_ZONES } from '../../lib/azure-facts';
+export * as detections from '../../lib/detections';

@@ -1,0 +1,68 @@
+import type { CliIo } from './commands/check';
+
+/**
+ * `aoai-harden`: the hardening checklist for any Terraform user. One module per subcommand (./commands), each
+ * parsing its own flags with util.parseArgs; this file only picks the subcommand.
+ */
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION: string = require('../package.json').version;
+
+export const USAGE = `usage: aoai-harden <command> [options]
+
+commands:
+  check <file>...     judge Terraform JSON, plan JSON or state JSON (cdktf or hand-written HCL) with the checklist
+  verify              post-deploy checks against the live deployment (--from vnet|outside; verify --help lists them)
+  run-task            serve the HCP Terraform run-task API (HMAC key in AOAI_RUN_TASK_HMAC_KEY; run-task --help)
+
+aoai-harden <command> --help shows a command's options; aoai-harden --version prints the version.`;
+
+export type { CliIo };
+
+// Each command's module is required when it runs (esbuild keeps a bundled module's body, and its require() of
+// the Azure SDK, until then), so `check` never loads the run-task server or @azure/identity.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const commands = {
+  check: (): typeof import('./commands/check') => require('./commands/check'),
+  verify: (): typeof import('./commands/verify') => require('./commands/verify'),
+  runTask: (): typeof import('./commands/run-task') => require('./commands/run-task'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const defaultIo: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+/** Runs one command line; resolves to the exit code (0 pass, 1 findings or failed checks, 2 bad input). */
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'check':
+      return commands.check().checkCommand(rest, io);
+    case 'verify':
+      return commands.verify().runVerifyCli(rest, io);
+    case 'run-task':
+      return commands
+        .runTask()
+        .runTaskCommand(rest, { ...io, parseSuppressions: commands.check().parseSuppressions });
+    case 'verify-content-filter':
+      io.err(
+        'aoai-harden: verify-content-filter is now part of verify: aoai-harden verify --only VERIFY-CS-001 --from vnet --endpoint <url> --account-id <id> --deployments <name> runs the same content-filter suite (see verify --help).\n',
+      );
+      return 2;
+    case '--version':
+    case '-V':
+      io.out(`${VERSION}\n`);
+      return 0;
+    case '--help':
+    case '-h':
+    case 'help':
+      io.out(`${USAGE}\n`);
+      return 0;
+    default:
+      io.err(`${command ? `aoai-harden: unknown command ${command}\n` : ''}${USAGE}\n`);
+      return 2;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
+}
