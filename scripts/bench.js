@@ -16,7 +16,7 @@
 // - synth: the app within 1.5x the CPU time of its twin, for the reference stack and the large-input stack, and
 //   under 120 MB peak memory;
 // - npm test: the jest suite under 60 s and the Terraform-core task under 5 minutes;
-// - the command-line tool (aoai-harden check, the CLI package's install size): cliFigures() below.
+// - the command-line tool (aoai-harden check, the CLI package's install size): cliFigures() (scripts/bench-cli.js).
 //
 // BENCH_RUNS=n rounds; BENCH_SKIP_TESTS=1 skips timing `npm test`.
 const { spawnSync } = require('child_process');
@@ -26,6 +26,7 @@ const { join, relative } = require('path');
 const { ensureBundle } = require('./build-app');
 const { generatePlainMultiStackApp, verifySame } = require('./bench-plain-app');
 const { testTimes } = require('./bench-test-times');
+const { cliFigures } = require('./bench-cli');
 
 const ROOT = join(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -114,7 +115,7 @@ const LARGE = {
 const CPU_LIMIT = 1.5;
 const MEMORY_LIMIT_MB = 120;
 
-function main() {
+async function main() {
   const loadBefore = loadavg();
   const bundle = ensureBundle(ROOT);
   const checkMs = median(Array.from({ length: 5 }, () => ensureBundle(ROOT).checkMs));
@@ -130,8 +131,10 @@ function main() {
   };
   // The plain twins checked to synthesize exactly the same resources before anything is timed.
   const variants = {};
+  let largeStackJson;
   for (const [name, { label, env, stackNames }] of Object.entries(stacks)) {
     const originals = synthJson(env, stackNames);
+    if (name === 'large') largeStackJson = originals['aoai-large'];
     const file = join(GENERATED, `plain-${name}.js`);
     writeFileSync(file, generatePlainMultiStackApp(stackNames.map((s) => [s, originals[s]])));
     const outdir = mkdtempSync(join(WORK, 'plain-'));
@@ -199,7 +202,8 @@ function main() {
     parts = testTimes(r.stdout + r.stderr);
   }
   const runTask = runTaskFigures();
-  const cli = cliFigures();
+  // The aoai-harden package (cli/): check against a bare node, and its install size.
+  const cli = await cliFigures({ largeStackJson, runs: RUNS });
 
   // Time ratios are judged on CPU time (the budget's own measure); wall time is recorded beside them.
   const budgets = [
@@ -258,6 +262,8 @@ function main() {
   console.table(Object.entries(ratios).map(([k, v]) => ({ ratio: k, wall: v.wall, cpu: v.cpu })));
   console.table(budgets);
   if (runTask) console.table(runTask.results.map(({ problems, ...r }) => r));
+  console.table(cli.figures.results.map(({ key, ...r }) => r));
+  console.log(`aoai-harden installed alone: ${JSON.stringify(cli.figures.install)}`);
   console.log(
     `load average (1 min) ${report.machine.loadAverage1mBefore} before, ${report.machine.loadAverage1mAfter} after`,
   );
@@ -265,16 +271,6 @@ function main() {
   writeFileSync(join(ROOT, 'bench-results', 'latest.json'), JSON.stringify(report, null, 2) + '\n');
   rmSync(WORK, { recursive: true, force: true });
   process.exitCode = budgets.every((b) => b.met) ? 0 : 1;
-}
-
-/**
- * The command-line tool's figures and budgets (issue 23: `aoai-harden check` of the reference plan within 2x a
- * bare `node -e 0` and of the 800-resource plan within 4x; the CLI package's install size reported). They join
- * this report here: `figures` is stored as report.cli, and each entry of `budgets` ({ budget, value, limit })
- * is judged and rendered with the others.
- */
-function cliFigures() {
-  return { figures: undefined, budgets: [] };
 }
 
 /** The run-task latency figures of scripts/bench-run-task.js (issue 16), when that script exists. */
@@ -290,4 +286,7 @@ function runTaskFigures() {
   return { maxConcurrentTasks, latency, results };
 }
 
-main();
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
