@@ -128,34 +128,34 @@ const NO_CDKTF = {
     'The checklist core, the exchange format and the aoai-harden package load no cdktf and no constructs (issue 23).',
 };
 const OUTSIDE_CORE =
-  'The checklist core imports no construct module: only ../record-format, ../azure-facts and ../detections from lib/ (put what constructs and checklist share in lib/record-format.ts).';
-const GLUE =
-  'The synth-time glue (aspect, stack-checks, suppressions) needs cdktf; the checklist core never imports it.';
+  'The checklist core imports no construct module and no synth glue: from lib/ only lib/checklist (minus aspect, stack-checks, suppressions, index), lib/record-format.ts and the fact tables (put what constructs and checklist share in lib/record-format.ts).';
 const GLUE_FILES = [
   'lib/checklist/aspect.ts',
   'lib/checklist/stack-checks.ts',
   'lib/checklist/suppressions.ts',
   'lib/checklist/index.ts',
 ];
+// Path zones (resolved files, so any folder depth): what a core file may import from lib/.
+const coreZones = (target: string) => [
+  'error',
+  {
+    zones: [
+      {
+        target,
+        from: './lib',
+        except: ['./checklist', './record-format.ts', './azure-facts.ts', './detections.ts'],
+        message: OUTSIDE_CORE,
+      },
+      { target, from: GLUE_FILES.map((f) => `./${f}`), message: OUTSIDE_CORE },
+    ],
+  },
+];
 project.eslint?.addOverride({
-  files: ['lib/checklist/*.ts'],
+  files: ['lib/checklist/**/*.ts'],
   excludedFiles: GLUE_FILES,
   rules: {
-    'no-restricted-imports': restrictImports(
-      NO_CDKTF,
-      { regex: '^\\.\\./(?!(record-format|azure-facts|detections)$)', message: OUTSIDE_CORE },
-      { regex: '^\\./(aspect|stack-checks|suppressions|index)$', message: GLUE },
-    ),
-  },
-});
-project.eslint?.addOverride({
-  files: ['lib/checklist/rules/**/*.ts'],
-  rules: {
-    'no-restricted-imports': restrictImports(
-      NO_CDKTF,
-      { regex: '^\\.\\./\\.\\./(?!(record-format|azure-facts|detections)$)', message: OUTSIDE_CORE },
-      { regex: '^\\.\\./(aspect|stack-checks|suppressions|index)$', message: GLUE },
-    ),
+    'no-restricted-imports': restrictImports(NO_CDKTF),
+    'import/no-restricted-paths': coreZones('./lib/checklist'),
   },
 });
 project.eslint?.addOverride({
@@ -182,12 +182,8 @@ project.eslint?.addOverride({
 project.eslint?.addOverride({
   files: ['cli/src/core.ts'],
   rules: {
-    'no-restricted-imports': restrictImports(NO_CDKTF, {
-      regex:
-        '^\\.\\./\\.\\./lib/(?!(checklist/(engine|model|json-text|records|reporters|checklist-items)|azure-facts|detections|record-format)$)',
-      message:
-        'cli/src/core.ts bundles only the cdktf-free checklist core and fact tables (never a construct or the synth glue).',
-    }),
+    'no-restricted-imports': restrictImports(NO_CDKTF),
+    'import/no-restricted-paths': coreZones('./cli/src/core.ts'),
   },
 });
 
