@@ -335,8 +335,8 @@ project.addTask('tf:fixtures', {
 });
 const publicApiLint = project.addTask('eslint:public-api', {
   description:
-    "Lint lib, stacks, scripts and tools for cdktf internals and Node loader patches (cdktf's public API only)",
-  exec: `eslint --no-eslintrc --no-inline-config -c ${PUBLIC_API_LINT} --ext .ts,.js --no-error-on-unmatched-pattern lib stacks scripts tools`,
+    "Lint lib, cli, stacks, scripts and tools for cdktf internals and Node loader patches (cdktf's public API only)",
+  exec: `eslint --no-eslintrc --no-inline-config -c ${PUBLIC_API_LINT} --ext .ts,.js --no-error-on-unmatched-pattern lib cli stacks scripts tools`,
   env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
 });
 project.testTask.spawn(publicApiLint);
