@@ -383,6 +383,8 @@ project.npmignore?.exclude(
   'projenrc/',
   // The command-line tool is its own package (aoai-harden); none of it ships in the construct package.
   'cli/',
+  // The public-API lint's own configuration (a development file, like .eslintrc.json).
+  '/.eslintrc.public-api.json',
 );
 // Local synth and bench output (the app runner's bundle and compile caches, 5 MB each) never ships.
 project.npmignore?.exclude('.build/', 'cdktf.out/', 'bench-results/', 'terraform.*.tfstate*', '.terraform/');
