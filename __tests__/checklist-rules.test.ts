@@ -97,6 +97,24 @@ const NON_COMPLIANT: Record<string, Fixture> = {
       (firstOf(j, 'azurerm_role_assignment')[1].role_definition_id =
         '/providers/Microsoft.Authorization/roleDefinitions/5e0bd9bd-7b93-4f28-af87-19fc36ad61bd'),
   },
+  'AOAI-IAM-006': {
+    // A federated credential on the workload identity, which holds OpenAI User on the account.
+    mutate: (j) =>
+      (j.resource.azurerm_federated_identity_credential = {
+        gh: {
+          name: 'gh',
+          parent_id: `\${azurerm_user_assigned_identity.${firstOf(j, 'azurerm_user_assigned_identity')[0]}.id}`,
+          issuer: 'https://token.actions.githubusercontent.com',
+          subject: 'repo:other/repo:ref:refs/heads/main',
+          audience: ['api://AzureADTokenExchange'],
+        },
+      }),
+    value: {
+      issuer: 'https://token.actions.githubusercontent.com',
+      subject: 'repo:other/repo:ref:refs/heads/main',
+    },
+    address: /^azurerm_federated_identity_credential\.gh$/,
+  },
   'AOAI-CFP-001': {
     mutate: (j) => (firstOf(j, 'azurerm_cognitive_deployment')[1].rai_policy_name = 'Microsoft.DefaultV2'),
     value: 'Microsoft.DefaultV2',
@@ -207,6 +225,15 @@ const NON_COMPLIANT: Record<string, Fixture> = {
     mutate: (j) => (account(j).lifecycle.ignore_changes = ['public_network_access_enabled']),
     value: ['public_network_access_enabled'],
     address: /^azurerm_cognitive_account\./,
+  },
+  'AOAI-CHK-005': {
+    mutate: (j) =>
+      (j.resource.terraform_data.run = {
+        input: 'x',
+        provisioner: [{ 'local-exec': { command: 'az version' } }],
+      }),
+    value: 'local-exec',
+    address: /^terraform_data\.run$/,
   },
   'AOAI-CHK-001': {
     mutate: (j) => {
@@ -521,6 +548,7 @@ describe('rules on hand-written configurations', () => {
       'compliant',
     ],
     [
+      // Still writes the filter policies, deployments and endpoint connections (issue 25: judged by effect).
       'Microsoft.CognitiveServices/* minus account writes and key operations',
       [
         {
@@ -529,6 +557,25 @@ describe('rules on hand-written configurations', () => {
             'Microsoft.CognitiveServices/accounts/write',
             'Microsoft.CognitiveServices/accounts/listKeys/action',
             'Microsoft.CognitiveServices/accounts/regenerateKey/action',
+          ],
+        },
+      ],
+      'non-compliant',
+    ],
+    [
+      'Microsoft.CognitiveServices/*/read (reads only)',
+      [{ actions: ['Microsoft.CognitiveServices/*/read', 'Microsoft.Insights/metrics/read'] }],
+      'compliant',
+    ],
+    [
+      'Microsoft.CognitiveServices/* minus every write, delete and action',
+      [
+        {
+          actions: ['Microsoft.CognitiveServices/*'],
+          not_actions: [
+            'Microsoft.CognitiveServices/*/write',
+            'Microsoft.CognitiveServices/*/delete',
+            'Microsoft.CognitiveServices/*/action',
           ],
         },
       ],

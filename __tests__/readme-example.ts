@@ -6,9 +6,13 @@ import * as ts from 'typescript';
  * Run the README's construct example as written (its package import pointed at lib/), synthesizing into
  * `outdir`; returns the folder of its stack (cdk.tf.json and the hardening reports).
  */
-export function runReadmeExample(outdir: string): string {
+export function runReadmeExample(
+  outdir: string,
+  heading = '## Use the constructs in your own stack',
+  stackName = 'aoai-prod-swedencentral',
+): string {
   const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Use the constructs in your own stack'));
+  const section = readme.slice(readme.indexOf(heading));
   const source = /```ts\n([\s\S]*?)```/
     .exec(section)![1]
     .replace("'cdktf-azure-openai-hardening'", `'${join(__dirname, '..', 'lib').replace(/\\/g, '/')}'`);
@@ -27,5 +31,5 @@ export function runReadmeExample(outdir: string): string {
     if (previous === undefined) delete process.env.CDKTF_OUTDIR;
     else process.env.CDKTF_OUTDIR = previous;
   }
-  return join(outdir, 'stacks', 'aoai-prod-swedencentral');
+  return join(outdir, 'stacks', stackName);
 }

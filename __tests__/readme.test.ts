@@ -52,3 +52,27 @@ test("the README's example synthesizes and passes the checklist", () => {
   ];
   expect(FleetCollisions.find(fleet)).toEqual([]);
 });
+
+test("the README's single-phase example passes with one scope declaration, recorded in the report", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'readme-scope-'));
+  dirs.push(dir);
+  const stackDir = runReadmeExample(
+    dir,
+    '### Harden one phase of an existing account',
+    'aoai-content-safety',
+  );
+  const report = JSON.parse(readFileSync(join(stackDir, 'hardening-report.json'), 'utf8'));
+  expect(report.summary.errors).toBe(0);
+  expect(report.managedElsewhere.map((e: any) => e.phase)).toEqual([
+    'Network Isolation',
+    'Identity and Access',
+    'Monitoring',
+  ]);
+  // Every finding the declaration covers carries it; the content-safety rules are judged (and pass).
+  const scoped = report.findings.filter((f: any) => f.exemption?.kind === 'scope');
+  expect(scoped.length).toBeGreaterThan(10);
+  expect(scoped.every((f: any) => f.status === 'suppressed' && !f.ruleId.startsWith('AOAI-CFP'))).toBe(true);
+  expect(report.findings.filter((f: any) => f.ruleId === 'AOAI-CFP-002').map((f: any) => f.status)).toContain(
+    'compliant',
+  );
+});

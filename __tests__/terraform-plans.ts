@@ -16,6 +16,7 @@ import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account'
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { TerraformStack, Testing } from 'cdktf';
+import { closedWorldEvasionsJson } from './evasion/closed-world-corpus';
 import { referenceJson } from './reference';
 
 /** The folder of the committed plan fixtures. */
@@ -43,6 +44,12 @@ export const PLAN_FIXTURES: readonly PlanFixture[] = [
       'first plan of the reference stack weakened (public access and key auth on, the deployment on Microsoft.Default) ' +
       'with its postconditions removed, as a configuration written without this package would plan',
     config: () => weakenedReferenceJson(),
+  },
+  {
+    file: 'closed-world-evasions-first-plan.json',
+    description:
+      'first plan of the reference stack with every planned evasion case of issue 25 in it (__tests__/evasion/closed-world-corpus.ts)',
+    config: () => closedWorldEvasionsJson(),
   },
   {
     file: 'grant-by-role-name-first-plan.json',

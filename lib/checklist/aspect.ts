@@ -1,5 +1,6 @@
 import { IAspect, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { HardeningScope } from './scope';
 import { registerChecks, StackCheck } from './stack-checks';
 
 export interface HardeningChecksProps {
@@ -19,6 +20,14 @@ export interface HardeningChecksProps {
    * @default - printed when the app runs under the cdktf CLI (CDKTF_OUTDIR is set), so `cdktf synth` shows it
    */
   readonly printSummary?: boolean;
+  /**
+   * What the checks judge: every phase, or only some with the others declared managed elsewhere (each with its
+   * reason, recorded in the report). `HardeningScope.only([HardeningPhase.CONTENT_SAFETY], reason)` for a stack that
+   * applies one phase to an account it does not own. A resource written here that weakens a phase managed
+   * elsewhere still fails.
+   * @default HardeningScope.all(): every phase is judged
+   */
+  readonly scope?: HardeningScope;
 }
 
 /**
@@ -43,7 +52,16 @@ export class HardeningChecks implements IAspect {
   }
 
   constructor(props: HardeningChecksProps = {}) {
-    registerChecks(this, { ...props }, false);
+    registerChecks(
+      this,
+      {
+        writeReports: props.writeReports,
+        today: props.today,
+        printSummary: props.printSummary,
+        managedElsewhere: props.scope?.excluded.map((e) => ({ phase: e.phase.name, reason: e.reason })),
+      },
+      false,
+    );
   }
 
   public visit(node: IConstruct): void {

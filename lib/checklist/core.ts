@@ -15,6 +15,7 @@ export type {
   Report,
   ReportSummary,
   RuleInfo,
+  ScopeExclusion,
 } from './engine';
 export { checkDocument, checkDocuments } from './engine';
 export type { InputFormat, NamedDocument } from './model';

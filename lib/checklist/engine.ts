@@ -2,7 +2,7 @@ import { ROLE_NAMES } from '../azure-facts';
 import { CHECKLIST } from './checklist-items';
 import { InputError, InputFormat, NamedDocument, TfModel, loadDocuments, loadModel } from './model';
 import { exemptionProblems, readRecords } from './records';
-import { RuleReferences, RuleResult, Severity } from './rule';
+import { RuleReferences, RuleResult, Severity, accounts } from './rule';
 import { ALL_RULES } from './rules';
 import { grants } from './rules/identity/shared';
 
@@ -117,6 +117,11 @@ export interface ReportSummary {
 export interface Report {
   /** terraform-json | plan-json | state-json. */
   readonly format: InputFormat;
+  /**
+   * Phases declared managed elsewhere, with their reasons.
+   * @default - none (every phase judged)
+   */
+  readonly managedElsewhere?: ScopeExclusion[];
   readonly rules: RuleInfo[];
   /** Every exemption in force or expired, listed before any finding. */
   readonly exemptions: Exemption[];
@@ -126,9 +131,23 @@ export interface Report {
   readonly summary: ReportSummary;
 }
 
+/** A phase of the checklist whose controls this configuration does not hold, with the reason (declared scope). */
+export interface ScopeExclusion {
+  /** The phase as rules name it: Network Isolation, Identity and Access, Content Safety or Monitoring. */
+  readonly phase: string;
+  /** Why the phase is managed elsewhere (at least 10 characters). */
+  readonly reason: string;
+}
+
 export interface CheckOptions {
   /** Date used to expire exemptions (YYYY-MM-DD). @default today (UTC) */
   readonly today?: string;
+  /**
+   * Phases managed elsewhere (declared scope): their rules' findings about what this input does not hold (an
+   * account known only by ID, a control not written here) are suppressed with the reason, recorded in the report;
+   * a resource written here that weakens the phase still fails. @default - every phase is judged
+   */
+  readonly managedElsewhere?: ScopeExclusion[];
   /** More exemptions, e.g. from a suppressions file; validated like recorded ones. @default - none */
   readonly extraExemptions?: Exemption[];
 }
@@ -172,6 +191,7 @@ export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
     return e;
   });
   const exemptions = [...recordedExemptions(model), ...extra];
+  const scope = scopeExclusions(options.managedElsewhere);
   const findings: Finding[] = [];
   for (const rule of ALL_RULES) {
     let results: RuleResult[];
@@ -194,7 +214,9 @@ export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
         findings.push({ ...base, status: r.status });
         continue;
       }
-      const exemption = exemptions.find((e) => e.ruleId === rule.id && e.address === r.address);
+      const exemption =
+        exemptions.find((e) => e.ruleId === rule.id && e.address === r.address) ??
+        scopeExemption(model, scope, rule.id, rule.phase, r.address);
       // An expiry given by reference is unknown until plan (where it is resolved); anything else that is not a
       // date counts as expired, so a malformed record never extends an exemption.
       const expiresOn = exemption?.expiresOn;
@@ -235,6 +257,7 @@ export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
   const count = (pred: (f: Finding) => boolean) => findings.filter(pred).length;
   return {
     format: model.format,
+    ...(scope.length ? { managedElsewhere: scope } : {}),
     rules: ALL_RULES.map(({ id, severity, phase, title, rationale, references }) => ({
       id,
       severity,
@@ -255,4 +278,57 @@ export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
       notApplicable: count((f) => f.status === 'not-applicable'),
     },
   };
+}
+
+/** Declared scope, validated: known phases (never the checklist's own integrity), each once, with a reason. */
+function scopeExclusions(declared: readonly ScopeExclusion[] | undefined): ScopeExclusion[] {
+  const phases: string[] = [...new Set(ALL_RULES.map((r) => r.phase))].filter(
+    (p) => p !== 'Checklist Integrity',
+  );
+  const seen = new Set<string>();
+  return (declared ?? []).map((e, i) => {
+    if (!phases.includes(e?.phase)) {
+      throw new InputError(
+        `managedElsewhere[${i}].phase: ${JSON.stringify(e?.phase)} is not a phase that can be managed elsewhere; use one of ${phases.join(', ')}`,
+      );
+    }
+    if (seen.has(e.phase)) throw new InputError(`managedElsewhere[${i}].phase: ${e.phase} is declared twice`);
+    seen.add(e.phase);
+    if (typeof e.reason !== 'string' || e.reason.trim().length < 10) {
+      throw new InputError(
+        `managedElsewhere[${i}].reason: say why ${e.phase} is managed elsewhere (at least 10 characters)`,
+      );
+    }
+    return { phase: e.phase, reason: e.reason.trim() };
+  });
+}
+
+/**
+ * The exemption a declared scope gives a finding of a phase managed elsewhere: only a finding about what this input
+ * does not hold (no address, or the account known here only by its ID, named by a resource that does not write it).
+ * A resource written here that weakens the phase (a grant, an NSG rule, a patch of the account) is not covered.
+ */
+function scopeExemption(
+  model: TfModel,
+  scope: ScopeExclusion[],
+  ruleId: string,
+  phase: string,
+  address: string | undefined,
+): Exemption | undefined {
+  const declared = scope.find((s) => s.phase === phase);
+  if (!declared) return undefined;
+  const absent =
+    address === undefined ||
+    accounts(model).some(
+      (a) => !a.declared && a.resource.address === address && !a.patches.includes(a.resource),
+    );
+  return absent
+    ? {
+        address: address ?? '(configuration)',
+        ruleId,
+        kind: 'scope',
+        reason: `${phase} is managed elsewhere: ${declared.reason}`,
+        author: 'declared scope',
+      }
+    : undefined;
 }

@@ -2,4 +2,5 @@
 // files that load cdktf: the HardeningChecks Aspect (./aspect, over ./stack-checks) and HardeningSuppressions.
 export * from './core';
 export * from './aspect';
+export * from './scope';
 export * from './suppressions';

@@ -68,7 +68,7 @@ export class TfModel {
     for (const r of dataSources) this.byAddress.set(r.address, r);
     for (const r of [...resources, ...dataSources]) {
       const id = r.values.id;
-      if (typeof id === 'string' && id.startsWith('/') && !id.includes('${')) {
+      if (typeof id === 'string' && id.startsWith('/') && !isTemplate(id)) {
         this.byId.set(id.toLowerCase(), [...(this.byId.get(id.toLowerCase()) ?? []), r.address]);
       }
     }
@@ -142,9 +142,18 @@ export class TfModel {
   }
 }
 
+/**
+ * True when a string is a Terraform template: an interpolation `${...}` or a directive `%{ if }...%{ endif }`,
+ * `%{ for }` (Terraform language docs, "Strings and Templates": both are evaluated, also in JSON syntax). Escapes
+ * (`$${`, `%%{`) are read as templates too: fail closed.
+ */
+export function isTemplate(s: string): boolean {
+  return s.includes('${') || s.includes('%{');
+}
+
 /** True when `v` is a value written out in the document, not an expression, variable or unknown. */
 export function isLiteral(v: unknown): boolean {
-  if (typeof v === 'string') return !v.includes('${') && v !== KNOWN_AFTER_APPLY;
+  if (typeof v === 'string') return !isTemplate(v) && v !== KNOWN_AFTER_APPLY;
   if (Array.isArray(v)) return v.every(isLiteral);
   if (v && typeof v === 'object') return Object.values(v).every(isLiteral);
   return true;
@@ -582,6 +591,11 @@ function loadPlan(plan: Record<string, any>): TfModel {
     if (rc?.change?.after_unknown) markUnknown(values, rc.change.after_unknown);
     if (c?.expressions) fillFromExpressions(values, c.expressions, c.prefix ?? '');
     if (c?.depends_on) values.depends_on = c.depends_on.map((d: string) => `${c.prefix ?? ''}${d}`);
+    // Provisioners: the configuration lists them per resource ({type, expressions}; json-format docs,
+    // "Configuration Representation"); planned values do not. Kept in Terraform JSON's shape ({<type>: body}).
+    if (Array.isArray(c?.provisioners) && c.provisioners.length) {
+      values.provisioner = c.provisioners.map((x: any) => ({ [String(x?.type)]: x?.expressions ?? {} }));
+    }
     // The provider configuration ("azurerm.other" for an alias; module calls prefix it "<call>:"), as the
     // configuration writes `provider` (json-format docs, provider_config_key).
     if (typeof c?.provider_config_key === 'string') {

@@ -13,6 +13,7 @@ export function toJson(report: Report): string {
     JSON.stringify(
       {
         format: report.format,
+        ...(report.managedElsewhere ? { managedElsewhere: report.managedElsewhere } : {}),
         summary: report.summary,
         exemptions: report.exemptions,
         findings: report.findings,
@@ -38,6 +39,14 @@ export function toMarkdown(report: Report): string {
     '',
     `Input: ${report.format}. Errors: ${s.errors}. Warnings: ${s.warnings}. Suppressed: ${s.suppressed}. Compliant: ${s.compliant}. Not applicable: ${s.notApplicable}.`,
     '',
+    ...(report.managedElsewhere?.length
+      ? [
+          '## Declared scope: phases managed elsewhere',
+          '',
+          ...report.managedElsewhere.map((e) => `- ${e.phase}: ${cell(e.reason)}`),
+          '',
+        ]
+      : []),
     '## Opt-outs and suppressions',
     '',
     ...(report.exemptions.length

@@ -32,6 +32,8 @@ export class RuleIds {
   public static readonly IAM_USER_CONTRIBUTOR = 'AOAI-IAM-004';
   /** Scoped role definition IDs and explicit principal types. */
   public static readonly IAM_ASSIGNMENT_FORM = 'AOAI-IAM-005';
+  /** Federated credentials on identities that hold account roles are reviewed. */
+  public static readonly IAM_FEDERATED_CREDENTIALS = 'AOAI-IAM-006';
   /** Every deployment is bound to a custom content filter policy it depends on. */
   public static readonly CFP_BOUND_POLICY = 'AOAI-CFP-001';
   /** Harm filters block at Low on prompts and completions, synchronously. */
@@ -82,6 +84,8 @@ export class RuleIds {
   public static readonly CHK_EXEMPTION_RECORD = 'AOAI-CHK-003';
   /** No lifecycle setting hides or disarms a hardened attribute. */
   public static readonly CHK_LIFECYCLE = 'AOAI-CHK-004';
+  /** Nothing in a configuration with an account writes to Azure or runs code unseen. */
+  public static readonly CHK_CLOSED_WORLD = 'AOAI-CHK-005';
 
   /** Every rule ID, in report order. */
   public static all(): string[] {

@@ -1,4 +1,4 @@
-import { TfModel, TfResource, asArray, block, isLiteral } from './model';
+import { TfModel, TfResource, asArray, block, isLiteral, isTemplate } from './model';
 
 export type Severity = 'error' | 'warning';
 export type Status = 'compliant' | 'non-compliant' | 'not-applicable';
@@ -121,7 +121,7 @@ const IN_SCOPE_KINDS: Record<string, string> = { openai: 'OpenAI', aiservices: '
 export function normalizeId(v: unknown): string | undefined {
   if (typeof v !== 'string' || v.trim() === '') return undefined;
   const t = v.trim();
-  return t.includes('${') ? t.replace(/\s+/g, '') : t.toLowerCase().replace(/\/$/, '');
+  return isTemplate(t) ? t.replace(/\s+/g, '') : t.toLowerCase().replace(/\/$/, '');
 }
 
 /** True when `v` is a literal resource ID of a Cognitive Services account. */
@@ -471,6 +471,24 @@ function discoverAccounts(model: TfModel): AccountView[] {
       typeof name === 'string' && isLiteral(name) ? name.trim().toLowerCase() : undefined,
     )?.aliases.add(ds.address);
   }
+  // data.azapi_resource of an account: by name and parent_id, or by resource_id (azapi docs, data-sources/resource).
+  for (const ds of model.dataSources.filter(
+    (x) => x.type === 'azapi_resource' && AZAPI_ACCOUNT.test(String(x.values.type ?? '')),
+  )) {
+    const name = ds.values.name;
+    const byId = ACCOUNT_ID.exec(
+      typeof ds.values.resource_id === 'string' && isLiteral(ds.values.resource_id)
+        ? ds.values.resource_id.trim()
+        : '',
+    );
+    const target = byId
+      ? byName(byId[1].toLowerCase(), byId[2].toLowerCase())
+      : byName(
+          parentResourceGroup(model, ds.values.parent_id),
+          typeof name === 'string' && isLiteral(name) ? name.trim().toLowerCase() : undefined,
+        );
+    target?.aliases.add(ds.address);
+  }
 
   /** The account a value names: by reference, by literal ID (or resource group and name), or by the same expression. */
   const find = (value: unknown): Draft | undefined => {
@@ -566,6 +584,18 @@ export function pointsAt(model: TfModel, value: unknown, a: AccountView): boolea
   if (a.declared) {
     const refs = model.references(value);
     if (refs.includes(a.resource.address) || refs.some((x) => a.aliases.includes(x))) return true;
+    // A written-out ID of the declared account, in any case (ARM resource IDs compare case-insensitively).
+    const m = typeof value === 'string' && isLiteral(value) ? ACCOUNT_ID.exec(value.trim()) : null;
+    const name = a.resource.values.name;
+    if (
+      m &&
+      typeof name === 'string' &&
+      isLiteral(name) &&
+      name.trim().toLowerCase() === m[2].toLowerCase() &&
+      accountResourceGroup(model, a) === m[1].toLowerCase()
+    ) {
+      return true;
+    }
   }
   const id = normalizeId(value);
   return !!id && a.ids.includes(id);
@@ -578,7 +608,7 @@ export function pointsAt(model: TfModel, value: unknown, a: AccountView): boolea
  * it is judged here, as "cannot verify".
  */
 export function deferredToPlan(model: TfModel, v: unknown): boolean {
-  if (model.format !== 'terraform-json' || typeof v !== 'string' || !v.includes('${')) return false;
+  if (model.format !== 'terraform-json' || typeof v !== 'string' || !isTemplate(v)) return false;
   return (
     model.references(v).length > 0 ||
     /(^|[^A-Za-z0-9_."])(var|local|data|module|each|count|path|terraform|self)\.[A-Za-z_]/.test(v)

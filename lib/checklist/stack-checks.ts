@@ -21,7 +21,7 @@ import { isAbsolute, join, relative, resolve } from 'path';
 import { AnnotationMetadataEntryType, App, Aspects, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { HardeningConfigError } from '../validation';
-import { Report, runChecks } from './engine';
+import { Report, ScopeExclusion, runChecks } from './engine';
 import { loadModel } from './model';
 import { toJson, toMarkdown, toSarif } from './reporters';
 
@@ -30,6 +30,8 @@ export interface ChecksSettings {
   readonly writeReports?: boolean;
   readonly today?: string;
   readonly printSummary?: boolean;
+  /** Phases managed elsewhere (HardeningChecksProps.scope), passed to the engine. */
+  readonly managedElsewhere?: ScopeExclusion[];
 }
 
 interface Registration {
@@ -162,7 +164,10 @@ type Moment = 'before-write' | 'after-write';
 
 /** Judge one stack's JSON: annotations, reports, the summary line; returns the error-level findings. */
 function judge(stack: TerraformStack, json: unknown, settings: ChecksSettings, moment: Moment): string[] {
-  const report = runChecks(loadModel(json, stack.node.id), { today: settings.today });
+  const report = runChecks(loadModel(json, stack.node.id), {
+    today: settings.today,
+    managedElsewhere: settings.managedElsewhere,
+  });
   // The construct behind a finding's address, for its annotation: by the construct path cdktf writes into each
   // resource's "//" metadata, else from a map of the stack's resources built on the first miss (a passing stack,
   // the usual case, never walks its construct tree here).

@@ -12,10 +12,12 @@ import { rule as AOAI_IAM_002 } from './identity/AOAI-IAM-002';
 import { rule as AOAI_IAM_003 } from './identity/AOAI-IAM-003';
 import { rule as AOAI_IAM_004 } from './identity/AOAI-IAM-004';
 import { rule as AOAI_IAM_005 } from './identity/AOAI-IAM-005';
+import { rule as AOAI_IAM_006 } from './identity/AOAI-IAM-006';
 import { rule as AOAI_CHK_001 } from './integrity/AOAI-CHK-001';
 import { rule as AOAI_CHK_002 } from './integrity/AOAI-CHK-002';
 import { rule as AOAI_CHK_003 } from './integrity/AOAI-CHK-003';
 import { rule as AOAI_CHK_004 } from './integrity/AOAI-CHK-004';
+import { rule as AOAI_CHK_005 } from './integrity/AOAI-CHK-005';
 import { rule as AOAI_MON_001 } from './monitoring/AOAI-MON-001';
 import { rule as AOAI_MON_002 } from './monitoring/AOAI-MON-002';
 import { rule as AOAI_MON_003 } from './monitoring/AOAI-MON-003';
@@ -56,6 +58,7 @@ export const ALL_RULES: readonly Rule[] = [
   AOAI_IAM_003,
   AOAI_IAM_004,
   AOAI_IAM_005,
+  AOAI_IAM_006,
   AOAI_CFP_001,
   AOAI_CFP_002,
   AOAI_CFP_003,
@@ -81,4 +84,5 @@ export const ALL_RULES: readonly Rule[] = [
   AOAI_CHK_002,
   AOAI_CHK_003,
   AOAI_CHK_004,
+  AOAI_CHK_005,
 ];

@@ -32,6 +32,13 @@ export function roleOf(m: TfModel, r: TfResource): string {
       if (target.type === 'azurerm_role_definition' && !target.address.startsWith('data.')) {
         return `custom:${target.address}`;
       }
+      if (
+        target.type === 'azapi_resource' &&
+        !target.address.startsWith('data.') &&
+        /^Microsoft\.Authorization\/roleDefinitions@/i.test(String(target.values.type ?? ''))
+      ) {
+        return `custom:${target.address}`;
+      }
       if (target.type === 'azurerm_role_definition') {
         const v = target.values;
         const g = /([0-9a-f-]{36})\s*$/i.exec(String(v.role_definition_id ?? v.id ?? ''))?.[1];
@@ -51,16 +58,65 @@ export function roleOf(m: TfModel, r: TfResource): string {
 }
 
 /**
- * Operations that make a role privileged on the account: change its network or auth settings, read or reset its
- * keys, or grant access. Names from Microsoft Learn, "Azure permissions for AI + machine learning"
- * (Microsoft.CognitiveServices: accounts/write, accounts/listKeys/action, accounts/regenerateKey/action) and
- * "Azure permissions for Management and governance" (Microsoft.Authorization/roleAssignments/write).
+ * Operations that weaken the account or what protects it: its settings, keys, filter policies, deployments, Defender
+ * setting and endpoint connection approval; the endpoint's network (NSG, subnet, VNet, endpoint, privatelink DNS);
+ * access (role assignments and definitions, locks, policy, the workload identity's federated credentials);
+ * template deployments and deployment scripts; diagnostics, the workspace, alerts and Defender plans. A custom role
+ * that grants any of them (Actions minus NotActions, wildcards matched) is judged like Owner. Operation names as
+ * Azure's resource provider operations list them ({Provider}/{resourceType}/{action}; Microsoft Learn,
+ * "Azure permissions": https://learn.microsoft.com/azure/role-based-access-control/permissions/ai-machine-learning,
+ * .../permissions/networking, .../permissions/management-and-governance, .../permissions/identity,
+ * .../permissions/monitor, .../permissions/security, .../permissions/compute#microsoftresources).
  */
 export const PRIVILEGED_OPERATIONS = [
   'Microsoft.CognitiveServices/accounts/write',
+  'Microsoft.CognitiveServices/accounts/delete',
   'Microsoft.CognitiveServices/accounts/listKeys/action',
   'Microsoft.CognitiveServices/accounts/regenerateKey/action',
+  'Microsoft.CognitiveServices/accounts/raiPolicies/write',
+  'Microsoft.CognitiveServices/accounts/raiPolicies/delete',
+  'Microsoft.CognitiveServices/accounts/raiBlocklists/write',
+  'Microsoft.CognitiveServices/accounts/raiBlocklists/delete',
+  'Microsoft.CognitiveServices/accounts/deployments/write',
+  'Microsoft.CognitiveServices/accounts/deployments/delete',
+  'Microsoft.CognitiveServices/accounts/defenderForAISettings/write',
+  'Microsoft.CognitiveServices/accounts/privateEndpointConnections/write',
+  'Microsoft.CognitiveServices/accounts/privateEndpointConnections/delete',
+  'Microsoft.CognitiveServices/accounts/privateEndpointConnectionsApproval/action',
+  'Microsoft.Network/networkSecurityGroups/write',
+  'Microsoft.Network/networkSecurityGroups/securityRules/write',
+  'Microsoft.Network/networkSecurityGroups/securityRules/delete',
+  'Microsoft.Network/virtualNetworks/write',
+  'Microsoft.Network/virtualNetworks/subnets/write',
+  'Microsoft.Network/privateEndpoints/write',
+  'Microsoft.Network/privateEndpoints/delete',
+  'Microsoft.Network/privateEndpoints/privateDnsZoneGroups/write',
+  'Microsoft.Network/privateDnsZones/write',
+  'Microsoft.Network/privateDnsZones/A/write',
+  'Microsoft.Network/privateDnsZones/virtualNetworkLinks/write',
   'Microsoft.Authorization/roleAssignments/write',
+  'Microsoft.Authorization/roleDefinitions/write',
+  'Microsoft.Authorization/locks/delete',
+  'Microsoft.Authorization/policyAssignments/write',
+  'Microsoft.Authorization/policyExemptions/write',
+  'Microsoft.ManagedIdentity/userAssignedIdentities/write',
+  'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write',
+  'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action',
+  'Microsoft.Resources/deployments/write',
+  'Microsoft.Resources/deploymentScripts/write',
+  'Microsoft.Insights/diagnosticSettings/write',
+  'Microsoft.Insights/diagnosticSettings/delete',
+  'Microsoft.Insights/scheduledQueryRules/write',
+  'Microsoft.Insights/metricAlerts/write',
+  'Microsoft.Insights/activityLogAlerts/write',
+  'Microsoft.Insights/actionGroups/write',
+  'Microsoft.Insights/dataCollectionRules/write',
+  'Microsoft.AlertsManagement/actionRules/write',
+  'Microsoft.OperationalInsights/workspaces/write',
+  'Microsoft.OperationalInsights/workspaces/delete',
+  'Microsoft.OperationalInsights/workspaces/tables/write',
+  'Microsoft.OperationalInsights/workspaces/purge/action',
+  'Microsoft.Security/pricings/write',
 ];
 
 /**
@@ -82,11 +138,19 @@ export function grantsOperation(pattern: string, operation: string): boolean {
 /** True when a role defined in this input can write to accounts, list their keys or grant access (judged like Owner). */
 export function customRoleIsPrivileged(m: TfModel, role: string): boolean {
   const def = m.get(role.slice('custom:'.length));
-  const permissions = asArray(def?.values.permissions);
-  if (!isLiteral(permissions)) return true;
+  // azurerm_role_definition `permissions` (actions, not_actions), or an azapi Microsoft.Authorization/roleDefinitions
+  // body's properties.permissions (actions, notActions: REST spec Microsoft.Authorization roleDefinitions).
+  const azapi = def?.type === 'azapi_resource';
+  const body = def?.values.body;
+  const permissions = azapi
+    ? body && typeof body === 'object'
+      ? asArray(body.properties?.permissions)
+      : body
+    : asArray(def?.values.permissions);
+  if (!Array.isArray(permissions) || !isLiteral(permissions)) return true;
   return permissions.some((p) => {
     const actions = asArray(p?.actions).map(String);
-    const notActions = asArray(p?.not_actions).map(String);
+    const notActions = asArray(azapi ? p?.notActions : p?.not_actions).map(String);
     return PRIVILEGED_OPERATIONS.some(
       (op) => actions.some((a) => grantsOperation(a, op)) && !notActions.some((n) => grantsOperation(n, op)),
     );
@@ -129,7 +193,8 @@ export const rgOf = (m: TfModel, r: TfResource) => resourceGroupName(m, `\${${r.
 export function shapeRelation(shape: string, accountRg: string | undefined, a: AccountView) {
   const s = shape.trim().toLowerCase().replace(/\/$/, '');
   const any = (x: string) => x.includes('\u0000');
-  if (s === '' || /^\u0000+$/.test(s)) return 'unknown' as const;
+  // Nothing known, or an interpolation or directive before the path (it may write any prefix, or none).
+  if (s === '' || s.startsWith('\u0000')) return 'unknown' as const;
   if (/^\/providers\/microsoft\.management\/managementgroups\/[^/]+$/.test(s)) return 'contains' as const;
   if (/^\/subscriptions\/[^/]+$/.test(s)) return 'contains' as const;
   const rg = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)$/.exec(s)?.[1];
@@ -147,7 +212,42 @@ export function shapeRelation(shape: string, accountRg: string | undefined, a: A
       s,
     );
   if (acct && (any(acct[1]) || any(acct[2]))) return 'unknown' as const;
+  if (PROTECTOR_ARM_PATH.test(s)) return 'protects' as const;
   return undefined;
+}
+
+/**
+ * What protects the account: its endpoint and the endpoint's network (NSG, subnet, VNet, privatelink DNS zones), the
+ * workspace its logs go to, its diagnostics, alerts and action groups, and the identities that hold roles on it.
+ * A grant on one of them is judged like a grant on the account (the same privileged roles, the same effective
+ * operations): Owner on the endpoint NSG reopens the endpoint as surely as Owner on the account. A written-out ID
+ * of such a type is judged so too (it may be this account's).
+ */
+export const PROTECTOR_TYPES = [
+  'azurerm_network_security_group',
+  'azurerm_network_security_rule',
+  'azurerm_subnet',
+  'azurerm_virtual_network',
+  'azurerm_private_endpoint',
+  'azurerm_private_dns_zone',
+  'azurerm_log_analytics_workspace',
+  'azurerm_user_assigned_identity',
+  'azurerm_monitor_action_group',
+  'azurerm_monitor_scheduled_query_rules_alert_v2',
+  'azurerm_monitor_metric_alert',
+  'azurerm_monitor_activity_log_alert',
+  'azurerm_monitor_data_collection_rule',
+  'azurerm_security_center_subscription_pricing',
+];
+const PROTECTOR_ARM_PATH =
+  /\/providers\/microsoft\.(network\/(networksecuritygroups|virtualnetworks|privateendpoints|privatednszones)|operationalinsights\/workspaces|managedidentity\/userassignedidentities|insights\/(actiongroups|scheduledqueryrules|metricalerts|activitylogalerts|datacollectionrules|diagnosticsettings))\//;
+const PROTECTOR_ARM_TYPE =
+  /^Microsoft\.(Network\/(networkSecurityGroups|virtualNetworks|privateEndpoints|privateDnsZones)|OperationalInsights\/workspaces|ManagedIdentity\/userAssignedIdentities|Insights\/(actionGroups|scheduledQueryRules|metricAlerts|activityLogAlerts|dataCollectionRules|diagnosticSettings))(\/|@)/i;
+
+/** True when `r` protects the account (see PROTECTOR_TYPES), as a resource or an azapi resource of such a type. */
+export function protectsAccount(r: TfResource): boolean {
+  if (PROTECTOR_TYPES.includes(r.type)) return true;
+  return r.type === 'azapi_resource' && PROTECTOR_ARM_TYPE.test(String(r.values.type ?? ''));
 }
 
 /**
@@ -189,7 +289,7 @@ export function scopeRelation(
   m: TfModel,
   scope: unknown,
   a: AccountView,
-): 'account' | 'inside' | 'contains' | 'unknown' | undefined {
+): 'account' | 'inside' | 'contains' | 'protects' | 'unknown' | undefined {
   if (pointsAt(m, scope, a)) return 'account';
   if (typeof scope !== 'string') return 'unknown';
   const accountRg = accountResourceGroup(m, a);
@@ -210,11 +310,15 @@ export function scopeRelation(
       return accounts(m).some((x) => x.aliases.includes(r.address)) ? undefined : 'unknown';
     }
     if (insideAccount(m, r, a)) return 'inside';
+    if (protectsAccount(r) && !r.address.startsWith('data.')) return 'protects';
+    // A data source of an azapi resource may read anything (the account, what protects it).
+    if (r.type === 'azapi_resource' && r.address.startsWith('data.')) return 'unknown';
     // A reference to another resource (a key vault, a search service, another account): not the account.
     return undefined;
   }
   // A literal, or a template: interpolations stand for anything (e.g. /subscriptions/${data.x.subscription_id}).
-  const shape = scope.replace(/\$\{[\s\S]*?\}/g, '\u0000');
+  // Template directives (%{ if }...%{ endif }) choose between parts: each part stands for anything too.
+  const shape = scope.replace(/\$\{[\s\S]*?\}/g, '\u0000').replace(/%\{[\s\S]*?\}/g, '\u0000');
   return shapeRelation(shape, accountRg, a);
 }
 
@@ -278,7 +382,9 @@ export const where = (relation: string) =>
       ? 'on a resource inside the account (a deployment or filter policy the role can rewrite)'
       : relation === 'contains'
         ? 'on a scope that contains the account'
-        : 'on a scope this input cannot resolve (it may contain the account)';
+        : relation === 'protects'
+          ? 'on a resource that protects the account (its endpoint network, DNS zone, workspace, diagnostics, alerts or an identity), judged as on the account'
+          : 'on a scope this input cannot resolve (it may contain the account)';
 
 export function perAssignment(
   model: TfModel,

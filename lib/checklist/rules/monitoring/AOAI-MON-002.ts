@@ -16,7 +16,7 @@ export const rule: Rule = {
     'The guide keeps audit data a year; diagnostic-setting retention_policy is deprecated and ignored for Log Analytics.',
   references: { mcsb: 'LT-6' },
   failClosed:
-    'A retention that is not a literal is "cannot verify" unless the workspace precondition the construct wrote (at least 365 days, evaluated by Terraform at plan) stands and the hardening record lists it; a workspace managed elsewhere is a post-deploy check. A table of the workspace (azurerm_log_analytics_workspace_table, or an azapi write of workspaces/tables) kept for less than 365 days in total (interactive plus archive) fails; a table retention that is not a literal is "cannot verify".',
+    'A retention that is not a literal is "cannot verify" unless the workspace precondition the construct wrote (at least 365 days, evaluated by Terraform at plan) stands and the hardening record lists it; a workspace managed elsewhere is a post-deploy check. A workspace with immediate_data_purge_on_30_days_enabled true (or not a literal) fails. A table of the workspace (azurerm_log_analytics_workspace_table, or an azapi write of workspaces/tables) kept for less than 365 days in total (interactive plus archive) fails; a table retention that is not a literal is "cannot verify".',
   evaluate: (m) =>
     perAccount(m, (a) => {
       for (const s of diagnosticsFor(m, a)) {
@@ -40,6 +40,19 @@ export const rule: Rule = {
           return ok(
             s.address,
             'workspace managed outside this configuration: verify its retention after deploy',
+          );
+        }
+        // immediate_data_purge_on_30_days_enabled removes the workspace's data after 30 days whatever its retention
+        // (azurerm 4.x docs, log_analytics_workspace; ARM features.immediatePurgeDataOn30Days, REST spec
+        // Microsoft.OperationalInsights workspaces): a 365-day retention with it keeps 30 days.
+        const purge = workspace.values.immediate_data_purge_on_30_days_enabled;
+        if (purge !== undefined && purge !== null && purge !== false) {
+          return bad(
+            workspace.address,
+            isLiteral(purge)
+              ? 'immediate_data_purge_on_30_days_enabled purges the logs after 30 days, whatever the retention'
+              : 'cannot verify immediate_data_purge_on_30_days_enabled: it is not known from this input (true purges the logs after 30 days)',
+            purge,
           );
         }
         const raw = workspace.values.retention_in_days ?? 30;

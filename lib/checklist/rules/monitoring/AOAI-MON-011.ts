@@ -1,6 +1,6 @@
 import { coverageDeclared, markers } from './shared';
 import { SUBSCRIPTION_BASELINE_KIND } from '../../../record-format';
-import { TfResource } from '../../model';
+import { TfResource, isLiteral } from '../../model';
 import { Rule, accounts, bad, ok, perAccount, pointsAt } from '../../rule';
 
 export const rule: Rule = {
@@ -14,11 +14,16 @@ export const rule: Rule = {
     'Defender for AI raises alerts for jailbreak campaigns, credential theft and data exfiltration through the model.',
   references: { mcsb: 'LT-1' },
   failClosed:
-    'A missing plan or account setting fails unless subscription coverage is declared; every write of the account setting must set Enabled; a plan written through another provider configuration than the account may cover another subscription and fails.',
+    'A missing plan or account setting fails unless subscription coverage is declared; every plan for AI (any case, or a resource type that is not a literal) must be Standard, not only the first; every write of the account setting must set Enabled; a plan written through another provider configuration than the account may cover another subscription and fails.',
   evaluate: (m) => {
-    const plan = m
+    // Every plan for AI is judged, not the first: a second one (another name, another case of "AI", a type that is
+    // not a literal) that sets Free applies as surely as the first; the weakest is the one shown.
+    const plans = m
       .ofType('azurerm_security_center_subscription_pricing')
-      .find((p) => p.values.resource_type === 'AI');
+      .filter(
+        (p) => !isLiteral(p.values.resource_type) || String(p.values.resource_type).toLowerCase() === 'ai',
+      );
+    const plan = plans.find((p) => p.values.tier !== 'Standard') ?? plans[0];
     const baseline = markers(m, SUBSCRIPTION_BASELINE_KIND)[0];
     if (baseline && accounts(m).length === 0) {
       // A subscription baseline stack: judge its plan.
@@ -44,11 +49,12 @@ export const rule: Rule = {
       // The plan is per subscription: written through another provider configuration (an alias for another
       // subscription) it may cover a subscription that is not the account's.
       const providerOf = (r: TfResource) => String(r.values.provider ?? 'azurerm').replace(/^\$\{|\}$/g, '');
-      if (plan && a.declared && providerOf(plan) !== providerOf(a.resource)) {
+      const elsewhere = plans.find((p) => a.declared && providerOf(p) !== providerOf(a.resource));
+      if (elsewhere) {
         return bad(
-          plan.address,
-          `the Defender plan is written through provider ${providerOf(plan)}, the account through ${providerOf(a.resource)}: it may cover another subscription`,
-          providerOf(plan),
+          elsewhere.address,
+          `the Defender plan is written through provider ${providerOf(elsewhere)}, the account through ${providerOf(a.resource)}: it may cover another subscription`,
+          providerOf(elsewhere),
         );
       }
       // azapi_update_resource is how this package manages the setting (it has no DELETE); azapi_resource also counts.

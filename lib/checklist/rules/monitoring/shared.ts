@@ -74,6 +74,17 @@ export function firingProblem(m: TfModel, r: TfResource): string | undefined {
     if (filters.length) {
       return `a dimension filter (${filters.map((d) => `${d?.name} ${d?.operator} ${JSON.stringify(d?.values)}`).join('; ')}) hides rows from it`;
     }
+    // A metric alert reads the metric of its namespace (azurerm 4.55 monitor_metric_alert criteria.metric_namespace,
+    // required): the account's metrics are in Microsoft.CognitiveServices/accounts (Learn, "Supported metrics for
+    // Microsoft.CognitiveServices/accounts"); the same metric name in another namespace watches something else.
+    if (
+      metric &&
+      String(c?.metric_namespace ?? '')
+        .trim()
+        .toLowerCase() !== 'microsoft.cognitiveservices/accounts'
+    ) {
+      return `its criterion reads namespace ${JSON.stringify(c?.metric_namespace ?? '(unset)')}, not Microsoft.CognitiveServices/accounts: it does not watch the account's metric`;
+    }
     if (metric && c?.aggregation !== 'Total') {
       return `aggregation ${JSON.stringify(c?.aggregation ?? '(unset)')} is not Total: it does not count every request`;
     }

@@ -1,6 +1,6 @@
 import { azapiSecurityRule, azapiWritesTo, perAccountEndpoints, sameSubnet, sourceProblem } from './shared';
-import { asArray } from '../../model';
-import { Rule, RuleResult, bad, ok } from '../../rule';
+import { TfModel, TfResource, asArray, isLiteral } from '../../model';
+import { Rule, RuleResult, bad, ok, resourceGroupName } from '../../rule';
 
 export const rule: Rule = {
   id: 'AOAI-NET-009',
@@ -13,7 +13,7 @@ export const rule: Rule = {
     'Without a deny rule, the default AllowVnetInBound (65000) lets every workload in the VNet and peered VNets reach the model.',
   references: { mcsb: 'NS-1' },
   failClosed:
-    'Sources must be private IPv4 ranges: service tags, wildcards and public ranges fail; a priority that is not a number counts as first; sources from variables are judged on plan JSON (unknown there: cannot verify); an interpolation that reads no variable, data source or resource is a constant and cannot be verified. Rules added as azapi securityRules children are judged; an azapi write of the securityRules of the NSG fails.',
+    'Sources must be private IPv4 ranges: service tags, wildcards and public ranges fail; a priority that is not a number counts as first; sources from variables are judged on plan JSON (unknown there: cannot verify); an interpolation that reads no variable, data source or resource is a constant and cannot be verified. A rule is on the endpoint NSG by reference, or by name and resource group (case-insensitive); a deny rule that may be on another NSG (same name, another or unknown resource group) does not count, an allow rule that may be on it is judged. Rules added as azapi securityRules children are judged; an azapi write of the securityRules of the NSG fails.',
   evaluate: (m) =>
     perAccountEndpoints(m, (_a, pes) => {
       const results: RuleResult[] = [];
@@ -36,14 +36,10 @@ export const rule: Rule = {
         }
         const rules = [
           ...asArray(nsg.values.security_rule).map((r) => ({ address: nsg.address, ...r })),
-          ...m
-            .ofType('azurerm_network_security_rule')
-            .filter(
-              (r) =>
-                m.refersTo(r.values.network_security_group_name, nsg) ||
-                r.values.network_security_group_name === nsg.values.name,
-            )
-            .map((r) => ({ address: r.address, ...r.values })),
+          ...m.ofType('azurerm_network_security_rule').flatMap((r) => {
+            const on = ruleOnNsg(m, r, nsg);
+            return on ? [{ address: r.address, ...r.values, maybe: on === 'maybe' }] : [];
+          }),
           ...m
             .ofType('azapi_resource')
             .filter(
@@ -80,6 +76,8 @@ export const rule: Rule = {
         const deny = rules
           .filter(
             (r) =>
+              // A deny rule counts only when it is on this NSG for certain; an allow rule that may be is judged.
+              !(r as { maybe?: boolean }).maybe &&
               access(r) === 'deny' &&
               any(r.source_address_prefix, r.source_address_prefixes) &&
               // A deny narrowed to one destination leaves the rest to AllowVnetInBound (issue 11, class 6).
@@ -118,3 +116,27 @@ export const rule: Rule = {
       return results[0];
     }),
 };
+
+/**
+ * Whether an azurerm_network_security_rule is on the NSG: "certain" by reference, or by a literal name and resource
+ * group that both match (NSG names are unique per resource group, compared case-insensitively as Azure does);
+ * "maybe" when its NSG name or resource group cannot be known from this input; undefined when it names another NSG.
+ */
+function ruleOnNsg(m: TfModel, r: TfResource, nsg: TfResource): 'certain' | 'maybe' | undefined {
+  const name = r.values.network_security_group_name;
+  if (m.refersTo(name, nsg)) return 'certain';
+  if (m.references(name).length) return undefined;
+  if (typeof name !== 'string' || !isLiteral(name)) return 'maybe';
+  const nsgName = nsg.values.name;
+  if (
+    typeof nsgName === 'string' &&
+    isLiteral(nsgName) &&
+    name.trim().toLowerCase() !== nsgName.trim().toLowerCase()
+  ) {
+    return undefined;
+  }
+  const rg = resourceGroupName(m, r.values.resource_group_name);
+  const nsgRg = resourceGroupName(m, nsg.values.resource_group_name);
+  if (rg && nsgRg) return rg === nsgRg && isLiteral(nsgName) ? 'certain' : rg === nsgRg ? 'maybe' : undefined;
+  return 'maybe';
+}
