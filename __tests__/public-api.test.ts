@@ -16,6 +16,8 @@ test('lib/index.ts exports exactly the public API', () => {
     'HardenedAzureOpenAI',
     'HardeningChecks',
     'HardeningConfigError',
+    'HardeningPhase',
+    'HardeningScope',
     'HardeningSuppressions',
     'IdentityLockdown',
     'InputError',
