@@ -9,6 +9,10 @@
 //
 // Options: --work <dir> (work folder; default <tmp>/aoai-tf/<hash of the stack path>), --fresh (empty the work
 // folder first, forgetting its state), --apply-delay-ms <n> (each stub write takes n ms, so overlaps show).
+// Estate model (tools/tf-stub/README.md): --estate <dir> (apply into a shared fake ARM, created if missing),
+// --policies <set>[,<set>] (assign a policy set, e.g. landing-zone, at the estate's subscription),
+// --subscription <guid> (the subscription of providers without subscription_id, as ARM_SUBSCRIPTION_ID),
+// --clock <ISO time> (the estate's clock, e.g. for the 48-hour soft delete).
 // The exit code is Terraform's; its diagnostics are printed as Terraform wrote them. `plan` also writes
 // plan.json (`terraform show -json`) in the work folder and prints its path.
 'use strict';
@@ -20,6 +24,7 @@ const path = require('path');
 const { usedProviders, schemaFor } = require('../tools/tf-stub/schema');
 const { serverCert } = require('../tools/tf-stub/tls');
 const { mergeSkeletons, withoutBackend } = require('../tools/tf-stub/hcl-skeleton');
+const { createEstate, readEstate } = require('../tools/tf-stub/estate');
 
 const ROOT = path.resolve(__dirname, '..');
 const STUB = path.join(ROOT, 'tools', 'tf-stub', 'provider.js');
@@ -95,7 +100,8 @@ function copyStack(stackDir, workDir) {
 function stubBundle() {
   const dir = path.dirname(STUB);
   const h = crypto.createHash('sha256');
-  for (const f of ['provider.js', 'values.js', 'azure-ids.js', 'tls.js']) h.update(fs.readFileSync(path.join(dir, f)));
+  const sources = ['provider.js', 'values.js', 'azure-ids.js', 'tls.js', ...fs.readdirSync(path.join(dir, 'estate')).sort().map((f) => path.join('estate', f))];
+  for (const f of sources) h.update(fs.readFileSync(path.join(dir, f)));
   h.update(require('@grpc/grpc-js/package.json').version);
   const out = path.join(os.tmpdir(), 'aoai-tf', `stub-provider-${h.digest('hex').slice(0, 16)}.js`);
   if (!fs.existsSync(out)) {
@@ -168,6 +174,7 @@ function prepare(stackDir, options = {}) {
   const config = copyStack(stackDir, workDir);
   const { providersDir, cliConfig } = installStubs(config, workDir);
   const applyLog = path.join(workDir, 'apply-log.jsonl');
+  const estate = options.estate ? estateEnv(options) : {};
   const env = {
     ...process.env,
     TF_CLI_CONFIG_FILE: cliConfig,
@@ -179,7 +186,20 @@ function prepare(stackDir, options = {}) {
     TF_STUB_APPLY_DELAY_MS: String(options.applyDelayMs ?? 0),
   };
   delete env.TF_LOG;
+  delete env.TF_STUB_ESTATE;
+  delete env.TF_STUB_DEFAULT_SUBSCRIPTION_ID;
+  if (options.subscription) env.TF_STUB_DEFAULT_SUBSCRIPTION_ID = options.subscription;
+  Object.assign(env, estate);
   return { workDir, env, applyLog, config };
+}
+
+/** Create or open the estate (applying --policies and --clock) and the stubs' environment for it. */
+function estateEnv(options) {
+  const policies = [options.policies ?? []].flat().flatMap((p) => String(p).split(',')).filter(Boolean);
+  // A new estate takes --subscription as its own (the landing-zone subscription its policies are assigned at).
+  const isNew = !fs.existsSync(path.join(options.estate, 'estate.json'));
+  const dir = createEstate(options.estate, { policies, subscription: isNew ? options.subscription : undefined, clock: options.clock });
+  return { TF_STUB_ESTATE: dir, TF_STUB_DEFAULT_SUBSCRIPTION_ID: options.subscription ?? readEstate(dir).subscription };
 }
 
 function exec(bin, args, cwd, env, echo) {
@@ -261,6 +281,10 @@ function parseArgs(argv) {
     if (own[i] === '--work') options.workDir = own[++i];
     else if (own[i] === '--fresh') options.fresh = true;
     else if (own[i] === '--apply-delay-ms') options.applyDelayMs = Number(own[++i]);
+    else if (own[i] === '--estate') options.estate = own[++i];
+    else if (own[i] === '--policies') options.policies = own[++i];
+    else if (own[i] === '--subscription') options.subscription = own[++i];
+    else if (own[i] === '--clock') options.clock = own[++i];
     else if (own[i].startsWith('-')) extraArgs.push(own[i]);
     else positional.push(own[i]);
   }
@@ -270,7 +294,9 @@ function parseArgs(argv) {
 async function main() {
   const { command, stackDir, options } = parseArgs(process.argv.slice(2));
   if (!command || !stackDir) {
-    console.error('usage: npm run tf -- <validate|plan|apply|destroy> <stack dir> [--work <dir>] [--fresh] [-- terraform args]');
+    console.error(
+      'usage: npm run tf -- <validate|plan|apply|destroy> <stack dir> [--work <dir>] [--fresh] [--estate <dir> [--policies landing-zone] [--subscription <guid>] [--clock <ISO time>]] [-- terraform args]',
+    );
     process.exit(2);
   }
   try {

@@ -17,6 +17,14 @@ export interface TfOptions {
   readonly fresh?: boolean;
   readonly applyDelayMs?: number;
   readonly extraArgs?: string[];
+  /** Apply into this estate folder (the shared fake ARM of tools/tf-stub/estate; created if missing). */
+  readonly estate?: string;
+  /** Policy sets to assign in the estate (at its subscription), e.g. ['landing-zone']. */
+  readonly policies?: string[];
+  /** The subscription of providers without subscription_id (as ARM_SUBSCRIPTION_ID). */
+  readonly subscription?: string;
+  /** The estate's clock (ISO time). */
+  readonly clock?: string;
 }
 
 export interface ApplyEvent {

@@ -10,6 +10,12 @@ const crypto = require('crypto');
 /** The subscription every fake ID lives in, unless the provider configuration names one. */
 const SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000000';
 
+/**
+ * The subscription of a provider without `subscription_id`: azurerm and azapi then take ARM_SUBSCRIPTION_ID; the
+ * runner sets TF_STUB_DEFAULT_SUBSCRIPTION_ID to an estate's subscription (see README.md, "Estate model").
+ */
+const defaultSubscription = () => process.env.TF_STUB_DEFAULT_SUBSCRIPTION_ID || SUBSCRIPTION_ID;
+
 const RG = '{rg}/providers';
 const TEMPLATES = {
   azurerm_resource_group: '/subscriptions/{sub}/resourceGroups/{name}',
@@ -56,7 +62,7 @@ function str(v) {
 
 /** The fake ARM ID of a resource about to be created. */
 function fakeArmId(typeName, planned, providerConfig = {}) {
-  const sub = str(providerConfig?.subscription_id) ?? SUBSCRIPTION_ID;
+  const sub = str(providerConfig?.subscription_id) ?? defaultSubscription();
   if (typeName === 'azapi_update_resource' && str(planned.resource_id)) return planned.resource_id;
   if (typeName === 'azapi_resource' || typeName === 'azapi_update_resource') {
     // type is "<namespace>/<type>[/<child type>...]@<api version>": children append their last type segment.
@@ -86,10 +92,10 @@ function fakeArmId(typeName, planned, providerConfig = {}) {
  */
 function fakeDataSourceId(typeName, config, providerConfig = {}) {
   if (typeName === 'azurerm_subscription') {
-    return `/subscriptions/${str(config.subscription_id) ?? str(providerConfig?.subscription_id) ?? SUBSCRIPTION_ID}`;
+    return `/subscriptions/${str(config.subscription_id) ?? str(providerConfig?.subscription_id) ?? defaultSubscription()}`;
   }
   if (TEMPLATES[typeName] && str(config.name)) return fakeArmId(typeName, config, providerConfig);
   return `stub-data-${typeName}`;
 }
 
-module.exports = { fakeArmId, fakeDataSourceId, guid, hash, SUBSCRIPTION_ID, TEMPLATES };
+module.exports = { fakeArmId, fakeDataSourceId, guid, hash, SUBSCRIPTION_ID, defaultSubscription, TEMPLATES };

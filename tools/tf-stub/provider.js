@@ -3,7 +3,8 @@
 // A schema-serving stub Terraform provider: plugin protocol 6 over gRPC with go-plugin's AutoMTLS handshake.
 // Usage (Terraform starts it; see README.md): node provider.js <schema.json>
 // Environment: TF_STUB_TLS_DIR (shared certificate cache), TF_STUB_APPLY_LOG (JSON lines, one "start" and one
-// "end" per ApplyResourceChange), TF_STUB_APPLY_DELAY_MS (time each apply takes, so overlaps are observable).
+// "end" per ApplyResourceChange), TF_STUB_APPLY_DELAY_MS (time each apply takes, so overlaps are observable),
+// TF_STUB_ESTATE (an estate folder: every write goes through the shared fake ARM of estate/, which may refuse it).
 const fs = require('fs');
 const path = require('path');
 const grpc = require('@grpc/grpc-js');
@@ -11,6 +12,7 @@ const protoLoader = require('@grpc/proto-loader');
 const { serverCert, handshakeCert } = require('./tls');
 const { decodeDynamic, toMsgpack, planBlock, fillBlock, applyState, armIdsIn, isUnknown } = require('./values');
 const { fakeDataSourceId } = require('./azure-ids');
+const { estateHooks } = require('./estate');
 
 // go-plugin handshake values Terraform uses (docs/terraform-facts.md, "Handshake (go-plugin 1.6.0)").
 const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
@@ -37,6 +39,7 @@ class StubProvider {
     this.applyLog = process.env.TF_STUB_APPLY_LOG;
     this.applyDelayMs = Number(process.env.TF_STUB_APPLY_DELAY_MS ?? 0);
     this.calls = 0;
+    this.estate = process.env.TF_STUB_ESTATE ? estateHooks(process.env.TF_STUB_ESTATE) : null;
   }
 
   resourceSchema(type, kind = 'resource_schemas') {
@@ -77,14 +80,19 @@ class StubProvider {
   }
 
   readResource(req) {
-    return { new_state: { msgpack: toMsgpack(decodeDynamic(req.current_state)) }, private: req.private, diagnostics: [] };
+    const current = decodeDynamic(req.current_state);
+    // In an estate, refresh sees the shared ARM: a resource another stack deleted is gone (null), drifted
+    // attributes the model tracks come back as the estate has them.
+    const state = this.estate && current ? this.estate.read(req.type_name, current) : current;
+    return { new_state: { msgpack: toMsgpack(state) }, private: req.private, diagnostics: [] };
   }
 
   planResourceChange(req) {
     const schema = this.resourceSchema(req.type_name);
     const prior = decodeDynamic(req.prior_state);
     const proposed = decodeDynamic(req.proposed_new_state);
-    const planned = planBlock(schema.block, proposed, prior);
+    const unmodelled = planBlock(schema.block, proposed, prior);
+    const planned = this.estate ? this.estate.plan(req.type_name, unmodelled, decodeDynamic(req.config)) : unmodelled;
     // No requires_replace: ForceNew is not in the bindings, so the stub never plans a replacement.
     return { planned_state: { msgpack: toMsgpack(planned) }, requires_replace: [], planned_private: req.prior_private, diagnostics: [] };
   }
@@ -107,6 +115,12 @@ class StubProvider {
     this.record({ event: 'start', ...entry, id: isUnknown(subject?.id) ? null : subject?.id ?? null });
     if (this.applyDelayMs > 0) await new Promise((r) => setTimeout(r, this.applyDelayMs));
     const newState = planned === null ? null : applyState(req.type_name, schema, planned, this.providerConfig);
+    const refusal = this.estate?.apply({ tfType: req.type_name, action, prior, state: newState, providerConfig: this.providerConfig });
+    if (refusal) {
+      // Azure refused the request: the resource stays as it was (absent, when it was being created).
+      this.record({ event: 'end', ...entry, id: prior?.id ?? null, refused: refusal.summary });
+      return { new_state: { msgpack: toMsgpack(prior) }, private: req.planned_private, diagnostics: [refusal] };
+    }
     this.record({ event: 'end', ...entry, id: (newState ?? prior)?.id ?? null });
     return { new_state: { msgpack: toMsgpack(newState) }, private: req.planned_private, diagnostics: [] };
   }

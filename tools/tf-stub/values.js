@@ -3,7 +3,7 @@
 // an unknown value is any extension (code 0 plain, code 12 refined: kept byte for byte), a dynamic-typed value
 // is [JSON type as bin, value], and nested blocks of mode LIST/SET are arrays of objects.
 const { decode, encode, ExtensionCodec } = require('@msgpack/msgpack');
-const { fakeArmId, guid, hash, SUBSCRIPTION_ID } = require('./azure-ids');
+const { fakeArmId, guid, hash, defaultSubscription } = require('./azure-ids');
 
 class Unknown {
   constructor(extType = 0, data = new Uint8Array([0])) {
@@ -61,7 +61,7 @@ function planBlock(block, proposed, prior) {
 /** A deterministic fake value of a Terraform type, for an attribute Azure would fill in. */
 function fakeValue(type, name, seed) {
   if (type === 'string') {
-    if (name === 'subscription_id') return SUBSCRIPTION_ID;
+    if (name === 'subscription_id') return defaultSubscription();
     if (/(^|_)(principal|tenant|client|object|application)_id$/.test(name)) return guid(`${seed}/${name}`);
     return `stub-${name}-${hash(seed, name).slice(0, 8)}`;
   }

@@ -1,0 +1,71 @@
+// The package's stacks applied into the landing zone (the estate model's fixture, policies on): which of Azure's
+// constraints and the landing zone's policies refuse them today. Each refusal is a finding of issue 24; when the
+// construct change that removes it lands, delete its name from EXPECTED (an empty list means the stack must apply).
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { runReadmeExample } from '../readme-example';
+import { referenceJson } from '../reference';
+import { Estate, LZ, flat } from './estate';
+import { Scratch, TfResult } from './tf';
+
+const scratch = new Scratch();
+afterAll(() => scratch.cleanup());
+
+/** Stack -> the constraints and policies that refuse it in the landing zone (empty: it applies). */
+const EXPECTED: Record<string, string[]> = {
+  // The Defender plan is already Standard; the Activity Log already goes to the central workspace.
+  'README: aoai-subscription-baseline': ['DiagnosticCategorySinkConflict', 'PricingNotFree'],
+  // existingNetwork associates its own NSG with a subnet that has the platform's; the spoke's links to the hub
+  // zones already exist.
+  'README: aoai-prod-swedencentral': ['DnsZoneLinkExists', 'SubnetAlreadyHasNsg'],
+  // Its own privatelink.* zones, subnets created without their NSG, the Defender plan.
+  'reference stack (default configuration)': [
+    'Deny-Private-DNS-Zones',
+    'Deny-Subnet-Without-Nsg',
+    'PricingNotFree',
+  ],
+};
+
+function stacks(): Array<[string, any]> {
+  const out = join(scratch.root, 'readme-out');
+  const dir = runReadmeExample(out);
+  const read = (d: string) => JSON.parse(readFileSync(join(d, 'cdk.tf.json'), 'utf8'));
+  return [
+    ['README: aoai-subscription-baseline', read(join(out, 'stacks', 'aoai-subscription-baseline'))],
+    ['README: aoai-prod-swedencentral', read(dir)],
+    ['reference stack (default configuration)', referenceJson()],
+  ];
+}
+
+const results = new Map<string, { result: TfResult; estate: Estate }>();
+
+beforeAll(async () => {
+  const lz = await Estate.landingZone(scratch);
+  await Promise.all(
+    stacks().map(async ([name, config], i) => {
+      const estate = lz.copy(`stack-${i}`);
+      results.set(name, { result: await estate.apply('stack', config), estate });
+    }),
+  );
+}, 600000);
+
+describe.each(Object.keys(EXPECTED))('%s in the landing zone', (name) => {
+  test(EXPECTED[name].length ? `is refused by ${EXPECTED[name].join(', ')}` : 'applies', () => {
+    const { result } = results.get(name)!;
+    const refusals = [...flat(result).matchAll(/Error: Estate (?:constraint|policy) ([\w-]+):/g)].map(
+      (m) => m[1],
+    );
+    expect([...new Set(refusals)].sort()).toEqual(EXPECTED[name]);
+    expect(result.code).toBe(EXPECTED[name].length ? 1 : 0);
+  });
+
+  test("leaves the platform's NSG, DNS links and Defender plan as they were", () => {
+    const { estate } = results.get(name)!;
+    expect(estate.resource(LZ.peSubnet)?.properties.networkSecurityGroup.id).toBe(LZ.peNsg);
+    for (const zone of LZ.zones) {
+      expect(estate.resource(LZ.link(zone))?.properties.virtualNetwork.id).toBe(LZ.vnet);
+    }
+    expect(estate.resource(LZ.defenderForAi)?.properties.pricingTier).toBe('Standard');
+    expect(estate.resource(LZ.activityLogSetting)?.properties.workspaceId).toBe(LZ.workspace);
+  });
+});
