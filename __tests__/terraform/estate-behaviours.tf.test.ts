@@ -6,7 +6,9 @@
 import { BEHAVIOURS, Estate, flat } from './estate';
 import { Scratch, TfResult } from './tf';
 
-// The scenarios are independent estates: run side by side (each is a chain of Terraform runs).
+// The scenarios are independent estates: run side by side (each is a chain of three or four Terraform runs, each
+// a few seconds; the timeout leaves room for a machine shared with other work).
+const TIMEOUT = 600000;
 
 const scratch = new Scratch();
 afterAll(() => scratch.cleanup());
@@ -62,6 +64,7 @@ test.concurrent(
       'Free',
     );
   },
+  TIMEOUT,
 );
 
 test.concurrent(
@@ -101,6 +104,7 @@ test.concurrent(
     expect(flat(again)).toContain('~ private_endpoint_network_policies = "Enabled" -> "Disabled"');
     expect(e.resource(subnetId)?.properties.privateEndpointNetworkPolicies).toBe('Disabled');
   },
+  TIMEOUT,
 );
 
 test.concurrent(
@@ -140,6 +144,7 @@ test.concurrent(
     expect(flat(again)).toContain('# azurerm_private_dns_zone_virtual_network_link.l will be created');
     expect(flat(again)).toContain('Error: Estate constraint ReferencedResourceNotFound: private DNS zone');
   },
+  TIMEOUT,
 );
 
 test.concurrent(
@@ -165,4 +170,5 @@ test.concurrent(
     expect(e.document().softDeleted).toEqual({});
     ok(await e.apply('aoai', config));
   },
+  TIMEOUT,
 );
