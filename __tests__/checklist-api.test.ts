@@ -77,3 +77,21 @@ describe('programmatic API', () => {
     ).toThrow(/wildcards are never accepted/);
   });
 });
+
+describe('declared scope: bad input names the field, the value and the fix', () => {
+  test('an unknown phase name, an empty phase list and a short reason are refused', () => {
+    expect(() => api.HardeningPhase.of('Networking')).toThrow(/phase: invalid value "Networking"\./);
+    expect(() => api.HardeningScope.only([], 'the platform team owns the network')).toThrow(
+      /phases: invalid value "\[\]"\. Name at least one phase/,
+    );
+    expect(() => api.HardeningScope.only([api.HardeningPhase.NETWORK_ISOLATION], 'short')).toThrow(
+      /reason: invalid value "short"\. Say why the phase is managed elsewhere/,
+    );
+  });
+
+  test('a valid declaration leaves every other phase managed elsewhere, with its reason', () => {
+    const scope = api.HardeningScope.only([api.HardeningPhase.NETWORK_ISOLATION], 'account owned by the AI team');
+    expect(scope.excluded.map((e) => e.phase.name)).toEqual(['Identity and Access', 'Content Safety', 'Monitoring']);
+    expect(scope.excluded.every((e) => e.reason === 'account owned by the AI team')).toBe(true);
+  });
+});

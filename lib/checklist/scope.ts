@@ -1,4 +1,12 @@
-import { fail } from '../validation';
+import { InputError } from './model';
+
+/**
+ * A scope mistake, worded as the constructs word theirs (field, value, fix). Thrown as the checklist core's
+ * InputError: the core loads no construct module (lib/validation.ts imports cdktf).
+ */
+function fail(field: string, value: unknown, fix: string): never {
+  throw new InputError(`${field}: invalid value ${JSON.stringify(value)}. ${fix}`);
+}
 
 /** A phase of the hardening guide whose rules the checklist runs. Enum-like: use the static members. */
 export class HardeningPhase {

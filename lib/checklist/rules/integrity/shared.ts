@@ -1,5 +1,5 @@
-import { TfModel, asArray, block, isLiteral } from '../../model';
 import { normalizeCondition } from '../../../record-format';
+import { TfModel, asArray, block, isLiteral } from '../../model';
 import { readRecords } from '../../records';
 import { RuleResult, accounts, azapiWrites, bad, ok, writingMethod } from '../../rule';
 
