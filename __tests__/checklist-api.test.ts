@@ -90,8 +90,15 @@ describe('declared scope: bad input names the field, the value and the fix', () 
   });
 
   test('a valid declaration leaves every other phase managed elsewhere, with its reason', () => {
-    const scope = api.HardeningScope.only([api.HardeningPhase.NETWORK_ISOLATION], 'account owned by the AI team');
-    expect(scope.excluded.map((e) => e.phase.name)).toEqual(['Identity and Access', 'Content Safety', 'Monitoring']);
+    const scope = api.HardeningScope.only(
+      [api.HardeningPhase.NETWORK_ISOLATION],
+      'account owned by the AI team',
+    );
+    expect(scope.excluded.map((e) => e.phase.name)).toEqual([
+      'Identity and Access',
+      'Content Safety',
+      'Monitoring',
+    ]);
     expect(scope.excluded.every((e) => e.reason === 'account owned by the AI team')).toBe(true);
   });
 });
