@@ -379,6 +379,8 @@ project.npmignore?.exclude(
   'setup.js',
   // docs/ ships (the fact files the JSDoc cites, docs/rules.md), except the contributors' architecture notes.
   'docs/architecture.md',
+  // The offline estate model's constraints document the test harness (tools/tf-stub), not the package.
+  'docs/estate-constraints.md',
   'tools/',
   'projenrc/',
   // The command-line tool is its own package (aoai-harden); none of it ships in the construct package.
