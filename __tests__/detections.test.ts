@@ -26,6 +26,14 @@ describe('schema derived from the sample records and the documented mapping', ()
       /identity_claim_appid_g/,
     );
   });
+  test('the validator catches a misspelled column', () => {
+    expect(kqlDiagnostics('AzureDiagnostics | where CallerIpAdress == "1.2.3.4"').join('\n')).toMatch(
+      /CallerIpAdress/,
+    );
+  });
+  test('the corrected request-rate query no longer sums toint(properties_s), which is not a token count', () => {
+    expect(DETECTIONS.find((d) => d.key === 'high-request-rate')!.query).not.toMatch(/properties_s/);
+  });
   test('the samples carry no prompt or completion text and no content-filter outcome (field-facts §1.3, §1.6)', () => {
     const text = JSON.stringify(DIAGNOSTIC_SAMPLES.map((s) => s.raw));
     expect(text).not.toMatch(/content_filter|ResponsibleAIPolicyViolation|"messages"|"prompt"/);

@@ -1,6 +1,5 @@
 import { OpenAIAccount, SecurityMonitoring, SecurityMonitoringProps, SubscriptionCoverage } from '../lib';
 import { newStack, onlyResource, resourcesOf, synthJson } from './helpers';
-import { kqlDiagnostics } from './kql';
 import { DETECTIONS } from '../lib/detections';
 
 function build(props: Partial<SecurityMonitoringProps> = {}) {
@@ -209,20 +208,6 @@ describe('Defender for AI', () => {
     expect(onlyResource(json, 'terraform_data').input.exemptions[0]).toMatchObject({
       rule_id: 'AOAI-MON-011',
     });
-  });
-});
-
-describe('KQL validated by the Kusto language service', () => {
-  test.each(DETECTIONS.map((d) => [d.key, d.query]))('%s has zero diagnostics', (_key, query) => {
-    expect(kqlDiagnostics(query)).toEqual([]);
-  });
-  test('the validator catches a misspelled column', () => {
-    expect(kqlDiagnostics('AzureDiagnostics | where CallerIpAdress == "1.2.3.4"').join('\n')).toMatch(
-      /CallerIpAdress/,
-    );
-  });
-  test('the corrected request-rate query no longer sums toint(properties_s), which is not a token count', () => {
-    expect(DETECTIONS.find((d) => d.key === 'high-request-rate')!.query).not.toMatch(/properties_s/);
   });
 });
 
