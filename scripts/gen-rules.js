@@ -112,7 +112,8 @@ function rulesDoc({ ALL_RULES, CHECKLIST, CLOSED_WORLD_TYPES }) {
     '|---|---|---|---|---|---|---|---|---|---|',
     ...ALL_RULES.map(
       (r) =>
-        `| ${r.id} | ${r.severity} | ${r.phase} | ${cell(r.title)}. ${cell(r.rationale)} | ${cell(r.failClosed)} | ${CHECKLIST.filter(
+        // The anchor is what each SARIF rule's helpUri names (rules.md#aoai-net-001).
+        `| <a id="${r.id.toLowerCase()}"></a>${r.id} | ${r.severity} | ${r.phase} | ${cell(r.title)}. ${cell(r.rationale)} | ${cell(r.failClosed)} | ${CHECKLIST.filter(
           (c) => c.rules.includes(r.id),
         )
           .map((c) => c.id)

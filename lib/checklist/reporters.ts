@@ -1,5 +1,67 @@
+import { createHash } from 'crypto';
+import { DOCS_BASE_URL, PACKAGE_VERSION, REPOSITORY_URL } from '../package-info';
 import { ChecklistItem } from './checklist-items';
-import { Report } from './engine';
+import { Finding, Report, RuleInfo } from './engine';
+import { SourceIndex, SourcePosition } from './source-locations';
+
+/**
+ * The file a report was made from, as the SARIF and JUnit reports name it. The `uri` is relative to the
+ * repository root (forward slashes), as GitHub code scanning and GitLab resolve it.
+ */
+export interface ReportSource {
+  readonly uri: string;
+  /** The file's text, to find the line of each resource; without it results point at the file's first line. */
+  readonly text?: string;
+  /** HCL (a cdk.tf) rather than JSON. @default false */
+  readonly hcl?: boolean;
+}
+
+/** What the file-based reports (SARIF, JUnit) need beyond the report itself. */
+export interface ReportContext {
+  /** The checked files (cdk.tf.json and its overrides, or one plan JSON); the first is where unlocated findings point. */
+  readonly sources?: readonly ReportSource[];
+  /** The stack (or input) judged: SARIF automationDetails.id `aoai-harden/<name>/` and the JUnit suite name. */
+  readonly name?: string;
+}
+
+/** The documentation page of a rule (its row in docs/rules.md), from the one docs base URL. */
+export function ruleHelpUri(ruleId: string): string {
+  return `${DOCS_BASE_URL}/rules.md#${ruleId.toLowerCase()}`;
+}
+
+/**
+ * How to fix a non-compliant finding of a rule: the control to restore, and the recorded way out when the weaker
+ * setting is intended. The same text in the text, Markdown, SARIF and JUnit reports.
+ */
+export function fixAdvice(rule: Pick<RuleInfo, 'id' | 'title'>): string {
+  return (
+    `Required: ${rule.title.replace(/\.$/, '')}. Keep the hardened default of the construct that writes this ` +
+    'resource, or change the configuration so the setting holds. If the weaker setting is intended, record an ' +
+    'opt-out (the construct property and a written reason) or a suppression with a reason and an expiry date, so ' +
+    `the exemption shows in the report. Rule: ${ruleHelpUri(rule.id)}`
+  );
+}
+
+/** Where a finding sits: the first source that declares its address, else the first source's first line. */
+function locator(
+  sources: readonly ReportSource[],
+): (f: Finding) => { uri: string; at: SourcePosition } | undefined {
+  const indexes = sources.map((s) =>
+    s.text === undefined ? undefined : s.hcl ? SourceIndex.ofHclText(s.text) : SourceIndex.ofJsonText(s.text),
+  );
+  return (f) => {
+    if (sources.length === 0) return undefined;
+    if (f.address) {
+      for (let i = 0; i < sources.length; i++) {
+        const at = indexes[i]?.locate(f.address);
+        if (at) return { uri: sources[i].uri, at };
+      }
+    }
+    return { uri: sources[0].uri, at: { line: 1, column: 1 } };
+  };
+}
+
+const valueText = (f: Finding) => (f.value !== undefined ? ` (value: ${JSON.stringify(f.value)})` : '');
 
 /** How the item is proven after deploy: by `aoai-harden verify` (check IDs) or by hand (why). */
 export function verifyCoverage(item: Pick<ChecklistItem, 'verifiedBy' | 'manualReason'>): string {
@@ -69,6 +131,7 @@ export function toMarkdown(report: Report): string {
         `| ${f.ruleId} | ${f.severity} | ${f.status} | ${cell(f.address ?? '')} | ${cell(f.message)}${f.status === 'non-compliant' && f.value !== undefined ? ` (value: ${cell(JSON.stringify(f.value))})` : ''}${f.exemption ? ` (${f.exemption.kind}${f.exemption.expired ? ', expired' : ''}: ${cell(f.exemption.reason)})` : ''} |`,
     ),
     '',
+    ...fixSection(report),
     '## Access summary (role assignments)',
     '',
     ...(report.accessSummary.length
@@ -95,38 +158,116 @@ export function toMarkdown(report: Report): string {
   return lines.join('\n');
 }
 
-/** SARIF 2.1.0 so CI systems show findings inline. */
-export function toSarif(report: Report): string {
+/** The "How to fix" section of the Markdown report: each failing rule once, with its findings' count. */
+function fixSection(report: Report): string[] {
+  const failing = report.rules.filter((r) =>
+    report.findings.some((f) => f.ruleId === r.id && f.status === 'non-compliant'),
+  );
+  if (failing.length === 0) return [];
+  return [
+    '## How to fix',
+    '',
+    ...failing.map((r) => {
+      const n = report.findings.filter((f) => f.ruleId === r.id && f.status === 'non-compliant').length;
+      return `- **${r.id}** (${n} finding${n === 1 ? '' : 's'}): ${cell(fixAdvice(r))}`;
+    }),
+    '',
+  ];
+}
+
+/** A stable key of a finding across runs: the rule and the address, nothing that moves with the file. */
+export function findingFingerprint(f: Pick<Finding, 'ruleId' | 'address'>): string {
+  return createHash('sha256')
+    .update(`${f.ruleId}\u0000${f.address ?? ''}`)
+    .digest('hex');
+}
+
+/**
+ * SARIF 2.1.0 that GitHub code scanning and Azure DevOps accept: per result the file and line of the resource
+ * (`physicalLocation`, when the context names the checked files), its Terraform address (`logicalLocations`) and a
+ * fingerprint; per rule a help URI and the fix; per run the tool version and `automationDetails.id` per stack.
+ */
+export function toSarif(report: Report, context: ReportContext = {}): string {
+  const locate = locator(context.sources ?? []);
+  const ruleIndex = new Map(report.rules.map((r, i) => [r.id, i]));
   const results = report.findings
     .filter((f) => f.status === 'non-compliant' || f.status === 'suppressed')
-    .map((f) => ({
-      ruleId: f.ruleId,
-      level: f.severity === 'error' ? 'error' : 'warning',
-      message: {
-        text: `${f.address ?? ''}: ${f.message}${f.value !== undefined ? ` (value: ${JSON.stringify(f.value)})` : ''}`,
-      },
-      locations: [
-        { logicalLocations: [{ fullyQualifiedName: f.address ?? 'configuration', kind: 'resource' }] },
-      ],
-      ...(f.status === 'suppressed'
-        ? { suppressions: [{ kind: 'inSource', justification: f.exemption?.reason }] }
-        : {}),
-    }));
-  return sarifLog(
-    'aoai-harden',
-    report.rules.map((r) => ({
-      id: r.id,
-      shortDescription: { text: r.title },
-      fullDescription: { text: r.rationale },
-      defaultConfiguration: { level: r.severity === 'error' ? 'error' : 'warning' },
-      properties: { phase: r.phase, ...r.references },
-    })),
-    results,
-  );
+    .map((f) => {
+      const where = locate(f);
+      return {
+        ruleId: f.ruleId,
+        ruleIndex: ruleIndex.get(f.ruleId),
+        level: f.severity === 'error' ? 'error' : 'warning',
+        message: { text: `${f.address ?? 'configuration'}: ${f.message}${valueText(f)}` },
+        locations: [
+          {
+            ...(where
+              ? {
+                  physicalLocation: {
+                    artifactLocation: artifactLocation(where.uri),
+                    region: { startLine: where.at.line, startColumn: where.at.column },
+                  },
+                }
+              : {}),
+            logicalLocations: [{ fullyQualifiedName: f.address ?? 'configuration', kind: 'resource' }],
+          },
+        ],
+        partialFingerprints: { 'aoaiHardenFinding/v1': findingFingerprint(f) },
+        ...(f.status === 'suppressed'
+          ? {
+              suppressions: [
+                {
+                  kind: 'inSource',
+                  status: 'accepted',
+                  justification: `${f.exemption?.kind}: ${f.exemption?.reason}`,
+                },
+              ],
+            }
+          : {}),
+      };
+    });
+  const rules = report.rules.map((r) => ({
+    id: r.id,
+    shortDescription: { text: r.title },
+    fullDescription: { text: r.rationale },
+    helpUri: ruleHelpUri(r.id),
+    help: { text: fixAdvice(r) },
+    defaultConfiguration: { level: r.severity === 'error' ? 'error' : 'warning' },
+    properties: {
+      phase: r.phase,
+      tags: ['security', 'terraform', 'azure-openai'],
+      // GitHub code scanning's severity scale for security results: 7.0-8.9 high, 4.0-6.9 medium.
+      'security-severity': r.severity === 'error' ? '8.0' : '5.0',
+      ...r.references,
+    },
+  }));
+  return sarifLog('aoai-harden', rules, results, {
+    automationId: `aoai-harden/${context.name ?? 'check'}/`,
+    artifacts: (context.sources ?? []).map((s) => s.uri),
+  });
+}
+
+/** A repository-relative URI resolves against %SRCROOT% (the checkout root); an absolute file URI stands alone. */
+function artifactLocation(uri: string): { uri: string; uriBaseId?: string } {
+  return /^[a-z][a-z0-9+.-]*:/i.test(uri) ? { uri } : { uri, uriBaseId: '%SRCROOT%' };
+}
+
+/** Per run: which analysis it is (one per stack) and the files it read. */
+export interface SarifRunDetails {
+  /** automationDetails.id; GitHub keeps one analysis per id's category (up to the last "/"). */
+  readonly automationId?: string;
+  /** URIs of the analysed files, relative to the repository root. */
+  readonly artifacts?: readonly string[];
 }
 
 /** The SARIF 2.1.0 envelope shared by `check` and `verify`: one run of one tool, its rules and its results. */
-export function sarifLog(toolName: string, rules: readonly object[], results: readonly object[]): string {
+export function sarifLog(
+  toolName: string,
+  rules: readonly object[],
+  results: readonly object[],
+  details: SarifRunDetails = {},
+): string {
+  const artifacts = details.artifacts ?? [];
   return (
     JSON.stringify(
       {
@@ -137,10 +278,17 @@ export function sarifLog(toolName: string, rules: readonly object[], results: re
             tool: {
               driver: {
                 name: toolName,
-                informationUri: 'https://github.com/example/cdktf-azure-openai-hardening',
+                version: PACKAGE_VERSION,
+                semanticVersion: PACKAGE_VERSION,
+                informationUri: REPOSITORY_URL,
                 rules,
               },
             },
+            ...(details.automationId ? { automationDetails: { id: details.automationId } } : {}),
+            ...(artifacts.length
+              ? { artifacts: artifacts.map((uri) => ({ location: artifactLocation(uri) })) }
+              : {}),
+            columnKind: 'utf16CodeUnits',
             results,
           },
         ],
@@ -151,20 +299,99 @@ export function sarifLog(toolName: string, rules: readonly object[], results: re
   );
 }
 
+const xml = (s: string) =>
+  s
+    // XML 1.0 has no place for most control characters, even escaped.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+
+/** How the JUnit report counts findings. */
+export interface JunitOptions extends ReportContext {
+  /** Warnings fail their test case too (the CLI's `--fail-on warning`). @default false - errors only */
+  readonly failOnWarnings?: boolean;
+}
+
+/**
+ * JUnit XML (the Surefire form Jenkins, GitLab and Azure DevOps read): one test suite per input, one test case per
+ * rule and resource. An error-level finding is a failure; a warning too with failOnWarnings (otherwise its text
+ * is in system-out); suppressed and not-applicable findings are skipped, with the reason. Deterministic: no
+ * timestamps or durations.
+ */
+export function toJunit(report: Report, options: JunitOptions = {}): string {
+  const locate = locator(options.sources ?? []);
+  const rules = new Map(report.rules.map((r) => [r.id, r]));
+  const suite = options.name ?? 'check';
+  let failures = 0;
+  let skipped = 0;
+  const cases = report.findings.map((f) => {
+    const rule = rules.get(f.ruleId);
+    const name = xml(`${f.ruleId} ${f.address ?? '(configuration)'}`);
+    const open = `    <testcase name="${name}" classname="${xml(`aoai-harden.${suite}.${f.ruleId}`)}">`;
+    const where = locate(f);
+    const body = () =>
+      xml(
+        [
+          `${f.address ?? 'configuration'}: ${f.message}${valueText(f)}`,
+          ...(where ? [`at ${where.uri}:${where.at.line}:${where.at.column}`] : []),
+          ...(rule ? [`Fix: ${fixAdvice(rule)}`] : []),
+        ].join('\n'),
+      );
+    if (f.status === 'non-compliant' && (f.severity === 'error' || options.failOnWarnings)) {
+      failures++;
+      const message = xml(`${rule?.title ?? f.ruleId}: ${f.message}`);
+      return `${open}\n      <failure type="${f.severity}" message="${message}">${body()}</failure>\n    </testcase>`;
+    }
+    if (f.status === 'non-compliant') {
+      return `${open}\n      <system-out>WARNING ${body()}</system-out>\n    </testcase>`;
+    }
+    if (f.status === 'suppressed' || f.status === 'not-applicable') {
+      skipped++;
+      const why =
+        f.status === 'suppressed'
+          ? `${f.exemption?.kind}: ${f.exemption?.reason}`
+          : `not applicable: ${f.message}`;
+      return `${open}\n      <skipped message="${xml(why)}"/>\n    </testcase>`;
+    }
+    return `${open}</testcase>`;
+  });
+  const counts = `tests="${cases.length}" failures="${failures}" errors="0"`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="aoai-harden" ${counts}>`,
+    `  <testsuite name="${xml(`aoai-harden ${suite}`)}" ${counts} skipped="${skipped}">`,
+    '    <properties>',
+    `      <property name="aoai-harden.version" value="${xml(PACKAGE_VERSION)}"/>`,
+    `      <property name="input.format" value="${xml(report.format)}"/>`,
+    ...(options.sources ?? []).map((s) => `      <property name="input.file" value="${xml(s.uri)}"/>`),
+    '    </properties>',
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
 /** A short human summary for terminals. */
 export function toText(report: Report): string {
   const s = report.summary;
   const bad = report.findings.filter((f) => f.status === 'non-compliant');
+  const rules = new Map(report.rules.map((r) => [r.id, r]));
   return (
     [
       ...report.exemptions.map(
         (e) =>
           `EXEMPT ${e.ruleId} ${e.address} (${e.kind}${e.property ? ` ${e.property}` : ''}${e.author ? ` by ${e.author}` : ''}, expires ${e.expiresOn ?? 'never'}): ${e.reason}`,
       ),
-      ...bad.map(
-        (f) =>
-          `${f.severity === 'error' ? 'ERROR' : 'WARN '} ${f.ruleId} ${f.address ?? ''}: ${f.message}${f.value !== undefined ? ` (value: ${JSON.stringify(f.value)})` : ''}`,
-      ),
+      ...bad.map((f) => {
+        const rule = rules.get(f.ruleId);
+        return (
+          `${f.severity === 'error' ? 'ERROR' : 'WARN '} ${f.ruleId} ${f.address ?? ''}: ${f.message}${valueText(f)}` +
+          (rule ? `\n      fix: ${fixAdvice(rule)}` : '')
+        );
+      }),
       ...report.findings
         .filter((f) => f.status === 'suppressed')
         .map((f) => `SUPPR ${f.ruleId} ${f.address ?? ''}: ${f.exemption?.reason}`),

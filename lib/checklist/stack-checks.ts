@@ -17,13 +17,15 @@
  *   validation: such an app adds the Aspect to its stacks (docs/architecture.md).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { isAbsolute, join, relative, resolve } from 'path';
+import { isAbsolute, join, relative, resolve, sep } from 'path';
+import { pathToFileURL } from 'url';
 import { AnnotationMetadataEntryType, App, Aspects, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { HardeningConfigError } from '../validation';
 import { Report, ScopeExclusion, runChecks } from './engine';
 import { loadModel } from './model';
-import { toJson, toMarkdown, toSarif } from './reporters';
+import { ReportSource, toJson, toJunit, toMarkdown, toSarif } from './reporters';
+import { cdktfJsonText } from './written-json';
 
 /** The settings one HardeningChecks instance carries (see HardeningChecksProps). */
 export interface ChecksSettings {
@@ -146,11 +148,11 @@ function judgeUncheckedStacks(app: App): string[] {
     if (stackChecks.has(stack)) continue; // judged before it was written
     const file = join(app.outdir, app.manifest.forStack(stack).synthesizedStackPath);
     // The written JSON, parsed once; HCL output (SYNTH_HCL_OUTPUT) is judged from a resolve instead.
-    const json =
-      file.endsWith('.json') && existsSync(file)
-        ? JSON.parse(readFileSync(file, 'utf8'))
-        : stack.toTerraform();
-    const stackErrors = judge(stack, json, settings, 'after-write').map((e) => `[${stack.node.id}] ${e}`);
+    const written = file.endsWith('.json') && existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    const json = written !== undefined ? JSON.parse(written) : stack.toTerraform();
+    const stackErrors = judge(stack, json, settings, 'after-write', written).map(
+      (e) => `[${stack.node.id}] ${e}`,
+    );
     if (stackErrors.length > 0) {
       // A stack that fails the checklist leaves no configuration behind to apply by mistake.
       rmSync(file, { force: true });
@@ -162,8 +164,17 @@ function judgeUncheckedStacks(app: App): string[] {
 
 type Moment = 'before-write' | 'after-write';
 
-/** Judge one stack's JSON: annotations, reports, the summary line; returns the error-level findings. */
-function judge(stack: TerraformStack, json: unknown, settings: ChecksSettings, moment: Moment): string[] {
+/**
+ * Judge one stack's JSON: annotations, reports, the summary line; returns the error-level findings. `written` is
+ * the text of the written file (after write); before the write it is the text cdktf is about to write.
+ */
+function judge(
+  stack: TerraformStack,
+  json: unknown,
+  settings: ChecksSettings,
+  moment: Moment,
+  written?: string,
+): string[] {
   const report = runChecks(loadModel(json, stack.node.id), {
     today: settings.today,
     managedElsewhere: settings.managedElsewhere,
@@ -199,7 +210,9 @@ function judge(stack: TerraformStack, json: unknown, settings: ChecksSettings, m
     }
   }
   const dir = join(appOf(stack)?.outdir ?? '.', 'stacks', stack.node.id);
-  if (settings.writeReports ?? true) writeReports(dir, report);
+  if (settings.writeReports ?? true) {
+    writeReports(dir, report, stack, stackSource(stack, json, moment, written));
+  }
   if (settings.printSummary ?? process.env.CDKTF_OUTDIR !== undefined) {
     const lines = [summaryLine(stack, report, (settings.writeReports ?? true) ? dir : undefined)];
     // Warnings travel as annotations, which the cdktf CLI prints after a successful synth. When errors abort
@@ -239,11 +252,31 @@ function constructAtMetadataPath(
     : undefined;
 }
 
-function writeReports(dir: string, report: Report): void {
+/**
+ * The stack's synthesized file as the SARIF and JUnit reports name it (relative to the working directory, where
+ * `cdktf synth` runs: the repository root) and its text, for the line of each resource. Before the write, the text
+ * is what cdktf is about to write (HCL output, SYNTH_HCL_OUTPUT, is not known then: its findings point at line 1).
+ */
+function stackSource(stack: TerraformStack, json: unknown, moment: Moment, written?: string): ReportSource {
+  const app = appOf(stack);
+  const file = app
+    ? join(app.outdir, app.manifest.forStack(stack).synthesizedStackPath)
+    : join('.', 'stacks', stack.node.id, 'cdk.tf.json');
+  const isJson = file.endsWith('.json');
+  const text = moment === 'after-write' ? written : isJson ? cdktfJsonText(json) : undefined;
+  const shown = displayPath(file);
+  // Outside the working directory (a temporary outdir) there is no repository-relative path: an absolute file URI.
+  const uri = isAbsolute(shown) ? pathToFileURL(shown).href : shown.split(sep).join('/');
+  return { uri, text, hcl: !isJson };
+}
+
+function writeReports(dir: string, report: Report, stack: TerraformStack, source: ReportSource): void {
   mkdirSync(dir, { recursive: true });
+  const context = { sources: [source], name: stack.node.id };
   writeFileSync(join(dir, 'hardening-report.json'), toJson(report));
   writeFileSync(join(dir, 'hardening-report.md'), toMarkdown(report));
-  writeFileSync(join(dir, 'hardening-report.sarif'), toSarif(report));
+  writeFileSync(join(dir, 'hardening-report.sarif'), toSarif(report, context));
+  writeFileSync(join(dir, 'hardening-report.junit.xml'), toJunit(report, context));
 }
 
 /** One line per stack, e.g. `hardening checklist [aoai-dev]: PASS, 0 errors, 1 warning, ... report: <path>`. */
