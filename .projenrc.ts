@@ -24,7 +24,7 @@ const project = new cdktf.ConstructLibraryCdktf({
   author: 'cdktf-azure-openai-hardening contributors',
   authorAddress: 'https://github.com/aoai-hardening',
   authorOrganization: true,
-  repositoryUrl: `${REPOSITORY_URL}.git`,
+  repositoryUrl: `git+${REPOSITORY_URL}.git`,
   homepage: REPOSITORY_URL,
   bugsUrl: `${REPOSITORY_URL}/issues`,
   stability: 'experimental',
@@ -370,6 +370,26 @@ const terraformTests = project.addTask('test:terraform', {
 project.testTask.env('AOAI_TF_CORPUS_DIR', '.build/tf-corpus');
 project.testTask.prependExec('node tools/tf-stub/corpus.js clean');
 project.testTask.spawn(terraformTests);
+// The public API's docs: API.md current, a summary on every public member, the main constructs' examples compile
+// (scripts/api-docs.js; `node scripts/api-docs.js --update` rewrites API.md). Then every package's
+// `npm publish --dry-run` is clean, at a version CHANGELOG.md describes.
+const apiDocs = project.addTask('api-docs', {
+  description: 'Check API.md, the public docs summaries and the @example of the main constructs (compiles with jsii)',
+  exec: 'node scripts/api-docs.js',
+  receiveArgs: true,
+});
+project.testTask.spawn(apiDocs);
+const publishCheck = project.addTask('publish:check', {
+  description: 'npm publish --dry-run of every package of the repository, clean (needs the jsii build)',
+  exec: 'node scripts/release.js --check',
+});
+project.testTask.spawn(publishCheck);
+project.addTask('release', {
+  description:
+    'Publish every package at the version .projenrc.ts sets, after the checks (`npm run release -- --dry-run` to only check)',
+  exec: 'node scripts/release.js',
+  receiveArgs: true,
+});
 
 project.addTask('bench', {
   description: 'Benchmark synth time and memory (paired rounds, ratios) against the budgets',

@@ -267,7 +267,7 @@ describe('reports of a plan JSON', () => {
 test('the package version and the docs base URL come from .projenrc.ts (package.json agrees)', () => {
   expect(PACKAGE_VERSION).toBe(pkg.version);
   expect(`${DOCS_BASE_URL}/`).toMatch(new RegExp(`^${pkg.homepage}/blob/main/docs/`));
-  expect(pkg.repository.url).toBe(`${pkg.homepage}.git`);
+  expect(pkg.repository.url).toBe(`git+${pkg.homepage}.git`);
 });
 
 test('every rule has its anchor on the rules page the SARIF helpUri names', () => {

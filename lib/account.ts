@@ -765,6 +765,20 @@ const KNOWN_SKUS = ['S0', 'F0'];
  * An Azure OpenAI (or AI Services) account, hardened by default: no public network access, no API keys,
  * network ACL default Deny with bypass None, restricted outbound access, a managed identity, and apply-time
  * postconditions that fail if public access or key authentication come back.
+ *
+ * @example
+ * import { App, TerraformStack } from 'cdktf';
+ * import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+ * import { OpenAIAccount } from 'cdktf-azure-openai-hardening';
+ *
+ * const app = new App();
+ * const stack = new TerraformStack(app, 'aoai');
+ * new AzurermProvider(stack, 'azurerm', { features: [{}] });
+ * const account = new OpenAIAccount(stack, 'Account', {
+ *   name: 'aoai-prod-swc', resourceGroupName: 'rg-aoai-prod', location: 'swedencentral',
+ *   deployments: [{ name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06' }],
+ * });
+ * // account.endpoint, account.accountId: what the phases and your workloads use
  */
 export class OpenAIAccount extends OpenAIAccountBase {
   /** Harden an account created elsewhere (another stack or a portal-made account). */

@@ -157,6 +157,23 @@ const STRICT_MODES = ['Default', 'Blocking'];
  * Phase 3, content safety: a custom RAI policy (azapi, `Microsoft.CognitiveServices/accounts/raiPolicies`)
  * at least as strict as the guide's, with jailbreak and indirect-attack shields and custom blocklists,
  * bound to every deployment on the account.
+ *
+ * @example
+ * import { App, TerraformStack } from 'cdktf';
+ * import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+ * import { ContentFilterPolicy, OpenAIAccount } from 'cdktf-azure-openai-hardening';
+ *
+ * const app = new App();
+ * const stack = new TerraformStack(app, 'aoai');
+ * new AzurermProvider(stack, 'azurerm', { features: [{}] });
+ * const account = new OpenAIAccount(stack, 'Account', {
+ *   name: 'aoai-prod-swc', resourceGroupName: 'rg-aoai-prod', location: 'swedencentral',
+ *   deployments: [{ name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06' }],
+ * });
+ * new ContentFilterPolicy(stack, 'ContentFilter', {
+ *   account,
+ *   blocklists: [{ name: 'corp', items: [{ pattern: 'Project Bluebird' }] }],
+ * });
  */
 export class ContentFilterPolicy extends Construct {
   /** The RAI policy resource. */

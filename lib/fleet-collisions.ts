@@ -34,8 +34,11 @@ export interface NamedIdentity {
 
 /** Two or more resources with one identity. */
 export interface NameCollision {
+  /** Where the name must be unique: a subscription, a resource group or Azure as a whole (global names). */
   readonly scope: string;
+  /** The Terraform resource type that claims the name, e.g. azurerm_cognitive_account. */
   readonly type: string;
+  /** The Azure name claimed twice. */
   readonly name: string;
   /** "<stack>: <address>" of each resource that claims the identity. */
   readonly claimedBy: string[];

@@ -155,6 +155,29 @@ export interface HardenedAzureOpenAIProps {
  * The composition most users reach for: a hardened account plus the four phases
  * (PrivateNetworking, IdentityLockdown, ContentFilterPolicy, SecurityMonitoring) with secure defaults.
  * Construct IDs below are a public contract: renaming one replaces Azure resources.
+ *
+ * @example
+ * import { App, TerraformStack } from 'cdktf';
+ * import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+ * import { HardenedAzureOpenAI, SubscriptionCoverage } from 'cdktf-azure-openai-hardening';
+ *
+ * const app = new App();
+ * const stack = new TerraformStack(app, 'aoai-prod');
+ * new AzurermProvider(stack, 'azurerm', { features: [{}] });
+ * new HardenedAzureOpenAI(stack, 'AzureOpenAI', {
+ *   account: {
+ *     name: 'aoai-prod-swc', resourceGroupName: 'rg-aoai-prod', location: 'swedencentral',
+ *     deployments: [{ name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06' }],
+ *   },
+ *   networking: {
+ *     newNetwork: { name: 'vnet-aoai', addressSpace: '10.0.0.0/16', endpointSubnetCidr: '10.0.1.0/24', appSubnetCidrs: ['10.0.2.0/24'] },
+ *   },
+ *   monitoring: {
+ *     securityTeam: { emailAddresses: ['secops@contoso.com'] },
+ *     subscriptionCoverage: SubscriptionCoverage.managedElsewhere('the platform team deploys the subscription baseline'),
+ *   },
+ * });
+ * app.synth(); // judged by the hardening checklist: error-level findings fail the synth
  */
 export class HardenedAzureOpenAI extends Construct {
   /** The hardened account and its deployments (construct ID "Account"). */

@@ -85,6 +85,24 @@ export interface IdentityLockdownProps {
  * Phase 2, identity and access: Entra ID only (key authentication off, also on imported accounts), managed
  * identities for workloads, and least-privilege role assignments by intent, scoped to the account.
  * It never reads or outputs the account's keys.
+ *
+ * @example
+ * import { App, TerraformStack } from 'cdktf';
+ * import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+ * import { AccountRole, IdentityLockdown, OpenAIAccount, PrincipalType } from 'cdktf-azure-openai-hardening';
+ *
+ * const app = new App();
+ * const stack = new TerraformStack(app, 'aoai');
+ * new AzurermProvider(stack, 'azurerm', { features: [{}] });
+ * const account = new OpenAIAccount(stack, 'Account', {
+ *   name: 'aoai-prod-swc', resourceGroupName: 'rg-aoai-prod', location: 'swedencentral',
+ *   deployments: [{ name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06' }],
+ * });
+ * new IdentityLockdown(stack, 'Identity', {
+ *   account,
+ *   workloadIdentities: [{ name: 'id-chat-api' }],
+ *   grants: [{ displayName: 'ml-engineers', principalId: '33333333-3333-3333-3333-333333333333', principalType: PrincipalType.GROUP, role: AccountRole.MANAGE_DEPLOYMENTS }],
+ * });
  */
 export class IdentityLockdown extends Construct {
   /** The identities created for workloads, by name. */

@@ -142,6 +142,23 @@ const DENY_ALL_PRIORITY = 4096;
  * Phase 1, network isolation: a private endpoint for the account's `account` sub-resource with Azure-managed
  * DNS records, the private DNS zones the account kind needs, VNet links, and an NSG on the endpoint subnet
  * (with network policies enabled, or Azure ignores it) that admits only the named sources on TCP 443.
+ *
+ * @example
+ * import { App, TerraformStack } from 'cdktf';
+ * import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+ * import { OpenAIAccount, PrivateNetworking } from 'cdktf-azure-openai-hardening';
+ *
+ * const app = new App();
+ * const stack = new TerraformStack(app, 'aoai');
+ * new AzurermProvider(stack, 'azurerm', { features: [{}] });
+ * const account = new OpenAIAccount(stack, 'Account', {
+ *   name: 'aoai-prod-swc', resourceGroupName: 'rg-aoai-prod', location: 'swedencentral',
+ *   deployments: [{ name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06' }],
+ * });
+ * new PrivateNetworking(stack, 'Networking', {
+ *   account,
+ *   newNetwork: { name: 'vnet-aoai', addressSpace: '10.0.0.0/16', endpointSubnetCidr: '10.0.1.0/24', appSubnetCidrs: ['10.0.2.0/24'] },
+ * });
  */
 export class PrivateNetworking extends Construct {
   /** The private endpoint. */

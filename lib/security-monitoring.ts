@@ -176,6 +176,24 @@ function receivers<T>(
  * Phase 4, monitoring: diagnostics to Log Analytics, the guide's detections and alert table, action groups, and the
  * account's Defender for AI setting. The subscription's Activity Log export and Defender plan come from
  * subscriptionCoverage (a SubscriptionBaseline here or in its own stack, or a declaration).
+ *
+ * @example
+ * import { App, TerraformStack } from 'cdktf';
+ * import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+ * import { OpenAIAccount, SecurityMonitoring, SubscriptionCoverage } from 'cdktf-azure-openai-hardening';
+ *
+ * const app = new App();
+ * const stack = new TerraformStack(app, 'aoai');
+ * new AzurermProvider(stack, 'azurerm', { features: [{}] });
+ * const account = new OpenAIAccount(stack, 'Account', {
+ *   name: 'aoai-prod-swc', resourceGroupName: 'rg-aoai-prod', location: 'swedencentral',
+ *   deployments: [{ name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06' }],
+ * });
+ * new SecurityMonitoring(stack, 'Monitoring', {
+ *   account,
+ *   securityTeam: { emailAddresses: ['secops@contoso.com'] },
+ *   subscriptionCoverage: SubscriptionCoverage.byBaselineStack('aoai-subscription-baseline'),
+ * });
  */
 export class SecurityMonitoring extends Construct {
   /** The Log Analytics workspace ID. @attribute */

@@ -72,6 +72,20 @@ export interface SubscriptionBaselineProps extends SubscriptionBaselineOptions {
  * with its extensions. Deploy it once per subscription (in its own stack); account stacks then declare
  * `SubscriptionCoverage.byBaselineStack(...)` instead of creating these singletons, so stacks never fight over them
  * and destroying one environment never switches off another's export or plan.
+ *
+ * @example
+ * import { App, TerraformStack } from 'cdktf';
+ * import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+ * import { SubscriptionBaseline } from 'cdktf-azure-openai-hardening';
+ *
+ * const app = new App();
+ * // Once per subscription, in its own stack (deploy it before the account stacks).
+ * const baseline = new TerraformStack(app, 'aoai-subscription-baseline');
+ * new AzurermProvider(baseline, 'azurerm', { features: [{}] });
+ * new SubscriptionBaseline(baseline, 'Baseline', {
+ *   namePrefix: 'aoai',
+ *   activityLogWorkspaceId: '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-platform/providers/Microsoft.OperationalInsights/workspaces/log-platform',
+ * });
  */
 export class SubscriptionBaseline extends Construct {
   /** `/subscriptions/<id>` of the covered subscription. @attribute */

@@ -28,9 +28,11 @@ try {
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], ROOT))[0];
   const tarball = join(work, packed.filename);
 
-  // 1. Contents: the compiled library and what a user reads; no tests, sources, tools, or generated output.
+  // 1. Contents: the compiled library and what a user reads (README, CHANGELOG, API.md, docs/); no tests, sources,
+  // tools, or generated output.
   const files = packed.files.map((f) => f.path);
-  const allowed = /^(build\/.+\.(js|d\.ts)|\.jsii|README\.md|LICENSE|package\.json|docs\/(rules|[a-z]+-facts)\.md)$/;
+  const allowed =
+    /^(build\/.+\.(js|d\.ts)|\.jsii|README\.md|CHANGELOG\.md|API\.md|LICENSE|package\.json|docs\/(rules|[a-z]+-facts)\.md)$/;
   const unexpected = files.filter((f) => !allowed.test(f));
   if (unexpected.length) fail(`unexpected files in the tarball: ${unexpected.slice(0, 10).join(', ')}`);
   // The command-line tool is its own package: nothing of it in the construct tarball.

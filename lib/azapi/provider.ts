@@ -29,6 +29,7 @@ export const AZAPI_SCHEMA_FIRST_RELEASE: Readonly<Record<string, string>> = {
  */
 export const AZAPI_PROVIDER_VERSION_CONSTRAINT = '~> 2.5';
 
+/** Settings of the azapi provider block. */
 export interface AzapiProviderConfig {
   /**
    * Subscription for azapi operations.
@@ -59,6 +60,7 @@ export interface AzapiProviderConfig {
 
 /** The `azapi` provider (registry.terraform.io/Azure/azapi). */
 export class AzapiProvider extends TerraformProvider {
+  /** The provider's name in Terraform. */
   public static readonly tfResourceType = 'azapi';
 
   private readonly config: AzapiProviderConfig;
@@ -89,6 +91,7 @@ export class AzapiProvider extends TerraformProvider {
     this._alias = value;
   }
 
+  /** The provider block's arguments, as Terraform names them. */
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
       subscription_id: this.config.subscriptionId,

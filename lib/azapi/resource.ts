@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { hclAttributes, hclResource } from '../hcl';
 import { azapiResourceConfig } from './provider';
 
+/** The arguments of an azapi_resource. */
 export interface AzapiResourceConfig extends TerraformMetaArguments {
   /** `<resource-type>@<api-version>`, e.g. Microsoft.CognitiveServices/accounts/raiPolicies@2025-06-01. */
   readonly type: string;
@@ -47,6 +48,7 @@ export interface AzapiResourceConfig extends TerraformMetaArguments {
 
 /** `azapi_resource`: a resource managed through the Azure Resource Manager REST API. */
 export class AzapiResource extends TerraformResource {
+  /** The resource type in Terraform. */
   public static readonly tfResourceType = 'azapi_resource';
 
   private readonly config: AzapiResourceConfig;
@@ -76,6 +78,7 @@ export class AzapiResource extends TerraformResource {
     return this.config.body;
   }
 
+  /** The resource block's arguments, as Terraform names them. */
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
       type: this.config.type,

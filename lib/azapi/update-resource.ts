@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { hclAttributes, hclResource } from '../hcl';
 import { azapiResourceConfig } from './provider';
 
+/** The arguments of an azapi_update_resource. */
 export interface AzapiUpdateResourceConfig extends TerraformMetaArguments {
   /** `<resource-type>@<api-version>`. */
   readonly type: string;
@@ -34,6 +35,7 @@ export interface AzapiUpdateResourceConfig extends TerraformMetaArguments {
 
 /** `azapi_update_resource`: sets properties on an existing resource; destroying it leaves the resource as it is. */
 export class AzapiUpdateResource extends TerraformResource {
+  /** The resource type in Terraform. */
   public static readonly tfResourceType = 'azapi_update_resource';
 
   private readonly config: AzapiUpdateResourceConfig;
@@ -62,6 +64,7 @@ export class AzapiUpdateResource extends TerraformResource {
     return this.getStringAttribute('id');
   }
 
+  /** The resource block's arguments, as Terraform names them. */
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
       type: this.config.type,

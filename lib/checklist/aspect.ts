@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { HardeningScope } from './scope';
 import { registerChecks, StackCheck } from './stack-checks';
 
+/** Settings of a HardeningChecks Aspect; every one has a default that keeps the checks in force. */
 export interface HardeningChecksProps {
   /**
    * Write hardening-report.{json,md,sarif} next to the synthesized stack (cdktf.out/stacks/<stack>/).
@@ -39,6 +40,15 @@ export interface HardeningChecksProps {
  * judges the written JSON of every other stack of that app. In an app without any HardenedAzureOpenAI, add it to
  * each stack: cdktf itself never runs an Aspect that is only on the App.
  * However many instances reach a stack, it is judged once, from the stack's own `toTerraform()`.
+ *
+ * @example
+ * import { App, Aspects, TerraformStack } from 'cdktf';
+ * import { HardeningChecks } from 'cdktf-azure-openai-hardening';
+ *
+ * const app = new App();
+ * const stack = new TerraformStack(app, 'my-own-stack'); // a stack written without HardenedAzureOpenAI
+ * Aspects.of(stack).add(new HardeningChecks({ today: '2026-06-01' }));
+ * app.synth(); // reports in cdktf.out/stacks/my-own-stack/hardening-report.{md,json,sarif,junit.xml}
  */
 export class HardeningChecks implements IAspect {
   /**

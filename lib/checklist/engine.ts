@@ -10,9 +10,11 @@ import { grants } from './rules/identity/shared';
 export interface Exemption {
   /** The Terraform address it covers (never a wildcard). */
   readonly address: string;
+  /** The rule it exempts, e.g. AOAI-NET-001. */
   readonly ruleId: string;
   /** "opt-out" or "suppression". */
   readonly kind: string;
+  /** Why the weaker setting is accepted (written by the user, at least 10 characters). */
   readonly reason: string;
   /**
    * The construct property that weakened the default (opt-outs).
@@ -40,16 +42,20 @@ export interface AppliedExemption extends Exemption {
 /** compliant | non-compliant | not-applicable | suppressed. */
 export type FindingStatus = 'compliant' | 'non-compliant' | 'not-applicable' | 'suppressed';
 
+/** One rule's judgement of one resource (or of the configuration as a whole). */
 export interface Finding {
+  /** The rule, e.g. AOAI-NET-001. */
   readonly ruleId: string;
   /** error | warning. */
   readonly severity: Severity;
+  /** compliant | non-compliant | not-applicable | suppressed. */
   readonly status: FindingStatus;
   /**
    * The Terraform address judged (for non-compliant: the offending one).
    * @default - the configuration as a whole
    */
   readonly address?: string;
+  /** What was found, in a sentence. */
   readonly message: string;
   /**
    * The offending value.
@@ -63,13 +69,22 @@ export interface Finding {
   readonly exemption?: AppliedExemption;
 }
 
+/** One item of the guide's Hardening Validation Checklist and what this run proved of it. */
 export interface ChecklistStatus {
+  /** The item's ID, e.g. NI-1. */
   readonly id: string;
+  /** Network Isolation, Identity and Access, Content Safety or Monitoring. */
   readonly phase: string;
+  /** The checklist item as the guide words it. */
   readonly item: string;
+  /** The rules that prove it at synth. */
   readonly rules: string[];
+  /** How far synth proves it: proven at synth, partly proven at synth, or post-deploy. */
   readonly proof: string;
-  /** @default - nothing to run after deploy */
+  /**
+   * What to run after deploy to prove the rest.
+   * @default - nothing to run after deploy
+   */
   readonly postDeploy?: string;
   /**
    * The `aoai-harden verify` checks that prove this item against the live deployment.
@@ -87,18 +102,27 @@ export interface ChecklistStatus {
 
 /** A rule as the report describes it. */
 export interface RuleInfo {
+  /** Stable rule ID, e.g. AOAI-NET-001 (never reused or renumbered). */
   readonly id: string;
+  /** error (fails synth, the CLI and the run task) or warning. */
   readonly severity: Severity;
+  /** The hardening phase the rule belongs to. */
   readonly phase: string;
+  /** One-line statement of the control. */
   readonly title: string;
+  /** Why the control matters. */
   readonly rationale: string;
+  /** The same control in checkov, Azure Policy and the Microsoft cloud security benchmark. */
   readonly references: RuleReferences;
 }
 
 /** One role assignment, as the access summary shows it. */
 export interface AccessSummaryEntry {
+  /** The role assignment's Terraform address. */
   readonly address: string;
+  /** The principal's object ID as written (a literal or an expression). */
   readonly principalId: unknown;
+  /** User, Group or ServicePrincipal as written (unset when the assignment does not say). */
   readonly principalType: unknown;
   /** Role name and GUID, e.g. "Cognitive Services OpenAI User (5e0bd9bd-...)". */
   readonly role: string;
@@ -106,14 +130,21 @@ export interface AccessSummaryEntry {
   readonly scope: unknown;
 }
 
+/** The counts of a report's findings. */
 export interface ReportSummary {
+  /** Non-compliant error-level findings: any of them fails synth, the CLI and the run task. */
   readonly errors: number;
+  /** Non-compliant warning-level findings. */
   readonly warnings: number;
+  /** Findings accepted by an opt-out or suppression in force. */
   readonly suppressed: number;
+  /** Compliant findings. */
   readonly compliant: number;
+  /** Rules with nothing to judge in this input. */
   readonly notApplicable: number;
 }
 
+/** The result of checking one configuration, plan or state: what the JSON, Markdown, SARIF and JUnit reports hold. */
 export interface Report {
   /** terraform-json | plan-json | state-json. */
   readonly format: InputFormat;
@@ -122,12 +153,17 @@ export interface Report {
    * @default - none (every phase judged)
    */
   readonly managedElsewhere?: ScopeExclusion[];
+  /** Every rule of the checklist, as the reports describe it. */
   readonly rules: RuleInfo[];
   /** Every exemption in force or expired, listed before any finding. */
   readonly exemptions: Exemption[];
+  /** Every rule's judgement of every resource it applies to. */
   readonly findings: Finding[];
+  /** The guide's Hardening Validation Checklist with this run's result per item. */
   readonly checklist: ChecklistStatus[];
+  /** Every role assignment in the input, for an access review. */
   readonly accessSummary: AccessSummaryEntry[];
+  /** The counts. */
   readonly summary: ReportSummary;
 }
 
@@ -139,6 +175,7 @@ export interface ScopeExclusion {
   readonly reason: string;
 }
 
+/** How checkDocument and checkDocuments judge exemptions. */
 export interface CheckOptions {
   /** Date used to expire exemptions (YYYY-MM-DD). @default today (UTC) */
   readonly today?: string;

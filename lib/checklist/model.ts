@@ -207,7 +207,9 @@ export function loadModel(json: unknown, source = 'input'): TfModel {
 
 /** One parsed file, named so override files can be told apart. */
 export interface NamedDocument {
+  /** The file name (override files are recognised by it: override.tf.json, *_override.tf.json). */
   readonly name: string;
+  /** The parsed JSON. */
   readonly document: unknown;
 }
 

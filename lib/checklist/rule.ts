@@ -5,8 +5,20 @@ export type Status = 'compliant' | 'non-compliant' | 'not-applicable';
 
 /** Where a rule's control is also checked elsewhere. */
 export interface RuleReferences {
+  /**
+   * The checkov check of the same control, e.g. CKV_AZURE_134.
+   * @default - none
+   */
   readonly checkov?: string;
+  /**
+   * The built-in Azure Policy definition (GUID) of the same control.
+   * @default - none
+   */
   readonly azurePolicy?: string;
+  /**
+   * The Microsoft cloud security benchmark control, e.g. NS-2.
+   * @default - none
+   */
   readonly mcsb?: string;
 }
 

@@ -19,6 +19,10 @@ export interface RuleSuppression {
 
 /** Suppress checklist findings on every resource under a construct, cdk-nag style. Recorded in the synthesized output. */
 export class HardeningSuppressions {
+  /**
+   * Accept findings of the given rules on every resource under `construct`, each with its reason (and expiry);
+   * recorded in the stack's hardening record and listed in every report.
+   */
   public static addResourceSuppressions(construct: IConstruct, suppressions: RuleSuppression[]): void {
     suppressions.forEach((s, i) => {
       if (!ALL_RULES.some((r) => r.id === s.ruleId)) {
