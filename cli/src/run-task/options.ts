@@ -1,4 +1,4 @@
-import { Exemption } from '../core';
+import { DOCS_BASE_URL, Exemption } from '../core';
 
 /**
  * Hosts HCP Terraform sends run-task requests from, and so the hosts that may receive the run's bearer token:
@@ -8,9 +8,8 @@ import { Exemption } from '../core';
  */
 export const HCP_TERRAFORM_HOSTS: readonly string[] = ['app.terraform.io', 'app.eu.terraform.io'];
 
-/** Where a finding's fix is documented (the generated rules page). */
-export const RULES_DOC_URL =
-  'https://github.com/example/cdktf-azure-openai-hardening/blob/main/docs/rules.md';
+/** Where a finding's fix is documented (the generated rules page, under the one docs base URL of .projenrc.ts). */
+export const RULES_DOC_URL = `${DOCS_BASE_URL}/rules.md`;
 
 /** One JSON log entry; never holds a token or the HMAC key. */
 export type LogEntry = Record<string, unknown> & {
