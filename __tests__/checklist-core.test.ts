@@ -20,7 +20,7 @@ const CDKTF_MODULE = /[\\/]node_modules[\\/](cdktf|constructs|@cdktf[\\/][^\\/]+
 const CDKTF_PACKAGE = /^(cdktf|constructs)(\/|$)|^@cdktf\//;
 /** The cdktf-free part of lib/ the CLI may hold: the exchange format, the fact tables and the checklist core. */
 const CORE_SOURCE =
-  /^(lib\/(record-format|azure-facts|detections|package-info)\.ts|lib\/checklist\/(?!(aspect|stack-checks|suppressions|index)\.ts$).+\.ts|cli\/src\/.+\.ts|cli\/package\.json)$/;
+  /^(lib\/(record-format|azure-facts|detections)\.ts|lib\/checklist\/(?!(aspect|stack-checks|suppressions|index)\.ts$).+\.ts|cli\/src\/.+\.ts|cli\/package\.json)$/;
 
 let work: string;
 let bundle: string;

@@ -14,6 +14,7 @@ import { validateXML } from 'xmllint-wasm';
 import { referenceJson } from './reference';
 import { AccountKind, HardenedAzureOpenAI, HardeningSuppressions, SubscriptionCoverage } from '../lib';
 import { checkDocument, Report } from '../lib/checklist/engine';
+import { DOCS_BASE_URL, PACKAGE_VERSION } from '../lib/checklist/package-info';
 import {
   ReportSource,
   fixAdvice,
@@ -24,7 +25,6 @@ import {
   toText,
 } from '../lib/checklist/reporters';
 import { cdktfJsonText } from '../lib/checklist/written-json';
-import { DOCS_BASE_URL, PACKAGE_VERSION } from '../lib/package-info';
 
 const SCHEMAS = join(__dirname, 'fixtures', 'report-schemas');
 const TODAY = '2026-06-01';

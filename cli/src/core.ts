@@ -5,7 +5,7 @@ export { checkDocuments, runChecks } from '../../lib/checklist/engine';
 export type { Exemption, Finding, Report, RuleInfo } from '../../lib/checklist/engine';
 export { InputError, loadDocuments } from '../../lib/checklist/model';
 export { parseTerraformJsonText } from '../../lib/checklist/json-text';
-export { DOCS_BASE_URL, PACKAGE_VERSION } from '../../lib/package-info';
+export { DOCS_BASE_URL, PACKAGE_VERSION } from '../../lib/checklist/package-info';
 export { exemptionProblems } from '../../lib/checklist/records';
 export { sarifLog, toJson, toMarkdown, toSarif, toText } from '../../lib/checklist/reporters';
 export { CHECKLIST } from '../../lib/checklist/checklist-items';

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
-import { DOCS_BASE_URL, PACKAGE_VERSION, REPOSITORY_URL } from '../package-info';
 import { ChecklistItem } from './checklist-items';
 import { Finding, Report, RuleInfo } from './engine';
+import { DOCS_BASE_URL, PACKAGE_VERSION, REPOSITORY_URL } from './package-info';
 import { SourceIndex, SourcePosition } from './source-locations';
 
 /**
