@@ -51,6 +51,7 @@ export class HardeningPhase {
 
 /** A phase whose controls are managed elsewhere (another team, another stack), with the reason. */
 export interface PhaseManagedElsewhere {
+  /** The phase whose controls this configuration does not hold. */
   readonly phase: HardeningPhase;
   /** Why this configuration does not hold the phase's controls (at least 10 characters). */
   readonly reason: string;
