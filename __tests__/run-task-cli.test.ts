@@ -104,7 +104,12 @@ describe('aoai-harden run-task (the built CLI, as `npm run harden -- run-task` r
       cwd: ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, AOAI_RUN_TASK_HMAC_KEY: KEY, AOAI_RUN_TASK_ALLOWED_HOSTS: '127.0.0.1' },
+      env: {
+        ...process.env,
+        AOAI_RUN_TASK_HMAC_KEY: KEY,
+        AOAI_RUN_TASK_ALLOWED_HOSTS: fake.host,
+        AOAI_RUN_TASK_REDIRECT_HOSTS: fake.archivistHost,
+      },
     });
     const lines: any[] = [];
     let buffered = '';
@@ -144,7 +149,7 @@ describe('aoai-harden run-task (the built CLI, as `npm run harden -- run-task` r
     expect(errorIds).toEqual(expect.arrayContaining(['AOAI-NET-001', 'AOAI-IAM-001', 'AOAI-CFP-001']));
     const failed = callbacks[0].body.data.relationships.outcomes.data
       .filter((o: any) => o.attributes.tags.Status[0].label === 'Failed')
-      .map((o: any) => o.attributes['outcome-id'])
+      .map((o: any) => o.attributes['outcome-id'].split(':')[0])
       .sort();
     expect(failed).toEqual(errorIds);
 
@@ -201,6 +206,21 @@ describe('aoai-harden run-task options', () => {
       'is not host or host:port',
     ],
     [['--hmac-key-file', '/nonexistent/key'], {}, 'cannot read it (ENOENT)'],
+    [
+      ['--rules-url', 'docs/rules.md'],
+      { AOAI_RUN_TASK_HMAC_KEY: KEY },
+      'rules URL "docs/rules.md" is not an https URL',
+    ],
+    [
+      [],
+      { AOAI_RUN_TASK_HMAC_KEY: KEY, AOAI_RUN_TASK_REDIRECT_HOSTS: 'archivist.terraform.io/v1' },
+      'is not host or host:port',
+    ],
+    [
+      ['--headers-timeout-ms', '20000'],
+      { AOAI_RUN_TASK_HMAC_KEY: KEY },
+      'headersTimeoutMs (20000) must not exceed requestTimeoutMs (10000)',
+    ],
   ])('%j with %j exits 2: %s', async (args, env, message) => {
     let err = '';
     const code = await runTaskCommand(args, {
@@ -214,7 +234,7 @@ describe('aoai-harden run-task options', () => {
     expect(err).toContain(message);
   });
 
-  test('the key file (final newline dropped), the allowlist and a suppressions file are applied', async () => {
+  test('the key file (final newline dropped), the allowlists, the rules URL and a suppressions file are applied', async () => {
     const keyFile = join(dir, 'hmac.key');
     writeFileSync(keyFile, `${KEY}\n`);
     const suppressions = join(dir, 'suppressions.json');
@@ -232,14 +252,22 @@ describe('aoai-harden run-task options', () => {
     const run = await runInProcess(
       ['--port', '0', '--hmac-key-file', keyFile, '--suppressions', suppressions],
       {
-        AOAI_RUN_TASK_ALLOWED_HOSTS: '127.0.0.1',
+        AOAI_RUN_TASK_ALLOWED_HOSTS: fake.host,
+        AOAI_RUN_TASK_REDIRECT_HOSTS: fake.archivistHost,
+        AOAI_RUN_TASK_RULES_URL: 'https://git.contoso.example/aoai/docs/rules.md',
       },
     );
     const { body } = fake.task({ taskResultId: 'cli-suppressed', planId: 'plan-weakened' });
     expect((await postTask(run.server.url, body, KEY)).status).toBe(200);
     await fake.waitForFinal(fake.finalCallbacks().length + 1);
     const cb = fake.finalCallbacks('cli-suppressed')[0];
-    const ids = cb.body.data.relationships.outcomes.data.map((o: any) => o.attributes['outcome-id']);
+    const ids = cb.body.data.relationships.outcomes.data.map(
+      (o: any) => o.attributes['outcome-id'].split(':')[0],
+    );
+    expect(cb.body.data.attributes.url).toBe('https://git.contoso.example/aoai/docs/rules.md');
+    expect(cb.body.data.relationships.outcomes.data[0].attributes.url).toMatch(
+      /^https:\/\/git\.contoso\.example\/aoai\/docs\/rules\.md#aoai-[a-z]+-\d{3}$/,
+    );
     expect(ids).not.toContain('AOAI-NET-001');
     expect(ids).toContain('AOAI-IAM-001');
     expect(cb.body.data.attributes.message).toContain('1 suppressed');

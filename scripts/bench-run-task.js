@@ -39,7 +39,8 @@ async function scenario(fake, name, planId, expected) {
   const server = await startRunTaskServer({
     hmacKey: KEY,
     port: 0,
-    allowedHosts: ['127.0.0.1'],
+    allowedHosts: [fake.host],
+    redirectHosts: [fake.archivistHost],
     maxConcurrentTasks: CONCURRENCY,
     log: () => undefined,
   });

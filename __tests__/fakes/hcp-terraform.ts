@@ -1,11 +1,18 @@
 import { createHmac } from 'crypto';
-import { IncomingMessage, ServerResponse, createServer } from 'http';
+import { IncomingMessage, Server, ServerResponse, createServer } from 'http';
 import { AddressInfo } from 'net';
 
 /**
  * A fake HCP Terraform on 127.0.0.1 for run-task tests: it builds and signs run-task requests, serves plan JSON
- * the way the API does (GET json-output with the run token -> 307 to a temporary URL, docs/field-facts.md 3.6), and
- * records every callback PATCH (3.5). Faults are scripted per plan and per task result.
+ * the way the API does, and records every callback PATCH (docs/field-facts.md 3.5). Each behaviour and its source:
+ * - GET json-output with the run token answers 307 to a temporary URL on another host, the object store
+ *   (archivist.terraform.io in HCP Terraform; here a second server on another port), which needs no token
+ *   (plans API "Retrieve the JSON execution plan" and api-docs "Blob storage authentication", field-facts 3.6, 7).
+ * - 204 No Content while the plan is not finished (plans API: "Plan JSON supported, but plan has not yet
+ *   completed"), optionally with Retry-After (RFC 9110 10.2.3; HCP Terraform does not document one).
+ * - 429 with the API's rate-limit error body (api-docs "Rate limits"), optionally with Retry-After.
+ * - 401 without the run token (api-docs "Authentication").
+ * Faults are scripted per plan and per task result.
  */
 export interface RecordedCallback {
   readonly taskResultId: string;
@@ -27,18 +34,28 @@ export interface PlanScript {
   readonly always?: number;
   /** Delay each json-output answer (ms). */
   readonly delayMs?: number;
+  /** Answer 204 (plan not finished) this many times first, with this Retry-After header when given. */
+  readonly notReadyFirst?: { readonly times: number; readonly retryAfter?: string };
+  /** Retry-After header sent with the failFirst and always answers. */
+  readonly retryAfter?: string;
+  /** Redirect json-output to this absolute URL instead of the fake's object store. */
+  readonly redirectTo?: string;
 }
 
 export interface FakeHcpTerraform {
   readonly url: string;
+  /** host:port of the API (the allowlist entry that may get the token). */
+  readonly host: string;
+  /** host:port of the object store json-output redirects to (a redirect host, never given the token). */
+  readonly archivistHost: string;
   readonly callbacks: RecordedCallback[];
   /** json-output requests per plan ID, with their Authorization header. */
   readonly planRequests: Array<{ planId: string; authorization?: string }>;
   /** Requests to the temporary (redirected) URL, with the Authorization header they carried. */
   readonly redirectedRequests: Array<{ planId: string; authorization?: string }>;
   addPlan(planId: string, script: PlanScript): void;
-  /** Answer this task result's callback with `status` the first `times` times. */
-  failCallbacks(taskResultId: string, status: number, times: number): void;
+  /** Answer this task result's callback with `status` the first `times` times (with Retry-After when given). */
+  failCallbacks(taskResultId: string, status: number, times: number, retryAfter?: string): void;
   /** A signed request body for a task, as HCP Terraform would POST it. */
   task(options: TaskOptions): { body: string; taskResultId: string };
   /** Final (passed/failed) callbacks answered 200 for a task result. */
@@ -65,22 +82,23 @@ export function sign(body: string | Buffer, key: string): string {
 }
 
 export async function startFakeHcpTerraform(): Promise<FakeHcpTerraform> {
-  const plans = new Map<string, PlanScript & { served: number }>();
-  const callbackFaults = new Map<string, { status: number; remaining: number }>();
+  const plans = new Map<string, PlanScript & { served: number; notReadyServed: number }>();
+  const callbackFaults = new Map<string, { status: number; remaining: number; retryAfter?: string }>();
   const callbacks: RecordedCallback[] = [];
   const planRequests: Array<{ planId: string; authorization?: string }> = [];
   const redirectedRequests: Array<{ planId: string; authorization?: string }> = [];
   let waiters: Array<() => void> = [];
 
-  const server = createServer((req, res) => {
-    void handle(req, res).catch(() => {
-      res.writeHead(500);
-      res.end();
-    });
-  });
+  const failed = (res: ServerResponse) => () => {
+    res.writeHead(500);
+    res.end();
+  };
+  const server = createServer((req, res) => void handle(req, res).catch(failed(res)));
+  const archivistServer = createServer((req, res) => void handleArchivist(req, res).catch(failed(res)));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
+    if (await handleCallback(req, res, url)) return;
     const planMatch = /^\/api\/v2\/plans\/([^/]+)\/json-output$/.exec(url.pathname);
     if (req.method === 'GET' && planMatch) {
       const planId = planMatch[1];
@@ -89,17 +107,31 @@ export async function startFakeHcpTerraform(): Promise<FakeHcpTerraform> {
       if (plan?.delayMs) await new Promise((r) => setTimeout(r, plan.delayMs));
       if (!plan) return end(res, 404, { errors: [{ status: '404', title: 'not found' }] });
       if (!req.headers.authorization?.startsWith(`Bearer ${FAKE_TOKEN_PREFIX}`)) return end(res, 401, {});
-      if (plan.always) return end(res, plan.always, {});
+      const retryAfter = plan.retryAfter ? { 'Retry-After': plan.retryAfter } : undefined;
+      if (plan.notReadyFirst && plan.notReadyServed < plan.notReadyFirst.times) {
+        plan.notReadyServed++;
+        const wait = plan.notReadyFirst.retryAfter;
+        return end(res, 204, undefined, wait ? { 'Retry-After': wait } : undefined);
+      }
+      if (plan.always) {
+        return end(res, plan.always, plan.always === 204 ? undefined : errorBody(plan.always), retryAfter);
+      }
       if (plan.failFirst && plan.served < plan.failFirst.times) {
         plan.served++;
-        return end(res, plan.failFirst.status, {});
+        return end(res, plan.failFirst.status, errorBody(plan.failFirst.status), retryAfter);
       }
-      // Like the API: a temporary URL on another path (valid one minute there), no token needed.
-      res.writeHead(307, { Location: `/archivist/${planId}?temporary=1` });
+      // Like the API: a temporary URL on the object store, another host (valid one minute), no token needed.
+      res.writeHead(307, { Location: plan.redirectTo ?? `${archivistBase}/v1/object/${planId}` });
       res.end();
       return;
     }
-    const archivist = /^\/archivist\/([^/]+)$/.exec(url.pathname);
+    end(res, 404, {});
+  }
+
+  /** The object store: serves a plan's JSON to whoever holds the temporary URL. */
+  async function handleArchivist(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const archivist = /^\/v1\/object\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && archivist) {
       redirectedRequests.push({ planId: archivist[1], authorization: req.headers.authorization });
       const plan = plans.get(archivist[1]);
@@ -108,8 +140,13 @@ export async function startFakeHcpTerraform(): Promise<FakeHcpTerraform> {
       res.end(plan.json);
       return;
     }
+    end(res, 404, {});
+  }
+
+  async function handleCallback(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const callback = /^\/api\/v2\/task-results\/([^/]+)\/callback$/.exec(url.pathname);
-    if (req.method === 'PATCH' && callback) {
+    if (!(req.method === 'PATCH' && callback)) return false;
+    {
       const taskResultId = callback[1];
       const text = await readAll(req);
       const fault = callbackFaults.get(taskResultId);
@@ -126,15 +163,17 @@ export async function startFakeHcpTerraform(): Promise<FakeHcpTerraform> {
         answered,
         at: performance.now(),
       });
-      end(res, answered, answered === 200 ? undefined : { errors: [{ status: String(answered) }] });
+      const wait = answered !== 200 && fault?.retryAfter ? { 'Retry-After': fault.retryAfter } : undefined;
+      end(res, answered, answered === 200 ? undefined : errorBody(answered), wait);
       waiters.forEach((w) => w());
-      return;
     }
-    end(res, 404, {});
+    return true;
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const host = await listenLoopback(server);
+  const archivistHost = await listenLoopback(archivistServer);
+  const base = `http://${host}`;
+  const archivistBase = `http://${archivistHost}`;
   const finalCallbacks = (taskResultId?: string) =>
     callbacks.filter(
       (c) =>
@@ -145,12 +184,14 @@ export async function startFakeHcpTerraform(): Promise<FakeHcpTerraform> {
 
   return {
     url: base,
+    host,
+    archivistHost,
     callbacks,
     planRequests,
     redirectedRequests,
-    addPlan: (planId, script) => plans.set(planId, { ...script, served: 0 }),
-    failCallbacks: (taskResultId, status, times) =>
-      callbackFaults.set(taskResultId, { status, remaining: times }),
+    addPlan: (planId, script) => plans.set(planId, { ...script, served: 0, notReadyServed: 0 }),
+    failCallbacks: (taskResultId, status, times, retryAfter) =>
+      callbackFaults.set(taskResultId, { status, remaining: times, retryAfter }),
     task: ({ taskResultId, planId, stage = 'post_plan', token, outcomes = true, overrides = {} }) => {
       // Field names and sample values from the HCP Terraform API docs (docs/field-facts.md 3.1).
       const payload = {
@@ -202,21 +243,61 @@ export async function startFakeHcpTerraform(): Promise<FakeHcpTerraform> {
         waiters.push(check);
         check();
       }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      await closeServer(server);
+      await closeServer(archivistServer);
+    },
   };
 }
 
-function end(res: ServerResponse, status: number, body: unknown): void {
+/** Listens on 127.0.0.1 at a free port; resolves with host:port. */
+export async function listenLoopback(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+/**
+ * A host:port that must never be contacted: it counts every TCP connection it receives (before any HTTP), so a
+ * test can prove a redirect to it was refused without a connection.
+ */
+export async function startConnectionCounter(): Promise<{
+  readonly host: string;
+  connections: () => number;
+  close: () => Promise<void>;
+}> {
+  let count = 0;
+  const server = createServer((_req, res) => end(res, 200, { leaked: true }));
+  server.on('connection', () => count++);
+  const host = await listenLoopback(server);
+  return { host, connections: () => count, close: () => closeServer(server) };
+}
+
+/** HCP Terraform's JSON:API error object; the 429 one as api-docs "Rate limits" shows it. */
+function errorBody(status: number): unknown {
+  if (status === 429) {
+    return {
+      errors: [
+        { detail: "You have exceeded the API's rate limit.", status: 429, title: 'Too many requests' },
+      ],
+    };
+  }
+  return { errors: [{ status: String(status) }] };
+}
+
+function end(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (body === undefined) {
-    res.writeHead(status);
+    res.writeHead(status, headers);
     res.end();
     return;
   }
-  res.writeHead(status, { 'Content-Type': 'application/vnd.api+json' });
+  res.writeHead(status, { 'Content-Type': 'application/vnd.api+json', ...headers });
   res.end(JSON.stringify(body));
 }
 

@@ -1,7 +1,14 @@
 import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
 import { Exemption, InputError } from '../core';
-import { RunTaskOptions, RunTaskServer, parseAllowedHosts, startRunTaskServer } from '../run-task';
+import {
+  RULES_DOC_URL,
+  RunTaskOptions,
+  RunTaskServer,
+  parseAllowedHosts,
+  parseRedirectHosts,
+  startRunTaskServer,
+} from '../run-task';
 
 /** Numeric settings: flag, environment variable, option, default (the defaults of cli/src/run-task/options.ts). */
 const NUMBERS: ReadonlyArray<{
@@ -36,8 +43,36 @@ const NUMBERS: ReadonlyArray<{
     flag: 'max-body-bytes',
     env: 'AOAI_RUN_TASK_MAX_BODY_BYTES',
     option: 'maxBodyBytes',
-    def: 1048576,
+    def: 65536,
     help: 'largest request body (413 above)',
+  },
+  {
+    flag: 'max-buffered-bytes',
+    env: 'AOAI_RUN_TASK_MAX_BUFFERED_BYTES',
+    option: 'maxBufferedBytes',
+    def: 8388608,
+    help: 'request bodies in memory at once, all connections (503 above)',
+  },
+  {
+    flag: 'max-connections',
+    env: 'AOAI_RUN_TASK_MAX_CONNECTIONS',
+    option: 'maxConnections',
+    def: 256,
+    help: 'open connections; more are closed at once',
+  },
+  {
+    flag: 'headers-timeout-ms',
+    env: 'AOAI_RUN_TASK_HEADERS_TIMEOUT_MS',
+    option: 'headersTimeoutMs',
+    def: 5000,
+    help: 'time to receive the request headers (then 408, connection closed)',
+  },
+  {
+    flag: 'request-timeout-ms',
+    env: 'AOAI_RUN_TASK_REQUEST_TIMEOUT_MS',
+    option: 'requestTimeoutMs',
+    def: 10000,
+    help: 'time to receive the whole request (then 408, connection closed)',
   },
   {
     flag: 'max-plan-bytes',
@@ -102,7 +137,19 @@ const STRINGS = [
     flag: 'allowed-hosts',
     env: 'AOAI_RUN_TASK_ALLOWED_HOSTS',
     def: 'app.terraform.io,app.eu.terraform.io',
-    help: 'host[:port] list that may receive the run token; add your Terraform Enterprise host',
+    help: 'host[:port] list that may receive the run token (no port: 443); add your Terraform Enterprise host',
+  },
+  {
+    flag: 'redirect-hosts',
+    env: 'AOAI_RUN_TASK_REDIRECT_HOSTS',
+    def: 'archivist.terraform.io',
+    help: 'host[:port] list a plan download may be redirected to, without the token; any other redirect fails the task',
+  },
+  {
+    flag: 'rules-url',
+    env: 'AOAI_RUN_TASK_RULES_URL',
+    def: RULES_DOC_URL,
+    help: 'rules page the result links to, each outcome to its rule anchor there; none: no links',
   },
   {
     flag: 'fail-on',
@@ -241,6 +288,8 @@ function parseOptions(
     host: pick('host', 'AOAI_RUN_TASK_HOST'),
     path: pick('path', 'AOAI_RUN_TASK_PATH'),
     allowedHosts: parseAllowedHosts(pick('allowed-hosts', 'AOAI_RUN_TASK_ALLOWED_HOSTS')),
+    redirectHosts: parseRedirectHosts(pick('redirect-hosts', 'AOAI_RUN_TASK_REDIRECT_HOSTS')),
+    rulesUrl: pick('rules-url', 'AOAI_RUN_TASK_RULES_URL'),
     failOnWarnings: failOn === 'warning',
     exemptions: suppressionsFile ? parseSuppressions(readJsonFile(suppressionsFile)) : [],
   };

@@ -1,18 +1,29 @@
 import { refuseUrl } from './options';
-import { Attempt, RetryPolicy, abortReason, isTransientStatus, timeoutSignal, withRetries } from './retry';
+import {
+  Attempt,
+  MAX_RETRY_AFTER_MS,
+  RetryPolicy,
+  abortReason,
+  isTransientStatus,
+  retryAfterMs,
+  timeoutSignal,
+  withRetries,
+} from './retry';
 import { TaskResultBody } from './task-result';
 
 export interface CallbackDeps {
   readonly fetch: typeof globalThis.fetch;
   readonly allowedHosts: readonly string[];
   readonly callbackTimeoutMs: number;
+  readonly now: () => number;
   readonly retry: RetryPolicy;
   readonly onRetry?: (attempt: number, reason: string, delayMs: number) => void;
 }
 
 /**
  * PATCH task_result_callback_url with the run's bearer token and a JSON:API body (docs/field-facts.md 3.5).
- * 200 is success; 429, 5xx and network errors are retried with backoff; 401 and 422 are final.
+ * 200 is success; 429, 5xx and network errors are retried with backoff (or after the server's Retry-After);
+ * 401 and 422 are final.
  * Resolves with the number of attempts; rejects with the last reason when the result could not be delivered.
  */
 export async function sendTaskResult(
@@ -49,7 +60,12 @@ async function attempt(
     });
     await res.body?.cancel();
     if (res.status >= 200 && res.status < 300) return { ok: true, value: undefined };
-    return { ok: false, retry: isTransientStatus(res.status), reason: `HTTP ${res.status}` };
+    return {
+      ok: false,
+      retry: isTransientStatus(res.status),
+      waitMs: retryAfterMs(res.headers.get('retry-after'), deps.now(), MAX_RETRY_AFTER_MS),
+      reason: `HTTP ${res.status}`,
+    };
   } catch (e) {
     return {
       ok: false,

@@ -1,7 +1,7 @@
 import { Logger } from './logger';
 import { ResolvedOptions, refuseUrl } from './options';
 import { parseRunTaskRequest } from './payload';
-import { TaskSummary, runTask } from './run-task';
+import { TaskRun, TaskSummary } from './run-task';
 import { verifySignature } from './signature';
 import { TaskQueue } from './task-queue';
 
@@ -25,7 +25,7 @@ export interface HandlerDeps {
 
 /**
  * A run-task POST, socket-free: verify the signature over the raw bytes (docs/field-facts.md 3.2; 401 when it is
- * missing, 403 when it is wrong), answer the creation-time verification request with 200 and no callback
+ * missing or malformed, 403 when it is wrong), answer the creation-time verification request with 200 and no callback
  * (3.3), then queue the task and answer 200 at once (3.4): the verdict goes through the callback.
  */
 export function handleRunTaskPost(
@@ -37,7 +37,7 @@ export function handleRunTaskPost(
   const check = verifySignature(rawBody, signature, options.hmacKey);
   if (check !== 'valid') {
     log.warn('request refused: signature', { signature: check, bytes: rawBody.length });
-    return reply(check === 'missing' ? 401 : 403, `signature ${check}`);
+    return reply(check === 'invalid' ? 403 : 401, `signature ${check}`);
   }
   const parsed = parseRunTaskRequest(rawBody);
   if (parsed.kind === 'verification') {
@@ -63,22 +63,19 @@ export function handleRunTaskPost(
     return reply(200, 'already accepted');
   }
   if (deps.draining()) return reply(503, 'shutting down', { 'Retry-After': '5' });
-  const acceptedAt = options.now();
-  const accepted = deps.queue.offer(async () => {
-    try {
-      // Not `onTaskDone?.(await runTask(...))`: an absent hook would skip evaluating, and so running, the task.
-      const summary = await runTask(request, acceptedAt, options, log);
-      deps.onTaskDone?.(summary);
-    } finally {
-      deps.inFlight.delete(key);
-    }
-  });
-  if (accepted) {
-    deps.inFlight.add(key);
-  } else {
+  // The task's clock starts now, with the answer, not when a slot frees (run-task.ts).
+  const task = new TaskRun(request, options, log);
+  const accepted = deps.queue.offer(() => task.run());
+  if (!accepted) {
+    task.discard();
     log.warn('request refused: queue full', { ...ids, queued: deps.queue.queued });
     return reply(503, 'queue full', { 'Retry-After': '5' });
   }
+  deps.inFlight.add(key);
+  void task.finished.then((summary) => {
+    deps.inFlight.delete(key);
+    deps.onTaskDone?.(summary);
+  });
   log.info('task accepted', { ...ids, active: deps.queue.active, queued: deps.queue.queued });
   return reply(200, 'accepted');
 }

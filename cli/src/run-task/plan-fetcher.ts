@@ -1,9 +1,22 @@
 import { refuseUrl } from './options';
-import { Attempt, RetryPolicy, abortReason, isTransientStatus, timeoutSignal, withRetries } from './retry';
+import {
+  Attempt,
+  MAX_RETRY_AFTER_MS,
+  RetryPolicy,
+  abortReason,
+  isTransientStatus,
+  retryAfterMs,
+  timeoutSignal,
+  withRetries,
+} from './retry';
 
 export interface PlanFetchDeps {
   readonly fetch: typeof globalThis.fetch;
+  /** Hosts that may get the token (the plan URL must be one of them). */
   readonly allowedHosts: readonly string[];
+  /** Further hosts a redirect may lead to, without the token. */
+  readonly redirectHosts: readonly string[];
+  readonly now: () => number;
   readonly maxPlanBytes: number;
   readonly planTimeoutMs: number;
   readonly retry: RetryPolicy;
@@ -14,10 +27,13 @@ const MAX_REDIRECTS = 5;
 
 /**
  * Downloads the plan JSON (docs/field-facts.md 3.6): GET plan_json_api_url with the run's bearer token answers
- * 307 to a temporary URL valid for one minute, so each attempt starts again at plan_json_api_url. 204 means
- * the plan is not finished yet (retried); 429 and 5xx are retried; other statuses are final.
- * The token goes only to allowlisted hosts: a redirect elsewhere (the temporary URL is self-authenticating)
- * is followed without it, as Go's HTTP client does for go-tfe.
+ * 307 to a temporary URL valid for one minute (on archivist.terraform.io), so each attempt starts again at
+ * plan_json_api_url. 204 means the plan is not finished yet: retried until the task deadline, honouring
+ * Retry-After, without using an attempt; 429 and 5xx are retried; other statuses are final.
+ * The token goes only to the plan URL's own host and port; a redirect is followed only to a host:port on either
+ * list, never with the token when it leaves the plan URL's origin (the temporary URL authenticates itself, and
+ * Go's HTTP client, which go-tfe uses, drops Authorization on such a redirect too). A redirect anywhere else is
+ * not contacted: the attempt fails, and so does the task.
  */
 export async function fetchPlanJson(url: string, token: string, deps: PlanFetchDeps): Promise<unknown> {
   const refused = refuseUrl(url, deps.allowedHosts);
@@ -38,10 +54,10 @@ export async function fetchPlanJson(url: string, token: string, deps: PlanFetchD
 
 async function attemptDownload(url: string, token: string, deps: PlanFetchDeps): Promise<Attempt<string>> {
   const { signal, clear } = timeoutSignal(deps.planTimeoutMs, deps.retry.signal);
+  const origin = new URL(url).origin;
   try {
     let target = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const withToken = refuseUrl(target, deps.allowedHosts) === undefined;
       const res = await deps.fetch(target, {
         method: 'GET',
         redirect: 'manual',
@@ -49,7 +65,7 @@ async function attemptDownload(url: string, token: string, deps: PlanFetchDeps):
         headers: {
           // The run-task scaffold asks with the JSON:API media type (docs/field-facts.md 3.6).
           'Content-Type': 'application/vnd.api+json',
-          ...(withToken ? { Authorization: `Bearer ${token}` } : {}),
+          ...(new URL(target).origin === origin ? { Authorization: `Bearer ${token}` } : {}),
         },
       });
       if (res.status >= 300 && res.status < 400 && res.status !== 304) {
@@ -59,18 +75,24 @@ async function attemptDownload(url: string, token: string, deps: PlanFetchDeps):
           return { ok: false, retry: true, reason: `HTTP ${res.status} without a Location header` };
         }
         target = new URL(location, target).toString();
-        const scheme = new URL(target).protocol;
-        if (scheme !== 'https:' && refuseUrl(target, deps.allowedHosts) !== undefined) {
-          return { ok: false, retry: false, reason: `redirected to a non-https URL (${scheme})` };
-        }
+        const refused = refuseRedirect(target, origin, deps);
+        if (refused) return { ok: false, retry: false, reason: `redirect not followed: ${refused}` };
         continue;
       }
+      const waitMs = retryAfterMs(res.headers.get('retry-after'), deps.now(), MAX_RETRY_AFTER_MS);
       if (res.status === 204) {
-        return { ok: false, retry: true, reason: 'HTTP 204: the plan is not finished yet' };
+        await res.body?.cancel();
+        return {
+          ok: false,
+          retry: true,
+          notReady: true,
+          waitMs,
+          reason: 'HTTP 204: the plan is not finished yet',
+        };
       }
       if (res.status !== 200) {
         await res.body?.cancel();
-        return { ok: false, retry: isTransientStatus(res.status), reason: `HTTP ${res.status}` };
+        return { ok: false, retry: isTransientStatus(res.status), waitMs, reason: `HTTP ${res.status}` };
       }
       return await readBounded(res, deps.maxPlanBytes);
     }
@@ -84,6 +106,16 @@ async function attemptDownload(url: string, token: string, deps: PlanFetchDeps):
   } finally {
     clear();
   }
+}
+
+/** Why a redirect target may not be contacted: same origin as the plan URL, or on one of the two lists. */
+function refuseRedirect(target: string, origin: string, deps: PlanFetchDeps): string | undefined {
+  if (new URL(target).origin === origin) return undefined;
+  return refuseUrl(
+    target,
+    [...deps.allowedHosts, ...deps.redirectHosts],
+    'AOAI_RUN_TASK_ALLOWED_HOSTS or AOAI_RUN_TASK_REDIRECT_HOSTS',
+  );
 }
 
 async function readBounded(res: Response, maxBytes: number): Promise<Attempt<string>> {

@@ -4,7 +4,11 @@ import { HandlerDeps, HandlerResponse, handleRunTaskPost } from './handler';
 import { Logger } from './logger';
 import { RunTaskOptions, withDefaults } from './options';
 import { TaskSummary } from './run-task';
+import { signatureHeaderProblem } from './signature';
 import { TaskQueue } from './task-queue';
+
+/** How often Node checks every connection against headersTimeout and requestTimeout. */
+const CHECK_INTERVAL_MS = 250;
 
 export interface RunTaskServer {
   /** The port actually bound (useful with port 0). */
@@ -37,16 +41,25 @@ export async function startRunTaskServer(
     onTaskDone: hooks.onTaskDone,
   };
 
-  const server = createServer((req, res) => {
-    route(req, deps)
-      .then((r) => send(res, r))
-      .catch((e: Error) => {
-        log.error('request failed', { reason: e.message });
-        send(res, { status: 500, body: { message: 'internal error' } });
-      });
-  });
-  server.requestTimeout = options.requestTimeoutMs;
-  server.headersTimeout = Math.min(options.requestTimeoutMs, 60_000);
+  const buffers = new BodyBudget(options.maxBufferedBytes);
+  const server = createServer(
+    {
+      // Node checks headersTimeout and requestTimeout only every connectionsCheckingInterval (30 s by default),
+      // so a 10 s limit held for about 34 s; checked every 250 ms, each holds within a quarter second.
+      connectionsCheckingInterval: CHECK_INTERVAL_MS,
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+    },
+    (req, res) => {
+      route(req, deps, buffers)
+        .then((r) => send(res, r))
+        .catch((e: Error) => {
+          log.error('request failed', { reason: e.message });
+          send(res, { status: 500, body: { message: 'internal error' } });
+        });
+    },
+  );
+  server.maxConnections = options.maxConnections;
   await listen(server, options.port, options.host);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
@@ -54,8 +67,14 @@ export async function startRunTaskServer(
     url,
     path: options.path,
     allowedHosts: options.allowedHosts,
+    redirectHosts: options.redirectHosts,
     maxConcurrentTasks: options.maxConcurrentTasks,
     maxQueuedTasks: options.maxQueuedTasks,
+    maxConnections: options.maxConnections,
+    maxBodyBytes: options.maxBodyBytes,
+    maxBufferedBytes: options.maxBufferedBytes,
+    headersTimeoutMs: options.headersTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs,
   });
 
   let closing: Promise<void> | undefined;
@@ -83,7 +102,7 @@ export async function startRunTaskServer(
   return { port, url, close };
 }
 
-async function route(req: IncomingMessage, deps: HandlerDeps): Promise<HandlerResponse> {
+async function route(req: IncomingMessage, deps: HandlerDeps, buffers: BodyBudget): Promise<HandlerResponse> {
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/healthz') {
     if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, body: { message: 'GET only' } };
@@ -96,38 +115,98 @@ async function route(req: IncomingMessage, deps: HandlerDeps): Promise<HandlerRe
       },
     };
   }
-  if (path !== deps.options.path) return { status: 404, body: { message: 'not found' } };
-  if (req.method !== 'POST') return { status: 405, body: { message: 'POST only' } };
-  const body = await readBody(req, deps.options.maxBodyBytes);
-  if (body === undefined) {
-    deps.log.warn('request refused: body too large', { limit: deps.options.maxBodyBytes });
-    return {
-      status: 413,
-      body: { message: `body larger than ${deps.options.maxBodyBytes} bytes` },
-      headers: { Connection: 'close' },
-    };
+  if (path !== deps.options.path) return refuse(404, 'not found');
+  if (req.method !== 'POST') return refuse(405, 'POST only');
+  // Before a byte of the body is read: a request that cannot be signed is answered now, its body never buffered.
+  const signature = req.headers['x-tfc-task-signature'];
+  const problem = signatureHeaderProblem(signature);
+  if (problem) {
+    deps.log.warn('request refused: signature', { signature: problem, bytes: 0 });
+    return refuse(401, `signature ${problem}`);
   }
-  return handleRunTaskPost(body, req.headers['x-tfc-task-signature'], deps);
+  const body = await readBody(req, deps.options.maxBodyBytes, buffers);
+  if (body === 'too large') {
+    deps.log.warn('request refused: body too large', { limit: deps.options.maxBodyBytes });
+    return refuse(413, `body larger than ${deps.options.maxBodyBytes} bytes`);
+  }
+  if (body === 'busy') {
+    deps.log.warn('request refused: buffered bodies at their limit', { limit: buffers.limit });
+    return refuse(503, 'busy', { 'Retry-After': '5' });
+  }
+  if (body === 'aborted') return refuse(400, 'request aborted');
+  try {
+    return handleRunTaskPost(body.bytes, signature, deps);
+  } finally {
+    body.release();
+  }
 }
 
-/** The raw body, or undefined when it exceeds `limit` (declared or streamed). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
+/** An answer that ends the connection: the rest of an unread body is never read. */
+function refuse(status: number, message: string, headers: Record<string, string> = {}): HandlerResponse {
+  return { status, body: { message }, headers: { ...headers, Connection: 'close' } };
+}
+
+/** Bytes of request bodies held in memory, all connections together, and the cap on them. */
+class BodyBudget {
+  private used = 0;
+  constructor(public readonly limit: number) {}
+  public take(n: number): boolean {
+    if (this.used + n > this.limit) return false;
+    this.used += n;
+    return true;
+  }
+  public give(n: number): void {
+    this.used -= n;
+  }
+}
+
+type BodyRead = { bytes: Buffer; release: () => void } | 'too large' | 'busy' | 'aborted';
+
+/**
+ * The raw body, read only up to `limit` (declared or streamed) and only while the shared budget allows; the
+ * first byte over either stops the read. The caller releases the budget once the body is handled.
+ */
+function readBody(req: IncomingMessage, limit: number, budget: BodyBudget): Promise<BodyRead> {
+  return new Promise((resolve) => {
     if (Number(req.headers['content-length'] ?? 0) > limit) {
-      req.resume();
-      resolve(undefined);
+      resolve('too large');
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
+    let settled = false;
+    const finish = (result: BodyRead) => {
+      if (settled) return;
+      settled = true;
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+      if (typeof result === 'string') {
+        req.pause();
+        budget.give(size);
+      }
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      if (size + chunk.length > limit) return finish('too large');
+      if (!budget.take(chunk.length)) return finish('busy');
       size += chunk.length;
-      if (size > limit) over = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      let released = false;
+      finish({
+        bytes: Buffer.concat(chunks),
+        release: () => {
+          if (!released) budget.give(size);
+          released = true;
+        },
+      });
+    };
+    const onClose = () => finish('aborted');
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('close', onClose);
   });
 }
 

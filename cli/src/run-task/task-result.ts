@@ -21,7 +21,7 @@ export interface Outcome {
     readonly 'outcome-id': string;
     readonly description: string;
     readonly body: string;
-    readonly url: string;
+    readonly url?: string;
     readonly tags: Record<string, ReadonlyArray<{ readonly label: string; readonly level: TagLevel }>>;
   };
 }
@@ -38,7 +38,8 @@ export const MAX_OUTCOMES = 100;
 
 export interface ResultSettings {
   readonly failOnWarnings: boolean;
-  readonly rulesUrl: string;
+  /** Where the rules are documented (each outcome links to its rule's anchor there); no link anywhere when unset. */
+  readonly rulesUrl?: string;
   /** capabilities.outcomes from the request: send outcomes only when HCP Terraform can show them. */
   readonly outcomes: boolean;
 }
@@ -46,13 +47,13 @@ export interface ResultSettings {
 export function statusBody(
   status: TaskStatus,
   message: string,
-  url: string,
+  url: string | undefined,
   outcomes?: Outcome[],
 ): TaskResultBody {
   return {
     data: {
       type: 'task-results',
-      attributes: { status, message: oneLine(message), url },
+      attributes: { status, message: oneLine(message), ...(url ? { url } : {}) },
       ...(outcomes ? { relationships: { outcomes: { data: outcomes } } } : {}),
     },
   };
@@ -71,7 +72,10 @@ export function resultFromReport(report: Report, settings: ResultSettings): Task
   const rules = new Map(report.rules.map((r) => [r.id, r]));
   // Blocking findings first, so a truncated list still shows every reason for the failure first.
   const ordered = [...blocking, ...open.filter((f) => !blocking.includes(f))];
-  let outcomes = ordered.map((f) => outcome(f, rules.get(f.ruleId), blocking.includes(f), settings.rulesUrl));
+  const ids = outcomeIds(ordered);
+  let outcomes = ordered.map((f, i) =>
+    outcome(f, ids[i], rules.get(f.ruleId), blocking.includes(f), settings.rulesUrl),
+  );
   if (outcomes.length > MAX_OUTCOMES) outcomes = outcomes.slice(0, MAX_OUTCOMES);
   return statusBody(
     failed ? 'failed' : 'passed',
@@ -81,8 +85,30 @@ export function resultFromReport(report: Report, settings: ResultSettings): Task
   );
 }
 
-function outcome(f: Finding, rule: RuleInfo | undefined, blocking: boolean, rulesUrl: string): Outcome {
+/**
+ * One outcome-id per finding ("a partner supplied identifier", docs/field-facts.md 7): the rule and the address,
+ * so two resources with the same finding are two outcomes; a repeat of both gets #2, #3.
+ */
+export function outcomeIds(findings: readonly Finding[]): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const base = `${f.ruleId}:${f.address ?? 'configuration'}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}#${n}`;
+  });
+}
+
+function outcome(
+  f: Finding,
+  id: string,
+  rule: RuleInfo | undefined,
+  blocking: boolean,
+  rulesUrl: string | undefined,
+): Outcome {
   const title = rule?.title ?? f.ruleId;
+  // docs/rules.md gives each rule an anchor of its lower-case ID (<a id="aoai-net-001">), as SARIF's helpUri uses.
+  const ruleUrl = rulesUrl ? `${rulesUrl.split('#')[0]}#${f.ruleId.toLowerCase()}` : undefined;
   const value = f.value === undefined ? undefined : truncate(JSON.stringify(f.value), MAX_VALUE_CHARS);
   const body = [
     `## ${f.ruleId}: ${title}`,
@@ -105,16 +131,15 @@ function outcome(f: Finding, rule: RuleInfo | undefined, blocking: boolean, rule
     'Keep the hardened default of the construct that makes this resource (or change the plan so the setting ' +
       'holds). If the weaker setting is intended, record an opt-out with a reason in the construct, or a ' +
       'suppression with a reason and an expiry date, so the exemption shows in the plan and the report.',
-    '',
-    `Rule reference: [${f.ruleId}](${rulesUrl})`,
+    ...(ruleUrl ? ['', `Rule reference: [${f.ruleId}](${ruleUrl})`] : []),
   ].join('\n');
   return {
     type: 'task-result-outcomes',
     attributes: {
-      'outcome-id': f.ruleId,
+      'outcome-id': id,
       description: oneLine(`${f.address ?? 'configuration'}: ${title}`),
       body,
-      url: rulesUrl,
+      ...(ruleUrl ? { url: ruleUrl } : {}),
       tags: {
         Status: [blocking ? { label: 'Failed', level: 'error' } : { label: 'Advisory', level: 'warning' }],
         Severity: [
