@@ -6,8 +6,10 @@ import { DETECTIONS, METRIC_ALERTS } from '../lib/detections';
 /**
  * Fake Azure services on 127.0.0.1 for `aoai-harden verify`: the OpenAI data plane, ARM and the Log Analytics
  * query API, answering with the status codes and bodies recorded in docs/field-facts.md
- * (§4.2 data-plane errors, §4.3/4.4 content-filter shapes, §5.1 query API, §5.3 alerts, §5.4 retention) and the
- * Activity Log list API (learn.microsoft.com/rest/api/monitor/activity-logs/list).
+ * (§4.2 data-plane errors, §4.3/4.4 content-filter shapes, §5.1 query API, §5.3 alerts, §5.4 retention, §7 live
+ * behaviour) and the Activity Log list API (learn.microsoft.com/rest/api/monitor/activity-logs/list). Each
+ * behaviour names its source where it is built. Tokens are JWT-shaped (fakeToken): the fakes read `aud` and `oid`
+ * from them as the services do.
  *
  * The fake cannot run KQL. Its workspace holds the records the calls produced and answers the two kinds of query
  * verify sends: the correlation-ID lookup (returns the logged CorrelationIds) and a detection query, recognised
@@ -22,6 +24,44 @@ export const WORKSPACE_ID =
 export const WORKSPACE_GUID = '11111111-2222-3333-4444-555555555555';
 export const DNS_NAME = 'aoai-test.openai.azure.com';
 export const BLOCKLIST_TERM = 'project-nightingale';
+export const WORKLOAD_CLIENT_ID = '00000000-aaaa-bbbb-cccc-000000000001';
+export const INVOKE_ONLY_CLIENT_ID = '00000000-aaaa-bbbb-cccc-000000000002';
+/** The private endpoint's NIC address and its VNet's address space in the fake ARM. */
+export const NIC_ADDRESS = '10.20.1.5';
+export const VNET_PREFIX = '10.20.0.0/16';
+
+const AUDIENCES: Record<string, string> = {
+  cognitive: 'https://cognitiveservices.azure.com',
+  arm: 'https://management.azure.com',
+  logs: 'https://api.loganalytics.io',
+};
+const PRINCIPALS: Record<string, { oid: string; appid: string }> = {
+  workload: { oid: 'oid-workload', appid: WORKLOAD_CLIENT_ID },
+  'invoke-only': { oid: 'oid-invoke-only', appid: INVOKE_ONLY_CLIENT_ID },
+};
+
+/**
+ * A JWT-shaped Entra access token (unsigned): `aud`, `oid` and `appid` as in v1.0 access tokens
+ * (learn.microsoft.com/entra/identity-platform/access-token-claims-reference). `claims` overrides them.
+ */
+export function fakeToken(audience: string, identity: string, claims: Record<string, string> = {}): string {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ aud: AUDIENCES[audience], ...PRINCIPALS[identity], ...claims })}.sig`;
+}
+
+/** "<audience>-<identity>" of a bearer header made by fakeToken, or undefined. */
+export function whoIs(authorization?: string): string | undefined {
+  const payload = /^Bearer [^.]+\.([^.]+)\./.exec(authorization ?? '')?.[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const audience = Object.keys(AUDIENCES).find((a) => AUDIENCES[a] === claims.aud);
+    const identity = Object.keys(PRINCIPALS).find((i) => PRINCIPALS[i].oid === claims.oid);
+    return audience && identity ? `${audience}-${identity}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface Weaknesses {
   /** disableLocalAuth false: the service checks keys (an invalid one gets 401). */
@@ -38,6 +78,10 @@ export interface Weaknesses {
   disabledAlert?: string;
   /** The invoke-only identity may write deployments (ARM lets the PUT through; the provider rejects the model). */
   invokeOnlyCanWrite?: boolean;
+  /** ... and ARM accepts the write: the probe deployment is created (201) until someone deletes it. */
+  invokeOnlyCanCreate?: boolean;
+  /** The name resolves to this address instead of the private endpoint's (DNS zone pointing elsewhere). */
+  resolvesTo?: string;
   /** A gateway in front of the account drops the apim-request-id response header. */
   noRequestId?: boolean;
   /** Jailbreak filter in annotate-only mode. */
@@ -48,6 +92,32 @@ export interface Faults {
   dataPlane?: 'hang' | 500;
   arm?: 'hang' | 500;
   logs?: 'hang' | 503;
+}
+
+/**
+ * How the live services behave beyond the happy path (docs/field-facts.md §7 for each). None of these is a
+ * weakness of the account: a hardened account must pass (or be inconclusive, never fail) under each.
+ */
+export interface Behaviour {
+  /** The first N data-plane requests get 429 with Retry-After (Learn: Azure OpenAI quotas and limits). */
+  throttleFirst?: number;
+  /** Every data-plane request gets 429 (quota exhausted). */
+  throttleAll?: boolean;
+  retryAfterSeconds?: number;
+  /** The blocklist is bound to completions: the term is cut from the answer, 200 finish_reason content_filter. */
+  blocklistOnCompletion?: boolean;
+  /** The blocklist term applies only this long after the fake starts (Learn use-blocklists: about 5 minutes). */
+  blocklistActiveAfterMs?: number;
+  /** Filtered prompts answer in the GA REST spec's shape: inner_error.content_filter_results. */
+  specErrorShape?: boolean;
+  /** Records reach the workspace after this delay (data-ingestion-time: usually 3 to 10 minutes). Default 90 s. */
+  ingestionDelayMs?: number;
+  /** Deployments whose model is a reasoning model: max_tokens is refused (400 unsupported_parameter). */
+  reasoningDeployments?: string[];
+  /** Deployments behind an API version that predates max_completion_tokens. */
+  legacyDeployments?: string[];
+  /** The private endpoint sits in a VNet using shared address space (RFC 6598), not RFC 1918. */
+  sharedAddressSpace?: boolean;
 }
 
 /** Virtual time shared by the fakes and the command under test. */
@@ -62,7 +132,7 @@ export class Clock {
   };
 }
 
-/** Records land in the workspace after this delay (virtual time), well inside MO-1's 5 minutes. */
+/** Records land in the workspace after this delay (virtual time) unless the behaviour says otherwise. */
 const INGESTION_DELAY_MS = 90_000;
 /** Log alerts evaluate every few minutes; the fake fires them this long after the triggering event. */
 const ALERT_DELAY_MS = 6 * 60_000;
@@ -88,10 +158,16 @@ export interface Fakes {
     method: string;
     url: string;
     auth?: string;
+    /** "<audience>-<identity>" of the bearer token, decoded. */
+    who?: string;
+    /** When the request arrived (virtual time). */
+    at: number;
     apiKey?: string;
     body?: any;
     contentType?: string;
   }>;
+  /** Who deleted the probe deployment ("arm-invoke-only" or "arm-workload"), in order. */
+  deletes: string[];
   close(): Promise<void>;
 }
 
@@ -110,8 +186,12 @@ function annotations(overrides: Record<string, unknown> = {}) {
   };
 }
 
-function filtered(result: Record<string, unknown>) {
-  // docs/field-facts.md §4.4: 400, code content_filter, innererror.content_filter_result (singular).
+function filtered(result: Record<string, unknown>, specShape = false) {
+  // docs/field-facts.md §4.4: 400, code content_filter, innererror.content_filter_result (singular) as the service
+  // sends it; §7: the GA REST spec documents inner_error.content_filter_results (plural).
+  const inner = specShape
+    ? { inner_error: { code: 'ResponsibleAIPolicyViolation', content_filter_results: annotations(result) } }
+    : { innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: annotations(result) } };
   return {
     error: {
       message:
@@ -120,17 +200,34 @@ function filtered(result: Record<string, unknown>) {
       param: 'prompt',
       code: 'content_filter',
       status: 400,
-      innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: annotations(result) },
+      ...inner,
     },
   };
 }
 
+function completion(content: string, finish: string, choiceResults: object, promptResults: object) {
+  return {
+    choices: [
+      {
+        index: 0,
+        finish_reason: finish,
+        message: { role: 'assistant', content },
+        content_filter_results: choiceResults,
+      },
+    ],
+    prompt_filter_results: [{ prompt_index: 0, content_filter_results: promptResults }],
+  };
+}
+
 export async function startFakes(
-  options: { outside?: boolean; weak?: Weaknesses; faults?: Faults } = {},
+  options: { outside?: boolean; weak?: Weaknesses; faults?: Faults; behaviour?: Behaviour } = {},
 ): Promise<Fakes> {
   const weak = options.weak ?? {};
+  const behaviour = options.behaviour ?? {};
+  const ingestionDelay = behaviour.ingestionDelayMs ?? INGESTION_DELAY_MS;
   const faults = options.faults ?? {};
   const clock = new Clock();
+  const startedAt = clock.now();
   const records: LogRecord[] = [];
   const seen: Fakes['seen'] = [];
   let counter = 0;
@@ -138,12 +235,21 @@ export async function startFakes(
   const log = (r: Omit<LogRecord, 'at'>) => {
     if (!weak.logsMissing) records.push({ ...r, at: clock.now() });
   };
-  const visible = () => records.filter((r) => clock.now() >= r.at + INGESTION_DELAY_MS);
+  const visible = () => records.filter((r) => clock.now() >= r.at + ingestionDelay);
   // Platform metrics do not depend on diagnostic settings: filtered prompts count even when logs are missing.
   const filteredAt: number[] = [];
   const ruleEnabled = (key: string) => weak.disabledAlert !== key;
-  const detectionRows = (key: string) =>
-    key === weak.deadDetection ? [] : visible().filter((r) => r.triggers === key);
+  const detectionRows = (key: string) => {
+    if (key === weak.deadDetection) return [];
+    const rows = visible().filter((r) => r.triggers === key);
+    if (key !== 'high-request-rate') return rows;
+    // Its query counts rows per 5-minute bin and keeps bins with more than 50 (lib/detections.ts).
+    const bins = new Map<number, LogRecord[]>();
+    for (const r of rows) {
+      bins.set(Math.floor(r.at / 300_000), [...(bins.get(Math.floor(r.at / 300_000)) ?? []), r]);
+    }
+    return [...bins.values()].filter((b) => b.length > 50).map((b) => b[b.length - 1]);
+  };
 
   const servers: Server[] = [];
   const listen = (
@@ -166,7 +272,9 @@ export async function startFakes(
             service,
             method: req.method!,
             url: req.url!,
+            at: clock.now(),
             auth: req.headers.authorization,
+            who: whoIs(req.headers.authorization),
             apiKey: req.headers['api-key'] as string | undefined,
             body,
             contentType: req.headers['content-type'],
@@ -184,9 +292,11 @@ export async function startFakes(
       );
     });
 
+  let dataPlaneRequests = 0;
   const dataPlane = await listen(
     'data-plane',
     (req, res, body) => {
+      dataPlaneRequests++;
       const requestId = nextId('apim');
       const headers: Record<string, string> = weak.noRequestId ? {} : { 'apim-request-id': requestId };
       if (options.outside && !weak.publicAccess) {
@@ -200,8 +310,48 @@ export async function startFakes(
           headers,
         );
       }
-      if (!/^\/openai\/deployments\/[^/]+\/chat\/completions\?api-version=/.test(req.url!)) {
+      const route = /^\/openai\/deployments\/([^/]+)\/chat\/completions\?api-version=/.exec(req.url!);
+      if (!route) {
         return send(res, 404, { error: { code: '404', message: 'Resource not found' } });
+      }
+      if (behaviour.throttleAll || dataPlaneRequests <= (behaviour.throttleFirst ?? 0)) {
+        // Learn, Azure OpenAI quotas and limits: a 429 names when to retry (retry-after, retry-after-ms).
+        const seconds = behaviour.retryAfterSeconds ?? 20;
+        return send(
+          res,
+          429,
+          {
+            error: {
+              code: '429',
+              message: `Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after ${seconds} seconds.`,
+            },
+          },
+          { ...headers, 'retry-after': String(seconds), 'retry-after-ms': String(seconds * 1000) },
+        );
+      }
+      const deployment = decodeURIComponent(route[1]);
+      // docs/field-facts.md §7: reasoning models refuse max_tokens; older API versions do not know
+      // max_completion_tokens ("Unrecognized request argument supplied").
+      if (body?.max_tokens !== undefined && behaviour.reasoningDeployments?.includes(deployment)) {
+        return send(res, 400, {
+          error: {
+            message:
+              "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+            type: 'invalid_request_error',
+            param: 'max_tokens',
+            code: 'unsupported_parameter',
+          },
+        });
+      }
+      if (body?.max_completion_tokens !== undefined && behaviour.legacyDeployments?.includes(deployment)) {
+        return send(res, 400, {
+          error: {
+            message: 'Unrecognized request argument supplied: max_completion_tokens',
+            type: 'invalid_request_error',
+            param: null,
+            code: null,
+          },
+        });
       }
       if (req.headers['api-key'] !== undefined) {
         log({
@@ -210,6 +360,9 @@ export async function startFakes(
           triggers: 'api-key-auth',
           ResultSignature: weak.keyAuth ? '401' : '403',
         });
+        if (weak.keyAuth && req.headers['api-key'] === 'k1-secret') {
+          return send(res, 200, completion('ok', 'stop', annotations(), annotations()), headers);
+        }
         if (weak.keyAuth) {
           return send(
             res,
@@ -236,7 +389,7 @@ export async function startFakes(
           headers,
         );
       }
-      if (req.headers.authorization !== 'Bearer cognitive-workload') {
+      if (whoIs(req.headers.authorization) !== 'cognitive-workload') {
         // docs/field-facts.md §4.2: token missing, invalid or for another audience; no `error` wrapper.
         return send(res, 401, {
           statusCode: 401,
@@ -245,26 +398,47 @@ export async function startFakes(
         });
       }
       const prompt: string = body?.messages?.[0]?.content ?? '';
-      if (/malware/i.test(prompt)) {
-        filteredAt.push(clock.now());
-        log({
-          table: 'AzureDiagnostics',
-          CorrelationId: requestId,
-          triggers: 'content-filter-hits',
-          ResultSignature: '400',
-        });
-        return send(res, 400, filtered({ violence: { filtered: true, severity: 'medium' } }), headers);
-      }
       if (/DAN/.test(prompt) && !weak.jailbreakAnnotateOnly) {
-        log({ table: 'AzureDiagnostics', CorrelationId: requestId, ResultSignature: '400' });
-        return send(res, 400, filtered({ jailbreak: { filtered: true, detected: true } }), headers);
-      }
-      if (prompt.includes(BLOCKLIST_TERM)) {
         log({ table: 'AzureDiagnostics', CorrelationId: requestId, ResultSignature: '400' });
         return send(
           res,
           400,
-          filtered({ custom_blocklists: [{ filtered: true, id: 'aoai-test-blocklist' }] }),
+          filtered({ jailbreak: { filtered: true, detected: true } }, behaviour.specErrorShape),
+          headers,
+        );
+      }
+      const blocklistActive = clock.now() >= startedAt + (behaviour.blocklistActiveAfterMs ?? 0);
+      if (prompt.includes(BLOCKLIST_TERM) && blocklistActive) {
+        filteredAt.push(clock.now());
+        if (behaviour.blocklistOnCompletion) {
+          // docs/field-facts.md §4.3 and §7: a completion-side hit is HTTP 200 with finish_reason content_filter;
+          // custom_blocklists in the newer {filtered, details[]} shape.
+          log({ table: 'AzureDiagnostics', CorrelationId: requestId, ResultSignature: '200' });
+          return send(
+            res,
+            200,
+            completion(
+              '',
+              'content_filter',
+              annotations({
+                custom_blocklists: {
+                  filtered: true,
+                  details: [{ filtered: true, id: 'aoai-test-blocklist' }],
+                },
+              }),
+              annotations(),
+            ),
+            headers,
+          );
+        }
+        log({ table: 'AzureDiagnostics', CorrelationId: requestId, ResultSignature: '400' });
+        return send(
+          res,
+          400,
+          filtered(
+            { custom_blocklists: [{ filtered: true, id: 'aoai-test-blocklist' }] },
+            behaviour.specErrorShape,
+          ),
           headers,
         );
       }
@@ -275,42 +449,61 @@ export async function startFakes(
         ResultSignature: '200',
       });
       const jailbreak = /DAN/.test(prompt) ? { jailbreak: { filtered: false, detected: true } } : {};
-      send(
-        res,
-        200,
-        {
-          choices: [
-            {
-              index: 0,
-              finish_reason: 'stop',
-              message: { role: 'assistant', content: 'ok' },
-              content_filter_results: annotations(),
-            },
-          ],
-          prompt_filter_results: [{ prompt_index: 0, content_filter_results: annotations(jailbreak) }],
-        },
-        headers,
-      );
+      // docs/field-facts.md §7: there is no malware category; a request for harm outside the filter's categories
+      // is answered 200 with the model's refusal, not filtered.
+      const content = /malware|steal/i.test(prompt)
+        ? "I'm sorry, but I can't help with that."
+        : prompt.includes(BLOCKLIST_TERM)
+          ? BLOCKLIST_TERM
+          : 'ok';
+      send(res, 200, completion(content, 'stop', annotations(), annotations(jailbreak)), headers);
     },
     faults.dataPlane,
   );
 
   const sub = '/subscriptions/00000000-0000-0000-0000-000000000001';
   const activity: any[] = [];
+  let probeDeployment: object | undefined;
+  const deletes: string[] = [];
   const arm = await listen(
     'arm',
     (req, res) => {
       const url = new URL(req.url!, 'http://x');
       const path = decodeURIComponent(url.pathname);
-      const auth = req.headers.authorization;
-      if (auth !== 'Bearer arm-workload' && auth !== 'Bearer arm-invoke-only') {
+      const who = whoIs(req.headers.authorization);
+      if (who !== 'arm-workload' && who !== 'arm-invoke-only') {
         return send(res, 401, {
           error: { code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' },
         });
       }
-      if (req.method === 'PUT' && path === `${ACCOUNT_ID}/deployments/aoai-harden-verify-rbac-probe`) {
+      const probePath = `${ACCOUNT_ID}/deployments/aoai-harden-verify-rbac-probe`;
+      if (path === probePath && req.method === 'GET') {
+        return probeDeployment
+          ? send(res, 200, probeDeployment)
+          : send(res, 404, { error: { code: 'DeploymentNotFound', message: 'Deployment not found' } });
+      }
+      if (path === probePath && req.method === 'DELETE') {
+        // Deletion is asynchronous on ARM: 202 Accepted, then GET answers 404.
+        deletes.push(who);
+        probeDeployment = undefined;
+        return send(res, 202, undefined);
+      }
+      if (
+        req.method === 'PUT' &&
+        path === probePath &&
+        who === 'arm-invoke-only' &&
+        weak.invokeOnlyCanCreate
+      ) {
+        probeDeployment = {
+          id: probePath,
+          name: 'aoai-harden-verify-rbac-probe',
+          properties: { provisioningState: 'Creating' },
+        };
+        return send(res, 201, probeDeployment, { 'x-ms-correlation-request-id': nextId('corr') });
+      }
+      if (req.method === 'PUT' && path === probePath) {
         const correlationId = nextId('corr');
-        const allowed = auth === 'Bearer arm-workload' || weak.invokeOnlyCanWrite;
+        const allowed = who === 'arm-workload' || weak.invokeOnlyCanWrite;
         activity.push({
           correlationId,
           eventTimestamp: new Date(clock.now()).toISOString(),
@@ -364,6 +557,40 @@ export async function startFakes(
         const ready = activity.filter((e) => clock.now() >= Date.parse(e.eventTimestamp) + 120_000);
         return send(res, 200, { value: ready.filter((e) => !corr || e.correlationId === corr) });
       }
+      // The account's private endpoint, its NIC and VNet (learn.microsoft.com/rest/api/virtualnetwork: private-endpoints/get,
+      // network-interfaces/get, virtual-networks/get; accounts/get lists privateEndpointConnections).
+      const rg = `${sub}/resourceGroups/rg-aoai/providers/Microsoft.Network`;
+      const nicAddress = behaviour.sharedAddressSpace ? '100.64.1.5' : NIC_ADDRESS;
+      if (path === ACCOUNT_ID) {
+        return send(res, 200, {
+          id: ACCOUNT_ID,
+          properties: {
+            privateEndpointConnections: [
+              { properties: { privateEndpoint: { id: `${rg}/privateEndpoints/pe-aoai-test` } } },
+            ],
+          },
+        });
+      }
+      if (path === `${rg}/privateEndpoints/pe-aoai-test`) {
+        return send(res, 200, {
+          properties: {
+            subnet: { id: `${rg}/virtualNetworks/vnet-aoai/subnets/snet-pe` },
+            networkInterfaces: [{ id: `${rg}/networkInterfaces/pe-aoai-test.nic` }],
+          },
+        });
+      }
+      if (path === `${rg}/networkInterfaces/pe-aoai-test.nic`) {
+        return send(res, 200, {
+          properties: { ipConfigurations: [{ properties: { privateIPAddress: nicAddress } }] },
+        });
+      }
+      if (path === `${rg}/virtualNetworks/vnet-aoai`) {
+        return send(res, 200, {
+          properties: {
+            addressSpace: { addressPrefixes: [behaviour.sharedAddressSpace ? '100.64.0.0/16' : VNET_PREFIX] },
+          },
+        });
+      }
       if (path === WORKSPACE_ID) {
         return send(res, 200, {
           id: WORKSPACE_ID,
@@ -408,7 +635,8 @@ export async function startFakes(
         const metric = METRIC_ALERTS.find((m) => m.key === key);
         // A metric alert fires once more filtered prompts than its threshold were counted (RAI* metrics).
         const triggers = metric
-          ? /^RAI/.test(metric.metricName) && filteredAt.length > metric.threshold
+          ? // Blocklist hits are calls the content filter rejected (RAIRejectedRequests), not harm-classifier flags.
+            metric.metricName === 'RAIRejectedRequests' && filteredAt.length > metric.threshold
             ? [{ at: filteredAt[metric.threshold] }]
             : []
           : detectionRows(key);
@@ -443,7 +671,7 @@ export async function startFakes(
       if (!req.headers.authorization) {
         return send(res, 401, { error: { code: 'AuthenticationFailed', message: 'no token' } });
       }
-      if (req.headers.authorization !== 'Bearer logs-workload') {
+      if (whoIs(req.headers.authorization) !== 'logs-workload') {
         return send(res, 403, {
           error: { code: 'InvalidAuthenticationTokenAudience', message: 'wrong audience' },
         });
@@ -498,7 +726,8 @@ export async function startFakes(
       if (name !== DNS_NAME) {
         throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
       }
-      return weak.publicDns || options.outside ? ['20.62.1.10'] : ['10.20.1.5'];
+      if (weak.publicDns || options.outside) return ['20.62.1.10'];
+      return [weak.resolvesTo ?? (behaviour.sharedAddressSpace ? '100.64.1.5' : NIC_ADDRESS)];
     },
   };
 
@@ -509,6 +738,7 @@ export async function startFakes(
     clock,
     dns,
     seen,
+    deletes,
     close: async () => {
       for (const s of servers) s.closeAllConnections();
       await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));

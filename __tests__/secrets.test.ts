@@ -165,10 +165,20 @@ describe('verify sends the data-plane token only to Azure OpenAI endpoints (the 
       '--deployments',
       'gpt-4o',
     ];
+    // Virtual time: the blocklist case polls through propagation (never a real wait in a test).
+    let t = 0;
     const code = await runVerifyCli(
-      [...args, '--only', 'VERIFY-CS-001', '--timeout', '1', ...extra],
+      [...args, '--only', 'VERIFY-CS-001', '--blocklist-term', 'planted-term', '--timeout', '1', ...extra],
       { out: (s) => (out += s), err: (s) => (err += s) },
-      { fetch: fakeFetch, getToken: async () => TOKEN, env: {} },
+      {
+        fetch: fakeFetch,
+        getToken: async () => TOKEN,
+        env: {},
+        now: () => t,
+        sleep: async (ms) => {
+          t += ms;
+        },
+      },
     );
     return { code, out, err };
   };

@@ -5,12 +5,12 @@ import {
   ACCOUNT_ID,
   BLOCKLIST_TERM,
   DNS_NAME,
-  Fakes,
-  Faults,
+  fakeToken,
+  INVOKE_ONLY_CLIENT_ID,
   startFakes,
-  Weaknesses,
   WORKSPACE_ID,
 } from './fake-azure';
+import { baseArgs, erroring, failing, open, verify, VerifyOptions } from './verify-harness';
 import { runVerifyCli } from '../cli/src/commands/verify';
 import { main } from '../cli/src/main';
 import { hostProblem } from '../cli/src/verify/http';
@@ -21,92 +21,9 @@ import { defaultTokenSource } from '../cli/src/verify/tokens';
 import { CHECKLIST } from '../lib/checklist/checklist-items';
 import { DETECTIONS, METRIC_ALERTS } from '../lib/detections';
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-  report: any;
-  status: Record<string, string>;
-  detail: Record<string, string>;
-  fakes: Fakes;
-}
-
-const open: Fakes[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((f) => f.close()));
-});
-
-function baseArgs(f: Fakes, from: 'vnet' | 'outside'): string[] {
-  return [
-    '--from',
-    from,
-    '--endpoint',
-    `${f.dataPlane}/`,
-    '--dns-name',
-    DNS_NAME,
-    '--account-id',
-    ACCOUNT_ID,
-    '--deployments',
-    'gpt-4o,gpt-4o-mini',
-    '--workspace-id',
-    WORKSPACE_ID,
-    '--arm-endpoint',
-    f.arm,
-    '--logs-endpoint',
-    f.logs,
-    '--invoke-only-client-id',
-    '00000000-aaaa-bbbb-cccc-000000000002',
-    '--blocklist-term',
-    BLOCKLIST_TERM,
-    '--timeout',
-    '2',
-    '--format',
-    'json',
-  ];
-}
-
-async function verify(
-  options: { from?: 'vnet' | 'outside'; weak?: Weaknesses; faults?: Faults; extra?: string[] } = {},
-): Promise<Run> {
-  const from = options.from ?? 'vnet';
-  const fakes = await startFakes({ outside: from === 'outside', weak: options.weak, faults: options.faults });
-  open.push(fakes);
-  let out = '';
-  let err = '';
-  const code = await runVerifyCli(
-    [...baseArgs(fakes, from), ...(options.extra ?? [])],
-    { out: (s) => (out += s), err: (s) => (err += s) },
-    {
-      dns: fakes.dns,
-      now: fakes.clock.now,
-      sleep: fakes.clock.sleep,
-      // Each fake accepts only its own audience's token, so a token sent to the wrong host fails the call.
-      getToken: async (audience, identity) => `${audience}-${identity}`,
-      env: {},
-    },
-  );
-  const report = out ? JSON.parse(out) : undefined;
-  const status: Record<string, string> = {};
-  const detail: Record<string, string> = {};
-  for (const r of report?.results ?? []) {
-    status[r.id] = r.status;
-    detail[r.id] = r.detail;
-  }
-  return { code, out, err, report, status, detail, fakes };
-}
-
-const failing = (run: Run) =>
-  Object.keys(run.status)
-    .filter((id) => run.status[id] === 'fail')
-    .sort();
-const erroring = (run: Run) =>
-  Object.keys(run.status)
-    .filter((id) => run.status[id] === 'error')
-    .sort();
-
 describe('aoai-harden verify against a hardened deployment', () => {
-  test('from inside the VNet every check that can run passes; the rest say why they were skipped', async () => {
-    const run = await verify({ extra: ['--bursts', '--burst-requests', '12', '--burst-filtered', '25'] });
+  test('from inside the VNet, with the opt-ins, every check that can run passes; the rest say why they were skipped', async () => {
+    const run = await verify({ extra: ['--bursts', '--jailbreak-probe'] });
     expect(failing(run)).toEqual([]);
     expect(erroring(run)).toEqual([]);
     expect(run.code).toBe(0);
@@ -133,7 +50,7 @@ describe('aoai-harden verify against a hardened deployment', () => {
       ...allChecks()
         .map((c) => c.id)
         .filter((checkId) => checkId.startsWith('VERIFY-MON-003/')),
-      // The filtered-prompt burst makes the RAI metric alerts fire.
+      // The blocklist-term burst makes the RAIRejectedRequests metric alert fire.
       ...METRIC_ALERTS.filter((m) => SYNTHETIC_EVENTS[m.key]).map((m) => `VERIFY-MON-004/${m.key}`),
     ]) {
       expect([id, run.status[id]]).toEqual([id, 'pass']);
@@ -154,20 +71,22 @@ describe('aoai-harden verify against a hardened deployment', () => {
     // activity log alert); exercised ones are not.
     expect(notExercised['token-consumption']).toMatch(/more tokens/);
     expect(notExercised['config-change']).toMatch(/never changes the account/);
+    expect(notExercised['content-filter-harmful']).toMatch(/harm classifier/);
     expect(Object.keys(notExercised)).not.toContain('content-filter-rate');
+    expect(Object.keys(notExercised)).not.toContain('high-request-rate');
     // Progress: probes announce themselves; a check skipped for its vantage does not.
     expect(run.err).toContain('[verify] VERIFY-IAM-001: running');
     expect(run.err).not.toContain('[verify] VERIFY-NET-003: running');
     // Tokens went only where their audience belongs (the fakes also refuse wrong ones).
     for (const s of run.fakes.seen) {
       if (s.service === 'data-plane') {
-        expect(s.apiKey ?? s.auth).toMatch(/^(Bearer cognitive-workload|aoai-harden-verify-invalid-key)/);
+        expect(s.apiKey ?? s.who).toMatch(/^(cognitive-workload|aoai-harden-verify-invalid-key)/);
       }
-      if (s.service === 'logs') expect(s.auth).toBe('Bearer logs-workload');
-      if (s.service === 'arm') expect(s.auth).toMatch(/^Bearer arm-/);
+      if (s.service === 'logs') expect(s.who).toBe('logs-workload');
+      if (s.service === 'arm') expect(s.who).toMatch(/^arm-/);
     }
     const probe = run.fakes.seen.find((s) => s.method === 'PUT');
-    expect(probe?.auth).toBe('Bearer arm-invoke-only');
+    expect(probe?.who).toBe('arm-invoke-only');
     // The Log Analytics client sent the real request shape: JSON body with query and an ISO interval timespan.
     const query = run.fakes.seen.find((s) => s.service === 'logs')!;
     expect(query.contentType).toMatch(/application\/json/);
@@ -201,12 +120,13 @@ describe('aoai-harden verify against a hardened deployment', () => {
 });
 
 describe('each weakness fails its check', () => {
-  const cases: Array<[string, { from?: 'vnet' | 'outside'; weak: Weaknesses }, string[], RegExp]> = [
+  const cases: Array<[string, VerifyOptions, string[], RegExp]> = [
     [
+      // The invalid default key gets 401, which is inconclusive (IAM-001); ARM's listKeys answers 200 (IAM-005).
       'key auth on',
       { weak: { keyAuth: true } },
-      ['VERIFY-IAM-001', 'VERIFY-IAM-005'],
-      /got HTTP 401 401.*key-based authentication is still enabled/,
+      ['VERIFY-IAM-005'],
+      /ARM returned the account keys/,
     ],
     [
       'public access on',
@@ -246,7 +166,7 @@ describe('each weakness fails its check', () => {
     ],
     [
       'jailbreak filter annotate-only',
-      { weak: { jailbreakAnnotateOnly: true } },
+      { weak: { jailbreakAnnotateOnly: true }, extra: ['--jailbreak-probe'] },
       ['VERIFY-CS-002'],
       /detected but not blocked/,
     ],
@@ -263,7 +183,7 @@ describe('each weakness fails its check', () => {
     const run = await verify({ weak: { logsMissing: true } });
     expect(run.status['VERIFY-MON-001']).toBe('fail');
     expect(run.detail['VERIFY-MON-001']).toMatch(
-      /2 of 2 marked request\(s\) not in AzureDiagnostics within 300 s \(apim-request-id apim-/,
+      /\d+ of \d+ marked request\(s\) not in AzureDiagnostics within 600 s \(apim-request-id apim-/,
     );
     expect(failing(run)).toEqual(
       [
@@ -288,8 +208,8 @@ describe('each weakness fails its check', () => {
   });
 });
 
-describe('an unreachable service is an error, never a pass', () => {
-  test('data plane that never answers: every data-plane check errors after the timeout', async () => {
+describe('an unreachable service is inconclusive, never a pass or a failure', () => {
+  test('data plane that never answers: every data-plane check is inconclusive after the timeout', async () => {
     const run = await verify({
       faults: { dataPlane: 'hang' },
       extra: ['--timeout', '0.3', '--only', 'VERIFY-IAM-001,VERIFY-IAM-002,VERIFY-CS'],
@@ -298,48 +218,49 @@ describe('an unreachable service is an error, never a pass', () => {
       'VERIFY-IAM-001',
       'VERIFY-IAM-002',
       'VERIFY-CS-001',
-      'VERIFY-CS-002',
       'VERIFY-CS-003',
       'VERIFY-CS-004',
     ]) {
-      expect([id, run.status[id]]).toEqual([id, 'error']);
+      expect([id, run.status[id]]).toEqual([id, 'inconclusive']);
       expect(run.detail[id]).toMatch(/no answer within 0.3 s/);
     }
+    // The jailbreak probe is opt-in: nothing was sent for it.
+    expect(run.status['VERIFY-CS-002']).toBe('skipped');
     expect(run.code).toBe(1);
   });
 
-  test('ARM answering 500: RBAC probe, alert rules and retention error', async () => {
+  test('ARM answering 500: RBAC probe, alert rules and retention are inconclusive', async () => {
     const run = await verify({
       faults: { arm: 500 },
       extra: ['--only', 'VERIFY-IAM-003,VERIFY-MON-003,VERIFY-MON-005,VERIFY-MON-001,VERIFY-IAM-002'],
     });
-    expect(run.status['VERIFY-IAM-003']).toBe('error');
+    expect(run.status['VERIFY-IAM-003']).toBe('inconclusive');
     expect(run.detail['VERIFY-IAM-003']).toMatch(/answered 500/);
-    expect(run.status['VERIFY-MON-005']).toBe('error');
+    expect(run.status['VERIFY-MON-005']).toBe('inconclusive');
     for (const d of [...DETECTIONS, ...METRIC_ALERTS]) {
-      expect(run.status[`VERIFY-MON-003/${d.key}`]).toBe('error');
+      expect(run.status[`VERIFY-MON-003/${d.key}`]).toBe('inconclusive');
     }
-    expect(run.status['VERIFY-MON-003/config-change']).toBe('error');
+    expect(run.status['VERIFY-MON-003/config-change']).toBe('inconclusive');
     // The workspace GUID comes from ARM: the log check cannot query and must not pass.
-    expect(run.status['VERIFY-MON-001']).toBe('error');
+    expect(run.status['VERIFY-MON-001']).toBe('inconclusive');
     expect(Object.values(run.status)).not.toContain('fail');
     expect(run.code).toBe(1);
   });
 
-  test('Log Analytics answering 503: the log check errors', async () => {
+  test('Log Analytics answering 503: the log check is inconclusive', async () => {
     const run = await verify({ faults: { logs: 503 }, extra: ['--only', 'VERIFY-IAM-002,VERIFY-MON-001'] });
     expect(run.status['VERIFY-IAM-002']).toBe('pass');
-    expect(run.status['VERIFY-MON-001']).toBe('error');
+    expect(run.status['VERIFY-MON-001']).toBe('inconclusive');
     expect(run.detail['VERIFY-MON-001']).toMatch(/Log Analytics query failed: HTTP 503/);
     expect(run.code).toBe(1);
   });
 
-  test('Log Analytics that never answers errors within the timeout', async () => {
+  test('Log Analytics that never answers is inconclusive within the timeout', async () => {
     const run = await verify({
       faults: { logs: 'hang' },
       extra: ['--timeout', '0.3', '--log-wait', '30', '--only', 'VERIFY-IAM-002,VERIFY-MON-001'],
     });
-    expect(run.status['VERIFY-MON-001']).toBe('error');
+    expect(run.status['VERIFY-MON-001']).toBe('inconclusive');
     expect(run.code).toBe(1);
   });
 });
@@ -589,19 +510,23 @@ describe('README verify section', () => {
           fakes.logs,
           '--blocklist-term',
           BLOCKLIST_TERM,
+          // The fake's identities: tokens are checked against the configured client IDs.
+          '--invoke-only-client-id',
+          INVOKE_ONLY_CLIENT_ID,
         ];
+        let printed = '';
         const code = await runVerifyCli(
           args.slice(1).concat(overrides),
-          { out: () => undefined, err: () => undefined },
+          { out: (t) => (printed += t), err: () => undefined },
           {
             dns: fakes.dns,
             now: fakes.clock.now,
             sleep: fakes.clock.sleep,
-            getToken: async (audience, identity) => `${audience}-${identity}`,
+            getToken: async (audience, identity) => fakeToken(audience, identity),
             env: {},
           },
         );
-        expect([from, code]).toEqual([from, 0]);
+        expect([from, code, printed]).toEqual([from, 0, printed]);
         expect(existsSync(join(dir, 'reports', 'verify-report.sarif'))).toBe(true);
       }
     } finally {
@@ -632,12 +557,14 @@ test('a run in which every check was skipped proves nothing and exits 1', async 
       dns: fakes.dns,
       now: fakes.clock.now,
       sleep: fakes.clock.sleep,
-      getToken: async (a, i) => `${a}-${i}`,
+      getToken: async (a, i) => fakeToken(a, i),
       env: {},
     },
   );
   expect(code).toBe(1);
-  expect(out).toMatch(/0 passed, 0 failed, 0 error\(s\), 5 skipped\.\nNo check ran from here/);
+  expect(out).toMatch(
+    /0 passed, 0 failed, 0 inconclusive, 0 error\(s\), 5 skipped\.\nNo check ran from here/,
+  );
   expect(fakes.seen).toEqual([]);
 });
 
@@ -665,6 +592,8 @@ test('the invoke-only identity can be given as an ARM token in the environment',
   args.splice(args.indexOf('--invoke-only-client-id'), 2);
   const run = async (env: NodeJS.ProcessEnv) => {
     let out = '';
+    // The invoke-only ARM token comes from the environment, through the real token source; the rest from the fake.
+    const fromEnv = defaultTokenSource({ env });
     await runVerifyCli(
       [...args, '--only', 'VERIFY-IAM-003'],
       { out: (s) => (out += s), err: () => undefined },
@@ -672,7 +601,10 @@ test('the invoke-only identity can be given as an ARM token in the environment',
         dns: fakes.dns,
         now: fakes.clock.now,
         sleep: fakes.clock.sleep,
-        getToken: async (audience, identity) => `${audience}-${identity}`,
+        getToken: async (audience, identity) =>
+          audience === 'arm' && identity === 'invoke-only'
+            ? fromEnv(audience, identity)
+            : fakeToken(audience, identity),
         env,
       },
     );
@@ -682,7 +614,19 @@ test('the invoke-only identity can be given as an ARM token in the environment',
     status: 'skipped',
     detail: expect.stringMatching(/AOAI_VERIFY_INVOKE_ONLY_ARM_TOKEN/),
   });
-  expect(await run({ AOAI_VERIFY_INVOKE_ONLY_ARM_TOKEN: 'token' })).toMatchObject({ status: 'pass' });
+  expect(await run({ AOAI_VERIFY_INVOKE_ONLY_ARM_TOKEN: fakeToken('arm', 'invoke-only') })).toMatchObject({
+    status: 'pass',
+  });
+  // The pipeline's own ARM token handed over as the invoke-only one is refused before anything is sent.
+  const puts = () => fakes.seen.filter((s) => s.method === 'PUT').length;
+  const before = puts();
+  expect(await run({ AOAI_VERIFY_INVOKE_ONLY_ARM_TOKEN: fakeToken('arm', 'workload') })).toMatchObject({
+    status: 'error',
+    detail: expect.stringMatching(
+      /the invoke-only token is the pipeline's own principal \(oid oid-workload\)/,
+    ),
+  });
+  expect(puts()).toBe(before);
 });
 
 test('pre-acquired tokens from the environment are used as given', async () => {

@@ -78,7 +78,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     rules: ['AOAI-IAM-002', 'AOAI-IAM-005'],
     proof: 'partly proven at synth',
     postDeploy:
-      'From the workload (AZURE_CLIENT_ID = its identity client ID): run `npx aoai-harden verify-content-filter --endpoint https://<sub>.openai.azure.com/ --deployment <deployment>`; the benign case must return 200.',
+      'From inside the VNet: `npx aoai-harden verify --from vnet --workload-client-id <client ID> ...` calls each deployment as that identity (its token is checked to carry the client ID); the benign call must return 200.',
     verifiedBy: ['VERIFY-IAM-002'],
   },
   {
@@ -108,7 +108,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     rules: ['AOAI-CFP-001', 'AOAI-CFP-002'],
     proof: 'partly proven at synth',
     postDeploy:
-      'For each deployment, from inside the VNet: `npx aoai-harden verify-content-filter --endpoint https://<sub>.openai.azure.com/ --deployment <deployment>`; exit 0 means benign and borderline allowed, harmful filtered.',
+      'For each deployment, from inside the VNet: `npx aoai-harden verify --from vnet --blocklist-term <term> --only VERIFY-CS-001 ...`; benign and borderline prompts must be allowed and annotated, and the blocklist term filtered (a harmful prompt is no test: the model refuses it with a 200, which is not a filter result).',
     verifiedBy: ['VERIFY-CS-001'],
   },
   {
@@ -126,7 +126,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     rules: ['AOAI-CFP-006'],
     proof: 'partly proven at synth',
     postDeploy:
-      'Send a prompt containing a blocklist item: the response must be HTTP 400 with error code content_filter and `custom_blocklists.filtered: true` in prompt_filter_results.',
+      'Ask the model to repeat a blocklist item: a prompt-side list answers HTTP 400 content_filter with `custom_blocklists` filtered in the inner error, a completion-side list HTTP 200 with finish_reason content_filter; a new item can take about 5 minutes to apply.',
     verifiedBy: ['VERIFY-CS-003'],
   },
   {
@@ -136,7 +136,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
     rules: [],
     proof: 'post-deploy',
     postDeploy:
-      '`npx aoai-harden verify-content-filter ...` checks that every allowed response carries prompt_filter_results and choices[].content_filter_results.',
+      '`npx aoai-harden verify --from vnet ...` (VERIFY-CS-004) checks that an allowed response carries prompt_filter_results and choices[].content_filter_results.',
     verifiedBy: ['VERIFY-CS-004'],
   },
   {

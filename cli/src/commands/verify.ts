@@ -14,7 +14,7 @@ import {
   verifyToText,
 } from '../verify/report';
 import { allChecks, runVerify } from '../verify/runner';
-import { defaultTokenSource } from '../verify/tokens';
+import { defaultTokenSource, guardTokens } from '../verify/tokens';
 
 /** `aoai-harden verify`: the post-deploy half of the checklist, run against the live deployment. */
 
@@ -77,17 +77,32 @@ const OPTIONS: Record<
   'workload-client-id': {
     key: 'workloadClientId',
     kind: 'string',
-    help: "client ID of the workload's managed identity",
+    help: "client ID of the workload's managed (or workload) identity; its tokens are checked to be that client's",
   },
   'invoke-only-client-id': {
     key: 'invokeOnlyClientId',
     kind: 'string',
-    help: 'client ID of an identity with only Cognitive Services OpenAI User',
+    help: "client ID of an identity with only Cognitive Services OpenAI User (never the pipeline's own)",
   },
   'blocklist-term': {
     key: 'blocklistTerm',
     kind: 'string',
-    help: 'an item of a blocklist bound to the deployments',
+    help: 'an item of a custom blocklist bound to the deployments: the filtered trigger of CS-1, CS-3 and the bursts',
+  },
+  'blocklist-wait': {
+    key: 'blocklistWaitSeconds',
+    kind: 'number',
+    help: 'seconds a new blocklist term may take to apply (default 300, Microsoft: about 5 minutes)',
+  },
+  'jailbreak-probe': {
+    key: 'jailbreakProbe',
+    kind: 'flag',
+    help: 'opt-in: send one jailbreak prompt for CS-2 (recurring jailbreak attempts score as abuse: aim it at a canary)',
+  },
+  'canary-deployment': {
+    key: 'canaryDeployment',
+    kind: 'string',
+    help: 'deployment that takes the jailbreak probe and the bursts (default: the first deployment)',
   },
   'alert-resource-group': {
     key: 'alertResourceGroup',
@@ -107,19 +122,19 @@ const OPTIONS: Record<
   'log-wait': {
     key: 'logWaitSeconds',
     kind: 'number',
-    help: 'seconds logs may take to appear (default 300, checklist MO-1)',
+    help: 'seconds logs may take to appear (default 600; Microsoft: usually 3 to 10 minutes)',
   },
   'alert-wait': {
     key: 'alertWaitSeconds',
     kind: 'number',
-    help: 'seconds to wait for detections and alerts (default 1200)',
+    help: 'seconds to wait for detections, alerts and the Activity Log (default 1200; Activity Log: 3 to 20 minutes)',
   },
   'poll-interval': { key: 'pollSeconds', kind: 'number', help: 'seconds between polls (default 30)' },
   timeout: { key: 'requestTimeoutSeconds', kind: 'number', help: 'seconds per request (default 30)' },
   bursts: {
     key: 'bursts',
     kind: 'flag',
-    help: 'send request and content-filter bursts so the rate detections fire (costs tokens)',
+    help: 'opt-in: paced request and blocklist-term bursts so the rate detections fire (they spend quota real users share)',
   },
   'burst-requests': {
     key: 'burstRequests',
@@ -129,7 +144,12 @@ const OPTIONS: Record<
   'burst-filtered': {
     key: 'burstFiltered',
     kind: 'number',
-    help: 'harmful prompts in the filter burst (default 25)',
+    help: 'blocklist-term prompts in the filtered burst (default 25)',
+  },
+  'burst-rate': {
+    key: 'burstRate',
+    kind: 'number',
+    help: 'most requests per minute a burst sends (default 30)',
   },
   only: { key: 'only', kind: 'list', help: 'comma-separated check IDs or prefixes (e.g. VERIFY-NET) to run' },
 };
@@ -140,13 +160,17 @@ const DEFAULTS = {
   logsEndpoint: 'https://api.loganalytics.azure.com',
   deployments: [] as string[],
   minRetentionDays: AUDIT_RETENTION_DAYS,
-  logWaitSeconds: 300,
+  // Resource logs are "usually available within 3 to 10 minutes" (docs/field-facts.md §7).
+  logWaitSeconds: 600,
   alertWaitSeconds: 1200,
   pollSeconds: 30,
   requestTimeoutSeconds: 30,
   bursts: false,
   burstRequests: 60,
   burstFiltered: 25,
+  burstRate: 30,
+  blocklistWaitSeconds: 300,
+  jailbreakProbe: false,
   only: [] as string[],
 };
 
@@ -158,9 +182,14 @@ export function verifyHelp(): string {
     '',
     'Runs the post-deploy items of the Hardening Validation Checklist against the live deployment.',
     'Exit 0: every check that ran passed; 1: a check failed or could not reach its service (or none ran); 2: usage error.',
-    'Tokens: DefaultAzureCredential (@azure/identity); AZURE_OPENAI_AD_TOKEN overrides the data-plane token.',
-    'AZURE_OPENAI_API_KEY: the key for the key-auth probe (an invalid key is fine: only 403 AuthenticationTypeDisabled passes).',
+    'Exit 1 also when a check is inconclusive (throttled, unreachable): it was not proven; the report says which.',
+    'Tokens: an identity named by a client ID gets its own ManagedIdentityCredential (WorkloadIdentityCredential with',
+    'AZURE_FEDERATED_TOKEN_FILE); otherwise DefaultAzureCredential. Every token is checked to be the configured client,',
+    "and the invoke-only identity never the pipeline's own principal. AZURE_OPENAI_AD_TOKEN overrides the data-plane token.",
+    'AZURE_OPENAI_API_KEY: the key for the key-auth probe (an invalid key may be refused with 401, which is inconclusive).',
     'AOAI_VERIFY_INVOKE_ONLY_ARM_TOKEN: ARM token of the invoke-only identity (instead of --invoke-only-client-id).',
+    'A default run sends no jailbreak or harmful prompt and no burst; --jailbreak-probe and --bursts opt in, and their',
+    'target and pacing are printed before the first request.',
     '',
     'options (each also a key of the --config JSON file, in camelCase):',
     ...Object.entries(OPTIONS).map(([flag, o]) => `  --${flag.padEnd(22)} ${o.help}`),
@@ -281,6 +310,7 @@ export function resolveConfig(file: Record<string, unknown>, flags: Record<strin
     'workloadClientId',
     'invokeOnlyClientId',
     'blocklistTerm',
+    'canaryDeployment',
     'alertResourceGroup',
     'alertRulePrefix',
     'armEndpoint',
@@ -314,22 +344,7 @@ export function resolveConfig(file: Record<string, unknown>, flags: Record<strin
   ) {
     throw new UsageError('deployments must list at least one deployment name (--deployments a,b)');
   }
-  for (const key of [
-    'minRetentionDays',
-    'logWaitSeconds',
-    'alertWaitSeconds',
-    'pollSeconds',
-    'requestTimeoutSeconds',
-    'burstRequests',
-    'burstFiltered',
-  ]) {
-    if (typeof c[key] !== 'number' || !Number.isFinite(c[key]) || c[key] <= 0) {
-      throw new UsageError(`${key} must be a positive number, not ${JSON.stringify(c[key])}`);
-    }
-  }
-  if (typeof c.bursts !== 'boolean') {
-    throw new UsageError(`bursts must be true or false, not ${JSON.stringify(c.bursts)}`);
-  }
+  checkNumbersAndSwitches(c);
   const ids = allChecks().map((k) => k.id);
   if (!Array.isArray(c.only)) throw new UsageError('only must be a list of check IDs');
   for (const o of c.only) {
@@ -338,6 +353,38 @@ export function resolveConfig(file: Record<string, unknown>, flags: Record<strin
     }
   }
   return c as VerifyConfig;
+}
+
+/** Numbers are positive, switches boolean, and a burst fits in the rate detections' 5-minute window. */
+function checkNumbersAndSwitches(c: any): void {
+  for (const key of [
+    'minRetentionDays',
+    'logWaitSeconds',
+    'alertWaitSeconds',
+    'pollSeconds',
+    'requestTimeoutSeconds',
+    'burstRequests',
+    'burstFiltered',
+    'burstRate',
+    'blocklistWaitSeconds',
+  ]) {
+    if (typeof c[key] !== 'number' || !Number.isFinite(c[key]) || c[key] <= 0) {
+      throw new UsageError(`${key} must be a positive number, not ${JSON.stringify(c[key])}`);
+    }
+  }
+  for (const key of ['bursts', 'jailbreakProbe']) {
+    if (typeof c[key] !== 'boolean') {
+      throw new UsageError(`${key} must be true or false, not ${JSON.stringify(c[key])}`);
+    }
+  }
+  // A rate detection counts requests in 5 minutes: a burst that takes longer never trips it.
+  for (const key of ['burstRequests', 'burstFiltered']) {
+    if (c.bursts && (c[key] / c.burstRate) * 60 > 270) {
+      throw new UsageError(
+        `${key} ${c[key]} at burstRate ${c.burstRate}/min takes ${Math.ceil((c[key] / c.burstRate) * 60)} s, more than fits in the detections' 5-minute window: raise --burst-rate or lower --${flagOf(key)}`,
+      );
+    }
+  }
 }
 
 function flagOf(key: string): string {
@@ -368,14 +415,16 @@ export async function runVerifyCli(args: string[], io: VerifyIo, deps: VerifyDep
     dns: deps.dns ?? systemDns,
     now: deps.now ?? Date.now,
     sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
-    getToken:
+    getToken: guardTokens(
       deps.getToken ??
-      defaultTokenSource({
-        workloadClientId: config.workloadClientId,
-        invokeOnlyClientId: config.invokeOnlyClientId,
-        env,
-      }),
-    // A deliberately invalid key is a valid probe (only AuthenticationTypeDisabled passes).
+        defaultTokenSource({
+          workloadClientId: config.workloadClientId,
+          invokeOnlyClientId: config.invokeOnlyClientId,
+          env,
+        }),
+      config,
+    ),
+    // A deliberately invalid key is a probe: 403 AuthenticationTypeDisabled passes, 401 is inconclusive.
     apiKey: env.AZURE_OPENAI_API_KEY || 'aoai-harden-verify-invalid-key-00000000',
     invokeOnlyTokenGiven: !!env.AOAI_VERIFY_INVOKE_ONLY_ARM_TOKEN,
     progress: (id, message) => io.err(`[verify] ${id}: ${message}\n`),

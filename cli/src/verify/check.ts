@@ -12,14 +12,18 @@ export interface RunState {
   firstAcceptedAt?: number;
   /** Detection keys whose synthetic event was generated in this run, with what was sent. */
   readonly exercised: Map<string, string>;
+  /** Detection keys whose burst was sent but did not exceed the threshold, with the tally. */
+  readonly shortBursts: Map<string, string>;
   /** The RBAC probe (IA-3): when it was sent and ARM's correlation ID, once it ran. */
   rbacProbe?: { readonly at: number; readonly correlationId?: string };
+  /** The token-limit parameter each deployment took (max_completion_tokens, or max_tokens after a refusal). */
+  readonly tokenParameter: Map<string, 'max_completion_tokens' | 'max_tokens'>;
   /** Memoized shared lookups (one benign call, one workspace GET). */
   readonly memo: Map<string, Promise<unknown>>;
 }
 
 export interface Outcome {
-  readonly status: 'pass' | 'fail';
+  readonly status: 'pass' | 'fail' | 'inconclusive';
   readonly detail: string;
 }
 

@@ -69,10 +69,66 @@ export interface CallOptions {
   readonly body?: unknown;
   /** 5xx is normally an error; the caller may want to see it (never used to pass a check). */
   readonly allowServerError?: boolean;
+  /** Retries of a 429 after its Retry-After (default 2); the bursts pace themselves and pass 0. */
+  readonly throttleRetries?: number;
 }
 
-/** One request with the host policy, a timeout and the "no answer is never a pass" rule applied. */
+/**
+ * Throttled (429): the service did not judge the request, so the check is inconclusive, not failed. Azure OpenAI
+ * sends Retry-After (seconds) and retry-after-ms with its 429s (docs/field-facts.md §7, Learn quota page).
+ */
+export class ThrottledError extends ServiceError {
+  constructor(
+    message: string,
+    readonly waitMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A 429's wait is honoured up to this long; a longer one (a daily quota) ends the check as inconclusive at once. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+/** Wait before retrying a 429 that names no Retry-After. */
+const DEFAULT_RETRY_AFTER_MS = 10_000;
+
+/** retry-after-ms, else Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or bad. */
+export function retryAfterMs(headers: Headers, now: number): number | undefined {
+  const ms = Number(headers.get('retry-after-ms') ?? NaN);
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const raw = headers.get('retry-after');
+  if (!raw) return undefined;
+  if (/^\d+(\.\d+)?$/.test(raw.trim())) return Number(raw) * 1000;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * One request with the host policy, a timeout and the "no answer is never a pass" rule applied; a 429 is retried
+ * after its Retry-After (at most `throttleRetries` times, each wait at most MAX_RETRY_AFTER_MS), then thrown as a
+ * ThrottledError.
+ */
 export async function call(ctx: VerifyContext, url: string, options: CallOptions): Promise<HttpAnswer> {
+  const retries = options.throttleRetries ?? 2;
+  for (let attempt = 0; ; attempt++) {
+    const answer = await callOnce(ctx, url, options);
+    if (answer.status !== 429) return answer;
+    const wait = retryAfterMs(answer.headers, ctx.now());
+    const said = wait === undefined ? 'no Retry-After' : `Retry-After ${Math.ceil(wait / 1000)} s`;
+    if (attempt >= retries || (wait ?? 0) > MAX_RETRY_AFTER_MS) {
+      throw new ThrottledError(
+        `${redact(url)} answered 429 (throttled, ${said}) ${attempt + 1} time(s): the service did not judge the request; rerun when the quota allows`,
+        wait,
+      );
+    }
+    ctx.progress(
+      'http',
+      `429 from ${redact(url)} (${said}): waiting before retry ${attempt + 1} of ${retries}`,
+    );
+    await ctx.sleep(wait ?? DEFAULT_RETRY_AFTER_MS);
+  }
+}
+
+async function callOnce(ctx: VerifyContext, url: string, options: CallOptions): Promise<HttpAnswer> {
   const problem = hostProblem(url, options.audience, ctx.config.allowEndpointHost);
   if (problem) throw new ServiceError(`refusing to send credentials: ${problem}`);
   const headers: Record<string, string> = { accept: 'application/json' };

@@ -14,6 +14,42 @@ function armBase(ctx: VerifyContext): string {
   return ctx.config.armEndpoint.replace(/\/+$/, '');
 }
 
+/** Deletion is asynchronous (202, then the resource goes away): how long verify waits to see it gone. */
+const CLEANUP_WAIT_MS = 5 * 60_000;
+
+/**
+ * Find the probe deployment (GET as the workload) and, when it exists, delete it (as the invoke-only identity that
+ * wrote it, else the workload) and wait until ARM answers 404. Returns what happened, or undefined when there was
+ * nothing to remove. Never throws: a failed cleanup is reported, with the command that finishes it.
+ */
+async function removeProbeDeployment(ctx: VerifyContext, url: string): Promise<string | undefined> {
+  const manual = `delete it by hand: az cognitiveservices account deployment delete --deployment-name ${RBAC_PROBE_DEPLOYMENT} ...`;
+  try {
+    const found = await call(ctx, url, { audience: 'arm' });
+    if (found.status === 404) return undefined;
+    if (found.status !== 200) {
+      return `could not check whether ${RBAC_PROBE_DEPLOYMENT} exists (${describe(found)})`;
+    }
+    let deleted = await call(ctx, url, { method: 'DELETE', audience: 'arm', identity: 'invoke-only' });
+    if (deleted.status >= 300) deleted = await call(ctx, url, { method: 'DELETE', audience: 'arm' });
+    if (deleted.status >= 300) {
+      return `deployment ${RBAC_PROBE_DEPLOYMENT} exists and could not be deleted (${describe(deleted)}): ${manual}`;
+    }
+    const gone = await pollUntil(
+      ctx,
+      'VERIFY-IAM-003',
+      `removal of ${RBAC_PROBE_DEPLOYMENT}`,
+      ctx.now() + CLEANUP_WAIT_MS,
+      async () => ((await call(ctx, url, { audience: 'arm' })).status === 404 ? true : undefined),
+    );
+    return gone.found
+      ? `deployment ${RBAC_PROBE_DEPLOYMENT} existed and was removed (DELETE ${deleted.status}, then 404)`
+      : `deployment ${RBAC_PROBE_DEPLOYMENT} was deleted (DELETE ${deleted.status}) but still exists after ${CLEANUP_WAIT_MS / 1000} s: ${manual}`;
+  } catch (e) {
+    return `could not remove ${RBAC_PROBE_DEPLOYMENT} (${(e as Error).message}): ${manual}`;
+  }
+}
+
 export const IDENTITY_CHECKS: readonly VerifyCheck[] = [
   {
     id: 'VERIFY-IAM-001',
@@ -35,12 +71,18 @@ export const IDENTITY_CHECKS: readonly VerifyCheck[] = [
       if (answer.status === 403 && errorCode(answer) === 'AuthenticationTypeDisabled') {
         return { status: 'pass', detail: describe(answer) };
       }
+      if (answer.status === 401) {
+        // A 401 refuses the key itself (invalid, or not this account's) before the service says whether key auth
+        // is disabled: it decides nothing (docs/field-facts.md §4.2).
+        return {
+          status: 'inconclusive',
+          detail: `${describe(answer)}: the service refused the key itself before saying whether key auth is disabled; give the account's key in AZURE_OPENAI_API_KEY (it is never printed) to decide, VERIFY-IAM-005 asks ARM`,
+        };
+      }
       const why =
-        answer.status === 401
-          ? 'the service validated the key, so key-based authentication is still enabled'
-          : answer.status === 200
-            ? 'the key was accepted: key-based authentication is enabled'
-            : 'not the answer of an account with local auth disabled';
+        answer.status === 200
+          ? 'the key was accepted: key-based authentication is enabled'
+          : 'not the answer of an account with local auth disabled';
       return {
         status: 'fail',
         detail: `expected 403 AuthenticationTypeDisabled, got ${describe(answer)}: ${why}`,
@@ -127,6 +169,8 @@ export const IDENTITY_CHECKS: readonly VerifyCheck[] = [
         },
       });
       const code = errorCode(answer);
+      // Whatever ARM answered, a probe deployment that exists (this run's, or one an earlier run left) is removed.
+      const cleanup = await removeProbeDeployment(ctx, url);
       if (answer.status === 403 && code === 'AuthorizationFailed') {
         // ARM returns the request's correlation ID; the Activity Log event carries the same correlationId.
         state.rbacProbe = {
@@ -134,15 +178,18 @@ export const IDENTITY_CHECKS: readonly VerifyCheck[] = [
           correlationId: answer.headers.get('x-ms-correlation-request-id') ?? undefined,
         };
         state.exercised.set('rbac-denied', `one denied deployment write by the invoke-only identity`);
-        return { status: 'pass', detail: describe(answer) };
+        return { status: 'pass', detail: `${describe(answer)}${cleanup ? `; ${cleanup}` : ''}` };
       }
       const why =
         answer.status < 300
-          ? `the identity created deployment ${RBAC_PROBE_DEPLOYMENT}: delete it and remove the role that allowed it`
+          ? `ARM accepted the write of deployment ${RBAC_PROBE_DEPLOYMENT}: remove the role that allowed it`
           : answer.status === 401
             ? 'ARM did not accept the token; the check could not see an authorization decision'
             : 'ARM let the request through to the service, so the identity may write deployments';
-      return { status: 'fail', detail: `expected 403 AuthorizationFailed, got ${describe(answer)}: ${why}` };
+      return {
+        status: 'fail',
+        detail: `expected 403 AuthorizationFailed, got ${describe(answer)}: ${why}${cleanup ? `; ${cleanup}` : ''}`,
+      };
     },
   },
   {

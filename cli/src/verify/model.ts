@@ -10,7 +10,12 @@
  */
 export type Vantage = 'vnet' | 'outside';
 
-export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
+/**
+ * pass and fail are verdicts on the account. inconclusive: the service did not give an answer that decides it
+ * (throttled with 429, unreachable, a timeout, a 5xx, an invalid key refused before the auth-type check): rerun
+ * later. error: verify itself could not run the check (a token for the wrong identity, a bug). Neither is a pass.
+ */
+export type CheckStatus = 'pass' | 'fail' | 'inconclusive' | 'error' | 'skipped';
 
 /** A check's static description: its stable ID, the checklist item it proves and where it can run. */
 export interface CheckDefinition {
@@ -54,12 +59,28 @@ export interface VerifyConfig {
   readonly armEndpoint: string;
   /** Log Analytics query host (the client appends /v1). */
   readonly logsEndpoint: string;
-  /** Client ID of the workload's identity (Entra calls); DefaultAzureCredential's default when omitted. */
+  /**
+   * Client ID of the workload's identity (Entra calls): its managed-identity (or, with AZURE_FEDERATED_TOKEN_FILE,
+   * workload-identity) credential is built directly and every token is checked to be that client's.
+   * DefaultAzureCredential when omitted.
+   */
   readonly workloadClientId?: string;
   /** Client ID of an identity holding only Cognitive Services OpenAI User (IA-3); IA-3/IA-4 skipped when omitted. */
   readonly invokeOnlyClientId?: string;
-  /** A term on a custom blocklist bound to the deployments (CS-3); skipped when omitted. */
+  /**
+   * A term on a custom blocklist bound to the deployments: the deterministic "filtered" trigger of CS-1, CS-3 and
+   * the filtered burst. Those are skipped when omitted (a harmful prompt is no trigger: the model refuses it with a 200).
+   */
   readonly blocklistTerm?: string;
+  /** How long a blocklist term may take to apply (about 5 minutes, docs/field-facts.md §7): CS-3 polls this long. */
+  readonly blocklistWaitSeconds: number;
+  /**
+   * Send one jailbreak prompt to the canary (or first) deployment for CS-2. Off by default: recurring jailbreak
+   * attempts score as likely abuse and may get the account suspended (docs/field-facts.md §7).
+   */
+  readonly jailbreakProbe: boolean;
+  /** A deployment that takes the jailbreak probe and the bursts instead of a production one. @default the first deployment */
+  readonly canaryDeployment?: string;
   /** Resource group of the alert rules. @default the account's resource group */
   readonly alertResourceGroup?: string;
   /** Alert rule names are `<prefix>-<detection key>` (SecurityMonitoring). @default the account name */
@@ -71,10 +92,12 @@ export interface VerifyConfig {
   readonly alertWaitSeconds: number;
   readonly pollSeconds: number;
   readonly requestTimeoutSeconds: number;
-  /** Send request and content-filter bursts so the rate detections can fire (costs tokens). */
+  /** Send request and blocklist-term bursts so the rate detections can fire (costs quota and tokens). */
   readonly bursts: boolean;
   readonly burstRequests: number;
   readonly burstFiltered: number;
+  /** Bursts are paced at most this many requests per minute. */
+  readonly burstRate: number;
   /** Check IDs (or ID prefixes such as VERIFY-MON) to run; all when empty. */
   readonly only: readonly string[];
 }
@@ -132,8 +155,14 @@ export interface VerifyContext {
   readonly invokeOnlyTokenGiven?: boolean;
 }
 
-/** The service could not give an answer (timeout, connection refused, 5xx): the check is an error, never a pass. */
+/**
+ * The service gave no answer that decides the check (timeout, connection refused, 5xx, 429 after Retry-After):
+ * the check is inconclusive, never a pass.
+ */
 export class ServiceError extends Error {}
+
+/** A token is not the identity it is configured to be: the checks that need it refuse to run (status error). */
+export class IdentityError extends Error {}
 
 /** The check could not run from here or without some input; carries exactly why. */
 export class SkipCheck extends Error {}

@@ -51,10 +51,9 @@ const RETAINED_TABLES = ['AzureDiagnostics', 'AzureActivity'];
 export const SYNTHETIC_EVENTS: Readonly<Record<string, string>> = {
   'api-key-auth': 'the API-key call of VERIFY-IAM-001',
   'rbac-denied': 'the denied deployment write of VERIFY-IAM-003',
-  'high-request-rate': 'a burst of benign calls (--bursts)',
-  // Metric alerts on RAIRejectedRequests / RAIHarmfulRequests: the filtered-prompt burst.
-  'content-filter-rate': 'a burst of harmful prompts (--bursts)',
-  'content-filter-harmful': 'a burst of harmful prompts (--bursts)',
+  'high-request-rate': 'a paced burst of benign calls (--bursts)',
+  // Metric alert on RAIRejectedRequests: calls the content filter rejected, here by the custom blocklist.
+  'content-filter-rate': 'a paced burst of blocklist-term prompts (--bursts with --blocklist-term)',
 };
 
 /** Detections verify deliberately never triggers, and why. */
@@ -63,6 +62,8 @@ export const NOT_EXERCISABLE: Readonly<Record<string, string>> = {
     'it needs a successful deployment, RAI policy or key operation, and verify never changes the account',
   'new-caller-ip': 'it needs a caller IP unseen for two days; verify cannot choose the address it calls from',
   'token-consumption': 'it needs more tokens in an hour than verify should spend',
+  'content-filter-harmful':
+    'it counts prompts a harm classifier flags (RAIHarmfulRequests); verify sends none on purpose (abuse monitoring), and a blocklist term is no harm category',
   'config-change': 'it needs a write on the account, and verify never changes the account',
 };
 
@@ -119,8 +120,9 @@ function ruleId(ctx: VerifyContext, key: string, type: AlertRuleRef['type'] = 's
   return `/subscriptions/${account.subscription}/resourceGroups/${rg}/providers/Microsoft.Insights/${type}/${prefix}-${key}`;
 }
 
-function notExercisedReason(key: string, ctx: VerifyContext): string {
+function notExercisedReason(key: string, ctx: VerifyContext, state: RunState): string {
   if (NOT_EXERCISABLE[key]) return `not exercised: ${NOT_EXERCISABLE[key]}`;
+  if (state.shortBursts.has(key)) return `not exercised: ${state.shortBursts.get(key)}`;
   if (SYNTHETIC_EVENTS[key]) {
     const bursts = SYNTHETIC_EVENTS[key].includes('--bursts');
     return `not exercised: its synthetic event (${SYNTHETIC_EVENTS[key]}) was not sent in this run${bursts && !ctx.config.bursts ? ': bursts are off' : ''}`;
@@ -164,13 +166,17 @@ const logsCheck: VerifyCheck = {
     );
     const elapsed = Math.round((ctx.now() - state.firstAcceptedAt) / 1000);
     if (result.found) {
-      return { status: 'pass', detail: `all ${ids.length} marked request(s) logged within ${elapsed} s` };
+      // Measured to the poll that found them: the latency is at most this, at least one poll interval less.
+      return {
+        status: 'pass',
+        detail: `all ${ids.length} marked request(s) logged; measured latency ${elapsed} s from the first call (polled every ${ctx.config.pollSeconds} s; Microsoft: usually 3 to 10 minutes)`,
+      };
     }
     if (result.lastError && !seen.size) throw result.lastError;
     const missing = ids.filter((id) => !seen.has(id));
     return {
       status: 'fail',
-      detail: `${missing.length} of ${ids.length} marked request(s) not in AzureDiagnostics within ${ctx.config.logWaitSeconds} s (apim-request-id ${missing.join(', ')})`,
+      detail: `${missing.length} of ${ids.length} marked request(s) not in AzureDiagnostics within ${ctx.config.logWaitSeconds} s (apim-request-id ${missing.join(', ')}); Microsoft: resource logs usually arrive within 3 to 10 minutes`,
     };
   },
 };
@@ -227,7 +233,7 @@ function detectionCheck(d: detections.DetectionDefinition): VerifyCheck {
     phase: 'observe',
     async run(ctx, state) {
       requireWorkspace(ctx);
-      if (!state.exercised.has(d.key)) throw new SkipCheck(notExercisedReason(d.key, ctx));
+      if (!state.exercised.has(d.key)) throw new SkipCheck(notExercisedReason(d.key, ctx, state));
       const deadline = ctx.now() + ctx.config.alertWaitSeconds * 1000;
       const result = await pollUntil(ctx, id, `detection ${d.key}`, deadline, async () => {
         const rows = await queryWindow(ctx, state, d.query);
@@ -278,7 +284,7 @@ function alertFiredCheck(d: AlertRuleRef): VerifyCheck {
     title: `Alert rule for "${d.key}" fires after its synthetic event`,
     phase: 'observe',
     async run(ctx, state) {
-      if (!state.exercised.has(d.key)) throw new SkipCheck(notExercisedReason(d.key, ctx));
+      if (!state.exercised.has(d.key)) throw new SkipCheck(notExercisedReason(d.key, ctx, state));
       const rule = ruleId(ctx, d.key, d.type);
       const sub = parseArmId(ctx.config.accountId, 'Microsoft.CognitiveServices/accounts')!.subscription;
       const url = `${armBase(ctx)}/subscriptions/${sub}/providers/Microsoft.AlertsManagement/alerts?api-version=${ALERTS_API_VERSION}&alertRule=${encodeURIComponent(rule)}&timeRange=1h`;

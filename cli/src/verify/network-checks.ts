@@ -1,9 +1,10 @@
 import { promises as dnsPromises } from 'dns';
 import { PRIVATE_DNS_ZONES } from '../core';
+import { endpointNetwork, EndpointNetwork, isPrivateAddress, privateBecause } from './addresses';
 import { VerifyCheck } from './check';
 import { call, describe, errorMessage } from './http';
 import { DnsResolver, ServiceError, VerifyContext } from './model';
-import { chatUrl } from './probes';
+import { chatBody, chatUrl } from './probes';
 
 /** Node's resolver: CNAMEs from DNS, addresses from getaddrinfo (what fetch connects to). */
 export const systemDns: DnsResolver = {
@@ -21,15 +22,7 @@ export const systemDns: DnsResolver = {
   },
 };
 
-/** RFC 1918 private IPv4 ranges and IPv6 unique local addresses (RFC 4193, fc00::/7). */
-export function isPrivateAddress(ip: string): boolean {
-  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
-  }
-  return /^f[cd][0-9a-f]{2}:/i.test(ip);
-}
+export { isPrivateAddress } from './addresses';
 
 /** The account's custom-subdomain FQDN from the endpoint. */
 function fqdn(ctx: VerifyContext): string {
@@ -92,7 +85,7 @@ export const NETWORK_CHECKS: readonly VerifyCheck[] = [
     id: 'VERIFY-NET-002',
     checklistItem: 'NI-1',
     family: 'network',
-    title: "The account's FQDN resolves to a private address",
+    title: "The account's FQDN resolves to its private endpoint's address or inside the endpoint's VNet",
     phase: 'probe',
     runsFrom: 'vnet',
     vantageReason:
@@ -106,13 +99,32 @@ export const NETWORK_CHECKS: readonly VerifyCheck[] = [
         throw new ServiceError(`DNS lookup of ${host} failed: ${(e as Error).message}`);
       }
       if (!addresses.length) throw new ServiceError(`DNS lookup of ${host} returned no address`);
-      const publicOnes = addresses.filter((a) => !isPrivateAddress(a));
-      return publicOnes.length
+      let network: EndpointNetwork;
+      try {
+        network = await endpointNetwork(ctx);
+      } catch (e) {
+        // Without ARM only RFC 1918 / ULA addresses are private for sure; anything else cannot be judged.
+        const why = `the private endpoint could not be read from ARM (${(e as Error).message})`;
+        if (addresses.every(isPrivateAddress)) {
+          return {
+            status: 'pass',
+            detail: `${host} resolves to ${addresses.join(', ')} (RFC 1918/ULA; ${why})`,
+          };
+        }
+        if (e instanceof ServiceError) throw e;
+        return {
+          status: 'inconclusive',
+          detail: `${host} resolves to ${addresses.join(', ')}, not RFC 1918/ULA, and ${why}: cannot tell whether it is inside the VNet`,
+        };
+      }
+      const judged = addresses.map((a) => [a, privateBecause(a, network)] as const);
+      const outside = judged.filter(([, why]) => !why).map(([a]) => a);
+      return outside.length
         ? {
             status: 'fail',
-            detail: `${host} resolves to public ${publicOnes.join(', ')}: the private DNS zone is not linked to this network`,
+            detail: `${host} resolves to ${outside.join(', ')}, neither the private endpoint's address (${network.nicAddresses.join(', ') || 'none'}) nor inside its VNet (${network.vnetPrefixes.map((p) => p.prefix).join(', ') || 'unknown'}): the private DNS zone is not linked to this network or points elsewhere`,
           }
-        : { status: 'pass', detail: `${host} resolves to ${addresses.join(', ')}` };
+        : { status: 'pass', detail: judged.map(([a, why]) => `${host} resolves to ${a}, ${why}`).join('; ') };
     },
   },
   {
@@ -126,7 +138,7 @@ export const NETWORK_CHECKS: readonly VerifyCheck[] = [
     async run(ctx) {
       const answer = await call(ctx, chatUrl(ctx, ctx.config.deployments[0]), {
         audience: 'cognitive',
-        body: { messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 },
+        body: chatBody('ping', 'max_completion_tokens', 1),
       });
       if (answer.status === 403 && NETWORK_REFUSAL.test(errorMessage(answer))) {
         return { status: 'pass', detail: describe(answer) };

@@ -9,13 +9,13 @@ export interface ChecklistCoverage {
   readonly coverage: 'verify' | 'manual';
   /** Check IDs run for the item (verify) . */
   readonly checks: string[];
-  /** pass / fail / error / skipped (every check skipped) / not run; for manual items, manual. */
+  /** fail / error / inconclusive / pass / skipped (every check skipped) / not run; for manual items, manual. */
   readonly result: string;
   readonly reason?: string;
 }
 
 export interface VerifyReport extends VerifyRun {
-  readonly summary: { passed: number; failed: number; errors: number; skipped: number };
+  readonly summary: { passed: number; failed: number; inconclusive: number; errors: number; skipped: number };
   readonly checklist: ChecklistCoverage[];
   /** Detections and alert rules whose synthetic event was not sent, and why (from the skipped checks). */
   readonly notExercised: Array<{ detection: string; reason: string }>;
@@ -23,7 +23,9 @@ export interface VerifyReport extends VerifyRun {
 
 function aggregate(results: CheckResult[]): string {
   if (!results.length) return 'not run';
-  for (const s of ['error', 'fail'] as const) if (results.some((r) => r.status === s)) return s;
+  for (const s of ['fail', 'error', 'inconclusive'] as const) {
+    if (results.some((r) => r.status === s)) return s;
+  }
   return results.some((r) => r.status === 'pass') ? 'pass' : 'skipped';
 }
 
@@ -64,6 +66,7 @@ export function buildReport(run: VerifyRun): VerifyReport {
     summary: {
       passed: count('pass'),
       failed: count('fail'),
+      inconclusive: count('inconclusive'),
       errors: count('error'),
       skipped: count('skipped'),
     },
@@ -72,10 +75,13 @@ export function buildReport(run: VerifyRun): VerifyReport {
   };
 }
 
-/** Exit code: 0 when every check that ran passed, 1 on a failure or error, and 1 when no check ran at all. */
+/**
+ * Exit code: 0 when every check that ran passed; 1 on a failure, an error or an inconclusive check (not proven,
+ * so the gate stays shut; the report tells them apart), and 1 when no check ran at all.
+ */
 export function exitCode(report: VerifyReport): number {
-  const { passed, failed, errors } = report.summary;
-  return failed + errors > 0 || passed === 0 ? 1 : 0;
+  const { passed, failed, errors, inconclusive } = report.summary;
+  return failed + errors + inconclusive > 0 || passed === 0 ? 1 : 0;
 }
 
 export function verifyToJson(report: VerifyReport): string {
@@ -93,8 +99,11 @@ export function verifyToMarkdown(report: VerifyReport): string {
     '# Azure OpenAI post-deploy verification',
     '',
     `Endpoint: ${report.endpoint}. Run from: ${report.from === 'vnet' ? 'inside the VNet' : 'outside the VNet'}. ${report.startedAt} to ${report.finishedAt}.`,
-    `Passed: ${s.passed}. Failed: ${s.failed}. Errors: ${s.errors}. Skipped: ${s.skipped}.`,
+    `Passed: ${s.passed}. Failed: ${s.failed}. Inconclusive: ${s.inconclusive}. Errors: ${s.errors}. Skipped: ${s.skipped}.`,
     '',
+    ...(report.optIns.length
+      ? ['Opt-in probes sent:', '', ...report.optIns.map((o) => `- ${o}`), '']
+      : ['Opt-in probes sent: none (no jailbreak prompt, no burst).', '']),
     '## Checks',
     '',
     '| Check | Checklist item | Status | Detail |',
@@ -123,13 +132,14 @@ export function verifyToSarif(
   report: VerifyReport,
   definitions: Array<{ id: string; title: string; checklistItem: string }>,
 ): string {
-  const level = (status: string) => (status === 'fail' || status === 'error' ? 'error' : 'note');
+  const level = (status: string) =>
+    status === 'fail' || status === 'error' ? 'error' : status === 'inconclusive' ? 'warning' : 'note';
   const results = report.results
     .filter((r) => r.status !== 'pass')
     .map((r) => ({
       ruleId: r.id,
       level: level(r.status),
-      kind: r.status === 'skipped' ? 'notApplicable' : 'fail',
+      kind: r.status === 'skipped' ? 'notApplicable' : r.status === 'inconclusive' ? 'open' : 'fail',
       message: { text: `${r.status}: ${r.detail}` },
       locations: [{ logicalLocations: [{ fullyQualifiedName: report.endpoint, kind: 'resource' }] }],
     }));
@@ -151,10 +161,13 @@ export function verifyToText(report: VerifyReport): string {
     [
       ...report.results.map(
         (r) =>
-          `${r.status.toUpperCase().padEnd(7)} ${r.id.padEnd(width)} ${r.checklistItem.padEnd(4)} ${r.detail}`,
+          `${r.status.toUpperCase().padEnd(12)} ${r.id.padEnd(width)} ${r.checklistItem.padEnd(4)} ${r.detail}`,
       ),
-      `${s.passed} passed, ${s.failed} failed, ${s.errors} error(s), ${s.skipped} skipped.`,
-      ...(s.passed + s.failed + s.errors === 0
+      `${s.passed} passed, ${s.failed} failed, ${s.inconclusive} inconclusive, ${s.errors} error(s), ${s.skipped} skipped.`,
+      ...(s.inconclusive
+        ? ['Inconclusive: the service did not decide (throttled, unreachable); rerun later.']
+        : []),
+      ...(s.passed + s.failed + s.errors + s.inconclusive === 0
         ? ['No check ran from here, so nothing was proven (exit 1).']
         : []),
     ].join('\n') + '\n'
