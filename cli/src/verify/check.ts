@@ -10,6 +10,8 @@ export interface RunState {
   unmarkedAccepted: number;
   /** When the first of them was answered (MO-1 counts its time limit from there). */
   firstAcceptedAt?: number;
+  /** When the last of them was answered (MO-1 waits --log-wait from there). */
+  lastAcceptedAt?: number;
   /** Detection keys whose synthetic event was generated in this run, with what was sent. */
   readonly exercised: Map<string, string>;
   /** Detection keys whose burst was sent but did not exceed the threshold, with the tally. */

@@ -58,7 +58,10 @@ export function blocklistProbe(
         // Reasoning models spend tokens before they answer; the completion must be able to hold the term.
         let answer: HttpAnswer;
         try {
-          answer = await chat(ctx, state, deployment, blocklistPrompt(term), { maxTokens: 200 });
+          answer = await chat(ctx, state, deployment, blocklistPrompt(term), {
+            maxTokens: 200,
+            marker: false,
+          });
         } catch (e) {
           // Unreachable or throttled: waiting for propagation would not help; the case is inconclusive.
           if (e instanceof ServiceError) return e;

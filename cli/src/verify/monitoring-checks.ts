@@ -146,7 +146,7 @@ const logsCheck: VerifyCheck = {
           : 'no data-plane call was accepted in this run, so there is no request to look for (VERIFY-IAM-002 must run and pass)',
       );
     }
-    const deadline = state.firstAcceptedAt + ctx.config.logWaitSeconds * 1000;
+    const deadline = (state.lastAcceptedAt ?? state.firstAcceptedAt) + ctx.config.logWaitSeconds * 1000;
     // CorrelationId of the AzureDiagnostics row is the apim-request-id response header (docs/field-facts.md §1.2).
     const kql = `AzureDiagnostics
 | where ResourceProvider == "MICROSOFT.COGNITIVESERVICES"

@@ -32,6 +32,11 @@ function rejectsParameter(answer: HttpAnswer, parameter: TokenLimitParameter): b
 export interface ChatOptions extends Partial<CallOptions> {
   /** Completion budget. Reasoning models spend tokens before they answer, so a probe that must see output asks more. */
   readonly maxTokens?: number;
+  /**
+   * Whether an accepted call is one of MO-1's markers (default true). Bursts and repeated polls are not: they are
+   * sent minutes after the probes, so MO-1 would wait on them.
+   */
+  readonly marker?: boolean;
 }
 
 /**
@@ -54,7 +59,7 @@ export async function chat(
   prompt: string,
   options: ChatOptions = {},
 ): Promise<HttpAnswer> {
-  const { maxTokens = 16, ...callOptions } = options;
+  const { maxTokens = 16, marker = true, ...callOptions } = options;
   const send = (parameter: TokenLimitParameter) =>
     call(ctx, chatUrl(ctx, deployment), {
       audience: 'cognitive',
@@ -69,7 +74,7 @@ export async function chat(
     answer = await send(parameter);
   }
   if (!rejectsParameter(answer, parameter)) state.tokenParameter.set(deployment, parameter);
-  recordAccepted(ctx, state, answer, options.apiKey !== undefined);
+  if (marker) recordAccepted(ctx, state, answer, options.apiKey !== undefined);
   return answer;
 }
 
@@ -85,6 +90,7 @@ export function recordAccepted(
   if (requestId) {
     state.acceptedRequestIds.push(requestId);
     state.firstAcceptedAt ??= ctx.now();
+    state.lastAcceptedAt = ctx.now();
   } else {
     state.unmarkedAccepted++;
   }

@@ -138,7 +138,11 @@ async function sendBurst(
     const sent = ctx.now();
     let wait = interval;
     try {
-      const answer = await chat(ctx, state, deployment, plan.prompt, { maxTokens: 200, throttleRetries: 0 });
+      const answer = await chat(ctx, state, deployment, plan.prompt, {
+        maxTokens: 200,
+        throttleRetries: 0,
+        marker: false,
+      });
       if (plan.counts(answer)) tally.counted++;
       else tally.other++;
     } catch (e) {
