@@ -2,7 +2,8 @@
 // into dist/aoai-harden.js (cli/build.js), so the package ships no second copy of their source and no cdktf: every
 // module reached from here is cdktf-free (lint, and the bundle's inputs in __tests__/checklist-core.test.ts).
 export { checkDocuments, runChecks } from '../../lib/checklist/engine';
-export type { Exemption, Finding, Report, RuleInfo } from '../../lib/checklist/engine';
+export type { Exemption, Finding, Report, RuleInfo, ScopeExclusion } from '../../lib/checklist/engine';
+export type { CheckSelection } from '../../lib/checklist/check-selection';
 export { InputError, loadDocuments } from '../../lib/checklist/model';
 export { parseTerraformJsonText } from '../../lib/checklist/json-text';
 export { DOCS_BASE_URL, PACKAGE_VERSION } from '../../lib/checklist/package-info';

@@ -18,6 +18,7 @@ export type {
   ScopeExclusion,
 } from './engine';
 export { checkDocument, checkDocuments } from './engine';
+export type { AppliedSelection, CheckSelection } from './check-selection';
 export type { InputFormat, NamedDocument } from './model';
 export type { RuleReferences, Severity } from './rule';
 export { RuleIds } from './rule-ids';

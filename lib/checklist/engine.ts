@@ -1,4 +1,5 @@
 import { ROLE_NAMES } from '../azure-facts';
+import { AppliedSelection, CheckSelection, applySelection } from './check-selection';
 import { CHECKLIST } from './checklist-items';
 import { InputError, InputFormat, NamedDocument, TfModel, loadDocuments, loadModel } from './model';
 import { exemptionProblems, readRecords } from './records';
@@ -153,6 +154,11 @@ export interface Report {
    * @default - none (every phase judged)
    */
   readonly managedElsewhere?: ScopeExclusion[];
+  /**
+   * Rules picked by name for this run (`--check` / `--skip-check`), with the reason and every rule skipped.
+   * @default - none (every rule judged)
+   */
+  readonly checkSelection?: AppliedSelection;
   /** Every rule of the checklist, as the reports describe it. */
   readonly rules: RuleInfo[];
   /** Every exemption in force or expired, listed before any finding. */
@@ -187,6 +193,11 @@ export interface CheckOptions {
   readonly managedElsewhere?: ScopeExclusion[];
   /** More exemptions, e.g. from a suppressions file; validated like recorded ones. @default - none */
   readonly extraExemptions?: Exemption[];
+  /**
+   * Rules picked by name (checkov's --check / --skip-check): a skipped rule's failures are suppressed with the
+   * reason and listed in the report; the integrity rules always run. @default - every rule is judged
+   */
+  readonly selection?: CheckSelection;
 }
 
 /**
@@ -229,6 +240,7 @@ export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
   });
   const exemptions = [...recordedExemptions(model), ...extra];
   const scope = scopeExclusions(options.managedElsewhere);
+  const selection = options.selection ? applySelection(options.selection, ALL_RULES) : undefined;
   const findings: Finding[] = [];
   for (const rule of ALL_RULES) {
     let results: RuleResult[];
@@ -253,7 +265,8 @@ export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
       }
       const exemption =
         exemptions.find((e) => e.ruleId === rule.id && e.address === r.address) ??
-        scopeExemption(model, scope, rule.id, rule.phase, r.address);
+        scopeExemption(model, scope, rule.id, rule.phase, r.address) ??
+        selectionExemption(selection, rule.id, r.address);
       // An expiry given by reference is unknown until plan (where it is resolved); anything else that is not a
       // date counts as expired, so a malformed record never extends an exemption.
       const expiresOn = exemption?.expiresOn;
@@ -295,6 +308,7 @@ export function runChecks(model: TfModel, options: CheckOptions = {}): Report {
   return {
     format: model.format,
     ...(scope.length ? { managedElsewhere: scope } : {}),
+    ...(selection && (selection.check || selection.skip) ? { checkSelection: selection } : {}),
     rules: ALL_RULES.map(({ id, severity, phase, title, rationale, references }) => ({
       id,
       severity,
@@ -338,6 +352,23 @@ function scopeExclusions(declared: readonly ScopeExclusion[] | undefined): Scope
     }
     return { phase: e.phase, reason: e.reason.trim() };
   });
+}
+
+/** The exemption a rule skipped by name (--check / --skip-check) gives each of its failures. */
+function selectionExemption(
+  selection: AppliedSelection | undefined,
+  ruleId: string,
+  address: string | undefined,
+): Exemption | undefined {
+  if (!selection?.skipped.includes(ruleId)) return undefined;
+  const how = selection.skip?.length ? '--skip-check' : '--check';
+  return {
+    address: address ?? '(configuration)',
+    ruleId,
+    kind: 'skipped check',
+    reason: `skipped for this run (${how}): ${selection.reason}`,
+    author: selection.check && selection.skip ? '--check/--skip-check' : how,
+  };
 }
 
 /**

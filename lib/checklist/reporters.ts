@@ -76,6 +76,7 @@ export function toJson(report: Report): string {
       {
         format: report.format,
         ...(report.managedElsewhere ? { managedElsewhere: report.managedElsewhere } : {}),
+        ...(report.checkSelection ? { checkSelection: report.checkSelection } : {}),
         summary: report.summary,
         exemptions: report.exemptions,
         findings: report.findings,
@@ -108,6 +109,9 @@ export function toMarkdown(report: Report): string {
           ...report.managedElsewhere.map((e) => `- ${e.phase}: ${cell(e.reason)}`),
           '',
         ]
+      : []),
+    ...(report.checkSelection
+      ? ['## Rules skipped for this run (--check / --skip-check)', '', ...selectionLines(report), '']
       : []),
     '## Opt-outs and suppressions',
     '',
@@ -217,7 +221,8 @@ export function toSarif(report: Report, context: ReportContext = {}): string {
           ? {
               suppressions: [
                 {
-                  kind: 'inSource',
+                  // A rule skipped on the command line is suppressed outside the source (SARIF 2.1.0 3.35.2).
+                  kind: f.exemption?.kind === 'skipped check' ? 'external' : 'inSource',
                   status: 'accepted',
                   justification: `${f.exemption?.kind}: ${f.exemption?.reason}`,
                 },
@@ -375,12 +380,26 @@ export function toJunit(report: Report, options: JunitOptions = {}): string {
 }
 
 /** A short human summary for terminals. */
+/** What a check selection asked and skipped, one line each. */
+function selectionLines(report: Report): string[] {
+  const c = report.checkSelection!;
+  return [
+    ...(c.check ? [`- --check ${c.check.join(',')}`] : []),
+    ...(c.skip ? [`- --skip-check ${c.skip.join(',')}`] : []),
+    `- skipped: ${c.skipped.length ? c.skipped.join(', ') : 'none'}`,
+    `- reason: ${cell(c.reason)}`,
+  ];
+}
+
 export function toText(report: Report): string {
   const s = report.summary;
   const bad = report.findings.filter((f) => f.status === 'non-compliant');
   const rules = new Map(report.rules.map((r) => [r.id, r]));
   return (
     [
+      ...(report.checkSelection
+        ? [`SKIPPED ${report.checkSelection.skipped.join(', ') || 'none'}: ${report.checkSelection.reason}`]
+        : []),
       ...report.exemptions.map(
         (e) =>
           `EXEMPT ${e.ruleId} ${e.address} (${e.kind}${e.property ? ` ${e.property}` : ''}${e.author ? ` by ${e.author}` : ''}, expires ${e.expiresOn ?? 'never'}): ${e.reason}`,

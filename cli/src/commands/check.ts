@@ -2,8 +2,10 @@ import { accessSync, constants, mkdirSync, readFileSync, readdirSync, statSync, 
 import { basename, dirname, join, resolve } from 'path';
 import { parseArgs } from 'util';
 import {
+  CheckSelection,
   Exemption,
   InputError,
+  ScopeExclusion,
   exemptionProblems,
   loadDocuments,
   parseTerraformJsonText,
@@ -16,7 +18,7 @@ import {
 
 /** `aoai-harden check`: judge Terraform JSON, plan JSON or state JSON with the hardening checklist. */
 
-export const CHECK_USAGE = `usage: aoai-harden check <file> [<file>...] [--report-dir DIR] [--format text|json] [--suppressions FILE] [--fail-on error|warning] [--today YYYY-MM-DD]
+export const CHECK_USAGE = `usage: aoai-harden check <file> [<file>...] [--report-dir DIR] [--format text|json] [--suppressions FILE] [--fail-on error|warning] [--today YYYY-MM-DD] [--check IDS | --skip-check IDS --skip-reason TEXT] [--managed-elsewhere "PHASE=REASON"]
 
 Reads Terraform JSON (cdk.tf.json, or any *.tf.json; several files are merged as Terraform merges
 *_override.tf.json), plan JSON or state JSON (\`terraform show -json\`, from cdktf or hand-written HCL alike).
@@ -27,7 +29,16 @@ OpenAI account fails AOAI-CHK-001), 2 on bad input.
   --format text|json    what to print on stdout (default text)
   --suppressions FILE   JSON array of {"ruleId", "address", "reason", "expiresOn"?}
   --fail-on LEVEL       error (default) or warning: the lowest severity that fails
-  --today YYYY-MM-DD    the date suppressions and opt-outs expire against (default: today, UTC)`;
+  --today YYYY-MM-DD    the date suppressions and opt-outs expire against (default: today, UTC)
+  --check IDS           judge only these rules (comma-separated IDs or prefixes ending in *, e.g. AOAI-CFP-*);
+                        every other rule is skipped. As checkov's --check; repeatable
+  --skip-check IDS      skip these rules. As checkov's --skip-check; repeatable
+  --skip-reason TEXT    why (required with --check or --skip-check): a skipped rule's failures are reported as
+                        suppressed with this reason, and the report lists every skipped rule. The checklist's
+                        integrity rules (AOAI-CHK-*) always run
+  --managed-elsewhere "PHASE=REASON"
+                        a phase whose controls this configuration does not hold (Network Isolation, Identity and
+                        Access, Content Safety, Monitoring), as HardeningChecks' scope declares it; repeatable`;
 
 export interface CliIo {
   out: (s: string) => void;
@@ -41,6 +52,10 @@ const CHECK_OPTIONS = {
   suppressions: { type: 'string' },
   'fail-on': { type: 'string' },
   today: { type: 'string' },
+  check: { type: 'string', multiple: true },
+  'skip-check': { type: 'string', multiple: true },
+  'skip-reason': { type: 'string' },
+  'managed-elsewhere': { type: 'string', multiple: true },
 } as const;
 
 const FORMATS = ['text', 'json'];
@@ -82,7 +97,12 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
       [...positional, ...siblings].map((file) => ({ name: file, document: readInput(file) })),
     );
     const extra = flags.suppressions ? parseSuppressions(readJson(flags.suppressions, 'suppressions')) : [];
-    const report = runChecks(model, { today: flags.today, extraExemptions: extra });
+    const report = runChecks(model, {
+      today: flags.today,
+      extraExemptions: extra,
+      selection: checkSelection(flags.check, flags['skip-check'], flags['skip-reason']),
+      managedElsewhere: (flags['managed-elsewhere'] ?? []).map(parsePhaseDeclaration),
+    });
     io.out(flags.format === 'json' ? toJson(report) : toText(report));
     if (flags['report-dir']) {
       mkdirSync(flags['report-dir'], { recursive: true });
@@ -100,6 +120,35 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
     io.err(`aoai-harden check: ${(e as Error).message}\n`);
     return 2;
   }
+}
+
+/** --check / --skip-check (each repeatable, each comma-separated) and their reason; undefined when neither is given. */
+function checkSelection(
+  check: string[] | undefined,
+  skip: string[] | undefined,
+  reason: string | undefined,
+): CheckSelection | undefined {
+  const split = (values: string[] | undefined) =>
+    values
+      ?.flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter(Boolean);
+  if (!check && !skip) {
+    if (reason !== undefined) throw new InputError('--skip-reason is given without --check or --skip-check');
+    return undefined;
+  }
+  return { check: split(check), skip: split(skip), reason: reason ?? '' };
+}
+
+/** "Content Safety=reason": the phase, then its reason after the first "=". */
+function parsePhaseDeclaration(value: string): ScopeExclusion {
+  const at = value.indexOf('=');
+  if (at < 0) {
+    throw new InputError(
+      `--managed-elsewhere ${JSON.stringify(value)}: write "<phase>=<reason>", e.g. "Network Isolation=the platform team's landing zone owns the endpoint"`,
+    );
+  }
+  return { phase: value.slice(0, at).trim(), reason: value.slice(at + 1).trim() };
 }
 
 function readJson(file: string, what: string): unknown {
