@@ -328,6 +328,18 @@ describe('honest results', () => {
     );
     const inVnet = await verify({ weak: { resolvesTo: '10.20.7.9' }, extra: ['--only', 'VERIFY-NET-002'] });
     expect(inVnet.detail['VERIFY-NET-002']).toMatch(/inside VNet vnet-aoai \(10\.20\.0\.0\/16\)/);
+    // ARM unreadable: an RFC 1918 address still passes (saying why), anything else cannot be judged.
+    const noArm = await verify({ faults: { arm: 500 }, extra: ['--only', 'VERIFY-NET-002'] });
+    expect(noArm.status['VERIFY-NET-002']).toBe('pass');
+    expect(noArm.detail['VERIFY-NET-002']).toMatch(
+      /RFC 1918\/ULA; the private endpoint could not be read from ARM/,
+    );
+    const noArmShared = await verify({
+      faults: { arm: 500 },
+      behaviour: { sharedAddressSpace: true },
+      extra: ['--only', 'VERIFY-NET-002'],
+    });
+    expect(noArmShared.status['VERIFY-NET-002']).toBe('inconclusive');
     expect(inCidr('fd00::1', 'fc00::/7')).toBe(true);
     expect(inCidr('2001:db8::1', 'fc00::/7')).toBe(false);
   });
