@@ -112,7 +112,7 @@ const project = new cdktf.ConstructLibraryCdktf({
       // still fails, after 30 s.
       testTimeout: 30000,
       // Terraform-core tests run in their own task (test:terraform), not in the fast jest suite.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/terraform/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/terraform/', '<rootDir>/__tests__/cdktn/'],
       // Synth-heavy workers grow; recycle them instead of swapping.
       workerIdleMemoryLimit: '1GB',
       coverageProvider: 'v8',
@@ -380,17 +380,43 @@ const apiDocs = project.addTask('api-docs', {
   receiveArgs: true,
 });
 project.testTask.spawn(apiDocs);
+// The cdktn flavour (issue 28): installed (flavours/cdktn/package-lock.json) and built from lib/ and stacks/ by the
+// specifier codemod before the publish check (which packs it with the other packages); tested after it under
+// Node 22 with its own jest configuration, and the cdktf suite runs again under Node 22 (its own JUnit file), so the
+// engines field is tested on both Node lines. The corpus is not re-recorded.
+const flavourBuild = project.addTask('flavour:build', {
+  description: 'Install the cdktn flavour\'s dependencies (when its lockfile changed) and build it from lib/ (flavours/cdktn/dist)',
+  env: { CHECKPOINT_DISABLE: '1' },
+});
+flavourBuild.exec('node scripts/flavour-install.js cdktn');
+flavourBuild.exec('node scripts/build-flavour.js cdktn');
+const cdktnRun = project.addTask('test:cdktn:run', {
+  description: 'The cdktn flavour\'s tests and the cdktf suite, under Node 22 (needs flavour:build)',
+  env: { CHECKPOINT_DISABLE: '1' },
+});
+cdktnRun.exec('node scripts/node22.js node_modules/jest/bin/jest.js --ci -c __tests__/cdktn/jest.config.js');
+cdktnRun.exec('node scripts/node22.js node_modules/jest/bin/jest.js --ci', {
+  env: { JEST_JUNIT_OUTPUT_NAME: 'junit-node22.xml', AOAI_TF_CORPUS_DIR: '' },
+});
+const cdktnTests = project.addTask('test:cdktn', {
+  description: 'Install, build and test the cdktn flavour (flavours/cdktn) under Node 22; run the cdktf suite under Node 22',
+});
+cdktnTests.spawn(flavourBuild);
+cdktnTests.spawn(cdktnRun);
+project.testTask.spawn(flavourBuild);
 const publishCheck = project.addTask('publish:check', {
   description: 'npm publish --dry-run of every package of the repository, clean (needs the jsii build)',
   exec: 'node scripts/release.js --check',
 });
 project.testTask.spawn(publishCheck);
+project.testTask.spawn(cdktnRun);
 project.addTask('release', {
   description:
     'Publish every package at the version .projenrc.ts sets, after the checks (`npm run release -- --dry-run` to only check)',
   exec: 'node scripts/release.js',
   receiveArgs: true,
 });
+
 
 project.addTask('bench', {
   description: 'Benchmark synth time and memory (paired rounds, ratios) against the budgets',
@@ -432,6 +458,10 @@ project.gitignore.exclude(
   // The aoai-harden package's build output and the LICENSE its build copies in for its tarball.
   'cli/dist/',
   'cli/LICENSE',
+  // The cdktn flavour's generated sources and build output (scripts/build-flavour.js) and its synth output.
+  'flavours/cdktn/dist/',
+  'flavours/cdktn/cdktn.out/',
+  'flavours/cdktn/LICENSE',
 );
 // docs/ ships (the rules page and the documents the README links), and so do CHANGELOG.md and API.md.
 project.npmignore?.exclude(
@@ -450,6 +480,8 @@ project.npmignore?.exclude(
   'cli/',
   // The public-API lint's own configuration (a development file, like .eslintrc.json).
   '/.eslintrc.public-api.json',
+  // The cdktn flavour is its own package (cdktn-azure-openai-hardening), built from lib/ by scripts/build-flavour.js.
+  'flavours/',
 );
 // Local synth and bench output (the app runner's bundle and compile caches, 5 MB each) never ships.
 project.npmignore?.exclude('.build/', 'cdktf.out/', 'bench-results/', 'terraform.*.tfstate*', '.terraform/');

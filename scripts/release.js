@@ -9,6 +9,8 @@ const { execFileSync, spawnSync } = require('child_process');
 const { existsSync, readdirSync, readFileSync } = require('fs');
 const { join, relative } = require('path');
 
+const { FLAVOURS } = require('../flavours');
+
 const ROOT = join(__dirname, '..');
 const mode = process.argv.includes('--check')
   ? 'check'
@@ -20,10 +22,21 @@ const read = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
 function packageDirs() {
   const dirs = [ROOT];
+  const publishable = (dir) =>
+    existsSync(join(dir, 'package.json')) && !read(join(dir, 'package.json')).private;
   for (const entry of readdirSync(ROOT, { withFileTypes: true })) {
     if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const file = join(ROOT, entry.name, 'package.json');
-    if (existsSync(file) && !read(file).private) dirs.push(join(ROOT, entry.name));
+    if (publishable(join(ROOT, entry.name))) dirs.push(join(ROOT, entry.name));
+  }
+  // The generated flavours (flavours/<name>, built by scripts/build-flavour.js) are packages of their own.
+  for (const name of Object.keys(FLAVOURS)) {
+    const dir = FLAVOURS[name].packageDir;
+    if (dir === ROOT || !publishable(dir)) continue;
+    if (!existsSync(join(dir, 'dist', 'lib', 'index.js'))) {
+      problems.push(`${relative(ROOT, dir)}: not built (run \`npm run flavour:build\`)`);
+      continue;
+    }
+    dirs.push(dir);
   }
   return dirs;
 }

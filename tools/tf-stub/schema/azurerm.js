@@ -17,21 +17,27 @@
 // ForceNew, defaults, enum/regex validation, ConflictsWith/ExactlyOneOf, Sensitive. See tools/tf-stub/README.md.
 const fs = require('fs');
 const path = require('path');
+const { flavour, resolveIn } = require('../../../flavours');
 
-const PKG = '@cdktf/provider-azurerm';
+// The flavour's bindings (flavours/index.js; AOAI_FLAVOUR, default cdktf): the cdktn flavour's
+// @cdktn/provider-azurerm has the same layout with its core library's jsii names (cdktn.IResolvable, ...).
+const FLAVOUR = flavour();
+const PKG = FLAVOUR.providerAzurerm;
+const CORE = FLAVOUR.jsiiCore;
+const resolvePkg = (request) => resolveIn(FLAVOUR, request);
 const META_ARGUMENTS = new Set(['alias']);
 
 let assemblyCache;
 function assembly() {
   if (!assemblyCache) {
-    const file = require.resolve(`${PKG}/.jsii`);
+    const file = resolvePkg(`${PKG}/.jsii`);
     assemblyCache = JSON.parse(fs.readFileSync(file, 'utf8'));
   }
   return assemblyCache;
 }
 
 function packageVersion() {
-  return require(`${PKG}/package.json`).version;
+  return require(resolvePkg(`${PKG}/package.json`)).version;
 }
 
 const camel = (s) => s.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
@@ -42,7 +48,7 @@ const lastSegment = (fqn) => fqn.slice(fqn.lastIndexOf('.') + 1);
 class Module {
   constructor(dir) {
     this.dir = dir;
-    const file = path.join(path.dirname(require.resolve(`${PKG}/package.json`)), 'lib', dir, 'index.js');
+    const file = path.join(path.dirname(resolvePkg(`${PKG}/package.json`)), 'lib', dir, 'index.js');
     if (!fs.existsSync(file)) throw new Error(`${PKG} has no module lib/${dir} (is the type name right?)`);
     this.js = fs.readFileSync(file, 'utf8');
     this.prefix = `${PKG}.${camel(dir)}.`;
@@ -95,7 +101,7 @@ function terraformNameFromDocs(prop) {
 function unwrap(type) {
   // IResolvable | X: X carries the shape.
   if (type.union) {
-    const rest = type.union.types.filter((t) => t.fqn !== 'cdktf.IResolvable');
+    const rest = type.union.types.filter((t) => t.fqn !== `${CORE}.IResolvable`);
     if (rest.length === 1) return rest[0];
   }
   return type;
@@ -108,15 +114,15 @@ function primitiveType(type) {
   if (t.primitive === 'boolean') return 'bool';
   if (t.primitive === 'any' || t.primitive === 'json') return 'dynamic';
   // Computed booleans are read through getBooleanAttribute, typed IResolvable in the bindings.
-  if (t.fqn === 'cdktf.IResolvable') return 'bool';
-  if (t.fqn === 'cdktf.StringMap') return ['map', 'string'];
-  if (t.fqn === 'cdktf.NumberMap') return ['map', 'number'];
-  if (t.fqn === 'cdktf.BooleanMap') return ['map', 'bool'];
-  if (t.fqn === 'cdktf.AnyMap') return ['map', 'dynamic'];
-  if (t.fqn === 'cdktf.StringMapList') return ['list', ['map', 'string']];
-  if (t.fqn === 'cdktf.NumberMapList') return ['list', ['map', 'number']];
-  if (t.fqn === 'cdktf.BooleanMapList') return ['list', ['map', 'bool']];
-  if (t.fqn === 'cdktf.AnyMapList') return ['list', ['map', 'dynamic']];
+  if (t.fqn === `${CORE}.IResolvable`) return 'bool';
+  if (t.fqn === `${CORE}.StringMap`) return ['map', 'string'];
+  if (t.fqn === `${CORE}.NumberMap`) return ['map', 'number'];
+  if (t.fqn === `${CORE}.BooleanMap`) return ['map', 'bool'];
+  if (t.fqn === `${CORE}.AnyMap`) return ['map', 'dynamic'];
+  if (t.fqn === `${CORE}.StringMapList`) return ['list', ['map', 'string']];
+  if (t.fqn === `${CORE}.NumberMapList`) return ['list', ['map', 'number']];
+  if (t.fqn === `${CORE}.BooleanMapList`) return ['list', ['map', 'bool']];
+  if (t.fqn === `${CORE}.AnyMapList`) return ['list', ['map', 'dynamic']];
   return undefined;
 }
 
@@ -136,10 +142,10 @@ function argumentType(type, hclKind, where) {
 /** A struct (block) fqn, when the property is a nested block: [fqn, single]. */
 function blockStruct(type) {
   const t = unwrap(type);
-  if (t.fqn && !t.fqn.startsWith('cdktf.')) return [t.fqn, true];
+  if (t.fqn && !t.fqn.startsWith(`${CORE}.`)) return [t.fqn, true];
   if (t.collection && t.collection.kind === 'array') {
     const e = unwrap(t.collection.elementtype);
-    if (e.fqn && !e.fqn.startsWith('cdktf.')) return [e.fqn, false];
+    if (e.fqn && !e.fqn.startsWith(`${CORE}.`)) return [e.fqn, false];
   }
   return undefined;
 }
@@ -162,7 +168,7 @@ function computedAttributes(mod, classFqn, exclude) {
     if (exclude.has(tfName)) continue;
     const prop = props.get(jsName);
     if (!prop) continue;
-    const getter = new RegExp(`get ${jsName}\\(\\) \\{\\n\\s+return cdktf\\.Fn\\.tolist\\(`).test(body);
+    const getter = new RegExp(`get ${jsName}\\(\\) \\{\\n\\s+return ${CORE}\\.Fn\\.tolist\\(`).test(body);
     attrs.push({ name: tfName, type: computedType(mod, prop.type, getter, `${classFqn}.${jsName}`), computed: true });
   }
   return attrs;
@@ -180,11 +186,11 @@ function computedType(mod, type, isSet, where) {
   }
   if (t.fqn) {
     const cls = mod.type(t.fqn);
-    if (cls.base === 'cdktf.ComplexList') {
+    if (cls.base === `${CORE}.ComplexList`) {
       const get = cls.methods.find((m) => m.name === 'get');
       return ['list', objectType(mod, get.returns.type.fqn)];
     }
-    if (cls.base === 'cdktf.ComplexObject') return ['list', objectType(mod, t.fqn)];
+    if (cls.base === `${CORE}.ComplexObject`) return ['list', objectType(mod, t.fqn)];
   }
   throw new Error(`${where}: unsupported computed type ${JSON.stringify(type)}`);
 }
@@ -254,12 +260,12 @@ function moduleDir(type, mode) {
 function azurermSchema(types) {
   return {
     source: `${PKG}@${packageVersion()}`,
-    provider: classSchema('provider', 'cdktf.TerraformProvider'),
+    provider: classSchema('provider', `${CORE}.TerraformProvider`),
     resource_schemas: Object.fromEntries(
-      types.resources.map((t) => [t, classSchema(moduleDir(t, 'managed'), 'cdktf.TerraformResource')]),
+      types.resources.map((t) => [t, classSchema(moduleDir(t, 'managed'), `${CORE}.TerraformResource`)]),
     ),
     data_source_schemas: Object.fromEntries(
-      types.dataSources.map((t) => [t, classSchema(moduleDir(t, 'data'), 'cdktf.TerraformDataSource')]),
+      types.dataSources.map((t) => [t, classSchema(moduleDir(t, 'data'), `${CORE}.TerraformDataSource`)]),
     ),
   };
 }

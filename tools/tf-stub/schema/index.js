@@ -5,6 +5,7 @@ const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { flavour, resolveIn } = require('../../../flavours');
 
 /** Stub providers by registry address (hostname/namespace/type, lower case as Terraform normalizes it). */
 const STUBS = {
@@ -64,7 +65,8 @@ function cacheKey(provider) {
   h.update(JSON.stringify([provider.address, provider.resources, provider.dataSources]));
   // Invalidate when the generators, the azurerm bindings' version or our azapi bindings change.
   for (const f of fs.readdirSync(__dirname).sort()) h.update(fs.readFileSync(path.join(__dirname, f)));
-  h.update(require('@cdktf/provider-azurerm/package.json').version);
+  const f = flavour();
+  h.update(`${f.name}:${require(resolveIn(f, `${f.providerAzurerm}/package.json`)).version}`);
   const azapiDir = path.resolve(__dirname, '..', '..', '..', 'lib', 'azapi');
   for (const f of fs.readdirSync(azapiDir).sort()) h.update(fs.readFileSync(path.join(azapiDir, f)));
   return h.digest('hex').slice(0, 16);
