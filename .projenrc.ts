@@ -112,7 +112,11 @@ const project = new cdktf.ConstructLibraryCdktf({
       // still fails, after 30 s.
       testTimeout: 30000,
       // Terraform-core tests run in their own task (test:terraform), not in the fast jest suite.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/terraform/', '<rootDir>/__tests__/cdktn/'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/__tests__/terraform/',
+        '<rootDir>/__tests__/cdktn/',
+      ],
       // Synth-heavy workers grow; recycle them instead of swapping.
       workerIdleMemoryLimit: '1GB',
       coverageProvider: 'v8',
@@ -385,13 +389,14 @@ project.testTask.spawn(apiDocs);
 // Node 22 with its own jest configuration, and the cdktf suite runs again under Node 22 (its own JUnit file), so the
 // engines field is tested on both Node lines. The corpus is not re-recorded.
 const flavourBuild = project.addTask('flavour:build', {
-  description: 'Install the cdktn flavour\'s dependencies (when its lockfile changed) and build it from lib/ (flavours/cdktn/dist)',
+  description:
+    "Install the cdktn flavour's dependencies (when its lockfile changed) and build it from lib/ (flavours/cdktn/dist)",
   env: { CHECKPOINT_DISABLE: '1' },
 });
 flavourBuild.exec('node scripts/flavour-install.js cdktn');
 flavourBuild.exec('node scripts/build-flavour.js cdktn');
 const cdktnRun = project.addTask('test:cdktn:run', {
-  description: 'The cdktn flavour\'s tests and the cdktf suite, under Node 22 (needs flavour:build)',
+  description: "The cdktn flavour's tests and the cdktf suite, under Node 22 (needs flavour:build)",
   env: { CHECKPOINT_DISABLE: '1' },
 });
 cdktnRun.exec('node scripts/node22.js node_modules/jest/bin/jest.js --ci -c __tests__/cdktn/jest.config.js');
@@ -399,7 +404,8 @@ cdktnRun.exec('node scripts/node22.js node_modules/jest/bin/jest.js --ci', {
   env: { JEST_JUNIT_OUTPUT_NAME: 'junit-node22.xml', AOAI_TF_CORPUS_DIR: '' },
 });
 const cdktnTests = project.addTask('test:cdktn', {
-  description: 'Install, build and test the cdktn flavour (flavours/cdktn) under Node 22; run the cdktf suite under Node 22',
+  description:
+    'Install, build and test the cdktn flavour (flavours/cdktn) under Node 22; run the cdktf suite under Node 22',
 });
 cdktnTests.spawn(flavourBuild);
 cdktnTests.spawn(cdktnRun);
@@ -416,7 +422,6 @@ project.addTask('release', {
   exec: 'node scripts/release.js',
   receiveArgs: true,
 });
-
 
 project.addTask('bench', {
   description: 'Benchmark synth time and memory (paired rounds, ratios) against the budgets',
