@@ -5,7 +5,16 @@
  * validates and plans it, and a fresh cdktn app that installs the packed flavour synthesizes the README example.
  */
 import { execFileSync, spawnSync } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
 
@@ -93,11 +102,16 @@ describe('`cdktn synth` of the reference app', () => {
   let cdktnOut: string;
   let cdktfOut: string;
   beforeAll(() => {
-    cdktnOut = join(work, 'cdktn.out');
-    run(join(FLAVOUR_DIR, 'node_modules', '.bin', CDKTN.cli), ['synth', '--output', cdktnOut], FLAVOUR_DIR);
-    cdktfOut = join(work, 'cdktf.out');
+    // Both synthesize into the same folder, one after the other, then move it aside: the SARIF report names the
+    // file it judged (its artifact URI), which must not differ between the two.
+    const out = join(work, 'out');
     const app: string = JSON.parse(readFileSync(join(ROOT, 'cdktf.json'), 'utf8')).app;
-    run('sh', ['-c', app], ROOT, { CDKTF_OUTDIR: cdktfOut });
+    run('sh', ['-c', app], ROOT, { CDKTF_OUTDIR: out });
+    cdktfOut = join(work, 'cdktf.out');
+    renameSync(out, cdktfOut);
+    run(join(FLAVOUR_DIR, 'node_modules', '.bin', CDKTN.cli), ['synth', '--output', out], FLAVOUR_DIR);
+    cdktnOut = join(work, 'cdktn.out');
+    renameSync(out, cdktnOut);
   });
   const read = (dir: string, file: string) => readFileSync(join(dir, 'stacks', STACK, file), 'utf8');
 
