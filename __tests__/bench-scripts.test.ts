@@ -36,7 +36,14 @@ describe('plain cdktf twin (package-overhead yardstick)', () => {
       env: { ...process.env, CDKTF_OUTDIR: join(dir, 'out') },
       encoding: 'utf8',
     });
-    expect(r.stderr).toBe('');
+    // Under Node 22 cdktf 0.21 itself warns once: its TerraformOutput calls util.isArray (lib/terraform-output.js),
+    // deprecated as DEP0044 (docs/terraform-facts.md). cdktf is archived; nothing else may reach stderr.
+    expect(
+      r.stderr.replace(
+        /^\(node:\d+\) \[DEP0044\] DeprecationWarning: [^\n]*\n(\(Use `node --trace-deprecation[^\n]*\n)?/,
+        '',
+      ),
+    ).toBe('');
     const plain = JSON.parse(readFileSync(join(dir, 'out', 'stacks', 'plain', 'cdk.tf.json'), 'utf8'));
     expect(verifySame(original, plain)).toBeGreaterThan(30);
   });
