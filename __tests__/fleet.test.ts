@@ -25,7 +25,7 @@ function account(name: string, octet: number): HardenedAzureOpenAIProps {
       },
     },
     identity: { workloadIdentities: [{ name: `id-${name}-chat` }] },
-    monitoring: { subscriptionCoverage: SubscriptionCoverage.byBaselineStack('aoai-subscription') },
+    monitoring: { subscriptionCoverage: SubscriptionCoverage.byBaselineStackName('aoai-subscription') },
   };
 }
 

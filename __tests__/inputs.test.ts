@@ -20,7 +20,7 @@ import {
 } from '../lib';
 import { HardeningConfigError, describeValue, redactSecrets } from '../lib/validation';
 
-const COVERAGE = SubscriptionCoverage.byBaselineStack('aoai-subscription');
+const COVERAGE = SubscriptionCoverage.managedElsewhere('test: the platform team owns the baseline');
 const GPT = { name: 'gpt-4o', modelName: 'gpt-4o', modelVersion: '2024-08-06' };
 
 function baseProps(): HardenedAzureOpenAIProps {

@@ -81,7 +81,7 @@ const validProps = fc
         c.coverage === 'this-stack'
           ? SubscriptionCoverage.inThisStack()
           : c.coverage === 'baseline-stack'
-            ? SubscriptionCoverage.byBaselineStack('aoai-subscription')
+            ? SubscriptionCoverage.byBaselineStackName('aoai-subscription')
             : SubscriptionCoverage.managedElsewhere('platform team enables the plan through Azure Policy'),
     },
   }));

@@ -61,7 +61,7 @@ describe('webhook receivers from sensitive variables', () => {
     new HardenedAzureOpenAI(stack, 'AzureOpenAI', {
       ...base,
       monitoring: {
-        subscriptionCoverage: SubscriptionCoverage.byBaselineStack('aoai-subscription'),
+        subscriptionCoverage: SubscriptionCoverage.managedElsewhere('test: the platform team owns the baseline'),
         securityTeam: { webhookUris: [hook.stringValue] },
         changeManagement: { webhookUris: hooks.listValue },
       },

@@ -64,7 +64,7 @@ describe('diagnostics and workspace', () => {
   });
   test('a declared coverage is written for the checklist and creates nothing subscription-wide', () => {
     const declared = build({
-      subscriptionCoverage: SubscriptionCoverage.byBaselineStack('aoai-subscription'),
+      subscriptionCoverage: SubscriptionCoverage.byBaselineStackName('aoai-subscription'),
     });
     expect(Object.values<any>(resourcesOf(declared, 'terraform_data')).map((r) => r.input)).toEqual([
       {

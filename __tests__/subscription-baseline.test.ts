@@ -99,7 +99,7 @@ describe('account stacks declare their subscription coverage; the checklist repo
   test('no account stack holds a Defender plan or a subscription diagnostic setting unless it is the baseline', () => {
     for (const coverage of [
       undefined,
-      SubscriptionCoverage.byBaselineStack('aoai-subscription'),
+      SubscriptionCoverage.byBaselineStackName('aoai-subscription'),
       SubscriptionCoverage.managedElsewhere('the platform team enables both through Azure Policy'),
     ]) {
       const { json } = accountStackReport(coverage);
@@ -112,7 +112,7 @@ describe('account stacks declare their subscription coverage; the checklist repo
     }
   });
   test('a baseline stack declaration is reported, not warned about', () => {
-    const { mon003, mon011 } = accountStackReport(SubscriptionCoverage.byBaselineStack('aoai-subscription'));
+    const { mon003, mon011 } = accountStackReport(SubscriptionCoverage.byBaselineStackName('aoai-subscription'));
     expect([mon003.status, mon003.message]).toEqual([
       'compliant',
       'declared: covered by the baseline stack aoai-subscription',

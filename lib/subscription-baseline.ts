@@ -1,13 +1,14 @@
 import { DataAzurermSubscription } from '@cdktf/provider-azurerm/lib/data-azurerm-subscription';
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/security-center-subscription-pricing';
-import { Fn, TerraformIterator, TerraformResource } from 'cdktf';
-import { Construct } from 'constructs';
+import { Fn, TerraformIterator, TerraformResource, TerraformStack } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
 import { HardeningRecord } from './hardening-record';
 import { HclTerraformResource } from './hcl';
 import { NamingScheme } from './naming';
 import { MIN_REASON_LENGTH, OptOut, validateOptOut } from './opt-out';
 import { SUBSCRIPTION_BASELINE_KIND, SUBSCRIPTION_COVERAGE_KIND } from './record-format';
+import { registerBaseline, registerCoverage } from './subscription-claims';
 import {
   fail,
   isListToken,
@@ -112,6 +113,7 @@ export class SubscriptionBaseline extends Construct {
     // always lands there (azurerm 4.55.0 security_center_subscription_pricing schema), so the export follows it.
     this.subscriptionScope = new DataAzurermSubscription(this, 'Subscription', {}).id;
 
+    registerBaseline(this);
     const marker = new HclTerraformResource(this, 'Marker', { terraformResourceType: 'terraform_data' });
     marker.addOverride('input', { kind: SUBSCRIPTION_BASELINE_KIND, name_prefix: naming.prefix });
 
@@ -172,13 +174,35 @@ export class SubscriptionBaseline extends Construct {
  * AI plan). The declaration is written to the synthesized Terraform, and the checklist reports it.
  */
 export class SubscriptionCoverage {
-  /** Covered by a SubscriptionBaseline in the named stack (deploy that stack first). */
-  public static byBaselineStack(stackName: string): SubscriptionCoverage {
-    if (!stackName || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(stackName)) {
+  /**
+   * Covered by the SubscriptionBaseline of another stack of this app: pass that stack (or the SubscriptionBaseline
+   * itself, or any construct in its stack). The declaring stack depends on it (`cdktf deploy` deploys the baseline
+   * first), and synth fails when that stack holds no SubscriptionBaseline.
+   *
+   * @example SubscriptionCoverage.byBaselineStack(baselineStack)
+   */
+  public static byBaselineStack(baseline: IConstruct): SubscriptionCoverage {
+    if (typeof baseline === 'string' || !baseline?.node) {
       fail(
         'subscriptionCoverage.byBaselineStack',
+        baseline,
+        'Pass the baseline TerraformStack itself (or its SubscriptionBaseline), not its name: a name cannot record the deploy order. A stack known only by name: byBaselineStackName(name).',
+      );
+    }
+    return new SubscriptionCoverage('baseline-stack', {}, undefined, TerraformStack.of(baseline));
+  }
+
+  /**
+   * Covered by the SubscriptionBaseline in the stack of this app with the given name (its construct ID). The name
+   * is looked up at synth: a name that matches no stack, or a stack without a SubscriptionBaseline, fails synth
+   * with the stacks that hold one. Prefer byBaselineStack(stack), which the compiler checks.
+   */
+  public static byBaselineStackName(stackName: string): SubscriptionCoverage {
+    if (!stackName || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(stackName)) {
+      fail(
+        'subscriptionCoverage.byBaselineStackName',
         stackName,
-        'Name the stack that holds the SubscriptionBaseline.',
+        'Name the stack that holds the SubscriptionBaseline (its construct ID).',
       );
     }
     return new SubscriptionCoverage('baseline-stack', { baseline_stack: stackName });
@@ -198,7 +222,7 @@ export class SubscriptionCoverage {
 
   /**
    * Create the SubscriptionBaseline in this stack (a single-stack subscription). A second stack in the same
-   * subscription must then use byBaselineStack with this stack's name.
+   * subscription must then use byBaselineStack(this stack): two baselines for one subscription fail synth.
    */
   public static inThisStack(options: SubscriptionBaselineOptions = {}): SubscriptionCoverage {
     return new SubscriptionCoverage('this-stack', {}, options);
@@ -210,16 +234,29 @@ export class SubscriptionCoverage {
     private readonly details: Record<string, string>,
     /** Baseline options when mode is "this-stack". */
     public readonly baselineOptions?: SubscriptionBaselineOptions,
+    private readonly baselineStack?: TerraformStack,
   ) {}
 
-  /** Write the declaration into the stack (a terraform_data resource the checklist reads). */
+  /**
+   * Write the declaration into the stack (a terraform_data resource the checklist reads); a baseline stack
+   * declaration also records the stack dependency and is checked against the app at synth.
+   */
   public declare(scope: Construct, id: string): TerraformResource {
     const declaration = new HclTerraformResource(scope, id, { terraformResourceType: 'terraform_data' });
+    const stackName = this.baselineStack ? { baseline_stack: this.baselineStack.node.id } : {};
     declaration.addOverride('input', {
       kind: SUBSCRIPTION_COVERAGE_KIND,
       covered_by: this.mode,
       ...this.details,
+      ...stackName,
     });
+    if (this.mode === 'baseline-stack') {
+      registerCoverage({
+        declaredBy: scope,
+        baselineStack: this.baselineStack,
+        baselineStackName: this.details.baseline_stack,
+      });
+    }
     return declaration;
   }
 }

@@ -12,26 +12,74 @@
  *    keep their resource addresses.
  */
 import { Fn, Token } from 'cdktf';
+import { IConstruct } from 'constructs';
 
 /** Longest value an error message echoes; the rest is elided (a 100k-character pattern must not flood CI logs). */
 export const MAX_ECHOED_LENGTH = 120;
 
-/** Thrown for configuration that would be invalid or weaker than the hardened baseline. */
+/**
+ * Thrown for configuration that would be invalid or weaker than the hardened baseline. The message is
+ * `<construct path>: <property path>: invalid value <value>. <fix>`: the construct path of the construct the user
+ * created (e.g. `prod/AzureOpenAI`) and the property path from that construct's props
+ * (`account.deployments[1].sku`). Validation code throws it with the path relative to the props it reads; the
+ * construct that owns those props locates it (`locateConfigErrors`), and an enclosing construct prefixes its own
+ * property and replaces the path with its own, so the message always points at what the user wrote.
+ */
 export class HardeningConfigError extends Error {
-  /** The property path, e.g. `deployments[0].capacity`. */
+  /** The property path, e.g. `account.deployments[0].capacity`. */
   public readonly field: string;
   /** What to do instead. */
   public readonly fix: string;
-  constructor(field: string, value: unknown, fix: string) {
-    super(safeErrorMessage(`${field}: invalid value ${describeValue(value)}. ${fix}`));
+  /**
+   * Path of the construct whose props hold the field (e.g. `prod/AzureOpenAI`).
+   * @default - not known (the error was thrown outside a construct)
+   */
+  public readonly constructPath?: string;
+  private readonly valueText: string;
+  constructor(field: string, value: unknown, fix: string, constructPath?: string, describedValue?: string) {
+    const valueText = describedValue ?? describeValue(value);
+    super(formatConfigError(constructPath, field, valueText, fix));
     this.name = 'HardeningConfigError';
     this.field = field;
     this.fix = fix;
+    this.constructPath = constructPath;
+    this.valueText = valueText;
+  }
+
+  /**
+   * The same error as seen from an enclosing construct: `fieldPrefix` (e.g. `account.`) is put before the field,
+   * and `constructPath` replaces the path.
+   */
+  public locatedAt(constructPath: string, fieldPrefix: string = ''): HardeningConfigError {
+    const field = `${fieldPrefix}${this.field}`;
+    const located = new HardeningConfigError(field, undefined, this.fix, constructPath, this.valueText);
+    located.stack = `${located.name}: ${located.message}\n${(this.stack ?? '').split('\n').slice(1).join('\n')}`;
+    return located;
   }
 }
 
-export function fail(field: string, value: unknown, fix: string): never {
-  throw new HardeningConfigError(field, value, fix);
+/** The one message format of every configuration error. */
+function formatConfigError(path: string | undefined, field: string, valueText: string, fix: string): string {
+  return safeErrorMessage(`${path ? `${path}: ` : ''}${field}: invalid value ${valueText}. ${fix}`);
+}
+
+/** Throw a HardeningConfigError; `scope`, when given, is the construct whose props hold `field`. */
+export function fail(field: string, value: unknown, fix: string, scope?: IConstruct): never {
+  throw new HardeningConfigError(field, value, fix, scope?.node.path);
+}
+
+/**
+ * Run a construct's validating steps so that a HardeningConfigError they throw names `scope`'s path and the full
+ * property path (`fieldPrefix` + the field): every construct calls its phases through this, so the message points
+ * at the props the user wrote however deep the check ran.
+ */
+export function locateConfigErrors<T>(scope: IConstruct, fieldPrefix: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof HardeningConfigError) throw e.locatedAt(scope.node.path, fieldPrefix);
+    throw e;
+  }
 }
 
 /**

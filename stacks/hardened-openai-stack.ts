@@ -48,7 +48,7 @@ export class HardenedOpenAIStack extends ConfiguredStack {
         ],
       },
       monitoring: {
-        subscriptionCoverage: subscriptionCoverage(config),
+        subscriptionCoverage: subscriptionCoverage(scope, config),
         securityTeam: { emailAddresses: config.monitoring.securityEmails },
         finOps: { emailAddresses: config.monitoring.finOpsEmails },
         changeManagement: { emailAddresses: config.monitoring.changeEmails },
@@ -77,10 +77,16 @@ export class HardenedOpenAIStack extends ConfiguredStack {
   }
 }
 
-function subscriptionCoverage(config: StackConfig): SubscriptionCoverage {
+function subscriptionCoverage(scope: Construct, config: StackConfig): SubscriptionCoverage {
   const c = config.subscriptionCoverage;
   // Presence, not truthiness: an empty reason must reach managedElsewhere's check, not fall through.
-  if (c.baselineStack !== undefined) return SubscriptionCoverage.byBaselineStack(c.baselineStack);
+  if (c.baselineStack !== undefined) {
+    // The baseline stacks are built first (reference-app.ts): pass the stack itself, so the deploy order is recorded.
+    const baseline = scope.node.tryFindChild(c.baselineStack);
+    return baseline
+      ? SubscriptionCoverage.byBaselineStack(baseline)
+      : SubscriptionCoverage.byBaselineStackName(c.baselineStack);
+  }
   if (c.managedElsewhere !== undefined) return SubscriptionCoverage.managedElsewhere(c.managedElsewhere);
   return SubscriptionCoverage.inThisStack();
 }
