@@ -7,8 +7,15 @@
 import { TerraformVariable, Testing } from 'cdktf';
 import { guardedParts, guardedReferencesJson } from './guarded-references';
 import { newStack } from './helpers';
-import { OpenAIAccount, SecurityMonitoring, checkDocument } from '../lib';
-import { expiryGuardCondition, retentionGuardCondition } from '../lib/record-format';
+import { HardenedAzureOpenAI, OpenAIAccount, SecurityMonitoring, checkDocument } from '../lib';
+import {
+  EMAIL_GUARD_PATTERN,
+  HTTPS_GUARD_PATTERN,
+  expiryGuardCondition,
+  listPatternGuardCondition,
+  patternGuardCondition,
+  retentionGuardCondition,
+} from '../lib/record-format';
 
 const TODAY = '2026-11-28';
 const findings = (json: unknown, ruleId: string) =>
@@ -138,3 +145,109 @@ describe('a workspace retention by reference', () => {
     expect(findings(alone, 'AOAI-MON-002').map((f) => f.status)).toEqual(['compliant']);
   });
 });
+
+describe('receivers by reference (e-mail addresses, webhooks)', () => {
+  const json = guardedReferencesJson();
+  const { record, groups } = guardedParts(json);
+  const listed = (address: string) =>
+    record.input.guards.find((g: any) => g.address === address)?.preconditions ?? [];
+  const escaped = (c: string) => c.replace(/\$\{/g, () => '$${');
+
+  test('each action group carries a precondition on the values it takes by reference, listed as a guard', () => {
+    const email = patternGuardCondition(EMAIL_GUARD_PATTERN, '${var.security_email}');
+    const hook = patternGuardCondition(HTTPS_GUARD_PATTERN, '${var.security_webhook}');
+    expect(email).toBe(
+      '${can(regex("^[^@[:space:]]+@[^@[:space:]]+[.][A-Za-z]{2,}$", "${var.security_email}"))}',
+    );
+    expect(groups.security.lifecycle.precondition.map((p: any) => p.condition)).toEqual([email, hook]);
+    expect(groups.security.lifecycle.precondition[0].error_message).toBe(
+      'Hardening: test/Monitoring: securityTeam.emailAddresses must be e-mail addresses such as secops@contoso.com: an alert sent anywhere else reaches nobody.',
+    );
+    // A whole list is guarded over what its dynamic block iterates.
+    const finops = listPatternGuardCondition(EMAIL_GUARD_PATTERN, '${toset(var.finops_emails)}');
+    expect(groups.finops.dynamic.email_receiver.for_each).toBe('${toset(var.finops_emails)}');
+    expect(groups.finops.lifecycle.precondition.map((p: any) => p.condition)).toEqual([finops]);
+    const change = listPatternGuardCondition(HTTPS_GUARD_PATTERN, '${toset(var.change_webhooks)}');
+    expect(groups.change.lifecycle.precondition.map((p: any) => p.condition)).toEqual([change]);
+    for (const [group, conditions] of [
+      [groups.security, [email, hook]],
+      [groups.finops, [finops]],
+      [groups.change, [change]],
+    ] as const) {
+      const address = Object.entries<any>(json.resource.azurerm_monitor_action_group).find(
+        ([, g]) => g === group,
+      )![0];
+      expect(listed(`azurerm_monitor_action_group.${address}`)).toEqual(conditions.map(escaped));
+    }
+  });
+
+  test('AOAI-MON-012 and AOAI-MON-014 accept them while the guards stand', () => {
+    expect(findings(json, 'AOAI-MON-014').map((f) => f.status)).toEqual([
+      'compliant',
+      'compliant',
+      'compliant',
+    ]);
+    const groupFindings = findings(json, 'AOAI-MON-012').filter((f) =>
+      f.address?.startsWith('azurerm_monitor_action_group.'),
+    );
+    expect(groupFindings.map((f) => f.status)).toEqual(['compliant', 'compliant', 'compliant']);
+  });
+
+  test('without the guards the checklist cannot call them compliant', () => {
+    const copy = structuredClone(json);
+    for (const g of Object.values<any>(copy.resource.azurerm_monitor_action_group)) delete g.lifecycle;
+    const mon014 = findings(copy, 'AOAI-MON-014').filter((f) => f.status === 'non-compliant');
+    expect(mon014.map((f) => f.message)).toEqual([
+      'cannot verify an e-mail receiver is an address: it is not a literal, and no precondition checks it at plan',
+      'cannot verify an e-mail receiver is an address: it is not a literal, and no precondition checks it at plan',
+    ]);
+    const mon012 = findings(copy, 'AOAI-MON-012').filter((f) => f.status === 'non-compliant');
+    expect(mon012.map((f) => f.message)).toEqual([
+      'cannot verify a receiver URL is HTTPS: it is not a literal, and no precondition checks it at plan',
+      'cannot verify a receiver URL is HTTPS: it is not a literal, and no precondition checks it at plan',
+    ]);
+  });
+
+  test('a literal that is no address is refused at synth; on a plan the resolved value is judged', () => {
+    const stack = newStack();
+    expect(
+      () =>
+        new HardenedAzureOpenAI(stack, 'AOAI', {
+          account: { name: 'aoai-mail', resourceGroupName: 'rg', location: 'swedencentral' },
+          privateNetworkingOptOut: { reason: 'test of the monitoring input only' },
+          monitoring: { securityTeam: { emailAddresses: ['nobody'] } },
+        }),
+    ).toThrow(
+      'test/AOAI: monitoring.securityTeam.emailAddresses[0]: invalid value "nobody". Use an e-mail address such as secops@contoso.com.',
+    );
+    const group = (email: string) => ({
+      address: 'azurerm_monitor_action_group.sec',
+      type: 'azurerm_monitor_action_group',
+      name: 'sec',
+      mode: 'managed',
+      values: { name: 'ag-sec', email_receiver: [{ name: 'Security team 1', email_address: email }] },
+    });
+    const plan = (email: string) => ({
+      format_version: '1.2',
+      planned_values: { root_module: { resources: [...accountOnlyPlanResources(), group(email)] } },
+    });
+    const status = (email: string) => findings(plan(email), 'AOAI-MON-014').map((f) => [f.status, f.message]);
+    expect(status('nobody')).toEqual([
+      ['non-compliant', 'an e-mail receiver is not an e-mail address: its alerts reach nobody'],
+    ]);
+    expect(status('secops@contoso.com')).toEqual([['compliant', 'receivers: email_receiver']]);
+  });
+});
+
+/** A minimal plan account, so the monitoring rules apply. */
+function accountOnlyPlanResources() {
+  return [
+    {
+      address: 'azurerm_cognitive_account.aoai',
+      type: 'azurerm_cognitive_account',
+      name: 'aoai',
+      mode: 'managed',
+      values: { name: 'aoai-x', kind: 'OpenAI' },
+    },
+  ];
+}

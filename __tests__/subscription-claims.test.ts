@@ -135,7 +135,12 @@ describe('one owner per subscription', () => {
     baselineStack(app, 'platform-a', SUB_A);
     baselineStack(app, 'platform-b', SUB_B);
     baselineStack(app, 'platform-var', '${var.subscription_id}');
-    accountStack(app, 'aoai-solo', SubscriptionCoverage.inThisStack(), '33333333-3333-3333-3333-333333333333');
+    accountStack(
+      app,
+      'aoai-solo',
+      SubscriptionCoverage.inThisStack(),
+      '33333333-3333-3333-3333-333333333333',
+    );
     expect(() => app.synth()).not.toThrow();
   });
 });

@@ -10,7 +10,7 @@ import { OptOut, validateOptOut } from './opt-out';
 import { ExistingNetworkOptions, NewNetworkOptions, PrivateNetworking } from './private-networking';
 import { ActionGroupOptions, SecurityMonitoring } from './security-monitoring';
 import { SubscriptionCoverage } from './subscription-baseline';
-import { fail } from './validation';
+import { fail, locateConfigErrors } from './validation';
 
 /** Phase 1 options (see PrivateNetworkingProps). */
 export interface HardenedNetworkingOptions {
@@ -194,45 +194,60 @@ export class HardenedAzureOpenAI extends Construct {
   constructor(scope: Construct, id: string, props: HardenedAzureOpenAIProps) {
     super(scope, id);
     const tags = props.account.tags;
-    this.account = new OpenAIAccount(this, 'Account', props.account);
+    // Each phase validates its own props; a config error names this construct and the full property path.
+    this.account = locateConfigErrors(
+      this,
+      'account.',
+      () => new OpenAIAccount(this, 'Account', props.account),
+    );
     // The policy first: deployments bind to it and depend on it.
-    this.contentFilter = new ContentFilterPolicy(this, 'ContentFilter', {
-      account: this.account,
-      ...props.contentFilter,
-    });
-    this.identity = new IdentityLockdown(this, 'Identity', {
-      account: this.account,
-      tags,
-      ...props.identity,
-    });
+    this.contentFilter = locateConfigErrors(
+      this,
+      'contentFilter.',
+      () => new ContentFilterPolicy(this, 'ContentFilter', { account: this.account, ...props.contentFilter }),
+    );
+    this.identity = locateConfigErrors(
+      this,
+      'identity.',
+      () => new IdentityLockdown(this, 'Identity', { account: this.account, tags, ...props.identity }),
+    );
+    this.networking = this.addNetworking(props);
+    this.monitoring = locateConfigErrors(
+      this,
+      'monitoring.',
+      () => new SecurityMonitoring(this, 'Monitoring', { account: this.account, tags, ...props.monitoring }),
+    );
+    locateConfigErrors(this, '', () => this.addHardeningChecks(props.hardeningChecksOptOut));
+  }
+
+  /** Phase 1, or the recorded opt-out of it. */
+  private addNetworking(props: HardenedAzureOpenAIProps): PrivateNetworking | undefined {
     if (props.networking) {
-      this.networking = new PrivateNetworking(this, 'Networking', {
-        account: this.account,
-        tags,
-        ...props.networking,
-      });
-    } else {
-      const optOut = validateOptOut('privateNetworkingOptOut', props.privateNetworkingOptOut);
-      if (!optOut) {
-        fail(
-          'networking',
-          props.networking,
-          'Pass networking.newNetwork or networking.existingNetwork, or privateNetworkingOptOut with a reason.',
-        );
-      }
-      HardeningRecord.of(this).recordOptOut(
-        this.account.resource,
-        ['AOAI-NET-006', 'AOAI-NET-007', 'AOAI-NET-008', 'AOAI-NET-009'],
-        'privateNetworkingOptOut',
-        optOut,
+      const tags = props.account.tags;
+      return locateConfigErrors(
+        this,
+        'networking.',
+        () => new PrivateNetworking(this, 'Networking', { account: this.account, tags, ...props.networking }),
       );
     }
-    this.monitoring = new SecurityMonitoring(this, 'Monitoring', {
-      account: this.account,
-      tags,
-      ...props.monitoring,
-    });
-    this.addHardeningChecks(props.hardeningChecksOptOut);
+    const optOut = locateConfigErrors(this, '', () =>
+      validateOptOut('privateNetworkingOptOut', props.privateNetworkingOptOut),
+    );
+    if (!optOut) {
+      fail(
+        'networking',
+        props.networking,
+        'Pass networking.newNetwork or networking.existingNetwork, or privateNetworkingOptOut with a reason.',
+        this,
+      );
+    }
+    HardeningRecord.of(this).recordOptOut(
+      this.account.resource,
+      ['AOAI-NET-006', 'AOAI-NET-007', 'AOAI-NET-008', 'AOAI-NET-009'],
+      'privateNetworkingOptOut',
+      optOut,
+    );
+    return undefined;
   }
 
   /** Secure by default at synth: the checklist judges this stack unless an opt-out with a reason says otherwise. */

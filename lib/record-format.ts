@@ -126,6 +126,32 @@ export function retentionGuardCondition(resolved: string): string {
   return `\${tonumber("${resolved}") >= ${AUDIT_RETENTION_DAYS}}`;
 }
 
+/** An e-mail address as a literal is checked (construct and checklist): something@host.tld, no whitespace. */
+export const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/;
+
+/**
+ * The same rule for a value given by reference, judged by Terraform at plan. RE2 syntax (Terraform's regex;
+ * https://developer.hashicorp.com/terraform/language/functions/regex); `can(regex(...))` is false when the pattern
+ * does not match.
+ */
+export const EMAIL_GUARD_PATTERN = '^[^@[:space:]]+@[^@[:space:]]+[.][A-Za-z]{2,}$';
+/** An https:// URL without whitespace (alert payloads must not travel in clear text). */
+export const HTTPS_GUARD_PATTERN = '^https://[^[:space:]]+$';
+
+/** One value given by reference must match `pattern` (e.g. an e-mail receiver from a variable). */
+export function patternGuardCondition(pattern: string, resolved: string): string {
+  return `\${can(regex("${pattern}", "${resolved}"))}`;
+}
+
+/**
+ * Every element of a list given by reference must match `pattern`. `resolved` is the list expression as written in
+ * the JSON (for a receiver list, the dynamic block's for_each, "${toset(var.emails)}"); a template that is one
+ * interpolation keeps the value's type, so it iterates the list.
+ */
+export function listPatternGuardCondition(pattern: string, resolved: string): string {
+  return `\${alltrue([for v in "${resolved}" : can(regex("${pattern}", v))])}`;
+}
+
 /** True when a JSON value is (or holds) a Terraform reference or expression, i.e. unknown until plan. */
 export function isReference(value: unknown): value is string {
   return typeof value === 'string' && value.includes('${');

@@ -10,7 +10,7 @@ import { MonitorActivityLogAlert } from '@cdktf/provider-azurerm/lib/monitor-act
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
-import { Fn, Lazy, TerraformIterator } from 'cdktf';
+import { Fn, IResolveContext, Lazy, TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccountWriteStage, IOpenAIAccount } from './account';
 import { azapiProviderFor } from './azapi/provider';
@@ -26,7 +26,14 @@ import { CHANGE_ALERT_RESOURCE_TYPES, DETECTIONS, DetectionAudience, METRIC_ALER
 import { HardeningRecord } from './hardening-record';
 import { withHclOutput } from './hcl';
 import { OptOut, validateOptOut } from './opt-out';
-import { retentionGuardCondition } from './record-format';
+import {
+  EMAIL_ADDRESS,
+  EMAIL_GUARD_PATTERN,
+  HTTPS_GUARD_PATTERN,
+  listPatternGuardCondition,
+  patternGuardCondition,
+  retentionGuardCondition,
+} from './record-format';
 import { SubscriptionBaseline, SubscriptionCoverage } from './subscription-baseline';
 import {
   AZURE_NAME_RULES,
@@ -134,8 +141,6 @@ export interface SecurityMonitoringProps {
   readonly tags?: { [key: string]: string };
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/;
-
 /** Query parameters and user info that carry a credential in a webhook URI (Logic App `sig`, Functions `code`). */
 const CREDENTIAL_IN_URI =
   /^[a-z][a-z0-9+.-]*:\/\/[^/]*@|[?&](sig|code|key|token|secret|password|api-key|apikey)=/i;
@@ -170,6 +175,21 @@ function receivers<T>(
   // binding's property names), so it is converted to Terraform's argument names here. Found by Terraform itself
   // (__tests__/terraform/corpus.tf.test.ts): 'No argument or block type is named "emailAddress"'.
   return each.dynamic(toTerraform(make(each.value, Fn.tostring(Fn.sum([Fn.index(values, each.value), 1])))));
+}
+
+/** Preconditions that every referenced value of a receiver list matches `pattern` at plan. */
+function guardsFor(values: string[], pattern: string, errorMessage: string) {
+  const guard = (produce: (ctx: IResolveContext) => string) => ({
+    condition: Lazy.stringValue({ produce }),
+    errorMessage,
+  });
+  if (isListToken(values)) {
+    // The list the dynamic block iterates (receivers(): TerraformIterator.fromList writes toset(<list>)).
+    return [guard((ctx) => listPatternGuardCondition(pattern, ctx.resolve(Fn.toset(values))))];
+  }
+  return values
+    .filter(isUnresolved)
+    .map((v) => guard((ctx) => patternGuardCondition(pattern, ctx.resolve(v))));
 }
 
 /**
@@ -287,7 +307,7 @@ export class SecurityMonitoring extends Construct {
       validateAzureName(`${field}.shortName`, shortName, AZURE_NAME_RULES.actionGroupShortName);
       const emails = options?.emailAddresses ?? [];
       literalElements(emails).forEach((e, i) => {
-        if (!isUnresolved(e) && !EMAIL.test(e)) {
+        if (!isUnresolved(e) && !EMAIL_ADDRESS.test(e)) {
           fail(`${field}.emailAddresses[${i}]`, e, 'Use an e-mail address such as secops@contoso.com.');
         }
       });
@@ -323,6 +343,9 @@ export class SecurityMonitoring extends Construct {
           monitorActionGroupWebhookReceiverToTerraform,
         ),
         tags: props.tags,
+        // Receivers given by reference are judged by Terraform at plan (record-format.ts); the hardening record lists
+        // the guards, which is what lets the checklist accept the references (AOAI-MON-012, AOAI-MON-014).
+        lifecycle: this.receiverGuards(field, emails, hooks),
       });
     }
     const actionGroupIds = (audiences: DetectionAudience[]) =>
@@ -443,6 +466,30 @@ export class SecurityMonitoring extends Construct {
         defenderOptOut!,
       );
     }
+  }
+
+  /**
+   * Plan-time guards for receivers given by reference: every e-mail receiver is an address, every webhook https://.
+   * A whole-list reference is guarded over the list the dynamic block iterates (its for_each); an element given by
+   * reference in a literal list is guarded alone. None: no lifecycle block.
+   */
+  private receiverGuards(field: string, emails: string[], hooks: string[]): any {
+    const where = `Hardening: ${this.node.path}: ${field}`;
+    const precondition = [
+      ...guardsFor(
+        emails,
+        EMAIL_GUARD_PATTERN,
+        `${where}.emailAddresses must be e-mail addresses such as secops@contoso.com: an alert sent anywhere else reaches nobody.`,
+      ),
+      ...guardsFor(
+        hooks,
+        HTTPS_GUARD_PATTERN,
+        `${where}.webhookUris must be https:// URIs: alert payloads must not travel in clear text.`,
+      ),
+    ];
+    if (precondition.length === 0) return undefined;
+    HardeningRecord.of(this);
+    return { precondition };
   }
 
   /** The declared subscription coverage: a baseline created here, or a declaration the checklist reports. */

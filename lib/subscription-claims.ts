@@ -162,7 +162,11 @@ function subscriptionOf(stack: TerraformStack): { known: boolean; key: string; l
     .find((c): c is AzurermProvider => c instanceof AzurermProvider && c.alias === undefined);
   const id = provider?.subscriptionId;
   if (id === undefined || id === '') {
-    return { known: true, key: '', label: 'the subscription ARM_SUBSCRIPTION_ID names (no subscriptionId is set)' };
+    return {
+      known: true,
+      key: '',
+      label: 'the subscription ARM_SUBSCRIPTION_ID names (no subscriptionId is set)',
+    };
   }
   if (Token.isUnresolved(id)) return { known: false, key: '', label: '' };
   return { known: true, key: id.toLowerCase(), label: `subscription ${id}` };

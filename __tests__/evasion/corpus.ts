@@ -553,6 +553,19 @@ export const CORPUS: EvasionCase[] = [
       return json;
     },
   },
+  {
+    name: 'webhooks by reference whose https precondition was weakened to accept http, in the lifecycle and the guard list',
+    bypassClass: 7,
+    ruleId: 'AOAI-MON-012',
+    json: () => {
+      const json = guardedReferencesJson();
+      const { record: r, groups } = guardedParts(json);
+      const weaken = (c: string) => c.replace('^https://', '^https?://');
+      for (const p of groups.change.lifecycle.precondition) p.condition = weaken(p.condition);
+      for (const g of r.input.guards) g.preconditions = g.preconditions?.map(weaken);
+      return json;
+    },
+  },
   // 8. Content filter duplicates
   {
     name: 'a second, weaker entry for the same filter and source',

@@ -2,8 +2,16 @@
 // workspace retention given as variables are accepted by the checklist only because these preconditions refuse a
 // bad value at plan. Here Terraform evaluates them on real values: the guarded stack (against the stub providers)
 // and, for the calendar cases, the same conditions on terraform_data (Terraform's built-in provider).
-import { expiryGuardCondition, retentionGuardCondition } from '../../lib/record-format';
-import { guardedReferencesJson } from '../guarded-references';
+import {
+  EMAIL_ADDRESS,
+  EMAIL_GUARD_PATTERN,
+  HTTPS_GUARD_PATTERN,
+  expiryGuardCondition,
+  listPatternGuardCondition,
+  patternGuardCondition,
+  retentionGuardCondition,
+} from '../../lib/record-format';
+import { GUARDED_GOOD_VARS, guardedReferencesJson } from '../guarded-references';
 import { Scratch, runTf } from './tf';
 
 const scratch = new Scratch();
@@ -19,28 +27,46 @@ const flat = (output: string) => output.replace(/\s+/g, ' ');
 
 describe('the guarded stack: Terraform plans good values and refuses bad ones', () => {
   const dir = scratch.stack('guarded', guardedReferencesJson());
+  const vars = (values: Record<string, string>) =>
+    Object.entries(values).flatMap(([k, v]) => ['-var', `${k}=${v}`]);
 
-  test('a future expiry and 365 days plan', async () => {
+  test('good values plan: a future expiry, 365 days, e-mail addresses and https webhooks', async () => {
     const r = await runTf('plan', dir, {
       workDir: scratch.workDir('good'),
-      extraArgs: ['-var', 'opt_out_expiry=2099-12-31', '-var', 'retention_days=365'],
+      extraArgs: vars(GUARDED_GOOD_VARS),
     });
     expect(r.output).toContain('Plan:');
     expect(r.code).toBe(0);
   });
 
-  test('an impossible expiry and 30 days: both preconditions fail the plan', async () => {
+  test('bad values: every precondition fails the plan, and the messages say which input of which construct', async () => {
     const r = await runTf('plan', dir, {
       workDir: scratch.workDir('bad'),
-      extraArgs: ['-var', 'opt_out_expiry=2099-02-30', '-var', 'retention_days=30'],
+      extraArgs: vars({
+        opt_out_expiry: '2099-02-30',
+        retention_days: '30',
+        security_email: 'nobody',
+        security_webhook: 'https://prod.logic.azure.com/workflows/x?sig=s3cr3t',
+        finops_emails: '["finops@contoso.com","finops"]',
+        change_webhooks: '["http://hooks.contoso.com/change"]',
+      }),
     });
     expect(r.code).not.toBe(0);
     expect(failed(r.output)).toEqual([
       expect.stringMatching(/^AoaiHardeningRecord_/),
+      expect.stringMatching(/^Monitoring_ActionGroup-change_/),
+      expect.stringMatching(/^Monitoring_ActionGroup-finops_/),
+      expect.stringMatching(/^Monitoring_ActionGroup-security_/),
       expect.stringMatching(/^Monitoring_Workspace_/),
     ]);
-    expect(flat(r.output)).toContain('must be a real calendar date');
-    expect(flat(r.output)).toContain('retentionInDays must be at least 365 days');
+    const out = flat(r.output);
+    expect(out).toContain('must be a real calendar date');
+    expect(out).toContain('retentionInDays must be at least 365 days');
+    expect(out).toContain('Hardening: test/Monitoring: securityTeam.emailAddresses must be e-mail addresses');
+    expect(out).toContain('Hardening: test/Monitoring: finOps.emailAddresses must be e-mail addresses');
+    expect(out).toContain('Hardening: test/Monitoring: changeManagement.webhookUris must be https:// URIs');
+    // The sensitive webhook was good: its own guard passed, and its value is printed nowhere.
+    expect(out).not.toContain('s3cr3t');
   });
 });
 
@@ -111,6 +137,70 @@ describe('the expiry condition on every kind of bad date', () => {
       ...cases.flatMap(([, ok], i) => (ok ? [] : [`expiry_${i}`])),
       ...days.flatMap(([, ok], i) => (ok ? [] : [`retention_${i}`])),
     ].sort();
+    expect(failed(r.output)).toEqual(expected);
+  });
+});
+
+describe('the e-mail and https conditions, on one value and over a list', () => {
+  // [value, accepted]; the literal checks at synth (EMAIL_ADDRESS, the https rule) accept exactly the same values.
+  const emails: Array<[string, boolean]> = [
+    ['secops@contoso.com', true],
+    ['first.last+alerts@sub.contoso.co.uk', true],
+    ['nobody', false],
+    ['nobody@localhost', false],
+    ['two@@contoso.com', false],
+    ['sec ops@contoso.com', false],
+    ['', false],
+  ];
+  const urls: Array<[string, boolean]> = [
+    ['https://hooks.contoso.com/alert', true],
+    ['https://prod.logic.azure.com/workflows/x?sig=abc', true],
+    ['http://hooks.contoso.com/alert', false],
+    ['ftp://hooks.contoso.com', false],
+    ['https://', false],
+    ['HTTPS://hooks.contoso.com', false],
+  ];
+
+  test('the literal rules agree with the plan-time patterns', () => {
+    expect(emails.map(([v]) => EMAIL_ADDRESS.test(v))).toEqual(emails.map(([, ok]) => ok));
+  });
+
+  test('Terraform refuses exactly the bad values', async () => {
+    const all: Array<[string, string, string, boolean]> = [
+      ...emails.map(([v, ok], i): [string, string, string, boolean] => [`e${i}`, EMAIL_GUARD_PATTERN, v, ok]),
+      ...urls.map(([v, ok], i): [string, string, string, boolean] => [`u${i}`, HTTPS_GUARD_PATTERN, v, ok]),
+    ];
+    const guarded = (condition: string, input: string) => ({
+      input,
+      lifecycle: { precondition: [{ condition, error_message: 'refused' }] },
+    });
+    const config = {
+      variable: Object.fromEntries(all.map(([name]) => [name, { type: 'string' }])),
+      resource: {
+        terraform_data: Object.fromEntries(
+          all.flatMap(([name, pattern]) => [
+            [`one_${name}`, guarded(patternGuardCondition(pattern, `\${var.${name}}`), `\${var.${name}}`)],
+            // The whole-list form over a list of a good value and this one.
+            [
+              `list_${name}`,
+              guarded(
+                listPatternGuardCondition(
+                  pattern,
+                  `\${toset(["${pattern === EMAIL_GUARD_PATTERN ? 'ok@contoso.com' : 'https://ok.contoso.com'}", var.${name}])}`,
+                ),
+                `\${var.${name}}`,
+              ),
+            ],
+          ]),
+        ),
+      },
+    };
+    const r = await runTf('plan', scratch.stack('patterns', config), {
+      workDir: scratch.workDir('patterns'),
+      extraArgs: all.flatMap(([name, , value]) => ['-var', `${name}=${value}`]),
+    });
+    expect(r.code).not.toBe(0);
+    const expected = all.flatMap(([name, , , ok]) => (ok ? [] : [`list_${name}`, `one_${name}`])).sort();
     expect(failed(r.output)).toEqual(expected);
   });
 });

@@ -1,5 +1,7 @@
+import { receiverGuarded } from './shared';
+import { HTTPS_GUARD_PATTERN } from '../../../record-format';
 import { KNOWN_AFTER_APPLY, asArray, isLiteral } from '../../model';
-import { Rule, RuleResult, accounts, bad, deferredToPlan, na, ok } from '../../rule';
+import { Rule, RuleResult, accounts, bad, na, ok } from '../../rule';
 
 export const rule: Rule = {
   id: 'AOAI-MON-012',
@@ -12,7 +14,7 @@ export const rule: Rule = {
     'An alert rule or action group with enabled = false, or a webhook over plain http, keeps the resource in the plan while nothing fires or the alert travels in clear text.',
   references: { mcsb: 'LT-1' },
   failClosed:
-    'An enabled flag that is not a literal is "cannot verify"; receiver URLs from variables are judged on plan JSON; one from an interpolation that reads nothing is "cannot verify".',
+    'An enabled flag that is not a literal is "cannot verify"; a receiver URL that is not a literal is "cannot verify" unless the https precondition the construct wrote (evaluated by Terraform at plan) stands and the hardening record lists it; on plan JSON the resolved URL is judged.',
   evaluate: (m) => {
     if (accounts(m).length === 0) return [na('no Azure OpenAI account in this input (see AOAI-CHK-001)')];
     const results: RuleResult[] = [];
@@ -39,23 +41,35 @@ export const rule: Rule = {
         continue;
       }
       if (r.type === 'azurerm_monitor_action_group') {
-        const urls = [
-          ...asArray(r.values.webhook_receiver).map((w) => w?.service_uri),
-          ...asArray(r.values.logic_app_receiver).map((w) => w?.callback_url),
-          ...asArray(r.values.azure_function_receiver).map((w) => w?.http_trigger_url),
+        const urls: Array<[string, unknown]> = [
+          ...asArray(r.values.webhook_receiver).map((w): [string, unknown] => [
+            'webhook_receiver',
+            w?.service_uri,
+          ]),
+          ...asArray(r.values.logic_app_receiver).map((w): [string, unknown] => [
+            'logic_app_receiver',
+            w?.callback_url,
+          ]),
+          ...asArray(r.values.azure_function_receiver).map((w): [string, unknown] => [
+            'azure_function_receiver',
+            w?.http_trigger_url,
+          ]),
         ];
-        // A receiver URL from a variable is known at plan (and may be sensitive): judged on plan JSON.
-        const insecure = urls.find((u) =>
-          isLiteral(u) ? !/^https:\/\//i.test(String(u ?? '')) : !deferredToPlan(m, u),
+        // A receiver URL by reference is accepted only while the construct's https precondition stands (it may be
+        // sensitive: Terraform judges it at plan without printing it).
+        const insecure = urls.find(([kind, u]) =>
+          isLiteral(u)
+            ? !/^https:\/\//i.test(String(u ?? ''))
+            : !receiverGuarded(m, r, kind, u, HTTPS_GUARD_PATTERN),
         );
         if (insecure !== undefined) {
           results.push(
             bad(
               r.address,
-              isLiteral(insecure)
+              isLiteral(insecure[1])
                 ? 'a receiver is not HTTPS'
-                : 'cannot verify a receiver URL is HTTPS: it is not a literal',
-              insecure,
+                : 'cannot verify a receiver URL is HTTPS: it is not a literal, and no precondition checks it at plan',
+              insecure[1],
             ),
           );
           continue;

@@ -1,6 +1,12 @@
 import { AUDIT_RETENTION_DAYS } from '../../../azure-facts';
-import { SUBSCRIPTION_COVERAGE_KIND } from '../../../record-format';
+import {
+  SUBSCRIPTION_COVERAGE_KIND,
+  isReference,
+  listPatternGuardCondition,
+  patternGuardCondition,
+} from '../../../record-format';
 import { TfModel, TfResource, asArray, block, isLiteral } from '../../model';
+import { guardStands } from '../../records';
 import { AccountView, Rule, RuleMetadata, accounts, bad, na, ok, pointsAt } from '../../rule';
 
 export function queryRules(
@@ -289,4 +295,26 @@ export function shortTableRetention(
 /** Whitespace-insensitive form of a KQL query, for comparison with the catalog. */
 export function normalizeQuery(query: string): string {
   return query.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * True when a receiver value given by reference is checked at plan by the precondition the construct wrote
+ * (lib/record-format.ts) and the hardening record lists it: the value's own guard, or, for a dynamic block's
+ * iterator value, the guard over the list its for_each iterates.
+ */
+export function receiverGuarded(
+  m: TfModel,
+  group: TfResource,
+  blockName: string,
+  value: unknown,
+  pattern: string,
+): boolean {
+  if (!isReference(value)) return false;
+  if (guardStands(m, group, patternGuardCondition(pattern, value))) return true;
+  return (m.conditionalBlocks.get(group.address) ?? []).some(
+    (d) =>
+      d.block === blockName &&
+      isReference(d.forEach) &&
+      guardStands(m, group, listPatternGuardCondition(pattern, d.forEach)),
+  );
 }
