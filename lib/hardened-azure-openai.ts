@@ -40,6 +40,11 @@ export interface HardenedNetworkingOptions {
    * @default []
    */
   readonly additionalDnsLinkedVirtualNetworkIds?: string[];
+  /**
+   * Remove the deny-all inbound rule (priority 4096), with a written reason.
+   * @default - deny-all inbound in place: only the allowed sources reach the endpoint
+   */
+  readonly denyAllInboundOptOut?: OptOut;
 }
 
 /** Phase 2 options (see IdentityLockdownProps). */
@@ -54,6 +59,11 @@ export interface HardenedIdentityOptions {
    * @default []
    */
   readonly grants?: PrincipalGrant[];
+  /**
+   * Resource group for created identities.
+   * @default - the account's resource group
+   */
+  readonly resourceGroupName?: string;
 }
 
 /** Phase 3 options (see ContentFilterPolicyProps). */
@@ -63,6 +73,22 @@ export interface HardenedContentFilterOptions {
    * @default "strict-production-filter"
    */
   readonly policyName?: string;
+  /**
+   * Base policy.
+   * @default "Microsoft.DefaultV2"
+   */
+  readonly basePolicyName?: string;
+  /**
+   * Filtering mode: Default or Blocking filter before content is returned; Deferred and Asynchronous_filter
+   * stream content before filtering completes and need an opt-out.
+   * @default "Default"
+   */
+  readonly mode?: string;
+  /**
+   * Reason for a streaming mode (Deferred, Asynchronous_filter).
+   * @default - streaming modes refused
+   */
+  readonly modeOptOut?: OptOut;
   /**
    * Filter overrides.
    * @default [] - the strict policy
@@ -82,6 +108,27 @@ export interface HardenedMonitoringOptions {
    * @default - created with 365-day retention
    */
   readonly existingWorkspaceId?: string;
+  /**
+   * Resource group for the workspace, alerts and action groups.
+   * @default - the account's resource group
+   */
+  readonly resourceGroupName?: string;
+  /**
+   * Name of the created workspace.
+   * @default - log-<account name>
+   */
+  readonly workspaceName?: string;
+  /**
+   * Retention of the created workspace, in days (365 or more: the guide keeps audit data a year). A reference is
+   * checked at plan by a precondition.
+   * @default 365
+   */
+  readonly retentionInDays?: number;
+  /**
+   * Evaluation frequency override for the 5-minute log alerts (a frequency Azure accepts, e.g. PT5M, PT15M).
+   * @default - each detection's own frequency
+   */
+  readonly logAlertFrequency?: string;
   /**
    * How the subscription's Activity Log export and Defender for AI plan are provided (see SubscriptionCoverage).
    * @default - none created; the checklist reports AOAI-MON-003 and AOAI-MON-011 until a coverage is declared
