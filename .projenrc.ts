@@ -487,6 +487,8 @@ project.npmignore?.exclude(
   '/.eslintrc.public-api.json',
   // The cdktn flavour is its own package (cdktn-azure-openai-hardening), built from lib/ by scripts/build-flavour.js.
   'flavours/',
+  // The user scenarios the tarball smoke synthesizes from the installed package (scripts/tarball-smoke.js).
+  'examples/',
 );
 // Local synth and bench output (the app runner's bundle and compile caches, 5 MB each) never ships.
 project.npmignore?.exclude('.build/', 'cdktf.out/', 'bench-results/', 'terraform.*.tfstate*', '.terraform/');
