@@ -17,6 +17,14 @@ export function guardedReferencesJson(): any {
     resourceGroupName: 'rg-guarded',
     location: 'swedencentral',
     localAuthOptOut: { reason: 'legacy batch client until its migration', expiresOn: expiry },
+    deployments: [
+      {
+        name: 'gpt-4o',
+        modelName: 'gpt-4o',
+        modelVersion: '2024-08-06',
+        capacity: new TerraformVariable(stack, 'gpt4o_capacity', { type: 'number' }).numberValue,
+      },
+    ],
   });
   const variable = (name: string, type: string, sensitive?: boolean) =>
     new TerraformVariable(stack, name, { type, sensitive });
@@ -38,6 +46,7 @@ export function guardedReferencesJson(): any {
 export const GUARDED_GOOD_VARS: Record<string, string> = {
   opt_out_expiry: '2099-12-31',
   retention_days: '365',
+  gpt4o_capacity: '50',
   security_email: 'oncall@contoso.com',
   security_webhook: 'https://prod.logic.azure.com/workflows/x?sig=s3cr3t',
   finops_emails: '["finops@contoso.com","cfo@contoso.com"]',

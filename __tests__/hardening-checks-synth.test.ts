@@ -124,8 +124,15 @@ describe("one judgement per stack, from cdktf's own toTerraform()", () => {
   test('App.synth: one judgement and one set of reports per stack, with the default, an explicit and an App-level Aspect all present', () => {
     const outdir = tempDir('aoai-checks-');
     const app = new App({ outdir });
+    // Each owns its subscription's baseline (inThisStack): two subscriptions, or synth refuses the second owner.
     const stacks = ['aoai-a', 'aoai-b'].map(
-      (stackName) => new HardenedOpenAIStack(app, { ...DEFAULT_CONFIG, stackName, accountName: stackName }),
+      (stackName, i) =>
+        new HardenedOpenAIStack(app, {
+          ...DEFAULT_CONFIG,
+          stackName,
+          accountName: stackName,
+          subscriptionId: `${i + 1}1111111-1111-1111-1111-111111111111`,
+        }),
     );
     Aspects.of(stacks[0]).add(new HardeningChecks()); // the reference stack already adds one; a third instance
     Aspects.of(app).add(new HardeningChecks());

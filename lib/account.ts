@@ -14,6 +14,7 @@ import {
 import { HardeningRecord } from './hardening-record';
 import { withHclOutput } from './hcl';
 import { OptOut, validateOptOut } from './opt-out';
+import { capacityGuardCondition } from './record-format';
 import {
   AZURE_NAME_RULES,
   MAX_DEPLOYMENT_CAPACITY,
@@ -307,7 +308,21 @@ export class ModelDeployment extends Construct {
       versionUpgradeOption: upgradeOptOut ? 'OnceNewDefaultVersionAvailable' : 'NoAutoUpgrade',
       // One deployment at a time per account: parallel creates fail with 409 RequestConflict.
       dependsOn: previous ? [previous.resource] : undefined,
+      // A capacity given by reference is judged by Terraform at plan, as a literal is here (record-format.ts).
+      lifecycle: isUnresolved(capacity)
+        ? {
+            precondition: [
+              {
+                condition: Lazy.stringValue({
+                  produce: (ctx) => capacityGuardCondition(ctx.resolve(capacity), MAX_DEPLOYMENT_CAPACITY),
+                }),
+                errorMessage: `Hardening: ${this.node.path}: ${field}.capacity must be a whole number from 1 to ${MAX_DEPLOYMENT_CAPACITY} (thousands of tokens per minute, or PTUs): a ceiling on cost-based denial of service.`,
+              },
+            ],
+          }
+        : undefined,
     });
+    if (isUnresolved(capacity)) HardeningRecord.of(this);
     if (upgradeOptOut) {
       HardeningRecord.of(this).recordOptOut(
         this,

@@ -126,6 +126,11 @@ export function retentionGuardCondition(resolved: string): string {
   return `\${tonumber("${resolved}") >= ${AUDIT_RETENTION_DAYS}}`;
 }
 
+/** A deployment capacity: a whole number from 1 to `max` (the construct's literal range). */
+export function capacityGuardCondition(resolved: string, max: number): string {
+  return `\${try(tonumber("${resolved}") == floor(tonumber("${resolved}")) && tonumber("${resolved}") >= 1 && tonumber("${resolved}") <= ${max}, false)}`;
+}
+
 /** An e-mail address as a literal is checked (construct and checklist): something@host.tld, no whitespace. */
 export const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/;
 

@@ -4,6 +4,7 @@
 // and, for the calendar cases, the same conditions on terraform_data (Terraform's built-in provider).
 import {
   EMAIL_ADDRESS,
+  capacityGuardCondition,
   EMAIL_GUARD_PATTERN,
   HTTPS_GUARD_PATTERN,
   expiryGuardCondition,
@@ -45,6 +46,7 @@ describe('the guarded stack: Terraform plans good values and refuses bad ones', 
       extraArgs: vars({
         opt_out_expiry: '2099-02-30',
         retention_days: '30',
+        gpt4o_capacity: '0',
         security_email: 'nobody',
         security_webhook: 'https://prod.logic.azure.com/workflows/x?sig=s3cr3t',
         finops_emails: '["finops@contoso.com","finops"]',
@@ -53,6 +55,7 @@ describe('the guarded stack: Terraform plans good values and refuses bad ones', 
     });
     expect(r.code).not.toBe(0);
     expect(failed(r.output)).toEqual([
+      expect.stringMatching(/^Account_Deployments_gpt-4o_/),
       expect.stringMatching(/^AoaiHardeningRecord_/),
       expect.stringMatching(/^Monitoring_ActionGroup-change_/),
       expect.stringMatching(/^Monitoring_ActionGroup-finops_/),
@@ -62,6 +65,9 @@ describe('the guarded stack: Terraform plans good values and refuses bad ones', 
     const out = flat(r.output);
     expect(out).toContain('must be a real calendar date');
     expect(out).toContain('retentionInDays must be at least 365 days');
+    expect(out).toContain(
+      'Hardening: test/Account/Deployments/gpt-4o: deployments[gpt-4o].capacity must be a whole number from 1 to 100000',
+    );
     expect(out).toContain('Hardening: test/Monitoring: securityTeam.emailAddresses must be e-mail addresses');
     expect(out).toContain('Hardening: test/Monitoring: finOps.emailAddresses must be e-mail addresses');
     expect(out).toContain('Hardening: test/Monitoring: changeManagement.webhookUris must be https:// URIs');
@@ -90,12 +96,21 @@ describe('the expiry condition on every kind of bad date', () => {
     [364, false],
     [0, false],
   ];
+  const capacities: Array<[number, boolean]> = [
+    [1, true],
+    [100000, true],
+    [0, false],
+    [100001, false],
+    [1.5, false],
+    [-10, false],
+  ];
 
   test('Terraform refuses exactly the bad values', async () => {
     const config = {
       variable: Object.fromEntries([
         ...cases.map((_, i) => [`d${i}`, { type: 'string' }]),
         ...days.map((_, i) => [`r${i}`, { type: 'number' }]),
+        ...capacities.map((_, i) => [`c${i}`, { type: 'number' }]),
       ]),
       resource: {
         terraform_data: Object.fromEntries([
@@ -121,12 +136,24 @@ describe('the expiry condition on every kind of bad date', () => {
               },
             },
           ]),
+          ...capacities.map((_, i) => [
+            `capacity_${i}`,
+            {
+              input: `\${var.c${i}}`,
+              lifecycle: {
+                precondition: [
+                  { condition: capacityGuardCondition(`\${var.c${i}}`, 100000), error_message: 'refused' },
+                ],
+              },
+            },
+          ]),
         ]),
       },
     };
     const args = [
       ...cases.flatMap(([value], i) => ['-var', `d${i}=${value}`]),
       ...days.flatMap(([value], i) => ['-var', `r${i}=${value}`]),
+      ...capacities.flatMap(([value], i) => ['-var', `c${i}=${value}`]),
     ];
     const r = await runTf('plan', scratch.stack('conditions', config), {
       workDir: scratch.workDir('conditions'),
@@ -136,6 +163,7 @@ describe('the expiry condition on every kind of bad date', () => {
     const expected = [
       ...cases.flatMap(([, ok], i) => (ok ? [] : [`expiry_${i}`])),
       ...days.flatMap(([, ok], i) => (ok ? [] : [`retention_${i}`])),
+      ...capacities.flatMap(([, ok], i) => (ok ? [] : [`capacity_${i}`])),
     ].sort();
     expect(failed(r.output)).toEqual(expected);
   });
