@@ -307,27 +307,27 @@ const BAD_LITERALS: Array<[string, (p: HardenedAzureOpenAIProps) => HardenedAzur
   [
     'location narnia',
     acct({ location: 'narnia' }),
-    /^location: invalid value "narnia". It is not an Azure public region.*allowUnlistedLocation/,
+    /^test\/AzureOpenAI: account\.location: invalid value "narnia". It is not an Azure public region.*allowUnlistedLocation/,
   ],
   [
     'resource group rg/evil',
     acct({ resourceGroupName: 'rg/evil' }),
-    /^resourceGroupName: invalid value "rg\/evil". Use 1-90 characters/,
+    /^test\/AzureOpenAI: account\.resourceGroupName: invalid value "rg\/evil". Use 1-90 characters/,
   ],
   [
     'VNet name "bad name!"',
     (p) => ({ ...p, networking: { newNetwork: { ...p.networking!.newNetwork!, name: 'bad name!' } } }),
-    /^newNetwork.name: invalid value "bad name!". Use 2-64 characters for a virtual network name/,
+    /^test\/AzureOpenAI: networking\.newNetwork.name: invalid value "bad name!". Use 2-64 characters for a virtual network name/,
   ],
   [
     'user-assigned identity "not-an-id"',
     acct({ userAssignedIdentityIds: ['not-an-id'] }),
-    /^userAssignedIdentityIds\[0\]: invalid value "not-an-id". Expected a Microsoft.ManagedIdentity\/userAssignedIdentities resource ID/,
+    /^test\/AzureOpenAI: account\.userAssignedIdentityIds\[0\]: invalid value "not-an-id". Expected a Microsoft.ManagedIdentity\/userAssignedIdentities resource ID/,
   ],
   [
     'deployments gpt-4o and GPT-4o',
     acct({ deployments: [GPT, { ...GPT, name: 'GPT-4o' }] }),
-    /^deployments\[1\]: invalid value "GPT-4o". Duplicate of deployments\[0\] \("gpt-4o"; Azure names ignore case\)/,
+    /^test\/AzureOpenAI: account\.deployments\[1\]: invalid value "GPT-4o". Duplicate of deployments\[0\] \("gpt-4o"; Azure names ignore case\)/,
   ],
   [
     'blocklists corp and CORP',
@@ -340,17 +340,17 @@ const BAD_LITERALS: Array<[string, (p: HardenedAzureOpenAIProps) => HardenedAzur
         ],
       },
     }),
-    /^blocklists\[1\]: invalid value "CORP". Duplicate of blocklists\[0\].*ignore case/,
+    /^test\/AzureOpenAI: contentFilter\.blocklists\[1\]: invalid value "CORP". Duplicate of blocklists\[0\].*ignore case/,
   ],
   [
     'capacity 1e9',
     acct({ deployments: [{ ...GPT, capacity: 1e9 }] }),
-    /^deployments\[gpt-4o\].capacity: invalid value 1000000000. Use a whole number from 1 to 100000/,
+    /^test\/AzureOpenAI: account\.deployments\[gpt-4o\].capacity: invalid value 1000000000. Use a whole number from 1 to 100000/,
   ],
   [
     'model version latest',
     acct({ deployments: [{ ...GPT, modelVersion: 'latest' }] }),
-    /^deployments\[gpt-4o\].modelVersion: invalid value "latest". Pin a concrete model version/,
+    /^test\/AzureOpenAI: account\.deployments\[gpt-4o\].modelVersion: invalid value "latest". Pin a concrete model version/,
   ],
   [
     'the nil GUID as a principal',
@@ -367,47 +367,47 @@ const BAD_LITERALS: Array<[string, (p: HardenedAzureOpenAIProps) => HardenedAzur
         ],
       },
     }),
-    /^grants\[ops\].principalId: invalid value "0{8}-0{4}-0{4}-0{4}-0{12}". The nil GUID is not a principal/,
+    /^test\/AzureOpenAI: identity\.grants\[ops\].principalId: invalid value "0{8}-0{4}-0{4}-0{4}-0{12}". The nil GUID is not a principal/,
   ],
   [
     'blocklist item "   "',
     (p) => ({ ...p, contentFilter: { blocklists: [{ name: 'corp', items: [{ pattern: '   ' }] }] } }),
-    /^blocklists\[0\].items\[0\].pattern: invalid value " {3}". Use a pattern with at least one non-blank character/,
+    /^test\/AzureOpenAI: contentFilter\.blocklists\[0\].items\[0\].pattern: invalid value " {3}". Use a pattern with at least one non-blank character/,
   ],
   [
     'opt-out expiry 2025-13-45',
     acct({ localAuthOptOut: { reason: 'legacy client during migration', expiresOn: '2025-13-45' } }),
-    /^localAuthOptOut.expiresOn: invalid value "2025-13-45". Use a real calendar date/,
+    /^test\/AzureOpenAI: account\.localAuthOptOut.expiresOn: invalid value "2025-13-45". Use a real calendar date/,
   ],
   [
     'opt-out expiry 2099-99-99',
     acct({ localAuthOptOut: { reason: 'legacy client during migration', expiresOn: '2099-99-99' } }),
-    /^localAuthOptOut.expiresOn: invalid value "2099-99-99". Use a real calendar date/,
+    /^test\/AzureOpenAI: account\.localAuthOptOut.expiresOn: invalid value "2099-99-99". Use a real calendar date/,
   ],
   [
     'opt-out expiry 2026-02-30',
     acct({ localAuthOptOut: { reason: 'legacy client during migration', expiresOn: '2026-02-30' } }),
-    /^localAuthOptOut.expiresOn: invalid value "2026-02-30"/,
+    /^test\/AzureOpenAI: account\.localAuthOptOut.expiresOn: invalid value "2026-02-30"/,
   ],
   [
     'IP rule in multicast 224.1.2.3',
     acct({ allowedIpRules: ['224.1.2.3'], ipRulesOptOut: optOut }),
-    /^allowedIpRules\[0\]: invalid value "224.1.2.3". It overlaps 224.0.0.0\/4 \(multicast\)/,
+    /^test\/AzureOpenAI: account\.allowedIpRules\[0\]: invalid value "224.1.2.3". It overlaps 224.0.0.0\/4 \(multicast\)/,
   ],
   [
     'IP rule in reserved 240.0.0.0/8',
     acct({ allowedIpRules: ['240.0.0.0/8'], ipRulesOptOut: optOut }),
-    /^allowedIpRules\[0\].*240.0.0.0\/4 \(reserved/,
+    /^test\/AzureOpenAI: account\.allowedIpRules\[0\].*240.0.0.0\/4 \(reserved/,
   ],
   [
     'IP rule in CGNAT 100.64.1.0/24',
     acct({ allowedIpRules: ['100.64.1.0/24'], ipRulesOptOut: optOut }),
-    /^allowedIpRules\[0\].*100.64.0.0\/10 \(shared address space/,
+    /^test\/AzureOpenAI: account\.allowedIpRules\[0\].*100.64.0.0\/10 \(shared address space/,
   ],
   [
     'IP rule overlapping a private range from outside 8.0.0.0/6',
     acct({ allowedIpRules: ['8.0.0.0/6'], ipRulesOptOut: optOut }),
-    /^allowedIpRules\[0\].*10.0.0.0\/8/,
+    /^test\/AzureOpenAI: account\.allowedIpRules\[0\].*10.0.0.0\/8/,
   ],
   [
     'existing-network source 0.0.0.0/1',
@@ -423,12 +423,12 @@ const BAD_LITERALS: Array<[string, (p: HardenedAzureOpenAIProps) => HardenedAzur
         },
       },
     }),
-    /^allowedSources\[0\].cidr: invalid value "0.0.0.0\/1". A \/1 source admits 2147483648 addresses; use a CIDR no wider than \/8/,
+    /^test\/AzureOpenAI: networking\.allowedSources\[0\].cidr: invalid value "0.0.0.0\/1". A \/1 source admits 2147483648 addresses; use a CIDR no wider than \/8/,
   ],
   [
     'deployment name ""',
     acct({ deployments: [{ ...GPT, name: '' }] }),
-    /^deployments\[0\].name: invalid value "". Give a model deployment name/,
+    /^test\/AzureOpenAI: account\.deployments\[0\].name: invalid value "". Give a model deployment name/,
   ],
   [
     'grants named "a b" and "a-b"',
@@ -443,7 +443,7 @@ const BAD_LITERALS: Array<[string, (p: HardenedAzureOpenAIProps) => HardenedAzur
         })),
       },
     }),
-    /^grants\[a-b\].displayName: invalid value "a-b". It maps to the same construct ID \(Grant-a-b-invoke\)/,
+    /^test\/AzureOpenAI: identity\.grants\[a-b\].displayName: invalid value "a-b". It maps to the same construct ID \(Grant-a-b-invoke\)/,
   ],
   [
     'workload identity given Owner names its own opt-out property',
@@ -458,7 +458,7 @@ const BAD_LITERALS: Array<[string, (p: HardenedAzureOpenAIProps) => HardenedAzur
         ],
       },
     }),
-    /^grants\[id-ops\].role: invalid value "Owner".*pass workloadIdentities\[0\].privilegedRoleOptOut with a reason/,
+    /^test\/AzureOpenAI: identity\.grants\[id-ops\].role: invalid value "Owner".*pass workloadIdentities\[0\].privilegedRoleOptOut with a reason/,
   ],
   [
     'a 100k-character blocklist pattern is refused and not echoed whole',
@@ -466,7 +466,7 @@ const BAD_LITERALS: Array<[string, (p: HardenedAzureOpenAIProps) => HardenedAzur
       ...p,
       contentFilter: { blocklists: [{ name: 'corp', items: [{ pattern: 'x'.repeat(100_000) }] }] },
     }),
-    /^blocklists\[0\].items\[0\].pattern: invalid value "x{119}… \(100002 characters\). Use at most 1000 characters/,
+    /^test\/AzureOpenAI: contentFilter\.blocklists\[0\].items\[0\].pattern: invalid value "x{119}… \(100002 characters\). Use at most 1000 characters/,
   ],
   [
     'a literal webhook with sig= is refused and redacted',
@@ -480,7 +480,7 @@ const BAD_LITERALS: Array<[string, (p: HardenedAzureOpenAIProps) => HardenedAzur
         },
       },
     }),
-    /^securityTeam.webhookUris\[0\]: invalid value "https:\/\/prod-01.logic.azure.com\/workflows\/x\/triggers\/manual\?<redacted>". The URI carries a credential.*sensitive TerraformVariable/,
+    /^test\/AzureOpenAI: monitoring\.securityTeam.webhookUris\[0\]: invalid value "https:\/\/prod-01.logic.azure.com\/workflows\/x\/triggers\/manual\?<redacted>". The URI carries a credential.*sensitive TerraformVariable/,
   ],
   [
     'an invalid webhook is echoed without its query string',
@@ -488,7 +488,7 @@ const BAD_LITERALS: Array<[string, (p: HardenedAzureOpenAIProps) => HardenedAzur
       ...p,
       monitoring: { securityTeam: { webhookUris: ['http://hooks.example.com/x?code=SeCrEt'] } },
     }),
-    /^securityTeam.webhookUris\[0\]: invalid value "http:\/\/hooks.example.com\/x\?<redacted>". Use an https:\/\/ URI/,
+    /^test\/AzureOpenAI: monitoring\.securityTeam.webhookUris\[0\]: invalid value "http:\/\/hooks.example.com\/x\?<redacted>". Use an https:\/\/ URI/,
   ],
 ];
 
@@ -509,7 +509,7 @@ describe('bad literals fail at construction with field, value and fix', () => {
     expect(() => build(acct({ location: 'marscentral', allowUnlistedLocation: true }))).not.toThrow();
     expect(() => build(acct({ location: 'Sweden Central' }))).not.toThrow();
     expect(() => build(acct({ location: 'mars/central', allowUnlistedLocation: true }))).toThrow(
-      /^location: invalid value "mars\/central". Use an Azure region name/,
+      /^test\/AzureOpenAI: account\.location: invalid value "mars\/central". Use an Azure region name/,
     );
   });
 
@@ -535,7 +535,7 @@ describe('bad literals fail at construction with field, value and fix', () => {
     expect(
       () => new IdentityLockdown(stack, 'Id', { account, workloadIdentities: [{ name: 'ab' }] }),
     ).toThrow(
-      /^workloadIdentities\[0\].name: invalid value "ab". Use 3-128 characters for a user-assigned identity name/,
+      /^test\/Id: workloadIdentities\[0\].name: invalid value "ab". Use 3-128 characters for a user-assigned identity name/,
     );
     expect(() => new SecurityMonitoring(stack, 'Mon', { account, workspaceName: 'log' })).toThrow(
       /^workspaceName: invalid value "log". Use 4-63 characters/,

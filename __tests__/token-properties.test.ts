@@ -264,6 +264,23 @@ const ROOTS: Root[] = [
     build: (stack, value) => new HardenedAzureOpenAI(stack, 'AzureOpenAI', value),
   },
   {
+    struct: 'HardenedAzureOpenAIProps',
+    label: 'HardenedAzureOpenAI (every phase option)',
+    baseline: () => ({
+      account: { name: 'aoai-tokens', resourceGroupName: 'rg-tokens', location: 'swedencentral' },
+      networking: { newNetwork: newNetwork(), denyAllInboundOptOut: reason() },
+      identity: { resourceGroupName: 'rg-id' },
+      contentFilter: { basePolicyName: 'Microsoft.DefaultV2', mode: 'Deferred', modeOptOut: reason() },
+      monitoring: {
+        resourceGroupName: 'rg-mon',
+        workspaceName: 'log-tokens',
+        retentionInDays: 365,
+        logAlertFrequency: 'PT15M',
+      },
+    }),
+    build: (stack, value) => new HardenedAzureOpenAI(stack, 'AzureOpenAI', value),
+  },
+  {
     struct: 'OpenAIAccountProps',
     label: 'OpenAIAccount',
     baseline: () => ({ ...accountProps(), deletionProtection: true, tags: { a: 'b' } }),

@@ -26,6 +26,7 @@ import {
   literalElements,
   rejectDuplicates,
   requireNonEmpty,
+  rethrowLocated,
   validateAzureName,
   validateGuid,
   validateIntegerRange,
@@ -498,30 +499,34 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
   }
 
   public addDeployment(options: ModelDeploymentOptions): ModelDeployment {
-    const index = this.deployments.length;
-    // Validate before creating the construct: an empty or token name must not become a construct ID.
-    validateDeploymentOptions(deploymentField(options.name, index), options);
-    rejectDuplicates(
-      'deployments',
-      [...this.deployments.map((d) => d.deploymentName), options.name],
-      (n) => n,
-      'Deployment names must be unique on an account; rename one of them.',
-      true,
-    );
-    this.deploymentScope ??= new Construct(this, 'Deployments');
-    // Construct ID contract: the deployment name when literal (unchanged), else "Deployment-<index>".
-    const id = isUnresolved(options.name) ? `Deployment-${index}` : options.name;
-    // Ordered by the account's write chain: after the policy and the deployment before it.
-    const deployment = new ModelDeployment(this.deploymentScope, id, this, options);
-    this._addAccountWrite(deployment.resource, AccountWriteStage.DEPLOYMENTS);
-    if (this.pendingPolicy) {
-      deployment.resource.dependsOn = [
-        ...(deployment.resource.dependsOn ?? []),
-        dependable(this.pendingPolicy),
-      ];
+    try {
+      const index = this.deployments.length;
+      // Validate before creating the construct: an empty or token name must not become a construct ID.
+      validateDeploymentOptions(deploymentField(options.name, index), options);
+      rejectDuplicates(
+        'deployments',
+        [...this.deployments.map((d) => d.deploymentName), options.name],
+        (n) => n,
+        'Deployment names must be unique on an account; rename one of them.',
+        true,
+      );
+      this.deploymentScope ??= new Construct(this, 'Deployments');
+      // Construct ID contract: the deployment name when literal (unchanged), else "Deployment-<index>".
+      const id = isUnresolved(options.name) ? `Deployment-${index}` : options.name;
+      // Ordered by the account's write chain: after the policy and the deployment before it.
+      const deployment = new ModelDeployment(this.deploymentScope, id, this, options);
+      this._addAccountWrite(deployment.resource, AccountWriteStage.DEPLOYMENTS);
+      if (this.pendingPolicy) {
+        deployment.resource.dependsOn = [
+          ...(deployment.resource.dependsOn ?? []),
+          dependable(this.pendingPolicy),
+        ];
+      }
+      this.deployments.push(deployment);
+      return deployment;
+    } catch (e) {
+      rethrowLocated(e, this);
     }
-    this.deployments.push(deployment);
-    return deployment;
   }
 
   /** @internal */
@@ -559,89 +564,93 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
   }
 
   public grant(principal: GrantPrincipal, role: AccountRole, options: GrantOptions = {}): RoleAssignment {
-    const grantIndex = this.grantKeys.size;
-    const field = `grants[${constructKey(principal.displayName, grantIndex)}]`;
-    requireNonEmpty(
-      `${field}.principalId`,
-      principal.principalId,
-      'Pass the principal (object) ID of a managed identity, service principal, group or user.',
-    );
-    validatePrincipalId(`${field}.principalId`, principal.principalId);
-    requireNonEmpty(
-      `${field}.displayName`,
-      principal.displayName,
-      'Name the principal so the access summary is readable.',
-    );
-    if (principal.createdInSameDeployment && principal.principalType !== PrincipalType.SERVICE_PRINCIPAL) {
-      fail(
-        `${field}.createdInSameDeployment`,
-        true,
-        'Only service principals (managed identities) can skip the Entra ID check; remove the flag.',
+    try {
+      const grantIndex = this.grantKeys.size;
+      const field = `grants[${constructKey(principal.displayName, grantIndex)}]`;
+      requireNonEmpty(
+        `${field}.principalId`,
+        principal.principalId,
+        'Pass the principal (object) ID of a managed identity, service principal, group or user.',
       );
-    }
-    const key = `${isUnresolved(principal.principalId) ? principal.displayName : principal.principalId}|${role.roleDefinitionGuid}`;
-    if (this.grantKeys.has(key)) {
-      fail(
-        `${field}.role`,
-        role.intent,
-        `${principal.displayName} already has ${role.roleName} on this account; remove the duplicate grant.`,
-      );
-    }
-    const optOut = validateOptOut(`${field}.privilegedRoleOptOut`, options.privilegedRoleOptOut);
-    const optOutProperty = options.optOutPropertyName ?? 'privilegedRoleOptOut';
-    const privileged = PRIVILEGED_ROLE_GUIDS.includes(role.roleDefinitionGuid);
-    const contributorForUser =
-      principal.principalType === PrincipalType.USER &&
-      CONTRIBUTOR_LEVEL_ROLE_GUIDS.includes(role.roleDefinitionGuid);
-    if ((privileged || contributorForUser) && !optOut) {
-      const why = privileged
-        ? `${role.roleName} on the account grants more than any workload needs (keys, broad data actions or role management)`
-        : `individual users should not hold contributor-level roles (${role.roleName})`;
-      fail(
-        `${field}.role`,
-        role.roleName,
-        `Refused: ${why}. Grant AccountRole.INVOKE to a group or managed identity instead, or pass ${optOutProperty} with a reason.`,
-      );
-    }
-
-    // Construct ID contract: Grant-<display name>-<intent> for a literal display name (unchanged), and
-    // Grant-<index>-<intent> for a reference, where <index> counts this account's earlier grants.
-    const id = `Grant-${sanitizeId(constructKey(principal.displayName, grantIndex))}-${role.intent.replace(/[^a-z0-9-]/gi, '')}`;
-    const clash = [...this.grantKeys.entries()].find(([, existingId]) => existingId === id);
-    if (clash) {
-      fail(
+      validatePrincipalId(`${field}.principalId`, principal.principalId);
+      requireNonEmpty(
         `${field}.displayName`,
         principal.displayName,
-        `It maps to the same construct ID (${id}) as an earlier grant of the same role; give the principals display names that differ in letters or digits.`,
+        'Name the principal so the access summary is readable.',
       );
+      if (principal.createdInSameDeployment && principal.principalType !== PrincipalType.SERVICE_PRINCIPAL) {
+        fail(
+          `${field}.createdInSameDeployment`,
+          true,
+          'Only service principals (managed identities) can skip the Entra ID check; remove the flag.',
+        );
+      }
+      const key = `${isUnresolved(principal.principalId) ? principal.displayName : principal.principalId}|${role.roleDefinitionGuid}`;
+      if (this.grantKeys.has(key)) {
+        fail(
+          `${field}.role`,
+          role.intent,
+          `${principal.displayName} already has ${role.roleName} on this account; remove the duplicate grant.`,
+        );
+      }
+      const optOut = validateOptOut(`${field}.privilegedRoleOptOut`, options.privilegedRoleOptOut);
+      const optOutProperty = options.optOutPropertyName ?? 'privilegedRoleOptOut';
+      const privileged = PRIVILEGED_ROLE_GUIDS.includes(role.roleDefinitionGuid);
+      const contributorForUser =
+        principal.principalType === PrincipalType.USER &&
+        CONTRIBUTOR_LEVEL_ROLE_GUIDS.includes(role.roleDefinitionGuid);
+      if ((privileged || contributorForUser) && !optOut) {
+        const why = privileged
+          ? `${role.roleName} on the account grants more than any workload needs (keys, broad data actions or role management)`
+          : `individual users should not hold contributor-level roles (${role.roleName})`;
+        fail(
+          `${field}.role`,
+          role.roleName,
+          `Refused: ${why}. Grant AccountRole.INVOKE to a group or managed identity instead, or pass ${optOutProperty} with a reason.`,
+        );
+      }
+
+      // Construct ID contract: Grant-<display name>-<intent> for a literal display name (unchanged), and
+      // Grant-<index>-<intent> for a reference, where <index> counts this account's earlier grants.
+      const id = `Grant-${sanitizeId(constructKey(principal.displayName, grantIndex))}-${role.intent.replace(/[^a-z0-9-]/gi, '')}`;
+      const clash = [...this.grantKeys.entries()].find(([, existingId]) => existingId === id);
+      if (clash) {
+        fail(
+          `${field}.displayName`,
+          principal.displayName,
+          `It maps to the same construct ID (${id}) as an earlier grant of the same role; give the principals display names that differ in letters or digits.`,
+        );
+      }
+      const assignment = new RoleAssignment(this.grantScope(), id, {
+        scope: this.accountId,
+        // Subscription-scoped form: the unscoped form forces replacement on every plan.
+        roleDefinitionId: `${this.subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${role.roleDefinitionGuid}`,
+        principalId: principal.principalId,
+        principalType: principal.principalType.value,
+        skipServicePrincipalAadCheck: principal.createdInSameDeployment ? true : undefined,
+        description: `${role.roleName} for ${principal.displayName} (cdktf-azure-openai-hardening)`,
+      });
+      this.grantKeys.set(key, id);
+      if (optOut) {
+        HardeningRecord.of(this).recordOptOut(
+          assignment,
+          ['AOAI-IAM-003', 'AOAI-IAM-004'],
+          'privilegedRoleOptOut',
+          optOut,
+        );
+      }
+      this.accessSummary.push({
+        displayName: principal.displayName,
+        principalId: principal.principalId,
+        principalType: principal.principalType.value,
+        roleName: role.roleName,
+        roleDefinitionGuid: role.roleDefinitionGuid,
+        optOutReason: optOut?.reason,
+      });
+      return assignment;
+    } catch (e) {
+      rethrowLocated(e, this);
     }
-    const assignment = new RoleAssignment(this.grantScope(), id, {
-      scope: this.accountId,
-      // Subscription-scoped form: the unscoped form forces replacement on every plan.
-      roleDefinitionId: `${this.subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${role.roleDefinitionGuid}`,
-      principalId: principal.principalId,
-      principalType: principal.principalType.value,
-      skipServicePrincipalAadCheck: principal.createdInSameDeployment ? true : undefined,
-      description: `${role.roleName} for ${principal.displayName} (cdktf-azure-openai-hardening)`,
-    });
-    this.grantKeys.set(key, id);
-    if (optOut) {
-      HardeningRecord.of(this).recordOptOut(
-        assignment,
-        ['AOAI-IAM-003', 'AOAI-IAM-004'],
-        'privilegedRoleOptOut',
-        optOut,
-      );
-    }
-    this.accessSummary.push({
-      displayName: principal.displayName,
-      principalId: principal.principalId,
-      principalType: principal.principalType.value,
-      roleName: role.roleName,
-      roleDefinitionGuid: role.roleDefinitionGuid,
-      optOutReason: optOut?.reason,
-    });
-    return assignment;
   }
 
   private grantScope(): Construct {
@@ -836,143 +845,153 @@ export class OpenAIAccount extends OpenAIAccountBase {
 
   constructor(scope: Construct, id: string, props: OpenAIAccountProps) {
     super(scope, id);
-    validateAzureName('name', props.name, AZURE_NAME_RULES.cognitiveAccount);
-    validateAzureName('resourceGroupName', props.resourceGroupName, AZURE_NAME_RULES.resourceGroup);
-    validateLocation('location', props.location, props.allowUnlistedLocation);
-    const subdomain = props.customSubdomainName ?? defaultSubdomain(props.name);
-    validateSubdomain('customSubdomainName', subdomain);
-    const skuName = props.skuName ?? 'S0';
-    if (!isUnresolved(skuName) && !KNOWN_SKUS.includes(skuName)) {
-      fail('skuName', skuName, `Use one of: ${KNOWN_SKUS.join(', ')} (Azure OpenAI uses S0).`);
-    }
-    const fqdns = props.allowedOutboundFqdns ?? [];
-    literalElements(fqdns).forEach((f, i) => {
-      if (!isUnresolved(f) && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i.test(f)) {
+    try {
+      validateAzureName('name', props.name, AZURE_NAME_RULES.cognitiveAccount);
+      validateAzureName('resourceGroupName', props.resourceGroupName, AZURE_NAME_RULES.resourceGroup);
+      validateLocation('location', props.location, props.allowUnlistedLocation);
+      const subdomain = props.customSubdomainName ?? defaultSubdomain(props.name);
+      validateSubdomain('customSubdomainName', subdomain);
+      const skuName = props.skuName ?? 'S0';
+      if (!isUnresolved(skuName) && !KNOWN_SKUS.includes(skuName)) {
+        fail('skuName', skuName, `Use one of: ${KNOWN_SKUS.join(', ')} (Azure OpenAI uses S0).`);
+      }
+      const fqdns = props.allowedOutboundFqdns ?? [];
+      literalElements(fqdns).forEach((f, i) => {
+        if (!isUnresolved(f) && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i.test(f)) {
+          fail(
+            `allowedOutboundFqdns[${i}]`,
+            f,
+            'Use a fully qualified domain name such as mysearch.search.windows.net.',
+          );
+        }
+      });
+      rejectDuplicates(
+        'allowedOutboundFqdns',
+        literalElements(fqdns),
+        (f) => f,
+        'List each FQDN once.',
+        true,
+      );
+      literalElements(props.userAssignedIdentityIds).forEach((identityId, i) =>
+        validateResourceId(
+          `userAssignedIdentityIds[${i}]`,
+          identityId,
+          'Microsoft.ManagedIdentity/userAssignedIdentities',
+          '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>',
+        ),
+      );
+
+      const publicOptOut = validateOptOut('publicNetworkAccessOptOut', props.publicNetworkAccessOptOut);
+      const ipOptOut = validateOptOut('ipRulesOptOut', props.ipRulesOptOut);
+      const bypassOptOut = validateOptOut('trustedServicesBypassOptOut', props.trustedServicesBypassOptOut);
+      const localAuthOptOut = validateOptOut('localAuthOptOut', props.localAuthOptOut);
+      const outboundOptOut = validateOptOut('unrestrictedOutboundOptOut', props.unrestrictedOutboundOptOut);
+      const ipRules = props.allowedIpRules ?? [];
+      // A whole-list reference may be empty: without an opt-out it must be, which a plan-time precondition enforces.
+      const ipRulesDeferred = isListToken(ipRules) && !ipOptOut;
+      if (ipRules.length > 0 && !ipOptOut && !ipRulesDeferred) {
         fail(
-          `allowedOutboundFqdns[${i}]`,
-          f,
-          'Use a fully qualified domain name such as mysearch.search.windows.net.',
+          'allowedIpRules',
+          ipRules,
+          'IP rules open the account to public addresses; remove them or pass ipRulesOptOut with a reason.',
         );
       }
-    });
-    rejectDuplicates('allowedOutboundFqdns', literalElements(fqdns), (f) => f, 'List each FQDN once.', true);
-    literalElements(props.userAssignedIdentityIds).forEach((identityId, i) =>
-      validateResourceId(
-        `userAssignedIdentityIds[${i}]`,
-        identityId,
-        'Microsoft.ManagedIdentity/userAssignedIdentities',
-        '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>',
-      ),
-    );
+      literalElements(ipRules).forEach((rule, i) => validatePublicIpRule(`allowedIpRules[${i}]`, rule));
 
-    const publicOptOut = validateOptOut('publicNetworkAccessOptOut', props.publicNetworkAccessOptOut);
-    const ipOptOut = validateOptOut('ipRulesOptOut', props.ipRulesOptOut);
-    const bypassOptOut = validateOptOut('trustedServicesBypassOptOut', props.trustedServicesBypassOptOut);
-    const localAuthOptOut = validateOptOut('localAuthOptOut', props.localAuthOptOut);
-    const outboundOptOut = validateOptOut('unrestrictedOutboundOptOut', props.unrestrictedOutboundOptOut);
-    const ipRules = props.allowedIpRules ?? [];
-    // A whole-list reference may be empty: without an opt-out it must be, which a plan-time precondition enforces.
-    const ipRulesDeferred = isListToken(ipRules) && !ipOptOut;
-    if (ipRules.length > 0 && !ipOptOut && !ipRulesDeferred) {
-      fail(
-        'allowedIpRules',
-        ipRules,
-        'IP rules open the account to public addresses; remove them or pass ipRulesOptOut with a reason.',
-      );
-    }
-    literalElements(ipRules).forEach((rule, i) => validatePublicIpRule(`allowedIpRules[${i}]`, rule));
+      this.kind = props.kind ?? AccountKind.OPENAI;
+      this.accountName = props.name;
+      this.resourceGroupName = props.resourceGroupName;
+      this.location = props.location;
+      this.customSubdomainName = subdomain;
+      const protect = props.deletionProtection ?? true;
 
-    this.kind = props.kind ?? AccountKind.OPENAI;
-    this.accountName = props.name;
-    this.resourceGroupName = props.resourceGroupName;
-    this.location = props.location;
-    this.customSubdomainName = subdomain;
-    const protect = props.deletionProtection ?? true;
-
-    const postconditions = [
-      ...(publicOptOut
-        ? []
-        : [
-            {
-              condition: '${self.public_network_access_enabled == false}',
-              errorMessage:
-                'Hardening: public network access on the Azure OpenAI account must stay disabled.',
-            },
-          ]),
-      ...(localAuthOptOut
-        ? []
-        : [
-            {
-              condition: '${self.local_auth_enabled == false}',
-              errorMessage:
-                'Hardening: API-key (local) authentication on the Azure OpenAI account must stay disabled.',
-            },
-          ]),
-      {
-        condition: '${self.network_acls[0].default_action == "Deny"}',
-        errorMessage: 'Hardening: the account network ACL default action must stay Deny.',
-      },
-    ];
-
-    this.resource = new GuardedCognitiveAccount(this, 'Resource', {
-      name: props.name,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
-      kind: this.kind.value,
-      skuName,
-      customSubdomainName: subdomain,
-      publicNetworkAccessEnabled: publicOptOut !== undefined,
-      localAuthEnabled: localAuthOptOut !== undefined,
-      outboundNetworkAccessRestricted: outboundOptOut === undefined,
-      fqdns,
-      networkAcls: {
-        defaultAction: 'Deny',
-        // Always explicit: omitted, Azure's default (AzureServices) shows as a perpetual diff.
-        bypass: bypassOptOut ? 'AzureServices' : 'None',
-        ipRules,
-        virtualNetworkRules: [],
-      },
-      identity: props.userAssignedIdentityIds?.length
-        ? { type: 'SystemAssigned, UserAssigned', identityIds: props.userAssignedIdentityIds }
-        : { type: 'SystemAssigned' },
-      tags: props.tags,
-      lifecycle: {
-        postcondition: postconditions,
-        precondition: ipRulesDeferred
-          ? [
+      const postconditions = [
+        ...(publicOptOut
+          ? []
+          : [
               {
-                condition: Op.eq(Fn.lengthOf(ipRules), 0),
+                condition: '${self.public_network_access_enabled == false}',
                 errorMessage:
-                  'Hardening: allowedIpRules must be empty: IP rules open the account to public addresses; pass ipRulesOptOut with a reason.',
+                  'Hardening: public network access on the Azure OpenAI account must stay disabled.',
               },
-            ]
-          : undefined,
-        preventDestroy: protect,
-      },
-    });
-    this.accountId = this.resource.id;
-    this.principalId = this.resource.identity.principalId;
+            ]),
+        ...(localAuthOptOut
+          ? []
+          : [
+              {
+                condition: '${self.local_auth_enabled == false}',
+                errorMessage:
+                  'Hardening: API-key (local) authentication on the Azure OpenAI account must stay disabled.',
+              },
+            ]),
+        {
+          condition: '${self.network_acls[0].default_action == "Deny"}',
+          errorMessage: 'Hardening: the account network ACL default action must stay Deny.',
+        },
+      ];
 
-    const record = (optOut: OptOut | undefined, rules: string[], property: string) => {
-      if (optOut) HardeningRecord.of(this).recordOptOut(this.resource, rules, property, optOut);
-    };
-    record(publicOptOut, ['AOAI-NET-001'], 'publicNetworkAccessOptOut');
-    record(ipOptOut, ['AOAI-NET-002'], 'ipRulesOptOut');
-    record(bypassOptOut, ['AOAI-NET-003'], 'trustedServicesBypassOptOut');
-    record(localAuthOptOut, ['AOAI-IAM-001'], 'localAuthOptOut');
-    record(outboundOptOut, ['AOAI-NET-004'], 'unrestrictedOutboundOptOut');
-
-    if (props.managementLock) {
-      const lock = new ManagementLock(this, 'DeleteLock', {
-        name: `${props.name}-cannot-delete`,
-        scope: this.resource.id,
-        lockLevel: 'CanNotDelete',
-        notes:
-          'Deleting the Azure OpenAI account loses its deployments and fine-tuned models. Remove deliberately. Also blocks deleting or replacing deployments, blocklist items and role assignments on the account.',
+      this.resource = new GuardedCognitiveAccount(this, 'Resource', {
+        name: props.name,
+        resourceGroupName: props.resourceGroupName,
+        location: props.location,
+        kind: this.kind.value,
+        skuName,
+        customSubdomainName: subdomain,
+        publicNetworkAccessEnabled: publicOptOut !== undefined,
+        localAuthEnabled: localAuthOptOut !== undefined,
+        outboundNetworkAccessRestricted: outboundOptOut === undefined,
+        fqdns,
+        networkAcls: {
+          defaultAction: 'Deny',
+          // Always explicit: omitted, Azure's default (AzureServices) shows as a perpetual diff.
+          bypass: bypassOptOut ? 'AzureServices' : 'None',
+          ipRules,
+          virtualNetworkRules: [],
+        },
+        identity: props.userAssignedIdentityIds?.length
+          ? { type: 'SystemAssigned, UserAssigned', identityIds: props.userAssignedIdentityIds }
+          : { type: 'SystemAssigned' },
+        tags: props.tags,
+        lifecycle: {
+          postcondition: postconditions,
+          precondition: ipRulesDeferred
+            ? [
+                {
+                  condition: Op.eq(Fn.lengthOf(ipRules), 0),
+                  errorMessage:
+                    'Hardening: allowedIpRules must be empty: IP rules open the account to public addresses; pass ipRulesOptOut with a reason.',
+                },
+              ]
+            : undefined,
+          preventDestroy: protect,
+        },
       });
-      this._addAccountWrite(lock, AccountWriteStage.MANAGEMENT_LOCK);
-    }
+      this.accountId = this.resource.id;
+      this.principalId = this.resource.identity.principalId;
 
-    for (const deployment of props.deployments ?? []) this.addDeployment(deployment);
+      const record = (optOut: OptOut | undefined, rules: string[], property: string) => {
+        if (optOut) HardeningRecord.of(this).recordOptOut(this.resource, rules, property, optOut);
+      };
+      record(publicOptOut, ['AOAI-NET-001'], 'publicNetworkAccessOptOut');
+      record(ipOptOut, ['AOAI-NET-002'], 'ipRulesOptOut');
+      record(bypassOptOut, ['AOAI-NET-003'], 'trustedServicesBypassOptOut');
+      record(localAuthOptOut, ['AOAI-IAM-001'], 'localAuthOptOut');
+      record(outboundOptOut, ['AOAI-NET-004'], 'unrestrictedOutboundOptOut');
+
+      if (props.managementLock) {
+        const lock = new ManagementLock(this, 'DeleteLock', {
+          name: `${props.name}-cannot-delete`,
+          scope: this.resource.id,
+          lockLevel: 'CanNotDelete',
+          notes:
+            'Deleting the Azure OpenAI account loses its deployments and fine-tuned models. Remove deliberately. Also blocks deleting or replacing deployments, blocklist items and role assignments on the account.',
+        });
+        this._addAccountWrite(lock, AccountWriteStage.MANAGEMENT_LOCK);
+      }
+
+      for (const deployment of props.deployments ?? []) this.addDeployment(deployment);
+    } catch (e) {
+      rethrowLocated(e, this);
+    }
   }
 }

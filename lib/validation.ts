@@ -69,6 +69,15 @@ export function fail(field: string, value: unknown, fix: string, scope?: IConstr
 }
 
 /**
+ * Rethrow an error from a construct's constructor or method: a HardeningConfigError that names no construct yet is
+ * located at `scope` (the construct whose props hold the field); any other error passes unchanged.
+ */
+export function rethrowLocated(e: unknown, scope: IConstruct): never {
+  if (e instanceof HardeningConfigError && e.constructPath === undefined) throw e.locatedAt(scope.node.path);
+  throw e;
+}
+
+/**
  * Run a construct's validating steps so that a HardeningConfigError they throw names `scope`'s path and the full
  * property path (`fieldPrefix` + the field): every construct calls its phases through this, so the message points
  * at the props the user wrote however deep the check ran.
