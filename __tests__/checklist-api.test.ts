@@ -53,7 +53,7 @@ describe('programmatic API', () => {
       thrown = e;
     }
     expect(thrown).toBeInstanceOf(HardeningConfigError);
-    expect((thrown as Error).message).toMatch(/^skuName: invalid value "P9"/);
+    expect((thrown as Error).message).toMatch(/^test\/A: skuName: invalid value "P9"/);
   });
   test('internal helpers are not part of the public API', () => {
     for (const name of [
