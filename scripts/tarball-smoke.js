@@ -21,7 +21,12 @@ const ROOT = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const work = mkdtempSync(join(tmpdir(), 'aoai-tarball-'));
 const run = (cmd, args, cwd, env = {}) =>
-  execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 const fail = (message) => {
   console.error(`tarball smoke: ${message}`);
   process.exitCode = 1;
@@ -42,16 +47,21 @@ async function main() {
     if (unexpected.length) fail(`unexpected files in the tarball: ${unexpected.slice(0, 10).join(', ')}`);
     // The command-line tool is its own package: nothing of it in the construct tarball.
     const cliCode = files.filter((f) => /(^|\/)(run-task|verify|cli)(\/|\.js$|\.d\.ts$)/.test(f));
-    if (cliCode.length) fail(`run-task, verify or CLI code in the construct tarball: ${cliCode.slice(0, 10).join(', ')}`);
+    if (cliCode.length)
+      fail(`run-task, verify or CLI code in the construct tarball: ${cliCode.slice(0, 10).join(', ')}`);
     const tarballPkg = JSON.parse(run('tar', ['-xOzf', tarball, 'package/package.json'], work));
     if (tarballPkg.bin) fail(`the construct package has a bin: ${JSON.stringify(tarballPkg.bin)}`);
     const MAX_UNPACKED = 5 * 1024 * 1024;
-    if (packed.unpackedSize > MAX_UNPACKED) fail(`unpacked size ${packed.unpackedSize} bytes > ${MAX_UNPACKED}`);
+    if (packed.unpackedSize > MAX_UNPACKED)
+      fail(`unpacked size ${packed.unpackedSize} bytes > ${MAX_UNPACKED}`);
 
     // 2. A fresh cdktf app with the tarball and the peers at the versions this repository is tested with.
     const app = join(work, 'app');
     run('mkdir', ['-p', app], work);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'aoai-user-app', version: '1.0.0', private: true }));
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({ name: 'aoai-user-app', version: '1.0.0', private: true }),
+    );
     const dev = pkg.devDependencies;
     run(
       'npm',
@@ -78,7 +88,13 @@ async function main() {
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, types: ['node'] },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          strict: true,
+          esModuleInterop: true,
+          types: ['node'],
+        },
         files: ['main.ts'],
       }),
     );
@@ -102,9 +118,16 @@ async function main() {
 
     // 5. Synthesize the README example, then judge its output with the installed aoai-harden.
     const outdir = join(app, 'out');
-    run(join(app, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'main.ts'], app, { CDKTF_OUTDIR: outdir });
+    run(join(app, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'main.ts'], app, {
+      CDKTF_OUTDIR: outdir,
+    });
     for (const stack of ['aoai-subscription-baseline', 'aoai-prod-swedencentral']) {
-      for (const file of ['cdk.tf.json', 'hardening-report.json', 'hardening-report.md', 'hardening-report.sarif']) {
+      for (const file of [
+        'cdk.tf.json',
+        'hardening-report.json',
+        'hardening-report.md',
+        'hardening-report.sarif',
+      ]) {
         if (!existsSync(join(outdir, 'stacks', stack, file))) fail(`synth wrote no ${stack}/${file}`);
       }
     }
