@@ -42,7 +42,7 @@ async function main() {
     // tools, or generated output.
     const files = packed.files.map((f) => f.path);
     const allowed =
-      /^(build\/.+\.(js|d\.ts)|\.jsii|README\.md|CHANGELOG\.md|API\.md|LICENSE|package\.json|docs\/(rules|[a-z]+-facts)\.md)$/;
+      /^(build\/.+\.(js|d\.ts)|\.jsii|README\.md|CHANGELOG\.md|API\.md|LICENSE|package\.json|docs\/(rules|plan-guards|[a-z]+-facts)\.md)$/;
     const unexpected = files.filter((f) => !allowed.test(f));
     if (unexpected.length) fail(`unexpected files in the tarball: ${unexpected.slice(0, 10).join(', ')}`);
     // The command-line tool is its own package: nothing of it in the construct tarball.
