@@ -200,9 +200,15 @@ function guardsFor(values: string[], pattern: string, errorMessage: string) {
  * @example
  * import { App, TerraformStack } from 'cdktf';
  * import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
- * import { OpenAIAccount, SecurityMonitoring, SubscriptionCoverage } from 'cdktf-azure-openai-hardening';
+ * import { OpenAIAccount, SecurityMonitoring, SubscriptionBaseline, SubscriptionCoverage } from 'cdktf-azure-openai-hardening';
  *
  * const app = new App();
+ * const baseline = new TerraformStack(app, 'aoai-subscription-baseline');
+ * new AzurermProvider(baseline, 'azurerm', { features: [{}] });
+ * new SubscriptionBaseline(baseline, 'Baseline', {
+ *   namePrefix: 'aoai-platform',
+ *   activityLogWorkspaceId: '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-platform/providers/Microsoft.OperationalInsights/workspaces/log-platform',
+ * });
  * const stack = new TerraformStack(app, 'aoai');
  * new AzurermProvider(stack, 'azurerm', { features: [{}] });
  * const account = new OpenAIAccount(stack, 'Account', {
@@ -212,7 +218,7 @@ function guardsFor(values: string[], pattern: string, errorMessage: string) {
  * new SecurityMonitoring(stack, 'Monitoring', {
  *   account,
  *   securityTeam: { emailAddresses: ['secops@contoso.com'] },
- *   subscriptionCoverage: SubscriptionCoverage.byBaselineStack('aoai-subscription-baseline'),
+ *   subscriptionCoverage: SubscriptionCoverage.byBaselineStack(baseline),
  * });
  */
 export class SecurityMonitoring extends Construct {
