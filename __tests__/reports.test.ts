@@ -7,11 +7,9 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { fileURLToPath } from 'url';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import { App, TerraformStack } from 'cdktf';
-import { validateXML } from 'xmllint-wasm';
 import { referenceJson } from './reference';
+import { expectPointsIntoResource, expectValidSarif, junitErrors } from './report-validators';
 import { AccountKind, HardenedAzureOpenAI, HardeningSuppressions, SubscriptionCoverage } from '../lib';
 import { checkDocument, Report } from '../lib/checklist/engine';
 import { DOCS_BASE_URL, PACKAGE_VERSION } from '../lib/checklist/package-info';
@@ -26,12 +24,7 @@ import {
 } from '../lib/checklist/reporters';
 import { cdktfJsonText } from '../lib/checklist/written-json';
 
-const SCHEMAS = join(__dirname, 'fixtures', 'report-schemas');
 const TODAY = '2026-06-01';
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
-const sarifSchema = ajv.compile(JSON.parse(readFileSync(join(SCHEMAS, 'sarif-schema-2.1.0.json'), 'utf8')));
-const junitXsd = readFileSync(join(SCHEMAS, 'junit-10.xsd'), 'utf8');
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
 
 const dirs: string[] = [];
@@ -41,45 +34,6 @@ const tempDir = () => {
   dirs.push(d);
   return d;
 };
-
-function expectValidSarif(text: string): any {
-  const log = JSON.parse(text);
-  const valid = sarifSchema(log);
-  expect(valid ? [] : sarifSchema.errors).toEqual([]);
-  return log;
-}
-
-async function junitErrors(xml: string): Promise<string[]> {
-  const result = await validateXML({
-    xml: [{ fileName: 'report.xml', contents: xml }],
-    schema: [{ fileName: 'junit-10.xsd', contents: junitXsd }],
-  });
-  return result.errors.map((e) => e.rawMessage);
-}
-
-/**
- * The text at a result's location, from the file it names, must be inside the block of the finding's resource:
- * in Terraform JSON the key of `resource.<type>.<name>` (the line names the resource), in plan JSON the entry's
- * `"address"` key holding the address.
- */
-function textAt(fileText: string, region: { startLine: number; startColumn: number }): string {
-  return fileText.split('\n')[region.startLine - 1].slice(region.startColumn - 1);
-}
-
-function expectPointsIntoResource(fileText: string, result: any): void {
-  const address: string = result.locations[0].logicalLocations[0].fullyQualifiedName;
-  const at = textAt(fileText, result.locations[0].physicalLocation.region);
-  if (JSON.parse(fileText).resource) {
-    const [type, name] = address.replace(/^data\./, '').split('.');
-    // The line is the block's key; the JSON path above it is resource|data -> type -> name.
-    expect(at.startsWith(`${JSON.stringify(name)}: {`)).toBe(true);
-    const before = fileText.split('\n').slice(0, result.locations[0].physicalLocation.region.startLine - 1);
-    const typeLine = [...before].reverse().find((l) => /^ {4}"[^"]+": \{$/.test(l));
-    expect(typeLine?.trim()).toBe(`${JSON.stringify(type)}: {`);
-  } else {
-    expect(at).toMatch(new RegExp(`^"address":\\s*${JSON.stringify(JSON.stringify(address)).slice(1, -1)}`));
-  }
-}
 
 /**
  * A user stack on the composition: passes, with warnings (action groups without receivers) and a suppressed
