@@ -428,7 +428,7 @@ project.addTask('bench', {
   exec: 'node scripts/bench.js',
 });
 project.addTask('bench:readme', {
-  description: "Regenerate the README's performance table from bench-results/latest.json",
+  description: 'Regenerate the performance table of docs/development.md from bench-results/latest.json',
   exec: 'node scripts/bench-readme.js',
 });
 
@@ -479,6 +479,8 @@ project.npmignore?.exclude(
   'docs/architecture.md',
   // The offline estate model's constraints document the test harness (tools/tf-stub), not the package.
   'docs/estate-constraints.md',
+  // The maintainers' document (reference app, offline runner, benchmarks); the README links it in the repository.
+  'docs/development.md',
   'tools/',
   'projenrc/',
   // The command-line tool is its own package (aoai-harden); none of it ships in the construct package.

@@ -1,5 +1,5 @@
-// The benchmark's own tools: the plain-cdktf yardstick really is the same configuration, and the README's
-// performance block is generated from bench-results/latest.json, never typed.
+// The benchmark's own tools: the plain-cdktf yardstick really is the same configuration, and the performance
+// block of docs/development.md is generated from bench-results/latest.json, never typed.
 import { spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
@@ -72,7 +72,7 @@ describe("npm test's two budgets (scripts/bench-test-times.js)", () => {
   });
 });
 
-describe('README performance block', () => {
+describe('the performance block of docs/development.md', () => {
   const report = {
     date: '2026-11-28T20:00:00.000Z',
     machine: { cpus: 2, memoryGb: 24, node: 'v20.20.2', loadAverage1mBefore: 3.1, loadAverage1mAfter: 4.2 },
@@ -120,8 +120,8 @@ describe('README performance block', () => {
     expect(block).toContain('| reference | 310 ms | 1,520 ms | 95 | yes |');
   });
 
-  test('update replaces only the marked block, and the README has one', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  test('update replaces only the marked block, and docs/development.md has one', () => {
+    const readme = readFileSync(join(ROOT, 'docs', 'development.md'), 'utf8');
     expect(readme).toContain(START);
     expect(readme).toContain(END);
     const updated: string = update(readme, report);
@@ -129,5 +129,6 @@ describe('README performance block', () => {
     expect(updated.endsWith(readme.slice(readme.indexOf(END) + END.length))).toBe(true);
     expect(updated).toContain('1,234 ms');
     expect(() => update('# no block', report)).toThrow(/no bench block/);
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).not.toContain(START);
   });
 });

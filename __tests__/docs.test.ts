@@ -135,3 +135,55 @@ describe('facts live in the repository', () => {
     }
   });
 });
+
+describe('README and docs/development.md', () => {
+  const ROOT = join(__dirname, '..');
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
+  test.each(['README.md', 'docs/development.md'])(
+    'every relative link of %s names a file of the repository',
+    (file) => {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      const links = [...text.matchAll(/\]\(([^)\s]+)\)/g)]
+        .map((m) => m[1].split('#')[0])
+        .filter((l) => l && !/^[a-z]+:/.test(l));
+      expect(links.length).toBeGreaterThan(0);
+      const missing = links.filter((l) => !existsSync(join(ROOT, file, '..', l)));
+      expect(missing).toEqual([]);
+    },
+  );
+
+  test('Quick start holds exactly the two command lines of a fresh clone', () => {
+    const start = readme.indexOf('## Quick start');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    expect([...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1])).toEqual([
+      'npm ci && npx cdktf synth\nnpm test\n',
+    ]);
+  });
+
+  test("Install names this version's tarballs and every peer at its tested version (tarball-smoke installs it)", () => {
+    const peers = Object.keys(pkg.peerDependencies)
+      .sort()
+      .map((name) => `${name}@${pkg.devDependencies[name]}`);
+    const install = /^npm install "\$PKG\/([^"]+)" (.+)$/m.exec(readme)!;
+    expect(install[1]).toBe(`${pkg.name}-${pkg.version}.tgz`);
+    expect(install[2].split(' ').sort()).toEqual(peers);
+    expect(readme).toMatch(
+      new RegExp(`^npm install --save-dev "\\$PKG/aoai-harden-${pkg.version}\\.tgz"$`, 'm'),
+    );
+    // No registry install line: nothing is published yet, and every command in the README must run.
+    expect(readme).not.toMatch(
+      /^npm (install|i) (--save-dev )?(aoai-harden|cdktf-azure-openai-hardening)\b/m,
+    );
+  });
+
+  test('maintainer material lives in docs/development.md, which the construct tarball leaves out', () => {
+    const dev = readFileSync(join(ROOT, 'docs', 'development.md'), 'utf8');
+    for (const heading of ['## Configure the reference stack', '## Performance', '## Terraform offline']) {
+      expect(dev).toContain(heading);
+      expect(readme).not.toContain(heading);
+    }
+    expect(readFileSync(join(ROOT, '.npmignore'), 'utf8').split('\n')).toContain('docs/development.md');
+  });
+});

@@ -471,7 +471,8 @@ describe('host policy and addresses', () => {
 describe('README verify section', () => {
   test('its commands run: --help, and the config and command lines against the fakes', async () => {
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Verify a deployment'), readme.indexOf('## Performance'));
+    const start = readme.indexOf('## Verify a deployment');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
     const commands = [...section.matchAll(/^npm run harden -- (verify[^#\n]*)/gm)].map((m) =>
       m[1].trim().split(/\s+/),
     );

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// npm run bench:readme: rewrites the README's performance table from bench-results/latest.json (written by
-// `npm run bench`), between the bench markers. Nothing in that block is typed by hand.
-//   node scripts/bench-readme.js [latest.json] [README.md]
+// npm run bench:readme: rewrites the performance table of docs/development.md (the maintainers' document; the
+// README is for users) from bench-results/latest.json (written by `npm run bench`), between the bench markers.
+// Nothing in that block is typed by hand.
+//   node scripts/bench-readme.js [latest.json] [docs/development.md]
 const { readFileSync, writeFileSync } = require('fs');
 const { join } = require('path');
 
@@ -71,14 +72,14 @@ function render(report) {
 function update(readme, report) {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README has no bench block (${START} ... ${END})`);
+  if (start < 0 || end < start) throw new Error(`the document has no bench block (${START} ... ${END})`);
   return readme.slice(0, start) + render(report) + readme.slice(end + END.length);
 }
 
 module.exports = { render, update, START, END };
 
 if (require.main === module) {
-  const [reportFile = join(ROOT, 'bench-results', 'latest.json'), readmeFile = join(ROOT, 'README.md')] =
+  const [reportFile = join(ROOT, 'bench-results', 'latest.json'), readmeFile = join(ROOT, 'docs', 'development.md')] =
     process.argv.slice(2);
   const report = JSON.parse(readFileSync(reportFile, 'utf8'));
   writeFileSync(readmeFile, update(readFileSync(readmeFile, 'utf8'), report));

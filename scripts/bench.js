@@ -7,7 +7,7 @@
 // the per-round ratios ("paired"). Wall time, CPU time (user + system of the measured process, far less
 // sensitive to other load on a shared machine) and peak RSS are recorded for every run, and the load average
 // before and after. Writes bench-results/latest.json, prints tables, exits 1 if a budget is missed.
-// Regenerate the README table with `npm run bench:readme` (scripts/bench-readme.js).
+// Regenerate the table in docs/development.md with `npm run bench:readme` (scripts/bench-readme.js).
 //
 // The yardstick is a plain-cdktf twin of each stack: a cdktf app generated from the stack's own synthesized JSON
 // (scripts/bench-plain-app.js: exactly the same providers, data sources, resources, arguments and references,

@@ -55,7 +55,9 @@ async function main() {
     if (packed.unpackedSize > MAX_UNPACKED)
       fail(`unpacked size ${packed.unpackedSize} bytes > ${MAX_UNPACKED}`);
 
-    // 2. A fresh cdktf app with the tarball and the peers at the versions this repository is tested with.
+    // 2. A fresh cdktf app with the tarball and the peers, as the README's Install line names them (the tested
+    // versions of the peer ranges), and the tools to type-check and run it.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const app = join(work, 'app');
     run('mkdir', ['-p', app], work);
     writeFileSync(
@@ -70,10 +72,7 @@ async function main() {
         '--no-audit',
         '--no-fund',
         '--prefer-offline',
-        tarball,
-        `cdktf@${dev.cdktf}`,
-        `constructs@${dev.constructs}`,
-        `@cdktf/provider-azurerm@${dev['@cdktf/provider-azurerm']}`,
+        ...readmeInstall(readme, packed.filename).map((spec) => spec.replace('$PKG', work)),
         `typescript@${dev.typescript}`,
         `ts-node@${dev['ts-node']}`,
         `@types/node@${dev['@types/node']}`,
@@ -82,7 +81,6 @@ async function main() {
     );
 
     // 3. The README's construct example, unchanged, type-checked strictly against the installed typings.
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Use the constructs in your own stack'));
     writeFileSync(join(app, 'main.ts'), /```ts\n([\s\S]*?)```/.exec(section)[1]);
     writeFileSync(
@@ -115,29 +113,22 @@ async function main() {
     }
     const version = run(cli.bin, ['--version'], cli.dir).trim();
     if (version !== pkg.version) fail(`installed aoai-harden --version printed ${version}`);
+    const cliLine = /^npm install --save-dev "\$PKG\/([^"]+)"$/m.exec(readme)?.[1];
+    if (cliLine !== cli.packed.filename)
+      fail(`the README installs ${cliLine}; the CLI packs as ${cli.packed.filename}`);
 
-    // 5. Synthesize the README example, then judge its output with the installed aoai-harden.
-    const outdir = join(app, 'out');
+    // 5. Synthesize the README example, then run the README's CI check line on it with the installed aoai-harden.
+    const outdir = join(app, 'cdktf.out');
     run(join(app, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'main.ts'], app, {
       CDKTF_OUTDIR: outdir,
     });
+    const reports = ['json', 'md', 'sarif', 'junit.xml'].map((ext) => `hardening-report.${ext}`);
     for (const stack of ['aoai-subscription-baseline', 'aoai-prod-swedencentral']) {
-      for (const file of [
-        'cdk.tf.json',
-        'hardening-report.json',
-        'hardening-report.md',
-        'hardening-report.sarif',
-      ]) {
+      for (const file of ['cdk.tf.json', ...reports]) {
         if (!existsSync(join(outdir, 'stacks', stack, file))) fail(`synth wrote no ${stack}/${file}`);
       }
     }
-    const check = run(
-      cli.bin,
-      ['check', join(outdir, 'stacks', 'aoai-prod-swedencentral', 'cdk.tf.json'), '--format', 'json'],
-      app,
-    );
-    const report = JSON.parse(check);
-    if (report.summary.errors !== 0) fail(`the installed CLI found ${report.summary.errors} error(s)`);
+    readmeCheck(readme, cli.bin, app);
     // 6. The user scenarios, from the same install.
     const started = Date.now();
     const scenarioCount = await scenarios(app);
@@ -145,7 +136,7 @@ async function main() {
     if (!process.exitCode) {
       console.log(
         `tarball smoke: ${packed.filename} (${files.length} files, ${(packed.unpackedSize / 1e6).toFixed(1)} MB unpacked) ` +
-          'installed into a fresh app; README example type-checked, synthesized and checked (0 errors); ' +
+          'installed into a fresh app as the README says; README example type-checked, synthesized and checked by the README CI line (SARIF located, JUnit); ' +
           `${scenarioCount} user scenarios (examples/) type-checked and synthesized, 3 misconfigurations refused (${scenarioSeconds} s); ` +
           `${cli.packed.filename} (${cliFiles.length} files) installed alone: ${cli.packages.length} packages, ` +
           `${(cli.installBytes / 1e6).toFixed(1)} MB, no cdktf`,
@@ -156,6 +147,60 @@ async function main() {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The README's Install line for the construct package: `npm install "$PKG/<tarball>" <peer>@<version>...`. It must
+ * name the tarball `npm pack` writes and every peer dependency at the version this repository tests (its
+ * devDependencies), nothing else. Returns its arguments.
+ */
+function readmeInstall(readme, tarball) {
+  const line = /^npm install ("\$PKG\/[^"]+") (.+)$/m.exec(readme);
+  if (!line) throw new Error('the README has no Install line npm install "$PKG/<tarball>" <peers>');
+  const named = JSON.parse(line[1]).slice('$PKG/'.length);
+  if (named !== tarball) fail(`the README installs ${named}; npm pack writes ${tarball}`);
+  const specs = line[2].split(/\s+/);
+  const expected = Object.keys(pkg.peerDependencies)
+    .sort()
+    .map((name) => `${name}@${pkg.devDependencies[name]}`);
+  if (specs.slice().sort().join(' ') !== expected.join(' ')) {
+    fail(
+      `the README's Install line names ${specs.join(' ')}; the peers at their tested versions are ${expected.join(' ')}`,
+    );
+  }
+  return [`$PKG/${named}`, ...specs];
+}
+
+/**
+ * The README's CI line `npx aoai-harden check cdktf.out/stacks/<stack>/cdk.tf.json --sarif F --junit G`, run as
+ * written in the app (with the installed aoai-harden): it passes, and every SARIF result names that file, relative
+ * to the working directory, and a line; the JUnit report names the stack.
+ */
+function readmeCheck(readme, bin, app) {
+  const section = readme.slice(readme.indexOf('## Check in CI'));
+  const line = /^npx aoai-harden (check cdktf\.out\/stacks\/([^/]+)\/cdk\.tf\.json .*)$/m.exec(section);
+  if (!line)
+    throw new Error("the README's CI section has no npx aoai-harden check cdktf.out/stacks/... line");
+  const args = line[1].split(/\s+/);
+  run(bin, args, app);
+  const flag = (name) => join(app, args[args.indexOf(name) + 1]);
+  const sarif = JSON.parse(readFileSync(flag('--sarif'), 'utf8'));
+  const file = `cdktf.out/stacks/${line[2]}/cdk.tf.json`;
+  const results = sarif.runs[0].results;
+  if (results.length === 0) fail('the README CI check wrote no SARIF result to locate');
+  for (const r of results) {
+    const at = r.locations[0].physicalLocation;
+    if (
+      at?.artifactLocation.uri !== file ||
+      at.artifactLocation.uriBaseId !== '%SRCROOT%' ||
+      !(at.region.startLine > 0)
+    ) {
+      fail(`README CI check: a SARIF result is not located in ${file}: ${JSON.stringify(r.locations[0])}`);
+    }
+  }
+  const junit = readFileSync(flag('--junit'), 'utf8');
+  if (!junit.includes(`<testsuite name="aoai-harden ${line[2]}"`))
+    fail('README CI check: no JUnit suite for the stack');
 }
 
 const EXAMPLES = join(ROOT, 'examples');
