@@ -137,7 +137,6 @@ describe('facts live in the repository', () => {
 });
 
 describe('README and docs/development.md', () => {
-  const ROOT = join(__dirname, '..');
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 

@@ -61,7 +61,9 @@ describe('webhook receivers from sensitive variables', () => {
     new HardenedAzureOpenAI(stack, 'AzureOpenAI', {
       ...base,
       monitoring: {
-        subscriptionCoverage: SubscriptionCoverage.managedElsewhere('test: the platform team owns the baseline'),
+        subscriptionCoverage: SubscriptionCoverage.managedElsewhere(
+          'test: the platform team owns the baseline',
+        ),
         securityTeam: { webhookUris: [hook.stringValue] },
         changeManagement: { webhookUris: hooks.listValue },
       },

@@ -112,7 +112,9 @@ describe('account stacks declare their subscription coverage; the checklist repo
     }
   });
   test('a baseline stack declaration is reported, not warned about', () => {
-    const { mon003, mon011 } = accountStackReport(SubscriptionCoverage.byBaselineStackName('aoai-subscription'));
+    const { mon003, mon011 } = accountStackReport(
+      SubscriptionCoverage.byBaselineStackName('aoai-subscription'),
+    );
     expect([mon003.status, mon003.message]).toEqual([
       'compliant',
       'declared: covered by the baseline stack aoai-subscription',
