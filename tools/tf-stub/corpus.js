@@ -68,14 +68,16 @@ function clean(dir = corpusDir() ?? DEFAULT_DIR) {
  * A module input for a variable without a default. A string, number or bool is unknown until apply (taken from
  * a root terraform_data's ID), so the plan holds for any value a user could pass, as it would with a value from
  * another resource (preconditions on it wait for apply). A collection is known, with one placeholder element:
- * Terraform refuses an unknown `for_each` ("Invalid for_each argument"), and a user's list is known at plan.
+ * Terraform refuses an unknown `for_each` ("Invalid for_each argument"), and a user's list is known at plan. The
+ * element is a value the constructs' plan-time guards on lists accept (an e-mail receiver: something@host.tld; a
+ * webhook: https://...; docs/plan-guards.md), so a stack plans as it would with a user's valid list.
  */
 const UNKNOWN = 'terraform_data.corpus_unknown.id';
 function inputValue(type, name) {
   const t = String(type ?? 'string').replace(/\s/g, '');
   if (t === 'number') return `\${tonumber(${UNKNOWN})}`;
   if (t === 'bool') return `\${tobool(${UNKNOWN})}`;
-  if (/^(list|set|tuple)\(/.test(t)) return [`stub-${name}-1`];
+  if (/^(list|set|tuple)\(/.test(t)) return [`https://stub-${name}-1@corpus.example`];
   if (/^(map|object)\(/.test(t)) return {};
   return `\${${UNKNOWN}}`;
 }
