@@ -79,7 +79,7 @@ test('mounts stacks as modules: no backend or provider blocks in them, one provi
     source: './stacks/0000000000000000',
     // Unknown scalars (the plan must hold for any value), known one-element lists (for_each needs them known).
     cidr: '${terraform_data.corpus_unknown.id}',
-    hubs: ['stub-hubs-1'],
+    hubs: ['https://stub-hubs-1@corpus.example'],
     prio: '${tonumber(terraform_data.corpus_unknown.id)}',
   });
   const mounted = JSON.parse(readFileSync(join(dir, 'stacks', '0000000000000000', 'cdk.tf.json'), 'utf8'));
