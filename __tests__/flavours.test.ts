@@ -97,5 +97,7 @@ describe('the per-flavour values', () => {
   test('the cdktn manifest ships the compiled library only', () => {
     expect(manifest.files).toEqual(['dist/lib/**/*.js', 'dist/lib/**/*.d.ts', 'README.md', 'LICENSE']);
     expect(manifest.main).toBe('dist/lib/index.js');
+    // Packing builds it from lib/ first, so a stale build cannot be published.
+    expect(manifest.scripts.prepack).toBe('node ../../scripts/build-flavour.js cdktn');
   });
 });

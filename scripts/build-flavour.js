@@ -55,7 +55,8 @@ function compile(target) {
     process.execPath,
     [require.resolve('typescript/bin/tsc'), '-p', path.join(target.packageDir, 'tsconfig.json')],
     {
-      stdio: 'inherit',
+      // Everything on stderr: as a prepack script its stdout would join npm's (`npm pack --json`).
+      stdio: ['ignore', 2, 2],
     },
   );
 }
@@ -73,7 +74,7 @@ function main() {
   const { count } = generateSources(target);
   compile(target);
   copyLicense(target);
-  console.log(
+  console.error(
     `build-flavour: ${target.packageName} from ${count} sources in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 }
