@@ -1,3 +1,5 @@
+import { runChecks } from '../lib/checklist/engine';
+import { loadModel } from '../lib/checklist/model';
 import { AccountKind, AccountRole, OpenAIAccount, OpenAIAccountProps, PrincipalType } from '../lib';
 import { newStack, onlyResource, resourcesOf, synthJson } from './helpers';
 
@@ -85,6 +87,22 @@ describe('deployments', () => {
     expect(gpt.model).toEqual({ format: 'OpenAI', name: 'gpt-4o', version: '2024-08-06' });
     expect(gpt.version_upgrade_option).toBe('NoAutoUpgrade');
     expect(embed.version_upgrade_option).toBe('NoAutoUpgrade');
+  });
+  test('upgradeOnRetirement: OnceCurrentVersionExpired (pinned until retirement), accepted by AOAI-CFP-005', () => {
+    const { json: retiring } = synthAccount({ deployments: [{ ...GPT, upgradeOnRetirement: true }] });
+    const d = Object.values<any>(resourcesOf(retiring, 'azurerm_cognitive_deployment'))[0];
+    expect(d.version_upgrade_option).toBe('OnceCurrentVersionExpired');
+    const cfp5 = (j: any) =>
+      runChecks(loadModel(j), { today: '2026-12-07' }).findings.find((f) => f.ruleId === 'AOAI-CFP-005')!;
+    expect(cfp5(retiring)).toMatchObject({
+      status: 'compliant',
+      message: 'version 2024-08-06, upgraded only when it retires',
+    });
+    // Negative: upgrading whenever a new default appears is still flagged.
+    const weak = structuredClone(retiring);
+    Object.values<any>(weak.resource.azurerm_cognitive_deployment)[0].version_upgrade_option =
+      'OnceNewDefaultVersionAvailable';
+    expect(cfp5(weak).status).toBe('non-compliant');
   });
   test('an explicit RAI policy name (the fallback, flagged by the checklist, when no policy is bound)', () => {
     expect(gpt.rai_policy_name).toBe('Microsoft.DefaultV2');

@@ -64,6 +64,7 @@ function importedAccountJson(): any {
       `${SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.cognitiveservices.azure.com`,
     ],
     additionalDnsLinkedVirtualNetworkIds: [net],
+    dnsLinkOwner: 'aoai-graph',
   });
   new SecurityMonitoring(stack, 'Mon', { account });
   return synthJson(stack);

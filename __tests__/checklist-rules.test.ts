@@ -172,14 +172,19 @@ const NON_COMPLIANT: Record<string, Fixture> = {
   },
   'AOAI-MON-006': { mutate: (j) => (queryRule(j, 'api-key-auth').severity = 4) },
   'AOAI-MON-007': {
-    mutate: (j) =>
-      (queryRule(j, 'deployment-change').criteria[0].query = queryRule(
+    mutate: (j) => {
+      queryRule(j, 'deployment-change').criteria[0].query = queryRule(
         j,
         'deployment-change',
       ).criteria[0].query.replace(
         /"MICROSOFT.COGNITIVESERVICES\/ACCOUNTS\/RAIPOLICIES\/(WRITE|DELETE)",/g,
         '',
-      )),
+      );
+      // The activity log alert on the account covers the same changes: it loses the RAI policies too.
+      for (const a of Object.values<any>(j.resource.azurerm_monitor_activity_log_alert)) {
+        a.criteria.resource_types = a.criteria.resource_types.filter((t: string) => !/raiPolicies$/.test(t));
+      }
+    },
   },
   'AOAI-MON-008': {
     mutate: (j) => (metricAlert(j, 'TokenTransaction').criteria[0].threshold = 5000000),
@@ -195,7 +200,10 @@ const NON_COMPLIANT: Record<string, Fixture> = {
   },
   'AOAI-MON-010': { mutate: (j) => delete queryRule(j, 'api-key-auth').action },
   'AOAI-MON-011': {
-    mutate: (j) => (firstOf(j, 'azurerm_security_center_subscription_pricing')[1].tier = 'Free'),
+    mutate: (j) =>
+      (Object.values<any>(j.resource.azapi_update_resource).find((r) =>
+        /^Microsoft\.Security\/pricings@/.test(r.type),
+      ).body.properties.pricingTier = 'Free'),
     value: 'Free',
   },
   'AOAI-CFP-007': {

@@ -81,6 +81,24 @@ describe('binding to every deployment', () => {
   });
 });
 
+describe('tags (required-tag deny policies apply to every taggable resource)', () => {
+  test('the RAI policy, blocklists and items carry the given tags, top-level (never in the body)', () => {
+    const tags = { costCenter: 'cc-4711' };
+    const { azapi } = build({
+      tags,
+      blocklists: [{ name: 'corp', items: [{ pattern: 'Project Bluebird' }] }],
+    });
+    const rai = azapi
+      .map(([, r]) => r)
+      .filter((r) => /raiPolicies@|raiBlocklists@|raiBlocklistItems@/.test(r.type));
+    expect(rai).toHaveLength(3);
+    for (const r of rai) {
+      expect(r.tags).toEqual(tags);
+      expect(JSON.stringify(r.body)).not.toMatch(/cc-4711/);
+    }
+  });
+});
+
 describe('blocklists', () => {
   const { azapi, policyBody } = build({
     blocklists: [

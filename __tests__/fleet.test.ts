@@ -108,7 +108,16 @@ describe('the reference app over the fleet fixture (dev + prod in one subscripti
         .map((d) => d.stackName);
     // One Defender plan per subscription and resource type (Microsoft.Security/pricings is a subscription singleton,
     // learn.microsoft.com/rest/api/defenderforcloud/pricings) and one Activity Log export.
-    expect(owners('azurerm_security_center_subscription_pricing')).toEqual(['aoai-subscription']);
+    // Written as an update of the plan (no Free-on-destroy): still in the baseline stack only.
+    expect(owners('azurerm_security_center_subscription_pricing')).toEqual([]);
+    const planOwners = documents
+      .filter((d) =>
+        Object.values<any>(resourcesOf(d.document, 'azapi_update_resource') ?? {}).some((r) =>
+          /^Microsoft\.Security\/pricings@/.test(r.type),
+        ),
+      )
+      .map((d) => d.stackName);
+    expect(planOwners).toEqual(['aoai-subscription']);
     const subscriptionSettings = documents.flatMap((d) =>
       Object.values<any>(resourcesOf(d.document, 'azurerm_monitor_diagnostic_setting') ?? {})
         .filter((s) => /azurerm_subscription/.test(String(s.target_resource_id)))

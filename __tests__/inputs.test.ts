@@ -216,6 +216,7 @@ describe('Terraform references are accepted wherever a literal is', () => {
             zone('cog', 'privatelink.cognitiveservices.azure.com'),
           ],
           additionalDnsLinkedVirtualNetworkIds: variable(stack, 'hubs', 'list(string)').listValue,
+          dnsLinkOwner: 'spoke-owner',
         },
       };
     });

@@ -12,6 +12,7 @@ export function runReadmeExample(
   stackName = 'aoai-prod-swedencentral',
 ): string {
   const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  if (!readme.includes(heading)) throw new Error(`README has no section ${heading}`);
   const section = readme.slice(readme.indexOf(heading));
   const source = /```ts\n([\s\S]*?)```/
     .exec(section)![1]

@@ -37,8 +37,12 @@ test("the README's example synthesizes and passes the checklist", () => {
   const baseline = JSON.parse(
     readFileSync(join(stackDir, '..', 'aoai-subscription-baseline', 'cdk.tf.json'), 'utf8'),
   );
-  expect(Object.keys(baseline.resource.azurerm_security_center_subscription_pricing)).toHaveLength(1);
-  expect(config.resource.azurerm_security_center_subscription_pricing).toBeUndefined();
+  const plans = (json: any) =>
+    Object.values<any>(json.resource.azapi_update_resource ?? {}).filter((r) =>
+      /^Microsoft\.Security\/pricings@/.test(r.type),
+    );
+  expect(plans(baseline)).toHaveLength(1);
+  expect(plans(config)).toEqual([]);
   expect(
     JSON.parse(
       readFileSync(join(stackDir, '..', 'aoai-subscription-baseline', 'hardening-report.json'), 'utf8'),
@@ -75,4 +79,55 @@ test("the README's single-phase example passes with one scope declaration, recor
   expect(report.findings.filter((f: any) => f.ruleId === 'AOAI-CFP-002').map((f: any) => f.status)).toContain(
     'compliant',
   );
+});
+
+/** The README's landing-zone example, run as written: it adopts what the platform owns and passes the checklist. */
+test("the README's landing-zone example synthesizes, adopts the platform's NSG, zones and links, and passes", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'readme-lz-'));
+  dirs.push(dir);
+  const stackDir = runReadmeExample(dir, '## Deploy into a landing zone', 'aoai-lz-prod');
+  const report = JSON.parse(readFileSync(join(stackDir, 'hardening-report.json'), 'utf8'));
+  expect(report.summary.errors).toBe(0);
+  const config = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
+  const r = config.resource;
+  // Nothing the platform owns is created or replaced.
+  for (const type of [
+    'azurerm_network_security_group',
+    'azurerm_subnet_network_security_group_association',
+    'azurerm_private_dns_zone',
+    'azurerm_private_dns_zone_virtual_network_link',
+    'azurerm_security_center_subscription_pricing',
+    'azurerm_subnet',
+  ]) {
+    expect([type, r[type]]).toEqual([type, undefined]);
+  }
+  const azapi = Object.values<any>(r.azapi_resource);
+  expect(azapi.filter((x) => /virtualNetworkLinks@/.test(x.type))).toEqual([]);
+  expect(azapi.filter((x) => /Microsoft\.Security\/pricings@/.test(x.type))).toEqual([]);
+  // No subnet patch: the subnet's owner sets its network policies.
+  expect(Object.values<any>(r.azapi_update_resource).filter((x) => /subnets@/.test(x.type))).toEqual([]);
+  // The rules go into the platform's NSG; the endpoint into the spoke's region, subscription and resource group.
+  const rules = azapi.filter((x) => /securityRules@/.test(x.type));
+  expect(rules.map((x) => x.name).sort()).toEqual([
+    'Allow-aoai-lz-prod-aks-443',
+    'Allow-aoai-lz-prod-functions-443',
+    'Deny-aoai-lz-prod-All-Inbound',
+  ]);
+  expect(new Set(rules.map((x) => x.parent_id)).size).toBe(1);
+  const pe = Object.values<any>(r.azurerm_private_endpoint)[0];
+  expect([pe.provider, pe.location, pe.resource_group_name]).toEqual([
+    'azurerm.spoke',
+    'westeurope',
+    'rg-spoke-net',
+  ]);
+  // The ARM-event detections are activity log alerts on the account, with status filters.
+  const alerts = Object.values<any>(r.azurerm_monitor_activity_log_alert)
+    .map((a) => a.criteria.status)
+    .sort();
+  expect(alerts).toEqual(['Failed', 'Succeeded']);
+  expect(JSON.stringify(r.azurerm_monitor_scheduled_query_rules_alert_v2)).not.toMatch(/AzureActivity/);
+  // Required tags reach the RAI policy and blocklists too.
+  const rai = azapi.filter((x) => /raiPolicies@/.test(x.type));
+  expect(rai.map((x) => x.tags)).toEqual([{ costCenter: 'cc-4711', owner: 'ai-platform' }]);
+  expect(applyGraphProblems(config)).toEqual([]);
 });

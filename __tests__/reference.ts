@@ -12,8 +12,8 @@ export function referenceStack(overrides: Partial<StackConfig> = {}): HardenedOp
   return new HardenedOpenAIStack(Testing.app(), { ...DEFAULT_CONFIG, ...overrides });
 }
 
-export function firstOf(json: any, type: string): [string, any] {
-  const entries = Object.entries(json.resource[type] ?? {});
+export function firstOf(json: any, type: string, section: 'resource' | 'data' = 'resource'): [string, any] {
+  const entries = Object.entries(json[section]?.[type] ?? {});
   if (!entries.length) throw new Error(`no ${type}`);
   return entries[0] as [string, any];
 }

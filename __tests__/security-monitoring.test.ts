@@ -57,10 +57,12 @@ describe('diagnostics and workspace', () => {
       'Policy',
       'Alert',
     ]);
-    expect(onlyResource(own, 'azurerm_security_center_subscription_pricing')).toEqual({
-      resource_type: 'AI',
-      tier: 'Standard',
-    });
+    expect(resourcesOf(own, 'azurerm_security_center_subscription_pricing')).toEqual({});
+    expect(
+      Object.values<any>(resourcesOf(own, 'azapi_update_resource')).find((r) =>
+        /^Microsoft\.Security\/pricings@/.test(r.type),
+      ).body,
+    ).toEqual({ properties: { pricingTier: 'Standard' } });
   });
   test('a declared coverage is written for the checklist and creates nothing subscription-wide', () => {
     const declared = build({
@@ -81,7 +83,8 @@ describe('diagnostics and workspace', () => {
 });
 
 describe('detections and alerts', () => {
-  const json = build();
+  // The Activity Log goes to this workspace: the AzureActivity detections run here as log alerts.
+  const json = build({ subscriptionCoverage: SubscriptionCoverage.inThisStack() });
   const rules = Object.values<any>(resourcesOf(json, 'azurerm_monitor_scheduled_query_rules_alert_v2'));
   const rule = (key: string) => rules.find((r) => r.name === `aoai-mon-${key}`);
   const groups = Object.entries<any>(resourcesOf(json, 'azurerm_monitor_action_group'));
@@ -160,6 +163,13 @@ describe('detections and alerts', () => {
       ]),
     );
     expect(alert.action).toEqual([{ action_group_id: groupRef('change') }]);
+    // One notice per completed change: without a status filter it also fires on every Start.
+    expect(alert.criteria.status).toBe('Succeeded');
+  });
+  test('high-request-rate counts over the whole window, not per 5-minute bin (a burst across a bin edge counts)', () => {
+    const query = rule('high-request-rate').criteria[0].query;
+    expect(query).toMatch(/\| summarize RequestCount = count\(\) by CallerIPAddress\n/);
+    expect(query).not.toMatch(/bin\(/);
   });
   test('the content filter is watched through RAIRejectedRequests and RAIHarmfulRequests, never BlockedCalls', () => {
     const alerts = Object.values<any>(resourcesOf(json, 'azurerm_monitor_metric_alert'));
@@ -173,6 +183,41 @@ describe('detections and alerts', () => {
     expect(groups.find(([, g]) => g.short_name === 'aoai-sec')![1].email_receiver).toEqual([
       { name: 'Security team 1', email_address: 'secops@contoso.com', use_common_alert_schema: true },
     ]);
+  });
+});
+
+describe('ARM events are watched where their rows are', () => {
+  // With the Activity Log exported by a baseline stack or the platform, AzureActivity rows are in that workspace,
+  // not the account's: the two AzureActivity detections become activity log alerts on the account (no export).
+  const declared = [
+    SubscriptionCoverage.byBaselineStack('aoai-subscription'),
+    SubscriptionCoverage.managedElsewhere('the platform exports the Activity Log to Sentinel'),
+    undefined,
+  ];
+  test.each(declared.map((c) => [c?.mode ?? 'none', c]))(
+    'coverage %s: no AzureActivity log alert on the account workspace; activity log alerts with a status filter instead',
+    (_mode, coverage) => {
+      const json = build({ subscriptionCoverage: coverage as SubscriptionCoverage | undefined });
+      const queries = Object.values<any>(
+        resourcesOf(json, 'azurerm_monitor_scheduled_query_rules_alert_v2'),
+      ).map((r) => r.criteria[0].query);
+      expect(queries.filter((q) => /AzureActivity/.test(q))).toEqual([]);
+      expect(queries).toHaveLength(DETECTIONS.filter((d) => !d.readsActivityLog).length);
+      const alerts = Object.values<any>(resourcesOf(json, 'azurerm_monitor_activity_log_alert')).sort(
+        (a, b) => a.name.localeCompare(b.name),
+      );
+      expect(
+        alerts.map((a) => [a.name, a.scopes, a.criteria.category, a.criteria.status, a.criteria.sub_status]),
+      ).toEqual([
+        ['aoai-mon-config-change', [ACCOUNT_ID], 'Administrative', 'Succeeded', undefined],
+        ['aoai-mon-rbac-denied', [ACCOUNT_ID], 'Administrative', 'Failed', 'Forbidden'],
+      ]);
+    },
+  );
+  test('with the Activity Log in this workspace, the log detections run and no second rbac alert is added', () => {
+    const json = build({ subscriptionCoverage: SubscriptionCoverage.inThisStack() });
+    const alerts = Object.values<any>(resourcesOf(json, 'azurerm_monitor_activity_log_alert'));
+    expect(alerts.map((a) => a.name)).toEqual(['aoai-mon-config-change']);
   });
 });
 

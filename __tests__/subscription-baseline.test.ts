@@ -1,3 +1,4 @@
+import { TerraformVariable } from 'cdktf';
 import { newStack, onlyResource, resourcesOf, synthJson } from './helpers';
 import { runChecks } from '../lib/checklist/engine';
 import { loadModel } from '../lib/checklist/model';
@@ -35,14 +36,44 @@ describe('SubscriptionBaseline', () => {
       'Alert',
     ]);
   });
-  test('owns the Defender for AI plan: Standard, extensions only when asked', () => {
-    const plan = onlyResource(json, 'azurerm_security_center_subscription_pricing');
-    expect([plan.resource_type, plan.tier, plan.extension]).toEqual(['AI', 'Standard', undefined]);
-    const withEvidence = onlyResource(
-      build({ defenderPromptEvidence: true, defenderExtensions: ['AIModelScanner'] }),
-      'azurerm_security_center_subscription_pricing',
+  const planOf = (j: any) =>
+    Object.values<any>(resourcesOf(j, 'azapi_update_resource')).filter((r) =>
+      /^Microsoft\.Security\/pricings@/.test(r.type),
     );
-    expect(withEvidence.extension).toEqual([{ name: 'AIPromptEvidence' }, { name: 'AIModelScanner' }]);
+  test('owns the Defender for AI plan: Standard, extensions only when asked, written without Free-on-destroy', () => {
+    // An update of the plan that always exists: no create conflict with a plan already Standard, and no delete
+    // that sets the subscription to Free (the azurerm pricing resource does both).
+    expect(resourcesOf(json, 'azurerm_security_center_subscription_pricing')).toEqual({});
+    const [plan] = planOf(json);
+    expect(planOf(json)).toHaveLength(1);
+    expect(plan).toEqual({
+      type: 'Microsoft.Security/pricings@2024-01-01',
+      resource_id: expect.stringMatching(
+        /^\$\{data\.azurerm_subscription\.[^.]+\.id\}\/providers\/Microsoft\.Security\/pricings\/AI$/,
+      ),
+      // Without requested extensions the body leaves the platform's extensions as they are.
+      body: { properties: { pricingTier: 'Standard' } },
+    });
+    const [withEvidence] = planOf(
+      build({ defenderPromptEvidence: true, defenderExtensions: ['AIModelScanner'] }),
+    );
+    expect(withEvidence.body.properties.extensions).toEqual([
+      { name: 'AIPromptEvidence', isEnabled: 'True' },
+      { name: 'AIModelScanner', isEnabled: 'True' },
+    ]);
+  });
+  test('extensions from a whole-list reference are one HCL list of { name, isEnabled } (literal ones first)', () => {
+    const stack = newStack();
+    const names = new TerraformVariable(stack, 'extensions', { type: 'list(string)' }).listValue;
+    new SubscriptionBaseline(stack, 'Baseline', {
+      namePrefix: 'aoai-platform',
+      activityLogWorkspaceId: WORKSPACE,
+      defenderPromptEvidence: true,
+      defenderExtensions: names,
+    });
+    expect(planOf(synthJson(stack))[0].body.properties.extensions).toBe(
+      '${[for n in concat(["AIPromptEvidence"], var.extensions) : { name = n, isEnabled = "True" }]}',
+    );
   });
   test('the checklist judges a baseline stack (it has no account)', () => {
     const report = runChecks(loadModel(json), { today: '2026-11-28' });
@@ -53,7 +84,7 @@ describe('SubscriptionBaseline', () => {
     expect(status('AOAI-CHK-001')).toEqual(['compliant']);
     expect(report.summary.errors).toBe(0);
     const weak = structuredClone(json);
-    Object.values<any>(weak.resource.azurerm_security_center_subscription_pricing)[0].tier = 'Free';
+    planOf(weak)[0].body.properties.pricingTier = 'Free';
     const weakReport = runChecks(loadModel(weak), { today: '2026-11-28' });
     expect(weakReport.findings.find((f) => f.ruleId === 'AOAI-MON-011')).toMatchObject({
       status: 'non-compliant',
@@ -68,7 +99,7 @@ describe('SubscriptionBaseline', () => {
       defenderForAI: false,
       defenderForAIOptOut: { reason: 'plan enabled by the group-wide policy' },
     });
-    expect(resourcesOf(off, 'azurerm_security_center_subscription_pricing')).toEqual({});
+    expect(planOf(off)).toEqual([]);
     const report = runChecks(loadModel(off), { today: '2026-11-28' });
     expect(report.findings.find((f) => f.ruleId === 'AOAI-MON-011')?.status).toBe('suppressed');
   });

@@ -298,6 +298,33 @@ const ROOTS: Root[] = [
   },
   {
     struct: 'PrivateNetworkingProps',
+    label: 'PrivateNetworking (landing zone: adopted NSG and subnet policies)',
+    baseline: () => ({
+      existingNetwork: {
+        ...existingNetwork(),
+        networkSecurityGroupId: VNET.replace(/virtualNetworks\/.*$/, 'networkSecurityGroups/nsg-spoke-pe'),
+        subnetNetworkPoliciesManagedBy: 'platform spoke module (ticket NET-1234)',
+        location: 'westeurope',
+        subscriptionId: VNET.split('/')[2],
+      },
+    }),
+    build: (stack, value) => new PrivateNetworking(stack, 'Net', { ...value, account: account(stack) }),
+  },
+  {
+    struct: 'PrivateNetworkingProps',
+    label: 'PrivateNetworking (new network, named app subnets)',
+    baseline: () => ({
+      newNetwork: {
+        name: 'vnet-named',
+        addressSpace: '10.40.0.0/16',
+        endpointSubnetCidr: '10.40.1.0/24',
+        appSubnets: [{ name: 'aks', cidr: '10.40.2.0/24', priority: 300 }],
+      },
+    }),
+    build: (stack, value) => new PrivateNetworking(stack, 'Net', { ...value, account: account(stack) }),
+  },
+  {
+    struct: 'PrivateNetworkingProps',
     label: 'PrivateNetworking (existing network, central DNS)',
     baseline: () => ({
       existingNetwork: existingNetwork(),
@@ -306,6 +333,7 @@ const ROOTS: Root[] = [
         ZONE('privatelink.cognitiveservices.azure.com'),
       ],
       additionalDnsLinkedVirtualNetworkIds: [VNET],
+      dnsLinkOwner: 'spoke-owner',
     }),
     build: (stack, value) => new PrivateNetworking(stack, 'Net', { ...value, account: account(stack) }),
   },

@@ -229,6 +229,16 @@ export interface ModelDeploymentOptions {
    * @default - NoAutoUpgrade: model changes go through change control
    */
   readonly automaticVersionUpgradeOptOut?: OptOut;
+  /**
+   * Move to the model's default version when the pinned version retires (`OnceCurrentVersionExpired`), instead of
+   * stopping: "Deployments that are set to No Auto Upgrade stop working when the model is retired"
+   * (learn.microsoft.com/azure/ai-foundry/openai/concepts/model-versions). The trade-off: at retirement Azure
+   * changes the model without a change request, so filters and prompts meet a version nobody re-validated. Until
+   * then the version stays pinned (no upgrade when a new default appears).
+   * @default false - NoAutoUpgrade: the version changes only through change control; watch the model's retirement
+   * date (learn.microsoft.com/azure/ai-foundry/openai/concepts/model-retirements) and upgrade before it
+   */
+  readonly upgradeOnRetirement?: boolean;
 }
 
 /** The deployment SKUs azurerm 4.55.0 accepts. */
@@ -306,7 +316,11 @@ export class ModelDeployment extends Construct {
       raiPolicyName: Lazy.stringValue({
         produce: () => account.contentFilterPolicyName ?? FALLBACK_RAI_POLICY,
       }),
-      versionUpgradeOption: upgradeOptOut ? 'OnceNewDefaultVersionAvailable' : 'NoAutoUpgrade',
+      versionUpgradeOption: upgradeOptOut
+        ? 'OnceNewDefaultVersionAvailable'
+        : options.upgradeOnRetirement === true
+          ? 'OnceCurrentVersionExpired'
+          : 'NoAutoUpgrade',
       // One deployment at a time per account: parallel creates fail with 409 RequestConflict.
       dependsOn: previous ? [previous.resource] : undefined,
       // A capacity given by reference is judged by Terraform at plan, as a literal is here (record-format.ts).

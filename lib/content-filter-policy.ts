@@ -125,6 +125,12 @@ export interface ContentFilterPolicyProps {
    * @default []
    */
   readonly blocklists?: BlocklistOptions[];
+  /**
+   * Tags for the RAI policy, blocklists and blocklist items (all three accept `tags`: REST 2025-06-01
+   * raiPolicies, raiBlocklists, raiBlocklistItems), so required-tag deny policies admit them.
+   * @default - none (HardenedAzureOpenAI passes the account's tags)
+   */
+  readonly tags?: { [key: string]: string };
 }
 
 interface FilterRow {
@@ -292,6 +298,7 @@ export class ContentFilterPolicy extends Construct {
           name: b.name,
           parentId: account.accountId,
           body: { properties: { description: b.description ?? `Custom blocklist ${b.name}` } },
+          tags: props.tags,
           locks: [account.accountId],
         });
         account._addAccountWrite(blocklist, AccountWriteStage.BLOCKLISTS);
@@ -310,6 +317,7 @@ export class ContentFilterPolicy extends Construct {
             name: itemName,
             parentId: blocklist.id,
             body: { properties: { pattern: item.pattern, isRegex: item.isRegex ?? false } },
+            tags: props.tags,
             locks: [account.accountId],
           });
           // Items are writes on the account too: azapi locks do not order them against azurerm deployments.
@@ -339,6 +347,7 @@ export class ContentFilterPolicy extends Construct {
             customBlocklists: blocklistConfigs,
           },
         },
+        tags: props.tags,
         // Serialize with deployments and blocklists on the same account (409 RequestConflict otherwise).
         locks: [account.accountId],
         // Blocklists must exist before the policy names them, and outlive it on destroy.

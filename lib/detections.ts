@@ -35,6 +35,12 @@ export interface DetectionDefinition {
   readonly reliesOn: string[];
   /** What the detection cannot see, so nobody mistakes silence for safety. */
   readonly cannotSee: string;
+  /**
+   * The detection reads `AzureActivity`, which is in the workspace the subscription's Activity Log export sends to.
+   * Where that is not the account's workspace (the export belongs to a baseline stack or the platform), the
+   * detection is an activity log alert on the account instead (`activityLogAlert`), which needs no export.
+   */
+  readonly readsActivityLog?: boolean;
 }
 
 const AOAI = 'AzureDiagnostics\n| where ResourceProvider == "MICROSOFT.COGNITIVESERVICES"';
@@ -76,10 +82,13 @@ export const DETECTIONS: readonly DetectionDefinition[] = [
     displayName: 'Azure OpenAI: high request rate from one caller network',
     description:
       'More than 50 requests in 5 minutes from one caller /24 (Azure masks the last octet): possible abuse or model extraction.',
+    // Counted over the whole window, not per bin(TimeGenerated, 5m): bins are floored to fixed 5-minute
+    // boundaries, so a burst inside a 5-minute look-back that ends at evaluation time would be split across two
+    // bins and cross the threshold in neither (KQL bin(): learn.microsoft.com/kusto/query/bin-function).
     query: `${AOAI}
 | where Category == "RequestResponse"
 ${ONE_ROW_PER_CALL}
-| summarize RequestCount = count() by CallerIPAddress, bin(TimeGenerated, 5m)
+| summarize RequestCount = count() by CallerIPAddress
 | where RequestCount > 50
 | order by RequestCount desc`,
     threshold: 0,
@@ -126,13 +135,14 @@ ${ONE_ROW_PER_CALL}
     query: `${ON_AN_ACCOUNT}
 | where OperationNameValue in~ (
     ${CHANGE_OPERATIONS.map((op) => `"${op}"`).join(',\n    ')})
-| where ActivityStatusValue in~ ("Success", "Succeeded", "Start", "Started", "Accepted")
+| where ActivityStatusValue in~ ("Success", "Succeeded")
 | project TimeGenerated, Caller, CallerIpAddress, OperationNameValue, ActivityStatusValue, _ResourceId`,
     threshold: 0,
     severity: 3,
     evaluationFrequency: 'PT5M',
     windowDuration: 'PT5M',
     audiences: ['change'],
+    readsActivityLog: true,
     reliesOn: ['_ResourceId', 'OperationNameValue', 'ActivityStatusValue', 'Caller'],
     cannotSee:
       "Data-plane actions (model calls) and changes made through another subscription's Activity Log that is not exported to this workspace; it needs the subscription Activity Log export.",
@@ -151,6 +161,7 @@ ${ONE_ROW_PER_CALL}
     evaluationFrequency: 'PT15M',
     windowDuration: 'PT15M',
     audiences: ['security'],
+    readsActivityLog: true,
     reliesOn: ['_ResourceId', 'ActivityStatusValue', 'ActivitySubstatusValue', 'Properties'],
     cannotSee:
       'Data-plane denials (401 PermissionDenied on model calls): they are not in the Activity Log, and whether they reach RequestResponse is unconfirmed (field-facts §1.6). Whether ARM writes every AuthorizationFailed denial to AzureActivity is itself unconfirmed (§1.8).',
@@ -257,4 +268,47 @@ export const CHANGE_ALERT_RESOURCE_TYPES: readonly string[] = [
   'Microsoft.CognitiveServices/accounts/privateEndpointConnections',
   'Microsoft.Authorization/roleAssignments',
   'Microsoft.Insights/diagnosticSettings',
+];
+
+/**
+ * An activity log alert (azurerm_monitor_activity_log_alert) on the account: ARM events watched without a Log
+ * Analytics export. Its `scopes` act as prefixes (REST 2020-10-01 activityLogAlerts: "a list of resource IDs that
+ * will be used as prefixes"), so the account scope covers its deployments, RAI objects, role assignments and
+ * diagnostic settings. A status filter keeps one notice per change (without one it fires on Start and again on
+ * Succeeded).
+ */
+export interface ActivityLogAlertDefinition {
+  /** Stable key, used in resource names and construct IDs. */
+  readonly key: string;
+  readonly description: string;
+  readonly category: string;
+  readonly status: string;
+  readonly subStatus?: string;
+  readonly resourceTypes?: readonly string[];
+  readonly audiences: DetectionAudience[];
+  /** The log detection it stands in for when the Activity Log is exported to another workspace. */
+  readonly replacesDetection?: string;
+}
+
+export const ACTIVITY_LOG_ALERTS: readonly ActivityLogAlertDefinition[] = [
+  {
+    key: 'config-change',
+    description:
+      'Immediate notice of a completed write or delete on the account itself (public access, key auth), its deployments, RAI policy, blocklists and items, Defender setting, private endpoint connections, role assignments or diagnostic settings.',
+    category: 'Administrative',
+    status: 'Succeeded',
+    resourceTypes: CHANGE_ALERT_RESOURCE_TYPES,
+    audiences: ['change'],
+    replacesDetection: 'deployment-change',
+  },
+  {
+    key: 'rbac-denied',
+    description:
+      'A management operation on the account or below it was denied by RBAC (Activity Log status Failed, sub-status Forbidden), e.g. a workload identity trying to change deployments or list keys.',
+    category: 'Administrative',
+    status: 'Failed',
+    subStatus: 'Forbidden',
+    audiences: ['security'],
+    replacesDetection: 'rbac-denied',
+  },
 ];

@@ -189,6 +189,16 @@ class StackResolver {
           `${this.resolve(v.role_definition_id)}|${this.resolve(v.principal_id)}`,
         ]);
         break;
+      case 'azapi_update_resource': {
+        // The Defender plan is written as an update (lib/subscription-baseline.ts): still one owner per
+        // subscription, or two stacks' extension lists overwrite each other.
+        const target = this.resolve(v.resource_id);
+        const plan = /^(.*)\/providers\/Microsoft\.Security\/pricings\/([^/]+)$/i.exec(target);
+        if (plan && /^Microsoft\.Security\/pricings@/i.test(String(v.type ?? ''))) {
+          claims.push([plan[1], 'Microsoft.Security/pricings', plan[2]]);
+        }
+        break;
+      }
       case 'azapi_resource': {
         const armType = String(v.type ?? '').split('@')[0];
         const parent = this.resolve(v.parent_id);

@@ -251,7 +251,7 @@ export class HardenedAzureOpenAI extends Construct {
     this.contentFilter = locateConfigErrors(
       this,
       'contentFilter.',
-      () => new ContentFilterPolicy(this, 'ContentFilter', { account: this.account, ...props.contentFilter }),
+      () => new ContentFilterPolicy(this, 'ContentFilter', { account: this.account, tags, ...props.contentFilter }),
     );
     this.identity = locateConfigErrors(
       this,

@@ -161,3 +161,9 @@ export function listPatternGuardCondition(pattern: string, resolved: string): st
 export function isReference(value: unknown): value is string {
   return typeof value === 'string' && value.includes('${');
 }
+
+/**
+ * Marks the terraform_data resource in which PrivateNetworking declares what it adopts from the platform: the NSG
+ * already on the endpoint subnet, and who sets the subnet's network policies.
+ */
+export const NETWORK_ADOPTION_KIND = 'aoai-network-adoption';

@@ -22,7 +22,7 @@ import {
   COGNITIVE_API_VERSION,
   QUERY_RULE_FREQUENCIES,
 } from './azure-facts';
-import { CHANGE_ALERT_RESOURCE_TYPES, DETECTIONS, DetectionAudience, METRIC_ALERTS } from './detections';
+import { ACTIVITY_LOG_ALERTS, DETECTIONS, DetectionAudience, METRIC_ALERTS } from './detections';
 import { HardeningRecord } from './hardening-record';
 import { withHclOutput } from './hcl';
 import { OptOut, validateOptOut } from './opt-out';
@@ -47,9 +47,6 @@ import {
   validateIntegerRange,
   validateResourceId,
 } from './validation';
-
-/** The workspace, with its retention precondition valid in HCL output too (lib/hcl.ts). */
-const GuardedLogAnalyticsWorkspace = withHclOutput(LogAnalyticsWorkspace);
 
 /** An action group's receivers. */
 export interface ActionGroupOptions {
@@ -141,6 +138,8 @@ export interface SecurityMonitoringProps {
   readonly tags?: { [key: string]: string };
 }
 
+const GuardedLogAnalyticsWorkspace = withHclOutput(LogAnalyticsWorkspace);
+
 /** Query parameters and user info that carry a credential in a webhook URI (Logic App `sig`, Functions `code`). */
 const CREDENTIAL_IN_URI =
   /^[a-z][a-z0-9+.-]*:\/\/[^/]*@|[?&](sig|code|key|token|secret|password|api-key|apikey)=/i;
@@ -192,6 +191,35 @@ function guardsFor(values: string[], pattern: string, errorMessage: string) {
     .map((v) => guard((ctx) => patternGuardCondition(pattern, ctx.resolve(v))));
 }
 
+/** Action groups by audience: key, options, default short name, label, field name. */
+function ACTION_GROUPS(
+  props: SecurityMonitoringProps,
+): Array<[string, ActionGroupOptions | undefined, string, string, string]> {
+  return [
+    ['security', props.securityTeam, 'aoai-sec', 'Security team', 'securityTeam'],
+    ['finops', props.finOps, 'aoai-finops', 'FinOps', 'finOps'],
+    ['change', props.changeManagement, 'aoai-change', 'Change management', 'changeManagement'],
+  ];
+}
+
+function validateLogAlertFrequency(frequency: string | undefined): void {
+  if (frequency !== undefined && !isUnresolved(frequency) && !QUERY_RULE_FREQUENCIES.includes(frequency)) {
+    fail('logAlertFrequency', frequency, `Use one of: ${QUERY_RULE_FREQUENCIES.join(', ')}.`);
+  }
+}
+
+function validateDefenderOptOut(props: SecurityMonitoringProps): OptOut | undefined {
+  const optOut = validateOptOut('defenderForAIOptOut', props.defenderForAIOptOut);
+  if (props.defenderForAI === false && !optOut) {
+    fail(
+      'defenderForAI',
+      false,
+      'Defender for AI detects jailbreaks, data leakage and credential theft; keep it on, or pass defenderForAIOptOut with a reason.',
+    );
+  }
+  return optOut;
+}
+
 /**
  * Phase 4, monitoring: diagnostics to Log Analytics, the guide's detections and alert table, action groups, and the
  * account's Defender for AI setting. The subscription's Activity Log export and Defender plan come from
@@ -239,8 +267,35 @@ export class SecurityMonitoring extends Construct {
     const account = props.account;
     this.namePrefix = account.accountName;
     const rg = props.resourceGroupName ?? account.resourceGroupName;
-    const location = account.location;
+    validateLogAlertFrequency(props.logAlertFrequency);
+    const defenderOptOut = validateDefenderOptOut(props);
 
+    this.workspace = this.createWorkspace(props, rg);
+    this.workspaceId = this.workspace?.id ?? props.existingWorkspaceId!;
+    this.diagnosticSetting = this.sendDiagnostics(account);
+    this.coverSubscription(props.subscriptionCoverage);
+    for (const [key, options, defaultShort, label, field] of ACTION_GROUPS(props)) {
+      this.actionGroups[key] = this.createActionGroup(
+        account,
+        rg,
+        key,
+        options,
+        defaultShort,
+        label,
+        field,
+        props.tags,
+      );
+    }
+    // AzureActivity rows are in this workspace only when this stack exports the subscription's Activity Log to it.
+    const activityLogHere = props.subscriptionCoverage?.mode === 'this-stack';
+    this.createDetections(account, rg, props, activityLogHere);
+    this.createMetricAlerts(account, rg, props.tags);
+    this.createActivityLogAlerts(account, rg, props.tags, activityLogHere);
+    this.enableDefender(account, props.defenderForAI !== false, defenderOptOut);
+  }
+
+  /** The created workspace (365-day retention, no local auth), or none when an existing one is given. */
+  private createWorkspace(props: SecurityMonitoringProps, rg: string): LogAnalyticsWorkspace | undefined {
     if (props.existingWorkspaceId) {
       validateResourceId(
         'existingWorkspaceId',
@@ -248,48 +303,51 @@ export class SecurityMonitoring extends Construct {
         'Microsoft.OperationalInsights/workspaces',
         '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>',
       );
-      this.workspaceId = props.existingWorkspaceId;
-    } else {
-      const retention = props.retentionInDays ?? AUDIT_RETENTION_DAYS;
-      validateIntegerRange(
-        'retentionInDays',
-        retention,
-        AUDIT_RETENTION_DAYS,
-        730,
-        'The guide keeps audit data at least a year (longer terms belong in archive tiers).',
-      );
-      if (props.workspaceName !== undefined) {
-        validateAzureName('workspaceName', props.workspaceName, AZURE_NAME_RULES.logAnalyticsWorkspace);
-      }
-      this.workspace = new GuardedLogAnalyticsWorkspace(this, 'Workspace', {
-        name: props.workspaceName ?? `log-${account.accountName}`,
-        resourceGroupName: rg,
-        location,
-        sku: 'PerGB2018',
-        // Retention lives on the workspace; diagnostic-setting retention_policy is deprecated.
-        retentionInDays: retention,
-        localAuthenticationEnabled: false,
-        tags: props.tags,
-        // A retention given by reference is judged by Terraform at plan (see record-format.ts).
-        lifecycle: isUnresolved(retention)
-          ? {
-              precondition: [
-                {
-                  condition: Lazy.stringValue({
-                    produce: (ctx) => retentionGuardCondition(ctx.resolve(retention)),
-                  }),
-                  errorMessage: `Hardening: retentionInDays must be at least ${AUDIT_RETENTION_DAYS} days (the guide keeps audit data a year).`,
-                },
-              ],
-            }
-          : undefined,
-      });
-      this.workspaceId = this.workspace.id;
-      // The record lists the guard, which is what lets the checklist accept the reference (AOAI-MON-002).
-      if (isUnresolved(retention)) HardeningRecord.of(this);
+      return undefined;
     }
+    const account = props.account;
+    const retention = props.retentionInDays ?? AUDIT_RETENTION_DAYS;
+    validateIntegerRange(
+      'retentionInDays',
+      retention,
+      AUDIT_RETENTION_DAYS,
+      730,
+      'The guide keeps audit data at least a year (longer terms belong in archive tiers).',
+    );
+    if (props.workspaceName !== undefined) {
+      validateAzureName('workspaceName', props.workspaceName, AZURE_NAME_RULES.logAnalyticsWorkspace);
+    }
+    const workspace = new GuardedLogAnalyticsWorkspace(this, 'Workspace', {
+      name: props.workspaceName ?? `log-${account.accountName}`,
+      resourceGroupName: rg,
+      location: account.location,
+      sku: 'PerGB2018',
+      // Retention lives on the workspace; diagnostic-setting retention_policy is deprecated.
+      retentionInDays: retention,
+      localAuthenticationEnabled: false,
+      tags: props.tags,
+      // A retention given by reference is judged by Terraform at plan (see plan-guards.ts).
+      lifecycle: isUnresolved(retention)
+        ? {
+            precondition: [
+              {
+                condition: Lazy.stringValue({
+                  produce: (ctx) => retentionGuardCondition(ctx.resolve(retention)),
+                }),
+                errorMessage: `Hardening: retentionInDays must be at least ${AUDIT_RETENTION_DAYS} days (the guide keeps audit data a year).`,
+              },
+            ],
+          }
+        : undefined,
+    });
+    // The record lists the guard, which is what lets the checklist accept the reference (AOAI-MON-002).
+    if (isUnresolved(retention)) HardeningRecord.of(this);
+    return workspace;
+  }
 
-    this.diagnosticSetting = new MonitorDiagnosticSetting(this, 'AccountDiagnostics', {
+  /** The account's diagnostic setting: every log category (allLogs) and AllMetrics to the workspace. */
+  private sendDiagnostics(account: IOpenAIAccount): MonitorDiagnosticSetting {
+    return new MonitorDiagnosticSetting(this, 'AccountDiagnostics', {
       name: 'aoai-security-diagnostics',
       targetResourceId: account.accountId,
       logAnalyticsWorkspaceId: this.workspaceId,
@@ -299,89 +357,98 @@ export class SecurityMonitoring extends Construct {
       enabledLog: [{ categoryGroup: ALL_LOGS_CATEGORY_GROUP }],
       enabledMetric: [{ category: ALL_METRICS_CATEGORY }],
     });
+  }
 
-    this.coverSubscription(props.subscriptionCoverage);
+  /** One action group per audience, with validated e-mail and webhook receivers. */
+  private createActionGroup(
+    account: IOpenAIAccount,
+    rg: string,
+    key: string,
+    options: ActionGroupOptions | undefined,
+    defaultShort: string,
+    label: string,
+    field: string,
+    tags: { [key: string]: string } | undefined,
+  ): MonitorActionGroup {
+    const shortName = options?.shortName ?? defaultShort;
+    validateAzureName(`${field}.shortName`, shortName, AZURE_NAME_RULES.actionGroupShortName);
+    const emails = options?.emailAddresses ?? [];
+    literalElements(emails).forEach((e, i) => {
+      if (!isUnresolved(e) && !EMAIL_ADDRESS.test(e)) {
+        fail(`${field}.emailAddresses[${i}]`, e, 'Use an e-mail address such as secops@contoso.com.');
+      }
+    });
+    rejectDuplicates(
+      `${field}.emailAddresses`,
+      literalElements(emails),
+      (e) => e,
+      'List each address once.',
+      true,
+    );
+    const hooks = options?.webhookUris ?? [];
+    literalElements(hooks).forEach((u, i) => validateWebhookUri(`${field}.webhookUris[${i}]`, u));
+    return new MonitorActionGroup(this, `ActionGroup-${key}`, {
+      name: `ag-${account.accountName}-${key}`,
+      resourceGroupName: rg,
+      shortName,
+      emailReceiver: receivers(
+        emails,
+        (emailAddress, name): MonitorActionGroupEmailReceiver => ({
+          name: `${label} ${name}`,
+          emailAddress,
+          useCommonAlertSchema: true,
+        }),
+        monitorActionGroupEmailReceiverToTerraform,
+      ),
+      webhookReceiver: receivers(
+        hooks,
+        (serviceUri, name): MonitorActionGroupWebhookReceiver => ({
+          name: `${label} webhook ${name}`,
+          serviceUri,
+          useCommonAlertSchema: true,
+        }),
+        monitorActionGroupWebhookReceiverToTerraform,
+      ),
+      tags,
+      // Receivers given by reference are judged by Terraform at plan (record-format.ts); the hardening record lists
+      // the guards, which is what lets the checklist accept the references (AOAI-MON-012, AOAI-MON-014).
+      lifecycle: this.receiverGuards(field, emails, hooks),
+    });
+  }
 
-    const groups: Array<[string, ActionGroupOptions | undefined, string, string]> = [
-      ['security', props.securityTeam, 'aoai-sec', 'Security team'],
-      ['finops', props.finOps, 'aoai-finops', 'FinOps'],
-      ['change', props.changeManagement, 'aoai-change', 'Change management'],
-    ];
-    for (const [key, options, defaultShort, label] of groups) {
-      const field = key === 'security' ? 'securityTeam' : key === 'finops' ? 'finOps' : 'changeManagement';
-      const shortName = options?.shortName ?? defaultShort;
-      validateAzureName(`${field}.shortName`, shortName, AZURE_NAME_RULES.actionGroupShortName);
-      const emails = options?.emailAddresses ?? [];
-      literalElements(emails).forEach((e, i) => {
-        if (!isUnresolved(e) && !EMAIL_ADDRESS.test(e)) {
-          fail(`${field}.emailAddresses[${i}]`, e, 'Use an e-mail address such as secops@contoso.com.');
-        }
-      });
-      rejectDuplicates(
-        `${field}.emailAddresses`,
-        literalElements(emails),
-        (e) => e,
-        'List each address once.',
-        true,
-      );
-      const hooks = options?.webhookUris ?? [];
-      literalElements(hooks).forEach((u, i) => validateWebhookUri(`${field}.webhookUris[${i}]`, u));
-      this.actionGroups[key] = new MonitorActionGroup(this, `ActionGroup-${key}`, {
-        name: `ag-${account.accountName}-${key}`,
-        resourceGroupName: rg,
-        shortName,
-        emailReceiver: receivers(
-          emails,
-          (emailAddress, name): MonitorActionGroupEmailReceiver => ({
-            name: `${label} ${name}`,
-            emailAddress,
-            useCommonAlertSchema: true,
-          }),
-          monitorActionGroupEmailReceiverToTerraform,
-        ),
-        webhookReceiver: receivers(
-          hooks,
-          (serviceUri, name): MonitorActionGroupWebhookReceiver => ({
-            name: `${label} webhook ${name}`,
-            serviceUri,
-            useCommonAlertSchema: true,
-          }),
-          monitorActionGroupWebhookReceiverToTerraform,
-        ),
-        tags: props.tags,
-        // Receivers given by reference are judged by Terraform at plan (record-format.ts); the hardening record lists
-        // the guards, which is what lets the checklist accept the references (AOAI-MON-012, AOAI-MON-014).
-        lifecycle: this.receiverGuards(field, emails, hooks),
-      });
-    }
-    const actionGroupIds = (audiences: DetectionAudience[]) =>
-      audiences.filter((a) => a !== 'review').map((a) => this.actionGroups[a].id);
+  private actionGroupIds(audiences: DetectionAudience[]): string[] {
+    return audiences.filter((a) => a !== 'review').map((a) => this.actionGroups[a].id);
+  }
 
-    if (
-      props.logAlertFrequency !== undefined &&
-      !isUnresolved(props.logAlertFrequency) &&
-      !QUERY_RULE_FREQUENCIES.includes(props.logAlertFrequency)
-    ) {
-      fail('logAlertFrequency', props.logAlertFrequency, `Use one of: ${QUERY_RULE_FREQUENCIES.join(', ')}.`);
-    }
+  /**
+   * The log detections, scoped to the workspace that receives their rows. Detections that read AzureActivity run
+   * here only when this stack exports the Activity Log to this workspace; otherwise the activity log alerts watch
+   * those events (createActivityLogAlerts).
+   */
+  private createDetections(
+    account: IOpenAIAccount,
+    rg: string,
+    props: SecurityMonitoringProps,
+    activityLogHere: boolean,
+  ): void {
     // A workspace created in this apply has no AzureDiagnostics or AzureActivity table until the first record
     // arrives, and Azure validates a log alert's query at creation: "failed to resolve table or column" (400).
     // So skip Azure's validation for a new workspace; our tests parse and analyse every query against the
     // documented columns and the captured record shapes instead (__tests__/detections.test.ts).
     const skipQueryValidation = this.workspace !== undefined ? true : undefined;
-    for (const d of DETECTIONS) {
+    for (const d of DETECTIONS.filter((x) => activityLogHere || !x.readsActivityLog)) {
       const frequency =
         d.evaluationFrequency === 'PT5M' && props.logAlertFrequency
           ? props.logAlertFrequency
           : d.evaluationFrequency;
       const window = frequency === d.evaluationFrequency ? d.windowDuration : frequency;
-      const groupsFor = actionGroupIds(d.audiences);
+      const groupsFor = this.actionGroupIds(d.audiences);
       new MonitorScheduledQueryRulesAlertV2(this, `Detection-${d.key}`, {
         name: `${account.accountName}-${d.key}`,
         displayName: d.displayName,
         description: d.description,
         resourceGroupName: rg,
-        location,
+        location: account.location,
         scopes: [this.workspaceId],
         severity: d.severity,
         evaluationFrequency: frequency,
@@ -403,6 +470,10 @@ export class SecurityMonitoring extends Construct {
         tags: props.tags,
       });
     }
+  }
+
+  /** The metric alerts on the account (tokens, content filter volumes). */
+  private createMetricAlerts(account: IOpenAIAccount, rg: string, tags?: { [key: string]: string }): void {
     for (const m of METRIC_ALERTS) {
       new MonitorMetricAlert(this, `MetricAlert-${m.key}`, {
         name: `${account.accountName}-${m.key}`,
@@ -424,53 +495,40 @@ export class SecurityMonitoring extends Construct {
               : undefined,
           },
         ],
-        action: actionGroupIds(m.audiences).map((actionGroupId) => ({ actionGroupId })),
-        tags: props.tags,
+        action: this.actionGroupIds(m.audiences).map((actionGroupId) => ({ actionGroupId })),
+        tags,
       });
     }
-    new MonitorActivityLogAlert(this, 'ChangeAlert', {
-      name: `${account.accountName}-config-change`,
-      description:
-        'Immediate notice of a write or delete on the account itself (public access, key auth), its deployments, RAI policy, blocklists and items, Defender setting, private endpoint connections, role assignments or diagnostic settings.',
-      resourceGroupName: rg,
-      location: 'global',
-      scopes: [account.accountId],
-      criteria: { category: 'Administrative', resourceTypes: [...CHANGE_ALERT_RESOURCE_TYPES] },
-      action: [{ actionGroupId: this.actionGroups.change.id }],
-      tags: props.tags,
-    });
+  }
 
-    const defenderOptOut = validateOptOut('defenderForAIOptOut', props.defenderForAIOptOut);
-    if (props.defenderForAI === false && !defenderOptOut) {
-      fail(
-        'defenderForAI',
-        false,
-        'Defender for AI detects jailbreaks, data leakage and credential theft; keep it on, or pass defenderForAIOptOut with a reason.',
-      );
-    }
-    if (props.defenderForAI !== false) {
-      azapiProviderFor(this);
-      // azapi_update_resource, not azapi_resource: the setting has GET, PUT and PATCH but no DELETE in REST
-      // 2025-06-01 (Microsoft.CognitiveServices/accounts/defenderForAISettings; docs/azure-facts.md §8; the spec's
-      // examples are GetDefenderForAISetting and UpdateDefenderForAISetting, on the "Default" setting, with no
-      // delete: Azure/azure-rest-api-specs specification/cognitiveservices/resource-manager/Microsoft.CognitiveServices/
-      // stable/2025-06-01/examples/), so create-then-destroy semantics do not fit. Destroying this resource leaves
-      // the setting as it is.
-      const defender = new AzapiUpdateResource(this, 'DefenderForAISettings', {
-        type: `Microsoft.CognitiveServices/accounts/defenderForAISettings@${COGNITIVE_API_VERSION}`,
-        name: 'Default',
-        parentId: account.accountId,
-        body: { properties: { state: 'Enabled' } },
-        locks: [account.accountId],
+  /**
+   * Activity log alerts on the account: the change alert always (construct ID `ChangeAlert`, kept), and the
+   * others whose log detection is not run here because the Activity Log goes to another workspace.
+   */
+  private createActivityLogAlerts(
+    account: IOpenAIAccount,
+    rg: string,
+    tags: { [key: string]: string } | undefined,
+    activityLogHere: boolean,
+  ): void {
+    for (const a of ACTIVITY_LOG_ALERTS) {
+      const always = a.key === 'config-change';
+      if (!always && activityLogHere) continue;
+      new MonitorActivityLogAlert(this, always ? 'ChangeAlert' : `ActivityAlert-${a.key}`, {
+        name: `${account.accountName}-${a.key}`,
+        description: a.description,
+        resourceGroupName: rg,
+        location: 'global',
+        scopes: [account.accountId],
+        criteria: {
+          category: a.category,
+          status: a.status,
+          subStatus: a.subStatus,
+          resourceTypes: a.resourceTypes ? [...a.resourceTypes] : undefined,
+        },
+        action: this.actionGroupIds(a.audiences).map((actionGroupId) => ({ actionGroupId })),
+        tags,
       });
-      account._addAccountWrite(defender, AccountWriteStage.DEFENDER);
-    } else {
-      HardeningRecord.of(this).recordOptOut(
-        account,
-        ['AOAI-MON-011'],
-        'defenderForAIOptOut',
-        defenderOptOut!,
-      );
     }
   }
 
@@ -496,6 +554,29 @@ export class SecurityMonitoring extends Construct {
     if (precondition.length === 0) return undefined;
     HardeningRecord.of(this);
     return { precondition };
+  }
+
+  /** The account's Defender for AI setting (the subscription plan comes from subscriptionCoverage). */
+  private enableDefender(account: IOpenAIAccount, enabled: boolean, optOut: OptOut | undefined): void {
+    if (!enabled) {
+      HardeningRecord.of(this).recordOptOut(account, ['AOAI-MON-011'], 'defenderForAIOptOut', optOut!);
+      return;
+    }
+    azapiProviderFor(this);
+    // azapi_update_resource, not azapi_resource: the setting has GET, PUT and PATCH but no DELETE in REST
+    // 2025-06-01 (Microsoft.CognitiveServices/accounts/defenderForAISettings; docs/azure-facts.md §8; the spec's
+    // examples are GetDefenderForAISetting and UpdateDefenderForAISetting, on the "Default" setting, with no
+    // delete: Azure/azure-rest-api-specs specification/cognitiveservices/resource-manager/Microsoft.CognitiveServices/
+    // stable/2025-06-01/examples/), so create-then-destroy semantics do not fit. Destroying this resource leaves
+    // the setting as it is.
+    const defender = new AzapiUpdateResource(this, 'DefenderForAISettings', {
+      type: `Microsoft.CognitiveServices/accounts/defenderForAISettings@${COGNITIVE_API_VERSION}`,
+      name: 'Default',
+      parentId: account.accountId,
+      body: { properties: { state: 'Enabled' } },
+      locks: [account.accountId],
+    });
+    account._addAccountWrite(defender, AccountWriteStage.DEFENDER);
   }
 
   /** The declared subscription coverage: a baseline created here, or a declaration the checklist reports. */

@@ -1,8 +1,9 @@
 import { DataAzurermSubscription } from '@cdktf/provider-azurerm/lib/data-azurerm-subscription';
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
-import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/security-center-subscription-pricing';
-import { Fn, TerraformIterator, TerraformResource, TerraformStack } from 'cdktf';
+import { TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { azapiProviderFor } from './azapi/provider';
+import { AzapiUpdateResource } from './azapi/update-resource';
 import { HardeningRecord } from './hardening-record';
 import { HclTerraformResource } from './hcl';
 import { NamingScheme } from './naming';
@@ -32,6 +33,13 @@ export const ACTIVITY_LOG_CATEGORIES: readonly string[] = ['Administrative', 'Se
  * "AIPromptEvidence", Microsoft.Security pricings spec).
  */
 export const DEFENDER_PROMPT_EVIDENCE_EXTENSION = 'AIPromptEvidence';
+
+/**
+ * API version of the Defender plan write (`Microsoft.Security/pricings`): 2024-01-01 is the stable version with
+ * plan `extensions` (REST spec Azure/azure-rest-api-specs specification/security/resource-manager/Microsoft.Security/
+ * stable/2024-01-01/pricings.json; in azapi's embedded schemas since v1.11.0).
+ */
+export const DEFENDER_PRICINGS_API_VERSION = '2024-01-01';
 
 /** The Defender for AI settings of a subscription baseline. */
 export interface SubscriptionBaselineOptions {
@@ -93,8 +101,15 @@ export class SubscriptionBaseline extends Construct {
   public readonly subscriptionScope: string;
   /** The subscription diagnostic setting exporting the Activity Log. */
   public readonly activityLogExport: MonitorDiagnosticSetting;
-  /** The Defender for AI plan, unless opted out. */
-  public readonly defenderForAIPlan?: SecurityCenterSubscriptionPricing;
+  /**
+   * The Defender for AI plan write, unless opted out: an `azapi_update_resource` on
+   * `<subscription>/providers/Microsoft.Security/pricings/AI`. The plan always exists (Free or Standard), so the
+   * write never conflicts with a plan the platform already set to Standard, and destroying it leaves the plan as it
+   * is. (`azurerm_security_center_subscription_pricing` refuses to create over a Standard plan, "needs to be
+   * imported", and its delete sets the whole subscription back to Free: terraform-provider-azurerm v4.55.0
+   * internal/services/securitycenter/security_center_subscription_pricing_resource.go, create and delete.)
+   */
+  public readonly defenderForAIPlan?: AzapiUpdateResource;
 
   constructor(scope: Construct, id: string, props: SubscriptionBaselineProps) {
     super(scope, id);
@@ -137,7 +152,15 @@ export class SubscriptionBaseline extends Construct {
       HardeningRecord.of(this).recordOptOut(marker, ['AOAI-MON-011'], 'defenderForAIOptOut', optOut);
       return;
     }
-    // A whole-list reference is expanded at plan (a dynamic block); literal names are checked here.
+    this.defenderForAIPlan = this.writeDefenderPlan(props);
+  }
+
+  /**
+   * The plan set to Standard with the requested extensions. One pricing per subscription and resource type
+   * (docs/azure-facts.md §8): this is why it lives here and not in each account stack. Without requested extensions the
+   * body carries no `extensions`, so extensions the platform turned on stay as they are.
+   */
+  private writeDefenderPlan(props: SubscriptionBaselineProps): AzapiUpdateResource {
     const listToken = isListToken(props.defenderExtensions);
     const extensions = [
       ...(props.defenderPromptEvidence ? [DEFENDER_PROMPT_EVIDENCE_EXTENSION] : []),
@@ -155,16 +178,20 @@ export class SubscriptionBaseline extends Construct {
         'List each extension once (defenderPromptEvidence adds AIPromptEvidence).',
       );
     }
-    // One pricing per subscription and resource type (docs/azure-facts.md §8): this is why it lives here and not in
-    // each account stack.
-    this.defenderForAIPlan = new SecurityCenterSubscriptionPricing(this, 'DefenderForAIPlan', {
-      resourceType: 'AI',
-      tier: 'Standard',
-      extension: listToken
-        ? dynamicExtensions(extensions, props.defenderExtensions!)
-        : extensions.length
-          ? extensions.map((name) => ({ name }))
-          : undefined,
+    azapiProviderFor(this);
+    return new AzapiUpdateResource(this, 'DefenderForAIPlan', {
+      type: 'Microsoft.Security/pricings@2024-01-01', // DEFENDER_PRICINGS_API_VERSION
+      resourceId: `${this.subscriptionScope}/providers/Microsoft.Security/pricings/AI`,
+      body: {
+        properties: {
+          pricingTier: 'Standard',
+          extensions: listToken
+            ? extensionList(extensions, props.defenderExtensions!)
+            : extensions.length
+              ? extensions.map((name) => ({ name, isEnabled: 'True' }))
+              : undefined,
+        },
+      },
     });
   }
 }
@@ -261,8 +288,13 @@ export class SubscriptionCoverage {
   }
 }
 
-/** Extension blocks for a whole-list reference of names (plus literal ones): a dynamic block over their union. */
-function dynamicExtensions(literal: string[], names: string[]): any {
-  const each = TerraformIterator.fromList(literal.length ? Fn.concat([literal, names]) : names);
-  return each.dynamic({ name: each.value });
+/**
+ * Extensions for a whole-list reference of names (plus literal ones), as one HCL list expression (the REST shape:
+ * `{ name, isEnabled: "True" }` per extension, pricings.json Extension).
+ */
+function extensionList(literal: string[], names: string[]): any {
+  const all = literal.length
+    ? `concat(${JSON.stringify(literal)}, ${Token.asString(names)})`
+    : Token.asString(names);
+  return Token.asAny(`\${[for n in ${all} : { name = n, isEnabled = "True" }]}`);
 }

@@ -1067,6 +1067,10 @@ export const CORPUS: EvasionCase[] = [
           { name: 'CallerIPAddress', operator: 'Include', values: ['203.0.113.250'] },
         ];
       }
+      // The activity log alert on the account watches the same changes (AOAI-MON-007 counts it): narrowed too.
+      for (const a of Object.values<any>(j.resource.azurerm_monitor_activity_log_alert)) {
+        a.criteria.caller = 'nobody@contoso.com';
+      }
     },
   },
   {
@@ -1222,7 +1226,8 @@ export const CORPUS: EvasionCase[] = [
         features: [{}],
         subscription_id: '00000000-0000-0000-0000-000000000009',
       });
-      firstOf(j, 'azurerm_security_center_subscription_pricing')[1].provider = 'azurerm.other';
+      // The plan is an azapi write on the subscription the data source reads: read through the alias.
+      firstOf(j, 'azurerm_subscription', 'data')[1].provider = 'azurerm.other';
     },
   },
   // 6. Other ways into the account around the endpoint this configuration judges.
@@ -1492,11 +1497,12 @@ export const CORPUS: EvasionCase[] = [
   {
     name: 'an azapi write sets the Defender for AI plan to Free',
     bypassClass: 7,
-    ruleId: 'AOAI-CHK-002',
+    // Every write of the plan is judged (the package's own is an azapi update too).
+    ruleId: 'AOAI-MON-011',
     json: (j) =>
       addResource(j, 'azapi_update_resource', 'defender_free', {
         type: 'Microsoft.Security/pricings@2024-01-01',
-        resource_id: `\${azurerm_security_center_subscription_pricing.${firstOf(j, 'azurerm_security_center_subscription_pricing')[0]}.id}`,
+        resource_id: `\${data.azurerm_subscription.${firstOf(j, 'azurerm_subscription', 'data')[0]}.id}/providers/Microsoft.Security/pricings/AI`,
         body: { properties: { pricingTier: 'Free' } },
       }),
   },
@@ -1570,7 +1576,7 @@ export const CORPUS: EvasionCase[] = [
   {
     name: 'an azapi write sets the Defender for AI plan to Free by its literal ID (pricings/AI)',
     bypassClass: 7,
-    ruleId: 'AOAI-CHK-002',
+    ruleId: 'AOAI-MON-011',
     json: (j) =>
       addResource(j, 'azapi_update_resource', 'defender_free_by_id', {
         type: 'Microsoft.Security/pricings@2024-01-01',

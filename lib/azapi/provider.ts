@@ -11,7 +11,8 @@ import { hclAttributes } from '../hcl';
  * `internal/azure/generated/<service>/<namespace>/<api-version>/types.json` at each git tag:
  * microsoft.cognitiveservices/2025-06-01 first appears at v2.5.0 (absent at v2.0.1 to v2.4.0, and it lists
  * accounts, deployments, raiPolicies, raiBlocklists, raiBlocklistItems and defenderForAISettings);
- * microsoft.network/2024-05-01 (virtualNetworks/subnets) first appears at v2.1.0.
+ * microsoft.network/2024-05-01 (virtualNetworks/subnets, networkSecurityGroups/securityRules) first appears at v2.1.0;
+ * microsoft.security/2024-01-01 (pricings) first appears at v1.11.0.
  */
 export const AZAPI_SCHEMA_FIRST_RELEASE: Readonly<Record<string, string>> = {
   'Microsoft.CognitiveServices/accounts@2025-06-01': '2.5.0',
@@ -20,6 +21,7 @@ export const AZAPI_SCHEMA_FIRST_RELEASE: Readonly<Record<string, string>> = {
   'Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems@2025-06-01': '2.5.0',
   'Microsoft.CognitiveServices/accounts/defenderForAISettings@2025-06-01': '2.5.0',
   'Microsoft.Network/virtualNetworks/subnets@2024-05-01': '2.1.0',
+  'Microsoft.Security/pricings@2024-01-01': '1.11.0',
 };
 
 /**

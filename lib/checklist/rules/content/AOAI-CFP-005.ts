@@ -17,13 +17,17 @@ export const rule: Rule = {
       .map((d) =>
         !d.modelVersion
           ? bad(d.resource.address, 'model version not pinned', '(unset)')
-          : d.upgradeOption !== 'NoAutoUpgrade'
-            ? bad(
-                d.resource.address,
-                'version_upgrade_option is not NoAutoUpgrade',
-                d.upgradeOption ?? '(unset: OnceNewDefaultVersionAvailable)',
-              )
-            : ok(d.resource.address, `version ${d.modelVersion}, NoAutoUpgrade`),
+          : d.upgradeOption === 'OnceCurrentVersionExpired'
+            ? // Pinned until the version retires, then the default version rather than a stopped deployment
+              // (Learn, model-versions): no upgrade outside retirement.
+              ok(d.resource.address, `version ${d.modelVersion}, upgraded only when it retires`)
+            : d.upgradeOption !== 'NoAutoUpgrade'
+              ? bad(
+                  d.resource.address,
+                  'version_upgrade_option is not NoAutoUpgrade',
+                  d.upgradeOption ?? '(unset: OnceNewDefaultVersionAvailable)',
+                )
+              : ok(d.resource.address, `version ${d.modelVersion}, NoAutoUpgrade`),
       );
     return results.length ? results : [na('no model deployments in this configuration')];
   },

@@ -44,6 +44,8 @@ export const PROVING_AZAPI = [
   /^Microsoft\.CognitiveServices\/accounts\/[A-Za-z/]+@/i,
   /^Microsoft\.Network\/networkSecurityGroups\/securityRules@/i,
   /^Microsoft\.Network\/virtualNetworks\/subnets@/i,
+  // The Defender for AI plan written as an update (AOAI-MON-011 counts it).
+  /^Microsoft\.Security\/pricings@/i,
 ];
 
 export function provesHardening(r: { type: string; values: Record<string, any> }): boolean {

@@ -1,6 +1,6 @@
-import { coverageDeclared, markers } from './shared';
+import { coverageDeclared, defenderPlans, markers } from './shared';
 import { SUBSCRIPTION_BASELINE_KIND } from '../../../record-format';
-import { TfResource, isLiteral } from '../../model';
+import { TfResource } from '../../model';
 import { Rule, accounts, bad, ok, perAccount, pointsAt } from '../../rule';
 
 export const rule: Rule = {
@@ -14,24 +14,20 @@ export const rule: Rule = {
     'Defender for AI raises alerts for jailbreak campaigns, credential theft and data exfiltration through the model.',
   references: { mcsb: 'LT-1' },
   failClosed:
-    'A missing plan or account setting fails unless subscription coverage is declared; every plan for AI (any case, or a resource type that is not a literal) must be Standard, not only the first; every write of the account setting must set Enabled; a plan written through another provider configuration than the account may cover another subscription and fails.',
+    'A missing plan or account setting fails unless subscription coverage is declared; every plan for AI (an azurerm pricing of any case or of a resource type that is not a literal, or an azapi write of Microsoft.Security/pricings AI) must be Standard, not only the first; every write of the account setting must set Enabled; a plan written through another provider configuration than the account may cover another subscription and fails.',
   evaluate: (m) => {
     // Every plan for AI is judged, not the first: a second one (another name, another case of "AI", a type that is
-    // not a literal) that sets Free applies as surely as the first; the weakest is the one shown.
-    const plans = m
-      .ofType('azurerm_security_center_subscription_pricing')
-      .filter(
-        (p) => !isLiteral(p.values.resource_type) || String(p.values.resource_type).toLowerCase() === 'ai',
-      );
-    const plan = plans.find((p) => p.values.tier !== 'Standard') ?? plans[0];
+    // not a literal, an azapi write) that sets Free applies as surely as the first; the weakest is the one shown.
+    const plans = defenderPlans(m);
+    const plan = plans.find((p) => p.tier !== 'Standard') ?? plans[0];
     const baseline = markers(m, SUBSCRIPTION_BASELINE_KIND)[0];
     if (baseline && accounts(m).length === 0) {
       // A subscription baseline stack: judge its plan.
       if (!plan) return [bad(baseline.address, 'no Defender plan with resource_type "AI"', '(none)')];
       return [
-        plan.values.tier === 'Standard'
+        plan.tier === 'Standard'
           ? ok(plan.address, 'plan Standard')
-          : bad(plan.address, 'Defender for AI tier is not Standard', plan.values.tier),
+          : bad(plan.address, 'Defender for AI tier is not Standard', plan.tier),
       ];
     }
     const declared = plan ? undefined : coverageDeclared(m);
@@ -43,18 +39,23 @@ export const rule: Rule = {
           '(none)',
         );
       }
-      if (plan && plan.values.tier !== 'Standard') {
-        return bad(plan.address, 'Defender for AI tier is not Standard', plan.values.tier);
+      if (plan && plan.tier !== 'Standard') {
+        return bad(plan.address, 'Defender for AI tier is not Standard', plan.tier);
       }
       // The plan is per subscription: written through another provider configuration (an alias for another
       // subscription) it may cover a subscription that is not the account's.
       const providerOf = (r: TfResource) => String(r.values.provider ?? 'azurerm').replace(/^\$\{|\}$/g, '');
-      const elsewhere = plans.find((p) => a.declared && providerOf(p) !== providerOf(a.resource));
+      const planProvider = (p: (typeof plans)[number]) =>
+        p.subscriptionFrom ? providerOf(p.subscriptionFrom) : undefined;
+      const elsewhere = plans.find((p) => a.declared && planProvider(p) !== providerOf(a.resource));
       if (elsewhere) {
+        const via = planProvider(elsewhere);
         return bad(
           elsewhere.address,
-          `the Defender plan is written through provider ${providerOf(elsewhere)}, the account through ${providerOf(a.resource)}: it may cover another subscription`,
-          providerOf(elsewhere),
+          via
+            ? `the Defender plan is written through provider ${via}, the account through ${providerOf(a.resource)}: it may cover another subscription`
+            : "the Defender plan's subscription is not read through the account's provider: it may cover another subscription",
+          via ?? elsewhere.resource.values.resource_id,
         );
       }
       // azapi_update_resource is how this package manages the setting (it has no DELETE); azapi_resource also counts.

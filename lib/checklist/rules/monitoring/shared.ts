@@ -69,6 +69,7 @@ export function sameTarget(m: TfModel, x: unknown, y: unknown): boolean {
  * (metric alerts). This package writes exactly that (lib/security-monitoring.ts).
  */
 export function firingProblem(m: TfModel, r: TfResource): string | undefined {
+  if (r.type === 'azurerm_monitor_activity_log_alert') return activityAlertProblem(m, r);
   const metric = r.type === 'azurerm_monitor_metric_alert';
   for (const c of asArray(r.values.criteria)) {
     if (!['GreaterThan', 'GreaterThanOrEqual'].includes(c?.operator)) {
@@ -317,4 +318,84 @@ export function receiverGuarded(
       isReference(d.forEach) &&
       guardStands(m, group, listPatternGuardCondition(pattern, d.forEach)),
   );
+}
+
+/**
+ * Why an activity log alert cannot fire on completed changes to the account, or undefined. It needs no Log Analytics
+ * export: Azure evaluates the subscription's Activity Log events against it, its scopes acting as prefixes
+ * (REST 2020-10-01 activityLogAlerts AlertRuleProperties.scopes), so a scope on the account covers its children.
+ * A status filter other than Succeeded (or none) drops the completed write; a filter on caller, level, a resource ID,
+ * an operation or a sub-status narrows it (azurerm 4.55 monitor_activity_log_alert criteria).
+ */
+function activityAlertProblem(m: TfModel, r: TfResource): string | undefined {
+  const c = block(r.values.criteria) ?? {};
+  if (c.category !== 'Administrative') {
+    return `its category is ${JSON.stringify(c.category ?? '(unset)')}, not Administrative`;
+  }
+  const statuses = [c.status, ...asArray(c.statuses)].filter((x) => x !== undefined && x !== null);
+  if (statuses.length && !statuses.some((x) => /^succeeded$/i.test(String(x)))) {
+    return `its status filter ${JSON.stringify(statuses)} drops completed (Succeeded) changes`;
+  }
+  const narrowing = [
+    'caller',
+    'level',
+    'levels',
+    'resource_id',
+    'resource_ids',
+    'operation_name',
+    'sub_status',
+  ].filter((k) => c[k] !== undefined && c[k] !== null && !(Array.isArray(c[k]) && c[k].length === 0));
+  if (narrowing.length) return `its criteria narrow it (${narrowing.join(', ')})`;
+  const scopes = asArray(r.values.scopes);
+  return scopes.some((x) => accounts(m).some((a) => pointsAt(m, x, a)))
+    ? undefined
+    : `it is scoped to ${JSON.stringify(scopes)}, not to the account`;
+}
+
+/**
+ * Writes of the Defender for AI plan: `azurerm_security_center_subscription_pricing` with resource_type "AI" (its
+ * subscription is its provider's), or an azapi write of `Microsoft.Security/pricings` named AI (this package's
+ * form: azapi_update_resource on `${data.azurerm_subscription.<x>.id}/providers/Microsoft.Security/pricings/AI`,
+ * whose subscription is that data source's provider's; REST pricings.json, pricingTier). `subscriptionFrom` is
+ * the resource or data source whose provider decides the subscription, when it can be read.
+ */
+export function defenderPlans(
+  m: TfModel,
+): Array<{ address: string; resource: TfResource; tier: unknown; subscriptionFrom?: TfResource }> {
+  const azurerm = m
+    .ofType('azurerm_security_center_subscription_pricing')
+    .filter((p) => !isLiteral(p.values.resource_type) || String(p.values.resource_type).toLowerCase() === 'ai')
+    .map((p) => ({ address: p.address, resource: p, tier: p.values.tier, subscriptionFrom: p }));
+  const azapi = m
+    .ofType('azapi_update_resource', 'azapi_resource')
+    .filter((r) => /^Microsoft\.Security\/pricings@/i.test(String(r.values.type ?? '')))
+    .filter((r) =>
+      r.type === 'azapi_resource'
+        ? String(r.values.name ?? '').toLowerCase() === 'ai'
+        : /\/pricings\/ai$/i.test(String(r.values.resource_id ?? '')),
+    )
+    .map((r) => {
+      const target = r.type === 'azapi_resource' ? r.values.parent_id : r.values.resource_id;
+      // In a plan the data source is read, so the ID is a literal: the data source whose id it starts with.
+      const literalSub =
+        typeof target === 'string' ? /^(\/subscriptions\/[^/]+)(\/|$)/i.exec(target)?.[1] : undefined;
+      const from = m
+        .references(target)
+        .map((x) => m.get(x))
+        .concat(
+          literalSub
+            ? m.dataSources.filter(
+                (d) => String(d.values.id ?? '').toLowerCase() === literalSub.toLowerCase(),
+              )
+            : [],
+        )
+        .find((x) => x?.type === 'azurerm_subscription' || x?.type === 'azurerm_client_config');
+      return {
+        address: r.address,
+        resource: r,
+        tier: r.values.body?.properties?.pricingTier,
+        subscriptionFrom: from,
+      };
+    });
+  return [...azurerm, ...azapi];
 }

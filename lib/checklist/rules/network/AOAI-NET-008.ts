@@ -3,6 +3,7 @@ import { ATTACHED } from '../fail-closed';
 import {
   ENDPOINT_POLICIES,
   SUBNET_TYPE,
+  adoptionFor,
   azapiWritesTo,
   perAccountEndpoints,
   sameSubnet,
@@ -62,7 +63,12 @@ export const rule: Rule = {
         const patched = writes.some(({ properties }) =>
           ENDPOINT_POLICIES.includes(properties?.privateEndpointNetworkPolicies),
         );
-        if (!patched && !['Enabled', 'NetworkSecurityGroupEnabled'].includes(policy)) {
+        const adopted = adoptionFor(m, subnetId);
+        if (
+          !patched &&
+          !adopted?.policiesBy &&
+          !['Enabled', 'NetworkSecurityGroupEnabled'].includes(policy)
+        ) {
           return bad(
             subnet?.address ?? pe.address,
             'private_endpoint_network_policies is not Enabled on the endpoint subnet: the NSG does not apply',
@@ -72,7 +78,15 @@ export const rule: Rule = {
         const association = m
           .ofType('azurerm_subnet_network_security_group_association')
           .find((s) => sameSubnet(m, s.values.subnet_id, subnetId));
-        if (!association) return bad(pe.address, 'no NSG associated with the endpoint subnet', subnetId);
+        if (!association && !adopted?.nsgId) {
+          return bad(pe.address, 'no NSG associated with the endpoint subnet', subnetId);
+        }
+        if (adopted && (adopted.policiesBy || adopted.nsgId)) {
+          return ok(
+            adopted.address,
+            `${adopted.policiesBy ? `network policies set by the subnet's owner (${adopted.policiesBy})` : 'network policies enabled'}, ${adopted.nsgId ? "the platform's NSG adopted" : 'NSG associated'}`,
+          );
+        }
       }
       return ok(pes[0].address, 'network policies enabled, NSG associated');
     }),

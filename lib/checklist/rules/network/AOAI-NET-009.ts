@@ -1,4 +1,11 @@
-import { azapiSecurityRule, azapiWritesTo, perAccountEndpoints, sameSubnet, sourceProblem } from './shared';
+import {
+  adoptionFor,
+  azapiSecurityRule,
+  azapiWritesTo,
+  perAccountEndpoints,
+  sameSubnet,
+  sourceProblem,
+} from './shared';
 import { TfModel, TfResource, asArray, isLiteral } from '../../model';
 import { Rule, RuleResult, bad, ok, resourceGroupName } from '../../rule';
 
@@ -26,34 +33,43 @@ export const rule: Rule = {
           m
             .references(association.values.network_security_group_id)
             .find((x) => m.get(x)?.type === 'azurerm_network_security_group');
-        const nsg = nsgAddr ? m.get(nsgAddr)! : undefined;
-        if (!nsg) {
+        const created = nsgAddr ? m.get(nsgAddr)! : undefined;
+        // The platform's NSG, adopted: only the rules this configuration adds to it are known (azapi children).
+        const adoption = created ? undefined : adoptionFor(m, pe.values.subnet_id);
+        if (!created && adoption?.nsgId === undefined) {
           return bad(
             pe.address,
             'no NSG in this configuration on the endpoint subnet',
             association?.values.network_security_group_id ?? '(none)',
           );
         }
+        const nsgIdRef = created ? `\${${created.address}.id}` : adoption!.nsgId;
+        const nsg: { address: string; values: Record<string, any> } = created ?? {
+          address: adoption!.address,
+          values: {},
+        };
         const rules = [
           ...asArray(nsg.values.security_rule).map((r) => ({ address: nsg.address, ...r })),
-          ...m.ofType('azurerm_network_security_rule').flatMap((r) => {
-            const on = ruleOnNsg(m, r, nsg);
-            return on ? [{ address: r.address, ...r.values, maybe: on === 'maybe' }] : [];
-          }),
+          ...(created
+            ? m.ofType('azurerm_network_security_rule').flatMap((r) => {
+                const on = ruleOnNsg(m, r, created);
+                return on ? [{ address: r.address, ...r.values, maybe: on === 'maybe' }] : [];
+              })
+            : []),
           ...m
             .ofType('azapi_resource')
             .filter(
               (r) =>
                 /^Microsoft\.Network\/networkSecurityGroups\/securityRules@/i.test(
                   String(r.values.type ?? ''),
-                ) && sameSubnet(m, r.values.parent_id, `\${${nsg.address}.id}`),
+                ) && sameSubnet(m, r.values.parent_id, nsgIdRef),
             )
             .map(azapiSecurityRule),
         ].filter((r) => String(r.direction).toLowerCase() === 'inbound');
         // A write of the NSG's securityRules replaces its rule list (ARM PUT semantics of azapi_update_resource):
         // the rules judged here would no longer be the rules Azure applies.
         const rewrite = azapiWritesTo(m, /^Microsoft\.Network\/networkSecurityGroups@/i, (id) =>
-          sameSubnet(m, id, `\${${nsg.address}.id}`),
+          sameSubnet(m, id, nsgIdRef),
         ).find(({ properties }) => !properties || 'securityRules' in properties);
         if (rewrite) {
           return bad(

@@ -1,4 +1,5 @@
 import { PRIVATE_DNS_ZONES } from '../../../azure-facts';
+import { NETWORK_ADOPTION_KIND } from '../../../record-format';
 import { TfModel, TfResource, asArray, isLiteral } from '../../model';
 import {
   AccountView,
@@ -258,6 +259,32 @@ export function zoneGroupWrites(m: TfModel, pes: TfResource[]): TfResource[] {
             endpoint.trim().toLowerCase() === pe.values.id.toLowerCase()),
       );
     });
+}
+
+/**
+ * What the configuration declares the platform provides on an endpoint subnet (PrivateNetworking with
+ * existingNetwork.networkSecurityGroupId or subnetNetworkPoliciesManagedBy): the NSG already on the subnet, whose
+ * rules this configuration adds, and who sets its network policies. A declaration names its owner; it proves
+ * nothing about rules it does not show, so the NSG's rules written here are still judged (AOAI-NET-009).
+ */
+export function adoptionFor(
+  m: TfModel,
+  subnetId: unknown,
+): { address: string; nsgId?: unknown; policiesBy?: string } | undefined {
+  const d = m
+    .ofType('terraform_data')
+    .find(
+      (r) =>
+        r.values.input?.kind === NETWORK_ADOPTION_KIND &&
+        sameSubnet(m, r.values.input.endpoint_subnet_id, subnetId),
+    );
+  if (!d) return undefined;
+  const by = d.values.input.subnet_policies_managed_by;
+  return {
+    address: d.address,
+    nsgId: d.values.input.network_security_group_id ?? undefined,
+    policiesBy: typeof by === 'string' && by.trim().length >= 10 ? by.trim() : undefined,
+  };
 }
 
 export const ENDPOINT_POLICIES = ['Enabled', 'NetworkSecurityGroupEnabled'];
