@@ -223,6 +223,8 @@ describe('the reference stack with SYNTH_HCL_OUTPUT=true', () => {
         'Microsoft.CognitiveServices/accounts/raiBlocklists@2025-06-01',
         'Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems@2025-06-01',
         'Microsoft.CognitiveServices/accounts/defenderForAISettings@2025-06-01',
+        // The Defender for AI plan, written as an update (no Free-on-destroy).
+        'Microsoft.Security/pricings@2024-01-01',
       ]),
     );
     for (const [kind, instances] of Object.entries<any>({
@@ -232,8 +234,13 @@ describe('the reference stack with SYNTH_HCL_OUTPUT=true', () => {
       for (const [name, r] of Object.entries<any>(instances)) {
         const text = block(hcl, kind, name);
         expect(argument(text, 'type')).toBe(`"${r.type}"`);
-        expect(argument(text, 'name')).toBe(`"${r.name}"`);
-        expect(argument(text, 'parent_id')).toBe(`"${r.parent_id}"`);
+        if (r.name === undefined) {
+          // An update addressed by its resource ID (the Defender plan): no name or parent.
+          expect(argument(text, 'resource_id')).toBe(`"${r.resource_id}"`);
+        } else {
+          expect(argument(text, 'name')).toBe(`"${r.name}"`);
+          expect(argument(text, 'parent_id')).toBe(`"${r.parent_id}"`);
+        }
         expect(argument(text, 'body')).toBe('{');
         // Every body leaf is written: each string, number and boolean of the JSON body appears as key = value.
         for (const [key, value] of leaves(r.body)) {

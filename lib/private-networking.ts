@@ -54,8 +54,6 @@ import {
   validateResourceId,
 } from './validation';
 
-export { NETWORK_ADOPTION_KIND };
-
 /** Resources given plan-time preconditions, valid in HCL output too (lib/hcl.ts). */
 const GuardedSubnet = withHclOutput(Subnet);
 const GuardedNetworkSecurityRule = withHclOutput(NetworkSecurityRule);

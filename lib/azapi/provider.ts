@@ -21,6 +21,7 @@ export const AZAPI_SCHEMA_FIRST_RELEASE: Readonly<Record<string, string>> = {
   'Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems@2025-06-01': '2.5.0',
   'Microsoft.CognitiveServices/accounts/defenderForAISettings@2025-06-01': '2.5.0',
   'Microsoft.Network/virtualNetworks/subnets@2024-05-01': '2.1.0',
+  'Microsoft.Network/networkSecurityGroups/securityRules@2024-05-01': '2.1.0',
   'Microsoft.Security/pricings@2024-01-01': '1.11.0',
 };
 
