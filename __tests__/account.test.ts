@@ -1,7 +1,7 @@
-import { runChecks } from '../lib/checklist/engine';
-import { loadModel } from '../lib/checklist/model';
 import { AccountKind, AccountRole, OpenAIAccount, OpenAIAccountProps, PrincipalType } from '../lib';
 import { newStack, onlyResource, resourcesOf, synthJson } from './helpers';
+import { runChecks } from '../lib/checklist/engine';
+import { loadModel } from '../lib/checklist/model';
 
 const base: OpenAIAccountProps = {
   name: 'aoai-test',

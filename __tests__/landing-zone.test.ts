@@ -1,6 +1,6 @@
+import { createHash } from 'crypto';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { TerraformStack } from 'cdktf';
-import { createHash } from 'crypto';
 import { newStack, onlyResource, resourcesOf, synthJson } from './helpers';
 import {
   AllowedSource,

@@ -4,7 +4,7 @@
 // installed typings (strict), synthesize it, and judge its output with the aoai-harden package (cli/), packed and
 // installed into an empty folder of its own. It also keeps both tarballs honest: the construct tarball holds only
 // the compiled library (no run-task, verify or CLI code, no bin), its jsii assembly, README, LICENSE and the docs
-// its JSDoc cites (docs/*-facts.md, docs/rules.md), within a size bound; the CLI tarball only its bundle, and
+// its JSDoc cites (docs/*-facts.md, docs/rules.md, docs/landing-zone.md), within a size bound; the CLI tarball only its bundle, and
 // installing it pulls in no cdktf, constructs or provider binding.
 // Then, in the same install, the four user scenarios of examples/ (see scenarios() below): each type-checked and
 // synthesized as a user would, and the misspelled baseline, two baselines for one subscription and an e-mail
@@ -42,7 +42,7 @@ async function main() {
     // tools, or generated output.
     const files = packed.files.map((f) => f.path);
     const allowed =
-      /^(build\/.+\.(js|d\.ts)|\.jsii|README\.md|CHANGELOG\.md|API\.md|LICENSE|package\.json|docs\/(rules|plan-guards|[a-z]+-facts)\.md)$/;
+      /^(build\/.+\.(js|d\.ts)|\.jsii|README\.md|CHANGELOG\.md|API\.md|LICENSE|package\.json|docs\/(rules|plan-guards|landing-zone|[a-z]+-facts)\.md)$/;
     const unexpected = files.filter((f) => !allowed.test(f));
     if (unexpected.length) fail(`unexpected files in the tarball: ${unexpected.slice(0, 10).join(', ')}`);
     // The command-line tool is its own package: nothing of it in the construct tarball.

@@ -13,17 +13,14 @@ afterAll(() => scratch.cleanup());
 
 /** Stack -> the constraints and policies that refuse it in the landing zone (empty: it applies). */
 const EXPECTED: Record<string, string[]> = {
-  // The Defender plan is already Standard; the Activity Log already goes to the central workspace.
-  'README: aoai-subscription-baseline': ['DiagnosticCategorySinkConflict', 'PricingNotFree'],
+  // The Activity Log already goes to the central workspace. (The Defender plan is an update of the existing plan:
+  // no PricingNotFree.)
+  'README: aoai-subscription-baseline': ['DiagnosticCategorySinkConflict'],
   // existingNetwork associates its own NSG with a subnet that has the platform's; the spoke's links to the hub
   // zones already exist.
   'README: aoai-prod-swedencentral': ['DnsZoneLinkExists', 'SubnetAlreadyHasNsg'],
-  // Its own privatelink.* zones, subnets created without their NSG, the Defender plan.
-  'reference stack (default configuration)': [
-    'Deny-Private-DNS-Zones',
-    'Deny-Subnet-Without-Nsg',
-    'PricingNotFree',
-  ],
+  // Its own privatelink.* zones, subnets created without their NSG.
+  'reference stack (default configuration)': ['Deny-Private-DNS-Zones', 'Deny-Subnet-Without-Nsg'],
 };
 
 function stacks(): Array<[string, any]> {

@@ -300,8 +300,8 @@ export const CLOSED_WORLD_TYPES: readonly ClosedWorldType[] = [
     type: 'azurerm_monitor_activity_log_alert',
     kind: 'resource',
     status: 'judged',
-    why: 'an alert',
-    ...role(['AOAI-MON-012']),
+    why: 'an alert (an ARM-event detection where the Activity Log goes to another workspace)',
+    ...role(['AOAI-MON-007', 'AOAI-MON-012']),
   },
   {
     type: 'azurerm_monitor_metric_alert',
@@ -614,6 +614,13 @@ export const CLOSED_WORLD_TYPES: readonly ClosedWorldType[] = [
         },
         lookup,
       ),
+  },
+  {
+    type: 'Microsoft.Security/pricings',
+    kind: 'azapi type',
+    status: 'judged',
+    why: 'a Defender plan (this package writes the AI plan as an azapi_update_resource: no Free on destroy)',
+    rules: ['AOAI-MON-011'],
   },
   {
     type: 'Microsoft.Insights/diagnosticSettings',

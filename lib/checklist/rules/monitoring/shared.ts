@@ -364,7 +364,9 @@ export function defenderPlans(
 ): Array<{ address: string; resource: TfResource; tier: unknown; subscriptionFrom?: TfResource }> {
   const azurerm = m
     .ofType('azurerm_security_center_subscription_pricing')
-    .filter((p) => !isLiteral(p.values.resource_type) || String(p.values.resource_type).toLowerCase() === 'ai')
+    .filter(
+      (p) => !isLiteral(p.values.resource_type) || String(p.values.resource_type).toLowerCase() === 'ai',
+    )
     .map((p) => ({ address: p.address, resource: p, tier: p.values.tier, subscriptionFrom: p }));
   const azapi = m
     .ofType('azapi_update_resource', 'azapi_resource')
