@@ -102,6 +102,8 @@ describe('the reference stack in HCL', () => {
       'Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems@2025-06-01',
       'Microsoft.CognitiveServices/accounts/raiBlocklists@2025-06-01',
       'Microsoft.CognitiveServices/accounts/raiPolicies@2025-06-01',
+      // The Defender for AI plan, an update of the subscription's plan (SubscriptionBaseline).
+      'Microsoft.Security/pricings@2024-01-01',
     ]);
     const policy: any = azapi.find(([, c]: [string, any]) => c.after.type.includes('raiPolicies@'))![1];
     expect(policy.after.name).toBe('strict-production-filter');

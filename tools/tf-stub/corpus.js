@@ -105,15 +105,29 @@ function mountCorpus(entries, dir) {
       delete config.terraform.backend;
       delete config.terraform.cloud;
     }
+    // Aliased configurations (an endpoint written through the spoke's provider) are passed in explicitly: the module
+    // declares them (configuration_aliases) and the call maps each to the root's configuration of that alias
+    // (https://developer.hashicorp.com/terraform/language/modules/develop/providers, "Passing Providers Explicitly").
+    const passed = {};
     for (const [name, blocks] of Object.entries(config.provider ?? {})) {
+      const list = (root.provider[name] = root.provider[name] ?? []);
       for (const block of [].concat(blocks)) {
-        if (block.alias) throw new Error(`${entry.testPath}: provider ${name} alias ${block.alias}: aliased providers are not mounted yet`);
+        // The first configuration seen for each (provider, alias) serves every module (the stubs ignore arguments).
+        if (!list.some((b) => b.alias === block.alias)) list.push(block);
+        if (!block.alias) continue;
+        const ref = `${name}.${block.alias}`;
+        passed[ref] = ref;
+        config.terraform = config.terraform ?? {};
+        const reqs = (config.terraform.required_providers = config.terraform.required_providers ?? {});
+        reqs[name] = { ...reqs[name], configuration_aliases: [...(reqs[name]?.configuration_aliases ?? []), ref] };
       }
-      // The first configuration seen serves every module (the stubs ignore provider arguments).
-      if (!root.provider[name]) root.provider[name] = [].concat(blocks)[0];
     }
     delete config.provider;
-    Object.assign(root.terraform.required_providers, config.terraform?.required_providers ?? {});
+    for (const [name, req] of Object.entries(config.terraform?.required_providers ?? {})) {
+      // The root declares source and version only (configuration_aliases belong to the child module).
+      const { configuration_aliases: _aliases, ...plain } = req;
+      root.terraform.required_providers[name] = plain;
+    }
     const moduleDir = path.join(dir, 'stacks', entry.hash);
     fs.mkdirSync(moduleDir, { recursive: true });
     fs.writeFileSync(path.join(moduleDir, 'cdk.tf.json'), JSON.stringify(config, null, 1));
@@ -123,6 +137,11 @@ function mountCorpus(entries, dir) {
     }
     const moduleName = `s_${entry.hash}`;
     root.module[moduleName] = { source: `./stacks/${entry.hash}`, ...inputs };
+    if (Object.keys(passed).length) {
+      // With a providers map the module inherits nothing: the default configurations are passed too.
+      for (const name of Object.keys(config.terraform?.required_providers ?? {})) passed[name] = name;
+      root.module[moduleName].providers = passed;
+    }
     modules.set(moduleName, entry);
   }
   fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(root, null, 1));
