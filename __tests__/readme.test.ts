@@ -22,16 +22,25 @@ test("the README's example synthesizes and passes the checklist", () => {
   // No ARM lock by default: day-2 deletes below the account are not blocked (day2.test.ts).
   expect(config.resource.azurerm_management_lock).toBeUndefined();
 
-  // Hub and spoke: every link is in the hub subscription (where the zones live), none is an azurerm link (those
-  // land in ARM_SUBSCRIPTION_ID's subscription), and no privatelink.* zone is created in the spoke.
-  const HUB = '/subscriptions/22222222-2222-2222-2222-222222222222/';
+  // Hub and spoke: the hub already links the spoke to its zones, so no link (azapi or azurerm) and no privatelink.*
+  // zone is created here (DnsZoneLinkExists, Deny-Private-DNS-Zones in the estate model).
   const links = Object.values<any>(config.resource.azapi_resource).filter((r) =>
     /^Microsoft\.Network\/privateDnsZones\/virtualNetworkLinks@/.test(r.type),
   );
-  expect(links).toHaveLength(2);
-  for (const link of links) expect(link.parent_id.startsWith(HUB)).toBe(true);
+  expect(links).toEqual([]);
   expect(config.resource.azurerm_private_dns_zone_virtual_network_link).toBeUndefined();
   expect(config.resource.azurerm_private_dns_zone).toBeUndefined();
+  // The platform's NSG stays on the subnet: no NSG and no association written (SubnetAlreadyHasNsg); the allow and
+  // deny-all rules are its children.
+  expect(config.resource.azurerm_network_security_group).toBeUndefined();
+  expect(config.resource.azurerm_subnet_network_security_group_association).toBeUndefined();
+  const rules = Object.values<any>(config.resource.azapi_resource).filter((r) =>
+    /^Microsoft\.Network\/networkSecurityGroups\/securityRules@/.test(r.type),
+  );
+  expect(rules.map((r) => [r.name, r.parent_id.split('/').pop()]).sort()).toEqual([
+    ['Allow-aoai-prod-swc-aks-443', 'nsg-snet-pe'],
+    ['Deny-aoai-prod-swc-All-Inbound', 'nsg-snet-pe'],
+  ]);
 
   // The subscription singletons are in the baseline stack only, which passes the checklist too.
   const baseline = JSON.parse(
@@ -43,6 +52,9 @@ test("the README's example synthesizes and passes the checklist", () => {
     );
   expect(plans(baseline)).toHaveLength(1);
   expect(plans(config)).toEqual([]);
+  // The platform already exports the Activity Log to log-platform: the baseline declares it instead of a second
+  // export of the same categories (DiagnosticCategorySinkConflict in the estate model).
+  expect(baseline.resource.azurerm_monitor_diagnostic_setting).toBeUndefined();
   expect(
     JSON.parse(
       readFileSync(join(stackDir, '..', 'aoai-subscription-baseline', 'hardening-report.json'), 'utf8'),
@@ -117,8 +129,8 @@ test("the README's landing-zone example synthesizes, adopts the platform's NSG, 
   const pe = Object.values<any>(r.azurerm_private_endpoint)[0];
   expect([pe.provider, pe.location, pe.resource_group_name]).toEqual([
     'azurerm.spoke',
-    'westeurope',
-    'rg-spoke-net',
+    'swedencentral',
+    'rg-net',
   ]);
   // The ARM-event detections are activity log alerts on the account, with status filters.
   const alerts = Object.values<any>(r.azurerm_monitor_activity_log_alert)

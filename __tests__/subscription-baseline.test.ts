@@ -4,6 +4,7 @@ import { runChecks } from '../lib/checklist/engine';
 import { loadModel } from '../lib/checklist/model';
 import { HardenedAzureOpenAI } from '../lib/hardened-azure-openai';
 import {
+  SUBSCRIPTION_BASELINE_KIND,
   SubscriptionBaseline,
   SubscriptionBaselineProps,
   SubscriptionCoverage,
@@ -102,6 +103,38 @@ describe('SubscriptionBaseline', () => {
     expect(planOf(off)).toEqual([]);
     const report = runChecks(loadModel(off), { today: '2026-11-28' });
     expect(report.findings.find((f) => f.ruleId === 'AOAI-MON-011')?.status).toBe('suppressed');
+  });
+  test('an Activity Log export the platform already has is declared, not written again (one setting per category and destination)', () => {
+    const declared = build({
+      activityLogExportManagedBy: 'ALZ policy Deploy-AzActivity-Log (activity-log-to-central)',
+    });
+    // No second export of the same categories to that workspace (Azure refuses it: DiagnosticCategorySinkConflict).
+    expect(resourcesOf(declared, 'azurerm_monitor_diagnostic_setting')).toEqual({});
+    const marker = Object.values<any>(resourcesOf(declared, 'terraform_data')).find(
+      (r) => r.input.kind === SUBSCRIPTION_BASELINE_KIND,
+    );
+    expect(marker.input).toMatchObject({
+      activity_log_exported_by: 'ALZ policy Deploy-AzActivity-Log (activity-log-to-central)',
+      activity_log_workspace_id: WORKSPACE,
+    });
+    // The Defender plan is still written.
+    expect(planOf(declared)).toHaveLength(1);
+    const mon003 = (j: any) =>
+      runChecks(loadModel(j), { today: '2026-11-28' }).findings.find((f) => f.ruleId === 'AOAI-MON-003')!;
+    expect(mon003(declared)).toMatchObject({ status: 'compliant' });
+    expect(mon003(declared).message).toMatch(
+      /declared: the Activity Log already goes to .*log-platform \(exported by: ALZ policy/,
+    );
+    // The declaration is what passes: without its owner the baseline has no export and fails.
+    const stripped = structuredClone(declared);
+    Object.values<any>(resourcesOf(stripped, 'terraform_data')).forEach(
+      (r) => delete r.input.activity_log_exported_by,
+    );
+    expect(mon003(stripped)).toMatchObject({ status: 'non-compliant' });
+    // A short owner is refused at synth, naming the field and the fix.
+    expect(() => build({ activityLogExportManagedBy: 'platform' })).toThrow(
+      /activityLogExportManagedBy: invalid value "platform".*at least 10 characters/,
+    );
   });
   test('bad input names the field', () => {
     expect(() => build({ activityLogWorkspaceId: '/subscriptions/x/resourceGroups/y' })).toThrow(

@@ -743,8 +743,15 @@ export interface OpenAIAccountProps {
   readonly deployments?: ModelDeploymentOptions[];
   /**
    * Protect the account from deletion by Terraform: `lifecycle.prevent_destroy`, so a plan that would destroy or
-   * replace the account fails. Day-2 changes to deployments, policies, blocklists and grants are unaffected, and
-   * a deleted account stays soft-deleted (recoverable) unless the provider's `purge_soft_delete_on_destroy` is on.
+   * replace the account fails. Day-2 changes to deployments, policies, blocklists and grants are unaffected.
+   * With it off, what a destroy leaves depends on the azurerm provider's
+   * `features.cognitive_account.purge_soft_delete_on_destroy`, which is on by default in azurerm 4.55 (so with
+   * `features: [{}]`): the account is deleted and then purged, gone for good with its deployments, and its name is
+   * free at once. Only with the feature set to false does it stay soft-deleted for 48 hours, recoverable by hand
+   * (`az cognitiveservices account recover`), its name reserved and its provisioned deployments billing until it is
+   * purged. Sources: terraform-provider-azurerm v4.55.0 internal/features/defaults.go (CognitiveAccount
+   * PurgeSoftDeleteOnDestroy: true) and internal/services/cognitive/cognitive_account_resource.go (delete, then
+   * purge when the feature is on); learn.microsoft.com/azure/ai-services/recover-purge-resources.
    * @default true
    */
   readonly deletionProtection?: boolean;

@@ -74,6 +74,16 @@ export interface SubscriptionBaselineProps extends SubscriptionBaselineOptions {
   readonly namePrefix: string;
   /** The Log Analytics workspace that receives the subscription Activity Log. */
   readonly activityLogWorkspaceId: string;
+  /**
+   * Who already exports the subscription's Activity Log to `activityLogWorkspaceId` (a platform diagnostic setting,
+   * or a landing zone's Deploy-AzActivity-Log policy), at least 10 characters. Azure sends a log category of a
+   * resource to a destination from one diagnostic setting only, so a second export of the same categories to that
+   * workspace is refused ("Data sink ... is already used": Azure/bicep-registry-modules#3407,
+   * Azure/Community-Policy#188). With it, no export is written here: the declaration and the workspace are recorded
+   * in the baseline's `terraform_data` marker, and AOAI-MON-003 reports the declaration instead of an export.
+   * @default - the baseline writes its own export, so the Activity Log is exported whatever the platform does
+   */
+  readonly activityLogExportManagedBy?: string;
 }
 
 /**
@@ -99,8 +109,8 @@ export interface SubscriptionBaselineProps extends SubscriptionBaselineOptions {
 export class SubscriptionBaseline extends Construct {
   /** `/subscriptions/<id>` of the covered subscription. @attribute */
   public readonly subscriptionScope: string;
-  /** The subscription diagnostic setting exporting the Activity Log. */
-  public readonly activityLogExport: MonitorDiagnosticSetting;
+  /** The subscription diagnostic setting exporting the Activity Log (none when `activityLogExportManagedBy` is set). */
+  public readonly activityLogExport?: MonitorDiagnosticSetting;
   /**
    * The Defender for AI plan write, unless opted out: an `azapi_update_resource` on
    * `<subscription>/providers/Microsoft.Security/pricings/AI`. The plan always exists (Free or Standard), so the
@@ -129,16 +139,25 @@ export class SubscriptionBaseline extends Construct {
     this.subscriptionScope = new DataAzurermSubscription(this, 'Subscription', {}).id;
 
     registerBaseline(this);
+    const exportedBy = validateExportManagedBy(props.activityLogExportManagedBy);
     const marker = new HclTerraformResource(this, 'Marker', { terraformResourceType: 'terraform_data' });
-    marker.addOverride('input', { kind: SUBSCRIPTION_BASELINE_KIND, name_prefix: naming.prefix });
-
-    this.activityLogExport = new MonitorDiagnosticSetting(this, 'ActivityLogExport', {
-      // Diagnostic setting names are unique per target (here the subscription): derived, never a constant.
-      name: naming.name('diag', 260, 'activity-log'),
-      targetResourceId: this.subscriptionScope,
-      logAnalyticsWorkspaceId: props.activityLogWorkspaceId,
-      enabledLog: ACTIVITY_LOG_CATEGORIES.map((category) => ({ category })),
+    marker.addOverride('input', {
+      kind: SUBSCRIPTION_BASELINE_KIND,
+      name_prefix: naming.prefix,
+      ...(exportedBy !== undefined
+        ? { activity_log_exported_by: exportedBy, activity_log_workspace_id: props.activityLogWorkspaceId }
+        : {}),
     });
+
+    if (exportedBy === undefined) {
+      this.activityLogExport = new MonitorDiagnosticSetting(this, 'ActivityLogExport', {
+        // Diagnostic setting names are unique per target (here the subscription): derived, never a constant.
+        name: naming.name('diag', 260, 'activity-log'),
+        targetResourceId: this.subscriptionScope,
+        logAnalyticsWorkspaceId: props.activityLogWorkspaceId,
+        enabledLog: ACTIVITY_LOG_CATEGORIES.map((category) => ({ category })),
+      });
+    }
 
     const optOut = validateOptOut('defenderForAIOptOut', props.defenderForAIOptOut);
     if (props.defenderForAI === false) {
@@ -286,6 +305,20 @@ export class SubscriptionCoverage {
     }
     return declaration;
   }
+}
+
+/** The declared owner of an existing Activity Log export: at least 10 characters (a reference is taken as given). */
+function validateExportManagedBy(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = String(value ?? '').trim();
+  if (!isUnresolved(value) && trimmed.length < MIN_REASON_LENGTH) {
+    fail(
+      'activityLogExportManagedBy',
+      value,
+      `Say which diagnostic setting or policy already exports the Activity Log to activityLogWorkspaceId (at least ${MIN_REASON_LENGTH} characters), or leave it out to export it here.`,
+    );
+  }
+  return isUnresolved(value) ? value : trimmed;
 }
 
 /**

@@ -79,7 +79,11 @@ export interface StackConfig {
    */
   subscriptionCoverage: SubscriptionCoverageConfig;
   deletionProtection: boolean;
-  /** Provider feature: purge the account on destroy (frees the name) or keep it soft-deleted (recoverable). */
+  /**
+   * Provider feature `cognitive_account.purge_soft_delete_on_destroy`: purge the account on destroy (frees the name;
+   * azurerm 4.55's default when unset) or keep it soft-deleted for 48 hours (recoverable by hand). The reference
+   * stack sets it explicitly (false).
+   */
   purgeSoftDeleteOnDestroy: boolean;
   backend: BackendConfig;
   tags: Record<string, string>;

@@ -13,12 +13,14 @@ afterAll(() => scratch.cleanup());
 
 /** Stack -> the constraints and policies that refuse it in the landing zone (empty: it applies). */
 const EXPECTED: Record<string, string[]> = {
-  // The Activity Log already goes to the central workspace. (The Defender plan is an update of the existing plan:
-  // no PricingNotFree.)
-  'README: aoai-subscription-baseline': ['DiagnosticCategorySinkConflict'],
-  // existingNetwork associates its own NSG with a subnet that has the platform's; the spoke's links to the hub
-  // zones already exist.
-  'README: aoai-prod-swedencentral': ['DnsZoneLinkExists', 'SubnetAlreadyHasNsg'],
+  // The Defender plan is an update of the existing plan (was PricingNotFree); the Activity Log export the platform
+  // already has is declared, not written again (was DiagnosticCategorySinkConflict).
+  'README: aoai-subscription-baseline': [],
+  // The platform's NSG is adopted, its rules added (was SubnetAlreadyHasNsg); the hub's links to the spoke are
+  // used, none is created (was DnsZoneLinkExists).
+  'README: aoai-prod-swedencentral': [],
+  // The "Deploy into a landing zone" example: the endpoint through the spoke's provider, nothing the platform owns.
+  'README landing zone: aoai-lz-prod': [],
   // Its own privatelink.* zones, subnets created without their NSG.
   'reference stack (default configuration)': ['Deny-Private-DNS-Zones', 'Deny-Subnet-Without-Nsg'],
 };
@@ -27,9 +29,15 @@ function stacks(): Array<[string, any]> {
   const out = join(scratch.root, 'readme-out');
   const dir = runReadmeExample(out);
   const read = (d: string) => JSON.parse(readFileSync(join(d, 'cdk.tf.json'), 'utf8'));
+  const lz = runReadmeExample(
+    join(scratch.root, 'readme-lz'),
+    '## Deploy into a landing zone',
+    'aoai-lz-prod',
+  );
   return [
     ['README: aoai-subscription-baseline', read(join(out, 'stacks', 'aoai-subscription-baseline'))],
     ['README: aoai-prod-swedencentral', read(dir)],
+    ['README landing zone: aoai-lz-prod', read(lz)],
     ['reference stack (default configuration)', referenceJson()],
   ];
 }
@@ -66,3 +74,45 @@ describe.each(Object.keys(EXPECTED))('%s in the landing zone', (name) => {
     expect(estate.resource(LZ.activityLogSetting)?.properties.workspaceId).toBe(LZ.workspace);
   });
 });
+
+/**
+ * Day 2 of the README example in the landing zone: one more allowed source, prepended. Priorities derive from the
+ * source's name, so the existing rules are not renumbered (no SecurityRulePriorityConflict, no update of them) and
+ * the new rule is added beside the platform's and the account's rules.
+ */
+test('day 2: the README stack with one more allowed source (prepended) applies, no existing rule changes', async () => {
+  const { estate, result } = results.get('README: aoai-prod-swedencentral')!;
+  expect(result.code).toBe(0);
+  const rulesOf = () =>
+    Object.values(estate.document().resources)
+      .filter((r) => /\/networkSecurityGroups\/nsg-snet-pe\/securityRules\//i.test(r.id))
+      .map((r) => [r.id.split('/').pop(), r.properties.priority])
+      .sort();
+  const before = rulesOf();
+  expect(before.map((r) => r[0])).toEqual([
+    'Allow-aoai-prod-swc-aks-443',
+    'Deny-aoai-prod-swc-All-Inbound',
+    'deny-internet-inbound', // the platform's
+  ]);
+  const out = join(scratch.root, 'readme-day2');
+  const dir = runReadmeExample(out, undefined, undefined, (src) =>
+    src.replace(
+      "allowedSources: [{ name: 'aks',",
+      "allowedSources: [{ name: 'batch', cidr: '10.50.16.0/24' }, { name: 'aks',",
+    ),
+  );
+  const day2 = await estate.apply('stack', JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')));
+  expect([day2.code, flat(day2).match(/Error: [^.]*/g)]).toEqual([0, null]);
+  // Terraform wrote one rule (a create) and updated or deleted none (apply log: one start line per write).
+  const ruleWrites = readFileSync(day2.applyLog, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((w) => w.event === 'start' && /^(Allow|Deny)-aoai-prod-swc-/.test(String(w.name)));
+  expect(ruleWrites.map((w) => [w.action, w.name])).toEqual([['create', 'Allow-aoai-prod-swc-batch-443']]);
+  const after = rulesOf();
+  // The two rules keep their priorities; the new one is added.
+  expect(after.filter((r) => r[0] !== 'Allow-aoai-prod-swc-batch-443')).toEqual(before);
+  expect(after.map((r) => r[0])).toContain('Allow-aoai-prod-swc-batch-443');
+  expect(estate.resource(`${LZ.peNsg}/securityRules/deny-internet-inbound`)?.properties.priority).toBe(4000);
+}, 600000);

@@ -13,7 +13,8 @@ export const rule: Rule = {
   rationale:
     'Deployment, RAI policy and key-listing changes, and RBAC denials, are only in the Activity Log.',
   references: { mcsb: 'LT-3' },
-  failClosed: 'A subscription target that is not recognisably the subscription does not count.',
+  failClosed:
+    'A subscription target that is not recognisably the subscription does not count. A baseline that declares an existing export passes only with its owner (10 characters or more) and workspace recorded.',
   evaluate: (m) => {
     const baseline = markers(m, SUBSCRIPTION_BASELINE_KIND)[0];
     if (accounts(m).length === 0 && !baseline) return [na('no Azure OpenAI account in this configuration')];
@@ -33,16 +34,30 @@ export const rule: Rule = {
         d.values.log_analytics_workspace_id,
     );
     const declared = good || baseline ? undefined : coverageDeclared(m);
+    // A baseline that declares the export already exists (SubscriptionBaseline.activityLogExportManagedBy): a second
+    // export of the same categories to that workspace would be refused (one diagnostic setting per category and
+    // destination), so the declaration, its owner and workspace stand in for it.
+    const exportedBy = baseline?.values.input?.activity_log_exported_by;
+    const existing =
+      !good &&
+      typeof exportedBy === 'string' &&
+      exportedBy.trim().length >= 10 &&
+      baseline?.values.input?.activity_log_workspace_id;
     return [
       good
         ? ok(good.address, 'Activity Log (Administrative) exported')
-        : declared
-          ? ok(declared.address, declared.message)
-          : bad(
-              baseline?.address ?? accounts(m)[0].resource.address,
-              'no subscription diagnostic setting exports the Administrative Activity Log, and no subscription coverage is declared',
-              exports.map((e) => e.address),
-            ),
+        : existing
+          ? ok(
+              baseline!.address,
+              `declared: the Activity Log already goes to ${baseline!.values.input.activity_log_workspace_id} (exported by: ${exportedBy.trim()})`,
+            )
+          : declared
+            ? ok(declared.address, declared.message)
+            : bad(
+                baseline?.address ?? accounts(m)[0].resource.address,
+                'no subscription diagnostic setting exports the Administrative Activity Log, and no subscription coverage is declared',
+                exports.map((e) => e.address),
+              ),
     ];
   },
 };
