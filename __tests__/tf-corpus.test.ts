@@ -87,3 +87,22 @@ test('mounts stacks as modules: no backend or provider blocks in them, one provi
   expect(mounted.provider).toBeUndefined();
   expect(mounted.resource.azurerm_resource_group.rg.name).toBe('rg-a');
 });
+
+test('a stack with an aliased provider (the spoke of a landing zone) is mounted with its alias passed explicitly', () => {
+  const dir = temp();
+  const config = JSON.parse(stack('rg-a'));
+  config.provider.azurerm.push({ features: [{}], alias: 'spoke' });
+  config.resource.azurerm_resource_group.rg.provider = 'azurerm.spoke';
+  corpus.mountCorpus([{ hash: '2'.repeat(16), config }], dir);
+  const root = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8'));
+  // The root holds the default and the aliased configuration; the call passes both.
+  expect(root.provider.azurerm.map((b: any) => b.alias ?? null)).toEqual([null, 'spoke']);
+  expect(root.module.s_2222222222222222.providers).toEqual({
+    azurerm: 'azurerm',
+    'azurerm.spoke': 'azurerm.spoke',
+  });
+  // The module declares the alias; the root declares none (configuration_aliases belong to child modules).
+  const mounted = JSON.parse(readFileSync(join(dir, 'stacks', '2222222222222222', 'cdk.tf.json'), 'utf8'));
+  expect(mounted.terraform.required_providers.azurerm.configuration_aliases).toEqual(['azurerm.spoke']);
+  expect(root.terraform.required_providers.azurerm.configuration_aliases).toBeUndefined();
+});

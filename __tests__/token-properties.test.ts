@@ -390,6 +390,16 @@ const ROOTS: Root[] = [
     build: (stack, value) => new SubscriptionBaseline(stack, 'Baseline', value),
   },
   {
+    struct: 'SubscriptionBaselineProps',
+    label: 'SubscriptionBaseline (Activity Log export managed by the platform)',
+    baseline: () => ({
+      namePrefix: 'aoai',
+      activityLogWorkspaceId: WORKSPACE,
+      activityLogExportManagedBy: 'platform diagnostic setting activity-log-to-central',
+    }),
+    build: (stack, value) => new SubscriptionBaseline(stack, 'Baseline', value),
+  },
+  {
     struct: 'OpenAIAccountAttributes',
     label: 'OpenAIAccount.fromAttributes',
     baseline: () => ({

@@ -144,6 +144,8 @@ function mountCorpus(entries, dir) {
     }
     modules.set(moduleName, entry);
   }
+  // One configuration per provider stays one block, as before any alias was mounted.
+  for (const [name, list] of Object.entries(root.provider)) if (list.length === 1) root.provider[name] = list[0];
   fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(root, null, 1));
   return { modules };
 }
