@@ -424,7 +424,7 @@ const BAD_LITERALS: Array<[string, (p: HardenedAzureOpenAIProps) => HardenedAzur
         },
       },
     }),
-    /^test\/AzureOpenAI: networking\.allowedSources\[0\].cidr: invalid value "0.0.0.0\/1". A \/1 source admits 2147483648 addresses; use a CIDR no wider than \/8/,
+    /^test\/AzureOpenAI: networking\.existingNetwork\.allowedSources\[0\].cidr: invalid value "0.0.0.0\/1". A \/1 source admits 2147483648 addresses; use a CIDR no wider than \/8/,
   ],
   [
     'deployment name ""',

@@ -190,7 +190,7 @@ describe('ARM events are watched where their rows are', () => {
   // With the Activity Log exported by a baseline stack or the platform, AzureActivity rows are in that workspace,
   // not the account's: the two AzureActivity detections become activity log alerts on the account (no export).
   const declared = [
-    SubscriptionCoverage.byBaselineStack('aoai-subscription'),
+    SubscriptionCoverage.byBaselineStackName('aoai-subscription'),
     SubscriptionCoverage.managedElsewhere('the platform exports the Activity Log to Sentinel'),
     undefined,
   ];

@@ -219,6 +219,7 @@ const ROOTS: Root[] = [
         resourceGroupName: 'rg-net',
         newNetwork: newNetwork(),
         additionalDnsLinkedVirtualNetworkIds: [VNET],
+        dnsLinkOwner: 'spoke-owner',
       },
       identity: {
         workloadIdentities: [{ name: 'id-chat', role: AccountRole.INVOKE, privilegedRoleOptOut: reason() }],

@@ -41,6 +41,12 @@ export interface HardenedNetworkingOptions {
    */
   readonly additionalDnsLinkedVirtualNetworkIds?: string[];
   /**
+   * The one owner of links to central zones (see PrivateNetworkingProps.dnsLinkOwner): links named
+   * `link-<owner>-<vnet>` with `prevent_destroy`.
+   * @default - none; required with existingPrivateDnsZoneIds and additionalDnsLinkedVirtualNetworkIds
+   */
+  readonly dnsLinkOwner?: string;
+  /**
    * Remove the deny-all inbound rule (priority 4096), with a written reason.
    * @default - deny-all inbound in place: only the allowed sources reach the endpoint
    */
@@ -251,7 +257,12 @@ export class HardenedAzureOpenAI extends Construct {
     this.contentFilter = locateConfigErrors(
       this,
       'contentFilter.',
-      () => new ContentFilterPolicy(this, 'ContentFilter', { account: this.account, tags, ...props.contentFilter }),
+      () =>
+        new ContentFilterPolicy(this, 'ContentFilter', {
+          account: this.account,
+          tags,
+          ...props.contentFilter,
+        }),
     );
     this.identity = locateConfigErrors(
       this,
