@@ -75,44 +75,4 @@ describe.each(Object.keys(EXPECTED))('%s in the landing zone', (name) => {
   });
 });
 
-/**
- * Day 2 of the README example in the landing zone: one more allowed source, prepended. Priorities derive from the
- * source's name, so the existing rules are not renumbered (no SecurityRulePriorityConflict, no update of them) and
- * the new rule is added beside the platform's and the account's rules.
- */
-test('day 2: the README stack with one more allowed source (prepended) applies, no existing rule changes', async () => {
-  const { estate, result } = results.get('README: aoai-prod-swedencentral')!;
-  expect(result.code).toBe(0);
-  const rulesOf = () =>
-    Object.values(estate.document().resources)
-      .filter((r) => /\/networkSecurityGroups\/nsg-snet-pe\/securityRules\//i.test(r.id))
-      .map((r) => [r.id.split('/').pop(), r.properties.priority])
-      .sort();
-  const before = rulesOf();
-  expect(before.map((r) => r[0])).toEqual([
-    'Allow-aoai-prod-swc-aks-443',
-    'Deny-aoai-prod-swc-All-Inbound',
-    'deny-internet-inbound', // the platform's
-  ]);
-  const out = join(scratch.root, 'readme-day2');
-  const dir = runReadmeExample(out, undefined, undefined, (src) =>
-    src.replace(
-      "allowedSources: [{ name: 'aks',",
-      "allowedSources: [{ name: 'batch', cidr: '10.50.16.0/24' }, { name: 'aks',",
-    ),
-  );
-  const day2 = await estate.apply('stack', JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')));
-  expect([day2.code, flat(day2).match(/Error: [^.]*/g)]).toEqual([0, null]);
-  // Terraform wrote one rule (a create) and updated or deleted none (apply log: one start line per write).
-  const ruleWrites = readFileSync(day2.applyLog, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l))
-    .filter((w) => w.event === 'start' && /^(Allow|Deny)-aoai-prod-swc-/.test(String(w.name)));
-  expect(ruleWrites.map((w) => [w.action, w.name])).toEqual([['create', 'Allow-aoai-prod-swc-batch-443']]);
-  const after = rulesOf();
-  // The two rules keep their priorities; the new one is added.
-  expect(after.filter((r) => r[0] !== 'Allow-aoai-prod-swc-batch-443')).toEqual(before);
-  expect(after.map((r) => r[0])).toContain('Allow-aoai-prod-swc-batch-443');
-  expect(estate.resource(`${LZ.peNsg}/securityRules/deny-internet-inbound`)?.properties.priority).toBe(4000);
-}, 600000);
+// Day 2 (edits, and destroying one of two account stacks): estate-day2.tf.test.ts.
