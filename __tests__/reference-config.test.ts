@@ -139,6 +139,43 @@ describe('coverage of each subscription', () => {
   });
 });
 
+const SPOKE =
+  '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-net/providers/Microsoft.Network';
+const LZ_NET = {
+  virtualNetworkId: `${SPOKE}/virtualNetworks/vnet-spoke`,
+  endpointSubnetId: `${SPOKE}/virtualNetworks/vnet-spoke/subnets/snet-pe`,
+  networkSecurityGroupId: `${SPOKE}/networkSecurityGroups/nsg-snet-pe`,
+  allowedSources: [{ name: 'aks', cidr: '10.50.8.0/22' }],
+};
+
+describe('the landing-zone fleet: a spoke the platform owns, central DNS, the Activity Log exported by the platform', () => {
+  const { subscriptions, stacks } = loadAppConfig(
+    join(__dirname, 'fixtures', 'estate', 'landing-zone-fleet.json'),
+  );
+  test('the baseline declares the existing export and names its workspace', () => {
+    expect(subscriptions.map((s) => [s.stackName, s.activityLogExportManagedBy])).toEqual([
+      [
+        'aoai-subscription-11111111',
+        'platform diagnostic setting activity-log-to-central (ALZ Deploy-AzActivity-Log)',
+      ],
+    ]);
+    expect(subscriptions[0].activityLogWorkspaceId).toMatch(/\/workspaces\/log-platform$/);
+  });
+  test("each account stack adopts the platform's NSG on its own subnet and uses the hub's zones", () => {
+    expect(
+      stacks.map((s) => [
+        s.stackName,
+        s.network.existing?.endpointSubnetId.split('/').pop(),
+        s.network.existing?.networkSecurityGroupId?.split('/').pop(),
+        s.network.privateDnsZoneIds?.length,
+      ]),
+    ).toEqual([
+      ['aoai-prod-swedencentral', 'snet-pe', 'nsg-snet-pe', 2],
+      ['aoai-prod-eastus2', 'snet-app', 'nsg-snet-app', 2],
+    ]);
+  });
+});
+
 describe('config mistakes are refused with the entry, the field and the fix', () => {
   test.each<[string, unknown, RegExp]>([
     ['an empty array', [], /^AOAI_CONFIG: .* holds an empty array\. Add at least one stack entry\.$/],
@@ -239,6 +276,21 @@ describe('config mistakes are refused with the entry, the field and the fix', ()
         { environment: 'dev', subscriptionCoverage: { baselineStack: 'aoai-baseline-old' } },
       ],
       /^aoai-dev-swedencentral\.subscriptionCoverage\.baselineStack: invalid value "aoai-baseline-old": subscription \(ARM_SUBSCRIPTION_ID\)'s baseline in this file is aoai-subscription\./,
+    ],
+    [
+      'an existing network beside a new network setting',
+      [{ environment: 'prod', network: { existing: LZ_NET, addressSpace: '10.9.0.0/16' } }],
+      /^AOAI_CONFIG\[0\]\.network: existing and addressSpace given together\. Give network\.existing for a spoke the platform owns, or the new VNet's settings, not both\.$/,
+    ],
+    [
+      'a misspelled existing-network setting',
+      [{ environment: 'prod', network: { existing: { ...LZ_NET, nsgId: 'x' } } }],
+      /^AOAI_CONFIG\[0\]\.network\.existing\.nsgId: unknown setting\. Known settings: .*networkSecurityGroupId/,
+    ],
+    [
+      'an Activity Log export declared without the workspace it fills',
+      [{ subscription: { activityLogExportManagedBy: 'platform diagnostic setting (ALZ)' } }],
+      /^AOAI_CONFIG\[0\]\.subscription\.activityLogExportManagedBy: given without activityLogWorkspaceId\./,
     ],
   ])('%s', (_name, entries, message) => {
     expect(refused(entries)).toMatch(message);

@@ -26,6 +26,19 @@ export interface DeploymentConfig {
   capacity?: number;
 }
 
+/** An existing network (a landing zone's spoke): see ExistingNetworkOptions for each field. */
+export interface ExistingNetworkConfig {
+  virtualNetworkId: string;
+  endpointSubnetId: string;
+  allowedSources: Array<{ name: string; cidr: string; priority?: number }>;
+  /** The platform's NSG on the endpoint subnet: rules are added to it, never replaced. */
+  networkSecurityGroupId?: string;
+  /** Who sets privateEndpointNetworkPolicies on the subnet, when the network team's azurerm_subnet does. */
+  subnetNetworkPoliciesManagedBy?: string;
+  /** The VNet's region, when it is not the account's (the endpoint must be in its VNet's region). */
+  location?: string;
+}
+
 export interface BackendConfig {
   /** local (default), cloud (HCP Terraform) or azurerm (Azure Storage with Entra ID auth). */
   type: 'local' | 'cloud' | 'azurerm';
@@ -65,6 +78,16 @@ export interface StackConfig {
     apimSubnetCidr?: string;
     /** More VNets to link to the private DNS zones (hub, on-premises DNS resolver VNet, other spokes). */
     dnsLinkedVirtualNetworkIds?: string[];
+    /**
+     * A landing zone's spoke instead of a new VNet (PrivateNetworkingProps.existingNetwork): the VNet, the endpoint
+     * subnet and, usually, the platform's NSG on it, which the stack adds its rules to. Excludes vnetName,
+     * addressSpace and the subnet CIDRs.
+     */
+    existing?: ExistingNetworkConfig;
+    /** The hub's private DNS zones (central DNS): no privatelink.* zone is created (PrivateNetworkingProps.existingPrivateDnsZoneIds). */
+    privateDnsZoneIds?: string[];
+    /** The one owner of links to central zones (PrivateNetworkingProps.dnsLinkOwner). */
+    dnsLinkOwner?: string;
   };
   workloadIdentities: string[];
   blocklist: { name: string; items: string[] };
@@ -131,6 +154,11 @@ export interface SubscriptionEntryConfig {
   resourceGroupName: string;
   /** An existing Log Analytics workspace for the Activity Log; default: the stack creates `log-<namePrefix>`. */
   activityLogWorkspaceId?: string;
+  /**
+   * Who already exports the subscription's Activity Log to activityLogWorkspaceId (a landing zone's
+   * Deploy-AzActivity-Log): no second export is written (SubscriptionBaseline.activityLogExportManagedBy).
+   */
+  activityLogExportManagedBy?: string;
   /** Defender for AI plan extensions (SubscriptionBaseline.defenderExtensions). */
   defenderExtensions: string[];
   backend: BackendConfig;
@@ -223,6 +251,16 @@ const ACCOUNT_SHAPE: Shape = {
     appSubnetCidrs: 'string[]',
     apimSubnetCidr: 'string',
     dnsLinkedVirtualNetworkIds: 'string[]',
+    existing: {
+      virtualNetworkId: 'string',
+      endpointSubnetId: 'string',
+      allowedSources: [{ name: 'string', cidr: 'string', priority: 'number' }],
+      networkSecurityGroupId: 'string',
+      subnetNetworkPoliciesManagedBy: 'string',
+      location: 'string',
+    },
+    privateDnsZoneIds: 'string[]',
+    dnsLinkOwner: 'string',
   },
   workloadIdentities: 'string[]',
   blocklist: { name: 'string', items: 'string[]' },
@@ -240,6 +278,7 @@ const SUBSCRIPTION_SHAPE: Shape = {
     namePrefix: 'string',
     resourceGroupName: 'string',
     activityLogWorkspaceId: 'string',
+    activityLogExportManagedBy: 'string',
     defenderExtensions: 'string[]',
   },
   stackName: 'string',
@@ -317,6 +356,7 @@ function accountEntry(where: string, e: RawEntry): StackConfig {
     );
   }
   subscriptionIdOf(where, e.subscriptionId);
+  checkNetwork(where, e.network);
   const environment = namePart(where, 'environment', e.environment, 'prod');
   const location = namePart(where, 'location', e.location ?? DEFAULT_CONFIG.location, 'swedencentral');
   const workload = namePart(where, 'workload', e.workload ?? DEFAULT_WORKLOAD, 'contoso-aoai');
@@ -378,10 +418,34 @@ function subscriptionEntry(where: string, e: RawEntry): SubscriptionEntryConfig 
     namePrefix,
     resourceGroupName: settings.resourceGroupName ?? `rg-${namePrefix}`,
     activityLogWorkspaceId: settings.activityLogWorkspaceId,
+    activityLogExportManagedBy: exportManagedBy(where, settings),
     defenderExtensions: settings.defenderExtensions ?? [],
     backend: { ...DEFAULT_CONFIG.backend, ...(e.backend ?? {}) },
     tags: { workload: 'azure-openai', 'managed-by': 'cdktf', ...(e.tags ?? {}) },
   };
+}
+
+/** A declared Activity Log export names the workspace it fills: the account stacks' detections read it. */
+function exportManagedBy(where: string, settings: RawEntry): string | undefined {
+  if (settings.activityLogExportManagedBy !== undefined && settings.activityLogWorkspaceId === undefined) {
+    throw new ConfigError(
+      `${where}.subscription.activityLogExportManagedBy: given without activityLogWorkspaceId. Name the workspace the existing export fills (subscription.activityLogWorkspaceId).`,
+    );
+  }
+  return settings.activityLogExportManagedBy;
+}
+
+/** A new network's settings and an existing network exclude each other. */
+function checkNetwork(where: string, network: RawEntry | undefined): void {
+  if (network?.existing === undefined) return;
+  const own = ['vnetName', 'addressSpace', 'endpointSubnetCidr', 'appSubnetCidrs', 'apimSubnetCidr'].filter(
+    (k) => network[k] !== undefined,
+  );
+  if (own.length) {
+    throw new ConfigError(
+      `${where}.network: existing and ${own.join(', ')} given together. Give network.existing for a spoke the platform owns, or the new VNet's settings, not both.`,
+    );
+  }
 }
 
 /** How a subscription is named in messages and grouped: its ID, or the one ARM_SUBSCRIPTION_ID names. */

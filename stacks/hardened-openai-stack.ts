@@ -1,7 +1,14 @@
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { Aspects, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { AccountKind, AccountRole, HardenedAzureOpenAI, HardeningChecks, SubscriptionCoverage } from '../lib';
+import {
+  AccountKind,
+  AccountRole,
+  HardenedAzureOpenAI,
+  HardenedNetworkingOptions,
+  HardeningChecks,
+  SubscriptionCoverage,
+} from '../lib';
 import { StackConfig } from './config';
 import { ConfiguredStack } from './configured-stack';
 
@@ -29,16 +36,7 @@ export class HardenedOpenAIStack extends ConfiguredStack {
         deletionProtection: config.deletionProtection,
         tags: config.tags,
       },
-      networking: {
-        newNetwork: {
-          name: config.network.vnetName,
-          addressSpace: config.network.addressSpace,
-          endpointSubnetCidr: config.network.endpointSubnetCidr,
-          appSubnetCidrs: config.network.appSubnetCidrs,
-          apimSubnetCidr: config.network.apimSubnetCidr,
-        },
-        additionalDnsLinkedVirtualNetworkIds: config.network.dnsLinkedVirtualNetworkIds,
-      },
+      networking: networkingOf(config),
       identity: {
         workloadIdentities: config.workloadIdentities.map((name) => ({ name, role: AccountRole.INVOKE })),
       },
@@ -75,6 +73,27 @@ export class HardenedOpenAIStack extends ConfiguredStack {
       description: 'Client IDs for the workloads (AZURE_CLIENT_ID); no keys are ever output',
     });
   }
+}
+
+/** A new VNet, or a landing zone's spoke (its NSG adopted, the hub's DNS zones used). */
+function networkingOf(config: StackConfig): HardenedNetworkingOptions {
+  const net = config.network;
+  const dns = {
+    existingPrivateDnsZoneIds: net.privateDnsZoneIds,
+    additionalDnsLinkedVirtualNetworkIds: net.dnsLinkedVirtualNetworkIds,
+    dnsLinkOwner: net.dnsLinkOwner,
+  };
+  if (net.existing) return { existingNetwork: net.existing, ...dns };
+  return {
+    newNetwork: {
+      name: net.vnetName,
+      addressSpace: net.addressSpace,
+      endpointSubnetCidr: net.endpointSubnetCidr,
+      appSubnetCidrs: net.appSubnetCidrs,
+      apimSubnetCidr: net.apimSubnetCidr,
+    },
+    ...dns,
+  };
 }
 
 function subscriptionCoverage(scope: Construct, config: StackConfig): SubscriptionCoverage {

@@ -21,6 +21,7 @@ export class SubscriptionBaselineStack extends ConfiguredStack {
     this.baseline = new SubscriptionBaseline(this, 'Baseline', {
       namePrefix: config.namePrefix,
       activityLogWorkspaceId: config.activityLogWorkspaceId ?? this.createWorkspace(config).id,
+      activityLogExportManagedBy: config.activityLogExportManagedBy,
       defenderExtensions: config.defenderExtensions,
     });
     Aspects.of(this).add(new HardeningChecks());
