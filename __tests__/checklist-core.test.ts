@@ -74,6 +74,23 @@ describe('aoai-harden check loads no cdktf (require hook)', () => {
     expect(loaded.filter((f) => CDKTF_MODULE.test(f))).toEqual([]);
   });
 
+  test('a report over 64 KiB piped to a slow reader arrives whole (exit waits for stdout)', () => {
+    // The evasions plan's SARIF is about 100 KB; a pipe holds 64 KiB, and the reader starts 0.3 s late. With
+    // process.exit() right after the write, the reader got exactly 65536 bytes.
+    const plan = join(ROOT, '__tests__/fixtures/terraform/closed-world-evasions-first-plan.json');
+    const r = spawnSync(
+      'sh',
+      ['-c', `"${process.execPath}" "${bundle}" check "${plan}" --format sarif | (sleep 0.3; cat)`],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        maxBuffer: 8 * 1024 * 1024,
+      },
+    );
+    expect(r.stdout.length).toBeGreaterThan(65536);
+    expect(JSON.parse(r.stdout).runs[0].results.length).toBeGreaterThan(0);
+  });
+
   test('negative control: the hook sees cdktf when something loads it', () => {
     const { loaded } = loadsOf(['-e', "require('cdktf')"]);
     expect(loaded.filter((f) => CDKTF_MODULE.test(f)).length).toBeGreaterThan(10);

@@ -185,9 +185,9 @@ describe('aoai-harden run-task options', () => {
       expect(out).toContain(env);
     }
     expect(out).toMatch(/AOAI_RUN_TASK_ALLOWED_HOSTS\s+default app\.terraform\.io,app\.eu\.terraform\.io/);
-    let err = '';
-    expect(await main(['nope'], { out: () => undefined, err: (s) => (err += s) })).toBe(2);
-    expect(err).toMatch(/^  run-task +serve the HCP Terraform run-task API/m);
+    let usage = '';
+    expect(await main(['--help'], { out: (s) => (usage += s), err: () => undefined })).toBe(0);
+    expect(usage).toMatch(/^  run-task +serve the HCP Terraform run-task API/m);
   });
 
   test.each([
@@ -232,6 +232,8 @@ describe('aoai-harden run-task options', () => {
     });
     expect(code).toBe(2);
     expect(err).toContain(message);
+    // One line and the hint; the usage is for --help only.
+    expect(err).toMatch(/^aoai-harden run-task: [^\n]+\nsee aoai-harden run-task --help\n$/);
   });
 
   test('the key file (final newline dropped), the allowlists, the rules URL and a suppressions file are applied', async () => {

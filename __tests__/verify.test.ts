@@ -368,6 +368,9 @@ describe('usage', () => {
     const { o, io: sink } = io();
     expect(await main(['verify', ...args], sink)).toBe(2);
     expect(o.err).toMatch(message);
+    // The message and the hint; the usage is for --help only.
+    expect(o.err).toMatch(/^aoai-harden verify: [\s\S]+\nsee aoai-harden verify --help\n$/);
+    expect(o.err).not.toContain('usage:');
   });
 
   test('a config file works like flags and rejects unknown keys', async () => {

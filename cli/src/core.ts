@@ -8,8 +8,21 @@ export { InputError, loadDocuments } from '../../lib/checklist/model';
 export { parseTerraformJsonText } from '../../lib/checklist/json-text';
 export { DOCS_BASE_URL, PACKAGE_VERSION } from '../../lib/checklist/package-info';
 export { exemptionProblems } from '../../lib/checklist/records';
-export { sarifLog, toJson, toJunit, toMarkdown, toSarif, toText } from '../../lib/checklist/reporters';
-export type { ReportContext, ReportSource } from '../../lib/checklist/reporters';
+export {
+  sarifLog,
+  toJson,
+  toJsonStacks,
+  toJunit,
+  toJunitStacks,
+  toMarkdown,
+  toMarkdownStacks,
+  toSarif,
+  toSarifStacks,
+  toText,
+  toTextStacks,
+} from '../../lib/checklist/reporters';
+export type { ReportContext, ReportSource, StackReport } from '../../lib/checklist/reporters';
+export { dateProblem } from '../../lib/record-format';
 export { CHECKLIST } from '../../lib/checklist/checklist-items';
 export { AUDIT_RETENTION_DAYS, COGNITIVE_API_VERSION, PRIVATE_DNS_ZONES } from '../../lib/azure-facts';
 export * as detections from '../../lib/detections';

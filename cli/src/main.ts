@@ -58,11 +58,22 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       io.out(`${USAGE}\n`);
       return 0;
     default:
-      io.err(`${command ? `aoai-harden: unknown command ${command}\n` : ''}${USAGE}\n`);
+      // One line and where to look; the usage is for --help.
+      io.err(
+        `aoai-harden: ${command ? `unknown command ${JSON.stringify(command)}` : 'no command'}: use check, verify or run-task\nsee aoai-harden --help\n`,
+      );
       return 2;
   }
 }
 
+/**
+ * Exits once stdout and stderr have handed their data to the OS: process.exit() at once drops what a pipe has not
+ * taken yet (a SARIF report piped to jq was cut at 64 KiB).
+ */
+function exitFlushed(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
+  void main(process.argv.slice(2)).then(exitFlushed);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { ChecklistItem } from './checklist-items';
-import { Finding, Report, RuleInfo } from './engine';
+import { Finding, Report, ReportSummary, RuleInfo } from './engine';
 import { DOCS_BASE_URL, PACKAGE_VERSION, REPOSITORY_URL } from './package-info';
 import { SourceIndex, SourcePosition } from './source-locations';
 
@@ -60,6 +60,10 @@ function locator(
     return { uri: sources[0].uri, at: { line: 1, column: 1 } };
   };
 }
+
+/** The counts line of the text report. */
+const summaryLine = (s: ReportSummary) =>
+  `${s.errors} error(s), ${s.warnings} warning(s), ${s.suppressed} suppressed, ${s.compliant} compliant, ${s.notApplicable} not applicable.`;
 
 const valueText = (f: Finding) => (f.value !== undefined ? ` (value: ${JSON.stringify(f.value)})` : '');
 
@@ -192,6 +196,22 @@ export function findingFingerprint(f: Pick<Finding, 'ruleId' | 'address'>): stri
  * fingerprint; per rule a help URI and the fix; per run the tool version and `automationDetails.id` per stack.
  */
 export function toSarif(report: Report, context: ReportContext = {}): string {
+  return sarifDocument([checkRun(report, context)]);
+}
+
+/** One judged stack (or input) of a check over several: its report, its files and its run name. */
+export interface StackReport extends ReportContext {
+  readonly name: string;
+  readonly report: Report;
+}
+
+/** SARIF of several stacks: one run per stack, each with its own automationDetails.id (one analysis per stack). */
+export function toSarifStacks(stacks: readonly StackReport[]): string {
+  return sarifDocument(stacks.map((s) => checkRun(s.report, s)));
+}
+
+/** The SARIF run of one check: its rules, its results located in the checked files, and its automation ID. */
+function checkRun(report: Report, context: ReportContext): object {
   const locate = locator(context.sources ?? []);
   const ruleIndex = new Map(report.rules.map((r, i) => [r.id, i]));
   const results = report.findings
@@ -246,7 +266,7 @@ export function toSarif(report: Report, context: ReportContext = {}): string {
       ...r.references,
     },
   }));
-  return sarifLog('aoai-harden', rules, results, {
+  return sarifRun('aoai-harden', rules, results, {
     automationId: `aoai-harden/${context.name ?? 'check'}/`,
     artifacts: (context.sources ?? []).map((s) => s.uri),
   });
@@ -272,32 +292,39 @@ export function sarifLog(
   results: readonly object[],
   details: SarifRunDetails = {},
 ): string {
+  return sarifDocument([sarifRun(toolName, rules, results, details)]);
+}
+
+/** One SARIF run: the tool (name, version, rules), the run's automation ID and files, and its results. */
+function sarifRun(
+  toolName: string,
+  rules: readonly object[],
+  results: readonly object[],
+  details: SarifRunDetails,
+): object {
   const artifacts = details.artifacts ?? [];
+  return {
+    tool: {
+      driver: {
+        name: toolName,
+        version: PACKAGE_VERSION,
+        semanticVersion: PACKAGE_VERSION,
+        informationUri: REPOSITORY_URL,
+        rules,
+      },
+    },
+    ...(details.automationId ? { automationDetails: { id: details.automationId } } : {}),
+    ...(artifacts.length ? { artifacts: artifacts.map((uri) => ({ location: artifactLocation(uri) })) } : {}),
+    columnKind: 'utf16CodeUnits',
+    results,
+  };
+}
+
+/** The SARIF 2.1.0 log around its runs. */
+function sarifDocument(runs: readonly object[]): string {
   return (
     JSON.stringify(
-      {
-        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-        version: '2.1.0',
-        runs: [
-          {
-            tool: {
-              driver: {
-                name: toolName,
-                version: PACKAGE_VERSION,
-                semanticVersion: PACKAGE_VERSION,
-                informationUri: REPOSITORY_URL,
-                rules,
-              },
-            },
-            ...(details.automationId ? { automationDetails: { id: details.automationId } } : {}),
-            ...(artifacts.length
-              ? { artifacts: artifacts.map((uri) => ({ location: artifactLocation(uri) })) }
-              : {}),
-            columnKind: 'utf16CodeUnits',
-            results,
-          },
-        ],
-      },
+      { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs },
       null,
       2,
     ) + '\n'
@@ -326,6 +353,25 @@ export interface JunitOptions extends ReportContext {
  * timestamps or durations.
  */
 export function toJunit(report: Report, options: JunitOptions = {}): string {
+  return junitDocument([junitSuite(report, options)]);
+}
+
+/** JUnit XML of several stacks: one test suite per stack, named by it. */
+export function toJunitStacks(
+  stacks: readonly StackReport[],
+  options: { failOnWarnings?: boolean } = {},
+): string {
+  return junitDocument(stacks.map((s) => junitSuite(s.report, { ...s, ...options })));
+}
+
+/** One JUnit test suite: its XML lines and its counts. */
+interface JunitSuite {
+  readonly lines: string[];
+  readonly tests: number;
+  readonly failures: number;
+}
+
+function junitSuite(report: Report, options: JunitOptions): JunitSuite {
   const locate = locator(options.sources ?? []);
   const rules = new Map(report.rules.map((r) => [r.id, r]));
   const suite = options.name ?? 'check';
@@ -363,9 +409,7 @@ export function toJunit(report: Report, options: JunitOptions = {}): string {
     return `${open}</testcase>`;
   });
   const counts = `tests="${cases.length}" failures="${failures}" errors="0"`;
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="aoai-harden" ${counts}>`,
+  const lines = [
     `  <testsuite name="${xml(`aoai-harden ${suite}`)}" ${counts} skipped="${skipped}">`,
     '    <properties>',
     `      <property name="aoai-harden.version" value="${xml(PACKAGE_VERSION)}"/>`,
@@ -374,12 +418,22 @@ export function toJunit(report: Report, options: JunitOptions = {}): string {
     '    </properties>',
     ...cases,
     '  </testsuite>',
+  ];
+  return { lines, tests: cases.length, failures };
+}
+
+/** The JUnit XML document around its suites, with their summed counts. */
+function junitDocument(suites: readonly JunitSuite[]): string {
+  const sum = (key: 'tests' | 'failures') => suites.reduce((n, s) => n + s[key], 0);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="aoai-harden" tests="${sum('tests')}" failures="${sum('failures')}" errors="0">`,
+    ...suites.flatMap((s) => s.lines),
     '</testsuites>',
     '',
   ].join('\n');
 }
 
-/** A short human summary for terminals. */
 /** What a check selection asked and skipped, one line each. */
 function selectionLines(report: Report): string[] {
   const c = report.checkSelection!;
@@ -391,6 +445,7 @@ function selectionLines(report: Report): string[] {
   ];
 }
 
+/** A short human summary for terminals. */
 export function toText(report: Report): string {
   const s = report.summary;
   const bad = report.findings.filter((f) => f.status === 'non-compliant');
@@ -414,7 +469,68 @@ export function toText(report: Report): string {
       ...report.findings
         .filter((f) => f.status === 'suppressed')
         .map((f) => `SUPPR ${f.ruleId} ${f.address ?? ''}: ${f.exemption?.reason}`),
-      `${s.errors} error(s), ${s.warnings} warning(s), ${s.suppressed} suppressed, ${s.compliant} compliant, ${s.notApplicable} not applicable.`,
+      summaryLine(s),
     ].join('\n') + '\n'
   );
+}
+
+/** The stacks' summaries added up. */
+function totals(stacks: readonly StackReport[]): ReportSummary {
+  const sum: Record<keyof ReportSummary, number> = { ...stacks[0].report.summary };
+  for (const s of stacks.slice(1)) {
+    for (const key of Object.keys(sum) as Array<keyof ReportSummary>) sum[key] += s.report.summary[key];
+  }
+  return sum;
+}
+
+/** The terminal summary of several stacks: each stack's text under its name, then the totals. */
+export function toTextStacks(stacks: readonly StackReport[]): string {
+  const failing = stacks.filter((s) => s.report.summary.errors > 0).map((s) => s.name);
+  return (
+    stacks
+      .map((s) => `== ${s.name} (${(s.sources ?? []).map((src) => src.uri).join(', ')})\n${toText(s.report)}`)
+      .join('\n') +
+    `\n${stacks.length} stacks: ${summaryLine(totals(stacks))}${failing.length ? ` Errors in: ${failing.join(', ')}.` : ''}\n`
+  );
+}
+
+/** The JSON report of several stacks: {summary (the totals), stacks: [{name, inputs, ...each report}]}. */
+export function toJsonStacks(stacks: readonly StackReport[]): string {
+  return (
+    JSON.stringify(
+      {
+        summary: totals(stacks),
+        stacks: stacks.map((s) => ({
+          name: s.name,
+          inputs: (s.sources ?? []).map((src) => src.uri),
+          ...JSON.parse(toJson(s.report)),
+        })),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+/** The Markdown report of several stacks: a table of their summaries, then each stack's report as a section. */
+export function toMarkdownStacks(stacks: readonly StackReport[]): string {
+  const t = totals(stacks);
+  return [
+    '# Azure OpenAI hardening report',
+    '',
+    `${stacks.length} stacks. Errors: ${t.errors}. Warnings: ${t.warnings}. Suppressed: ${t.suppressed}. Compliant: ${t.compliant}. Not applicable: ${t.notApplicable}.`,
+    '',
+    '| Stack | Input | Errors | Warnings | Suppressed | Compliant | Not applicable |',
+    '|---|---|---|---|---|---|---|',
+    ...stacks.map(
+      (s) =>
+        `| ${cell(s.name)} | ${cell((s.sources ?? []).map((src) => src.uri).join(', '))} | ${s.report.summary.errors} | ${s.report.summary.warnings} | ${s.report.summary.suppressed} | ${s.report.summary.compliant} | ${s.report.summary.notApplicable} |`,
+    ),
+    '',
+    ...stacks.flatMap((s) =>
+      toMarkdown(s.report)
+        .split('\n')
+        .map((line, i) => (i === 0 ? `## Stack ${s.name}` : line.startsWith('#') ? `#${line}` : line)),
+    ),
+  ].join('\n');
 }

@@ -1,40 +1,53 @@
-import { accessSync, constants, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'path';
-import { pathToFileURL } from 'url';
+import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { dirname, join } from 'path';
 import { parseArgs } from 'util';
 import {
   CheckSelection,
   Exemption,
   InputError,
   ScopeExclusion,
+  StackReport,
+  dateProblem,
   exemptionProblems,
   loadDocuments,
-  parseTerraformJsonText,
-  ReportContext,
-  ReportSource,
   runChecks,
   toJson,
+  toJsonStacks,
   toJunit,
+  toJunitStacks,
   toMarkdown,
+  toMarkdownStacks,
   toSarif,
+  toSarifStacks,
   toText,
+  toTextStacks,
 } from '../core';
+import { CheckUnit, checkUnits, readInput } from './inputs';
+
+export { runName, sourceUri } from './inputs';
 
 /** `aoai-harden check`: judge Terraform JSON, plan JSON or state JSON with the hardening checklist. */
 
-export const CHECK_USAGE = `usage: aoai-harden check <file> [<file>...] [--report-dir DIR] [--format text|json|sarif|junit] [--sarif FILE] [--junit FILE] [--name NAME] [--suppressions FILE] [--fail-on error|warning] [--today YYYY-MM-DD] [--check IDS | --skip-check IDS --skip-reason TEXT] [--managed-elsewhere "PHASE=REASON"]
+export const CHECK_USAGE = `usage: aoai-harden check <input> [<input>...] [--report-dir DIR] [--format text|json|sarif|junit] [--sarif FILE] [--junit FILE] [--name NAME] [--suppressions FILE] [--fail-on error|warning] [--today YYYY-MM-DD] [--check IDS | --skip-check IDS --skip-reason TEXT] [--managed-elsewhere "PHASE=REASON"]
 
-Reads Terraform JSON (cdk.tf.json, or any *.tf.json; several files are merged as Terraform merges
-*_override.tf.json), plan JSON or state JSON (\`terraform show -json\`, from cdktf or hand-written HCL alike).
-Exits 0 when no finding at the --fail-on level (default error) remains, 1 when one does (an input with no Azure
-OpenAI account fails AOAI-CHK-001), 2 on bad input.
+Judges Terraform JSON (cdk.tf.json, or any *.tf.json), plan JSON or state JSON (\`terraform show -json\`, from
+cdktf or hand-written HCL alike). An input is a file or a folder:
+  cdktf.out             a synthesized app: each stack judged on its own (the stacks of cdktf.out/manifest.json)
+  cdktf.out/stacks      each stack folder in it, judged on its own
+  a folder              its *.tf.json files, as Terraform loads them (a stack folder: cdk.tf.json)
+  a *.tf.json file      with the other *.tf.json files of its folder (*_override.tf.json merge as in Terraform);
+                        files in two folders are two configurations, judged and reported apart
+  any other file        one plan, state or configuration document
+Several stacks are reported per stack: a section each in the text and Markdown reports, one SARIF run (its own
+automationDetails.id) and one JUnit test suite each. Exits 0 when no finding at the --fail-on level (default error)
+remains in any stack, 1 when one does (an input with no Azure OpenAI account fails AOAI-CHK-001), 2 on bad input.
 
   --report-dir DIR      write hardening-report.json, .md, .sarif and .junit.xml there
   --format FORMAT       what to print on stdout: text (default), json, sarif or junit
   --sarif FILE          write the SARIF 2.1.0 report to FILE (GitHub code scanning, Azure DevOps)
   --junit FILE          write the JUnit XML report to FILE (GitLab, Azure DevOps, Jenkins test reports)
   --name NAME           the run's name: SARIF automationDetails.id aoai-harden/NAME/ and the JUnit suite
-                        (default: the stack folder of a cdk.tf.json, else the input file's name)
+                        (default: the stack folder of a cdk.tf.json, else the input file's name); one stack only
   --suppressions FILE   JSON array of {"ruleId", "address", "reason", "expiresOn"?}
   --fail-on LEVEL       error (default) or warning: the lowest severity that fails (also in the JUnit report)
   --today YYYY-MM-DD    the date suppressions and opt-outs expire against (default: today, UTC)
@@ -84,79 +97,132 @@ function parseCheckArgs(args: string[]) {
   }
 }
 
+/** The flags of one check run, validated. */
+interface CheckFlags {
+  readonly format: string;
+  readonly failOnWarnings: boolean;
+  readonly name?: string;
+  readonly reportDir?: string;
+  readonly sarif?: string;
+  readonly junit?: string;
+  readonly today?: string;
+  readonly suppressions?: string;
+  readonly selection?: CheckSelection;
+  readonly managedElsewhere: ScopeExclusion[];
+}
+
 export async function checkCommand(args: string[], io: CliIo): Promise<number> {
   try {
-    const { values: flags, positionals: positional } = parseCheckArgs(args);
-    if (flags.help) {
+    const { values, positionals } = parseCheckArgs(args);
+    if (values.help) {
       io.out(`${CHECK_USAGE}\n`);
       return 0;
     }
-    if (positional.length === 0) throw new InputError('check needs at least one input file');
-    if (flags.format !== undefined && !FORMATS.includes(flags.format)) {
-      throw new InputError(`--format must be one of ${FORMATS.join(', ')}, not ${flags.format}`);
-    }
-    const failOn = flags['fail-on'] ?? 'error';
-    if (!['error', 'warning'].includes(failOn)) {
-      throw new InputError(`--fail-on must be error or warning, not ${failOn}`);
-    }
-    if (flags.today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.today)) {
-      throw new InputError('--today must be YYYY-MM-DD');
-    }
-    if (flags['report-dir'] !== undefined) checkReportDir(flags['report-dir']);
-    for (const flag of ['sarif', 'junit'] as const) {
-      const file = flags[flag];
-      if (file !== undefined) checkReportFile(`--${flag}`, file);
-    }
-    if (flags.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(flags.name)) {
+    if (positionals.length === 0) {
       throw new InputError(
-        `--name must be letters, digits, ".", "_" or "-", not ${JSON.stringify(flags.name)}`,
+        'no input: name a plan or state JSON file, a *.tf.json file, a stack folder or cdktf.out',
       );
     }
-    const siblings = configurationSiblings(positional);
-    for (const file of siblings) {
-      // On stderr, so --format json stays one JSON document on stdout.
-      io.err(`also checked ${file}: Terraform loads it with ${positional.join(', ')} (same directory)\n`);
+    const flags = checkFlags(values);
+    // Notes go to stderr, so --format json stays one JSON document on stdout.
+    const units = checkUnits(positionals, (line) => io.err(`${line}\n`));
+    if (flags.name !== undefined && units.length > 1) {
+      throw new InputError(
+        `--name ${flags.name}: names one run, and the input holds ${units.length} stacks (${units.map((u) => u.name).join(', ')}), each named by its stack folder; drop --name or check one stack`,
+      );
     }
-    const inputs = [...positional, ...siblings].map(readInput);
-    const model = loadDocuments(inputs.map((i) => ({ name: i.file, document: i.document })));
     const extra = flags.suppressions ? parseSuppressions(readJson(flags.suppressions, 'suppressions')) : [];
-    const report = runChecks(model, {
-      today: flags.today,
-      extraExemptions: extra,
-      selection: checkSelection(flags.check, flags['skip-check'], flags['skip-reason']),
-      managedElsewhere: (flags['managed-elsewhere'] ?? []).map(parsePhaseDeclaration),
-    });
-    const context: ReportContext = {
-      sources: inputs.map((i) => i.source),
-      name: flags.name ?? runName(positional[0]),
-    };
-    const junit = () => toJunit(report, { ...context, failOnWarnings: failOn === 'warning' });
-    const stdout: Record<string, () => string> = {
-      text: () => toText(report),
-      json: () => toJson(report),
-      sarif: () => toSarif(report, context),
-      junit,
-    };
-    io.out(stdout[flags.format ?? 'text']());
-    if (flags['report-dir']) {
-      mkdirSync(flags['report-dir'], { recursive: true });
-      writeFileSync(join(flags['report-dir'], 'hardening-report.json'), toJson(report));
-      writeFileSync(join(flags['report-dir'], 'hardening-report.md'), toMarkdown(report));
-      writeFileSync(join(flags['report-dir'], 'hardening-report.sarif'), toSarif(report, context));
-      writeFileSync(join(flags['report-dir'], 'hardening-report.junit.xml'), junit());
-    }
-    if (flags.sarif !== undefined) writeReportFile(flags.sarif, toSarif(report, context));
-    if (flags.junit !== undefined) writeReportFile(flags.junit, junit());
-    const failing = report.summary.errors + (failOn === 'warning' ? report.summary.warnings : 0);
-    return failing > 0 ? 1 : 0;
+    const stacks = units.map((unit) => judge(unit, flags, extra));
+    writeReports(stacks, flags, io);
+    const failing = stacks.some(
+      (s) => s.report.summary.errors + (flags.failOnWarnings ? s.report.summary.warnings : 0) > 0,
+    );
+    return failing ? 1 : 0;
   } catch (e) {
-    if (e instanceof InputError) {
-      io.err(`aoai-harden check: ${e.message}\n${CHECK_USAGE}\n`);
-      return 2;
-    }
-    io.err(`aoai-harden check: ${(e as Error).message}\n`);
+    const message = (e as Error).message;
+    // One line (or the message's own lines) and where to look; the usage is for --help.
+    io.err(
+      `aoai-harden check: ${message}\n${e instanceof InputError ? 'see aoai-harden check --help\n' : ''}`,
+    );
     return 2;
   }
+}
+
+/** Validates the flags before any input is read. */
+function checkFlags(flags: ReturnType<typeof parseCheckArgs>['values']): CheckFlags {
+  if (flags.format !== undefined && !FORMATS.includes(flags.format)) {
+    throw new InputError(`--format must be one of ${FORMATS.join(', ')}, not ${flags.format}`);
+  }
+  const failOn = flags['fail-on'] ?? 'error';
+  if (!['error', 'warning'].includes(failOn)) {
+    throw new InputError(`--fail-on must be error or warning, not ${failOn}`);
+  }
+  if (flags.today !== undefined && dateProblem(flags.today)) {
+    throw new InputError(`--today ${flags.today}: not a calendar date; write YYYY-MM-DD, e.g. 2026-01-31`);
+  }
+  if (flags['report-dir'] !== undefined) checkReportDir(flags['report-dir']);
+  for (const flag of ['sarif', 'junit'] as const) {
+    const file = flags[flag];
+    if (file !== undefined) checkReportFile(`--${flag}`, file);
+  }
+  if (flags.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(flags.name)) {
+    throw new InputError(
+      `--name must be letters, digits, ".", "_" or "-", not ${JSON.stringify(flags.name)}`,
+    );
+  }
+  return {
+    format: flags.format ?? 'text',
+    failOnWarnings: failOn === 'warning',
+    name: flags.name,
+    reportDir: flags['report-dir'],
+    sarif: flags.sarif,
+    junit: flags.junit,
+    today: flags.today,
+    suppressions: flags.suppressions,
+    selection: checkSelection(flags.check, flags['skip-check'], flags['skip-reason']),
+    managedElsewhere: (flags['managed-elsewhere'] ?? []).map(parsePhaseDeclaration),
+  };
+}
+
+/** One unit judged: its files read and merged as Terraform loads them, the checklist run on them. */
+function judge(unit: CheckUnit, flags: CheckFlags, extra: Exemption[]): StackReport {
+  const inputs = unit.files.map(readInput);
+  const model = loadDocuments(inputs.map((i) => ({ name: i.file, document: i.document })));
+  const report = runChecks(model, {
+    today: flags.today,
+    extraExemptions: extra,
+    selection: flags.selection,
+    managedElsewhere: flags.managedElsewhere,
+  });
+  return { name: flags.name ?? unit.name, report, sources: inputs.map((i) => i.source) };
+}
+
+/**
+ * Prints the --format report and writes the report files. One unit reports as before; several report per stack:
+ * text and Markdown sections, a JSON {summary, stacks}, one SARIF run and one JUnit test suite per stack.
+ */
+function writeReports(stacks: StackReport[], flags: CheckFlags, io: CliIo): void {
+  const [one] = stacks;
+  const single = stacks.length === 1;
+  const junitOptions = { failOnWarnings: flags.failOnWarnings };
+  const render: Record<string, () => string> = {
+    text: () => (single ? toText(one.report) : toTextStacks(stacks)),
+    json: () => (single ? toJson(one.report) : toJsonStacks(stacks)),
+    markdown: () => (single ? toMarkdown(one.report) : toMarkdownStacks(stacks)),
+    sarif: () => (single ? toSarif(one.report, one) : toSarifStacks(stacks)),
+    junit: () =>
+      single ? toJunit(one.report, { ...one, ...junitOptions }) : toJunitStacks(stacks, junitOptions),
+  };
+  io.out(render[flags.format]());
+  if (flags.reportDir) {
+    mkdirSync(flags.reportDir, { recursive: true });
+    writeFileSync(join(flags.reportDir, 'hardening-report.json'), render.json());
+    writeFileSync(join(flags.reportDir, 'hardening-report.md'), render.markdown());
+    writeFileSync(join(flags.reportDir, 'hardening-report.sarif'), render.sarif());
+    writeFileSync(join(flags.reportDir, 'hardening-report.junit.xml'), render.junit());
+  }
+  if (flags.sarif !== undefined) writeReportFile(flags.sarif, render.sarif());
+  if (flags.junit !== undefined) writeReportFile(flags.junit, render.junit());
 }
 
 /** --check / --skip-check (each repeatable, each comma-separated) and their reason; undefined when neither is given. */
@@ -202,85 +268,6 @@ function readJson(file: string, what: string): unknown {
   } catch (e) {
     throw new InputError(`${what} ${file}: not valid JSON (${(e as Error).message}).`);
   }
-}
-
-/**
- * The other configuration files Terraform loads with the given *.tf.json files: every *.tf and *.tf.json file
- * of the same directory, overrides included, except names starting with "." or ending with "~" and "#...#"
- * editor files (terraform internal/configs/parser_config_dir.go, dirFiles and IsIgnoredFile). A .tf.json one is
- * checked with them, or an override dropped next to cdk.tf.json would apply unjudged; a .tf one (HCL) cannot be
- * read here, so the input is refused.
- */
-function configurationSiblings(files: string[]): string[] {
-  const given = new Set(files.map((f) => resolve(f)));
-  const extra: string[] = [];
-  const dirs = new Set(files.filter((f) => f.endsWith('.tf.json')).map((f) => dirname(resolve(f))));
-  for (const dir of dirs) {
-    let names: string[];
-    try {
-      names = readdirSync(dir).sort();
-    } catch {
-      continue; // reading the given file reports the problem
-    }
-    for (const name of names) {
-      const ignored =
-        name.startsWith('.') || name.endsWith('~') || (name.startsWith('#') && name.endsWith('#'));
-      const path = join(dir, name);
-      if (ignored || given.has(path) || !(name.endsWith('.tf') || name.endsWith('.tf.json'))) continue;
-      if (!statSync(path).isFile()) continue;
-      if (name.endsWith('.tf')) {
-        throw new InputError(
-          `${path}: Terraform loads this HCL file with ${basename([...given][0])} (same directory), and the checklist reads JSON only; check the plan JSON (terraform show -json) instead, or move the file.`,
-        );
-      }
-      extra.push(path);
-    }
-  }
-  return extra;
-}
-
-/** A checked file: its parsed document, and its text and URI for the file locations of SARIF and JUnit results. */
-interface Input {
-  readonly file: string;
-  readonly document: unknown;
-  readonly source: ReportSource;
-}
-
-/** An input file, parsed as Terraform reads JSON (a key written twice is two blocks, not the last one). */
-function readInput(file: string): Input {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(
-      `input ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
-    );
-  }
-  return {
-    file,
-    document: parseTerraformJsonText(text, `input ${file}`),
-    source: { uri: sourceUri(file), text },
-  };
-}
-
-/**
- * How SARIF and JUnit name a checked file: relative to the working directory with forward slashes (SARIF resolves
- * it against %SRCROOT%, the checkout root, where CI runs check), or a file URI when the file is outside it.
- */
-export function sourceUri(file: string, cwd: string = process.cwd()): string {
-  const rel = relative(cwd, resolve(cwd, file));
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return pathToFileURL(resolve(cwd, file)).href;
-  return rel.split(sep).join('/');
-}
-
-/**
- * The run's default name: the stack folder of a synthesized stack (cdktf.out/stacks/<stack>/cdk.tf.json), else the
- * input file's name without its extension, reduced to the characters an automation ID keeps.
- */
-export function runName(file: string): string {
-  const base = basename(file);
-  const raw = base === 'cdk.tf.json' ? basename(dirname(resolve(file))) : base.replace(/(\.tf)?\.json$/, '');
-  return raw.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'check';
 }
 
 /** Refuse a report file whose folder cannot be written, before any work is done. */

@@ -211,14 +211,20 @@ export async function runTaskCommand(args: string[], deps: RunTaskCommandDeps): 
     }
     options = { ...parsed, log: (e) => deps.out(JSON.stringify(e) + '\n') };
   } catch (e) {
-    deps.err(`aoai-harden run-task: ${(e as Error).message}\n\n${RUN_TASK_USAGE}\n`);
+    deps.err(`aoai-harden run-task: ${(e as Error).message}\nsee aoai-harden run-task --help\n`);
     return 2;
   }
   let server: RunTaskServer;
   try {
     server = await startRunTaskServer(options);
   } catch (e) {
-    deps.err(`aoai-harden run-task: ${(e as Error).message}\n`);
+    // The server's option checks name themselves "run-task: ..." (a bad flag or variable: the hint follows);
+    // anything else is the listen failing (EADDRINUSE, EACCES), said with its code.
+    const message = (e as Error).message;
+    const option = message.startsWith('run-task: ');
+    deps.err(
+      `aoai-harden run-task: ${option ? message.slice('run-task: '.length) : message}\n${option ? 'see aoai-harden run-task --help\n' : ''}`,
+    );
     return 2;
   }
   deps.onListening?.(server);

@@ -403,7 +403,7 @@ export async function runVerifyCli(args: string[], io: VerifyIo, deps: VerifyDep
     config = resolveConfig(parsed.config ? readConfigFile(parsed.config) : {}, parsed.raw);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`aoai-harden verify: ${e.message}\nRun aoai-harden verify --help for the options and checks.\n`);
+      io.err(`aoai-harden verify: ${e.message}\nsee aoai-harden verify --help\n`);
       return 2;
     }
     throw e;
