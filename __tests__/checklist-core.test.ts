@@ -5,7 +5,7 @@
 // bundle holds and every package it requires; the core barrel's import graph has no cdktf in it. Each has a
 // negative control that shows the check can fail.
 import { spawnSync } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { builtinModules } from 'module';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
@@ -89,6 +89,49 @@ describe('aoai-harden check loads no cdktf (require hook)', () => {
     );
     expect(r.stdout.length).toBeGreaterThan(65536);
     expect(JSON.parse(r.stdout).runs[0].results.length).toBeGreaterThan(0);
+  });
+
+  test('aoai-harden fleet of two stack folders loads nothing but the bundle either (FleetCollisions is core)', () => {
+    const stacks = join(work, 'fleet', 'stacks');
+    for (const stack of ['aoai-a', 'aoai-b']) {
+      mkdirSync(join(stacks, stack), { recursive: true });
+      const rg = { azurerm_resource_group: { rg: { name: 'rg-shared', location: 'swedencentral' } } };
+      writeFileSync(join(stacks, stack, 'cdk.tf.json'), JSON.stringify({ resource: rg }));
+    }
+    const { status, stdout, loaded } = loadsOf([bundle, 'fleet', stacks]);
+    expect(stdout).toMatch(/^COLLISION Microsoft\.Resources\/resourceGroups "rg-shared"/m);
+    expect(status).toBe(1);
+    expect([...loaded].sort()).toEqual([bundle, hook()].sort());
+  });
+
+  test('verify without @azure/identity installed: one line with the install command, exit 2, before any check', () => {
+    // The bundle alone in a folder whose node_modules holds only the other SDK client (a stand-in package).
+    const alone = join(work, 'no-identity');
+    const logs = join(alone, 'node_modules', '@azure', 'monitor-query-logs');
+    mkdirSync(logs, { recursive: true });
+    writeFileSync(
+      join(logs, 'package.json'),
+      JSON.stringify({ name: '@azure/monitor-query-logs', main: 'index.js' }),
+    );
+    writeFileSync(join(logs, 'index.js'), 'module.exports = {};\n');
+    writeFileSync(join(alone, 'aoai-harden.js'), readFileSync(bundle));
+    const range = JSON.parse(readFileSync(join(ROOT, 'cli/package.json'), 'utf8')).dependencies[
+      '@azure/identity'
+    ];
+    const r = spawnSync(process.execPath, [join(alone, 'aoai-harden.js'), 'verify', '--from', 'outside'], {
+      cwd: alone,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `aoai-harden verify: needs @azure/identity, not installed here: npm install @azure/identity@${range}\n`,
+    );
+    // check needs neither client.
+    const c = spawnSync(process.execPath, [join(alone, 'aoai-harden.js'), 'check', PLAN], {
+      encoding: 'utf8',
+    });
+    expect(c.status).toBe(0);
   });
 
   test('negative control: the hook sees cdktf when something loads it', () => {

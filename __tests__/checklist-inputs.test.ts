@@ -197,7 +197,7 @@ describe('CLI', () => {
     ['malformed JSON', ['check', 'BAD_JSON'], /not valid JSON/],
     ['JSON that is not Terraform', ['check', 'NOT_TF'], /not Terraform JSON/],
     ['an unknown option', ['check', 'GOOD', '--colour', 'red'], /Unknown option '--colour'/],
-    ['no command', [], /no command: use check, verify or run-task\nsee aoai-harden --help/],
+    ['no command', [], /no command: use check, fleet, verify or run-task\nsee aoai-harden --help/],
   ])('%s gives a clear message and exit 2, not a stack trace', async (_label, args, message) => {
     const files: Record<string, string> = {
       BAD_JSON: write('bad.json', '{"resource": '),

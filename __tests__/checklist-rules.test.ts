@@ -736,3 +736,42 @@ describe('exemptions', () => {
     );
   });
 });
+
+describe('"cannot verify" names the hardened state, not the failure (issue 26)', () => {
+  // A constant hidden in an expression reads nothing the plan decides, so it is judged now, and cannot be read.
+  const hidden = mutate((j) => {
+    const a = account(j);
+    a.public_network_access_enabled = '${false}';
+    a.local_auth_enabled = '${false}';
+    a.outbound_network_access_restricted = '${true}';
+    a.network_acls = { default_action: '${"Deny"}', bypass: '${"None"}', ip_rules: [] };
+  });
+  test.each([
+    [
+      'AOAI-NET-001',
+      'cannot verify public network access is disabled: the value is not known from this input',
+    ],
+    [
+      'AOAI-IAM-001',
+      'cannot verify key (local) authentication is disabled: the value is not known from this input',
+    ],
+    [
+      'AOAI-NET-004',
+      'cannot verify outbound network access is restricted: the value is not known from this input',
+    ],
+    [
+      'AOAI-NET-002',
+      'cannot verify the network ACL default action is Deny: the value is not known from this input',
+    ],
+    ['AOAI-NET-003', 'cannot verify network ACL bypass is None: the value is not known from this input'],
+  ])('%s: "%s"', (ruleId, message) => {
+    const failed = findingsFor(hidden, ruleId).filter((f) => f.status === 'non-compliant');
+    expect(failed.map((f) => f.message)).toEqual([message]);
+  });
+  test('a literal weak value still says what is wrong', () => {
+    const weak = mutate((j) => (account(j).local_auth_enabled = true));
+    expect(findingsFor(weak, 'AOAI-IAM-001').map((f) => f.message)).toContain(
+      'key (local) authentication is enabled',
+    );
+  });
+});

@@ -286,7 +286,7 @@ describe('short errors: one line naming the flag or value, and where to look; th
       const { code, err } = await run(...args);
       expect(code).toBe(2);
       expect(err).toMatch(
-        /^aoai-harden: (no command|unknown command "chek"): use check, verify or run-task\nsee aoai-harden --help\n$/,
+        /^aoai-harden: (no command|unknown command "chek"): use check, fleet, verify or run-task\nsee aoai-harden --help\n$/,
       );
     },
   );

@@ -1,4 +1,4 @@
-import { DEFAULT_SUBSCRIPTION, FleetCollisions, StackDocument } from '../lib/fleet-collisions';
+import { DEFAULT_SUBSCRIPTION, FleetCollisions, StackDocument } from '../lib/checklist/fleet-collisions';
 
 const rg = (name: string) => ({ azurerm_resource_group: { rg: { name, location: 'swedencentral' } } });
 const doc = (

@@ -8,7 +8,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import { synthFleet } from './fleet';
 import { newStack, resourcesOf } from './helpers';
 import { checkDocument } from '../lib/checklist/engine';
-import { FleetCollisions } from '../lib/fleet-collisions';
+import { FleetCollisions } from '../lib/checklist/fleet-collisions';
 import { HardenedAzureOpenAI, HardenedAzureOpenAIProps } from '../lib/hardened-azure-openai';
 import { SUBSCRIPTION_COVERAGE_KIND, SubscriptionCoverage } from '../lib/subscription-baseline';
 import { addReferenceStacks } from '../stacks/reference-app';

@@ -1,5 +1,5 @@
 import { App, TerraformStack, Testing } from 'cdktf';
-import { StackDocument } from '../lib/fleet-collisions';
+import { StackDocument } from '../lib/checklist/fleet-collisions';
 
 /** Synthesize every stack of an app (Aspects included) into the documents FleetCollisions reads. */
 export function synthFleet(app: App): StackDocument[] {

@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { applyGraphProblems } from './apply-graph';
 import { runReadmeExample } from './readme-example';
-import { FleetCollisions } from '../lib/fleet-collisions';
+import { FleetCollisions } from '../lib/checklist/fleet-collisions';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -29,8 +29,6 @@ export type {
   ContentFilterPolicyProps,
   ContentFilterSetting,
 } from './content-filter-policy';
-export { FleetCollisions } from './fleet-collisions';
-export type { NameCollision, NamedIdentity, StackDocument } from './fleet-collisions';
 export * from './hardened-azure-openai';
 export * from './identity-lockdown';
 export { NamingScheme } from './naming';

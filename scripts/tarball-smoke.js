@@ -16,6 +16,7 @@ const { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 const { tmpdir } = require('os');
 const { join } = require('path');
 const { installCliPackage } = require('./cli-install');
+const { entrypointProblems, exerciseEntrypoint } = require('./run-task-container');
 
 const ROOT = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -113,6 +114,9 @@ async function main() {
     }
     const version = run(cli.bin, ['--version'], cli.dir).trim();
     if (version !== pkg.version) fail(`installed aoai-harden --version printed ${version}`);
+    // The run-task image's ENTRYPOINT (cli/Dockerfile), run from the installed bin with the image's environment,
+    // on loopback: a signed task judged, the HEALTHCHECK passing, SIGTERM ending it with nothing left.
+    for (const problem of entrypointProblems(await exerciseEntrypoint(cli.bin))) fail(`run-task image: ${problem}`);
     const cliLine = /^npm install --save-dev "\$PKG\/([^"]+)"$/m.exec(readme)?.[1];
     if (cliLine !== cli.packed.filename)
       fail(`the README installs ${cliLine}; the CLI packs as ${cli.packed.filename}`);

@@ -4,7 +4,9 @@
 export { checkDocuments, runChecks } from '../../lib/checklist/engine';
 export type { Exemption, Finding, Report, RuleInfo, ScopeExclusion } from '../../lib/checklist/engine';
 export type { CheckSelection } from '../../lib/checklist/check-selection';
-export { InputError, loadDocuments } from '../../lib/checklist/model';
+export { InputError, detectFormat, loadDocuments } from '../../lib/checklist/model';
+export { FleetCollisions } from '../../lib/checklist/fleet-collisions';
+export type { NameCollision, StackDocument } from '../../lib/checklist/fleet-collisions';
 export { parseTerraformJsonText } from '../../lib/checklist/json-text';
 export { DOCS_BASE_URL, PACKAGE_VERSION } from '../../lib/checklist/package-info';
 export { exemptionProblems } from '../../lib/checklist/records';

@@ -6,12 +6,15 @@ import type { CliIo } from './commands/check';
  */
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const VERSION: string = require('../package.json').version;
+const PACKAGE: { version: string; dependencies: Record<string, string> } = require('../package.json');
+const VERSION = PACKAGE.version;
 
 export const USAGE = `usage: aoai-harden <command> [options]
 
 commands:
-  check <file>...     judge Terraform JSON, plan JSON or state JSON (cdktf or hand-written HCL) with the checklist
+  check <input>...    judge Terraform JSON, plan JSON or state JSON (cdktf or hand-written HCL) with the checklist;
+                      an input is a file, a stack folder or a synthesized app (cdktf.out), each stack judged apart
+  fleet <input>...    the names, singletons and DNS zones two resources of a synthesized app would both claim
   verify              post-deploy checks against the live deployment (--from vnet|outside; verify --help lists them)
   run-task            serve the HCP Terraform run-task API (HMAC key in AOAI_RUN_TASK_HMAC_KEY; run-task --help)
 
@@ -24,6 +27,7 @@ export type { CliIo };
 /* eslint-disable @typescript-eslint/no-require-imports */
 const commands = {
   check: (): typeof import('./commands/check') => require('./commands/check'),
+  fleet: (): typeof import('./commands/fleet') => require('./commands/fleet'),
   verify: (): typeof import('./commands/verify') => require('./commands/verify'),
   runTask: (): typeof import('./commands/run-task') => require('./commands/run-task'),
 };
@@ -37,8 +41,20 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   switch (command) {
     case 'check':
       return commands.check().checkCommand(rest, io);
-    case 'verify':
+    case 'fleet':
+      return commands.fleet().fleetCommand(rest, io);
+    case 'verify': {
+      // verify's Azure SDK clients are aoai-harden's dependencies; an install without them (--omit, a copied
+      // bundle) is said once, with the install command, before any check runs.
+      const missing = missingDependencies(Object.keys(PACKAGE.dependencies));
+      if (missing.length) {
+        io.err(
+          `aoai-harden verify: needs ${missing.join(' and ')}, not installed here: npm install ${missing.map((name) => `${name}@${PACKAGE.dependencies[name]}`).join(' ')}\n`,
+        );
+        return 2;
+      }
       return commands.verify().runVerifyCli(rest, io);
+    }
     case 'run-task':
       return commands
         .runTask()
@@ -60,10 +76,22 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     default:
       // One line and where to look; the usage is for --help.
       io.err(
-        `aoai-harden: ${command ? `unknown command ${JSON.stringify(command)}` : 'no command'}: use check, verify or run-task\nsee aoai-harden --help\n`,
+        `aoai-harden: ${command ? `unknown command ${JSON.stringify(command)}` : 'no command'}: use check, fleet, verify or run-task\nsee aoai-harden --help\n`,
       );
       return 2;
   }
+}
+
+/** The packages among `names` that cannot be resolved from this file (the installed bundle). */
+function missingDependencies(names: string[]): string[] {
+  return names.filter((name) => {
+    try {
+      require.resolve(name);
+      return false;
+    } catch {
+      return true;
+    }
+  });
 }
 
 /**

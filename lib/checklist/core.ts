@@ -18,6 +18,8 @@ export type {
   ScopeExclusion,
 } from './engine';
 export { checkDocument, checkDocuments } from './engine';
+export { FleetCollisions } from './fleet-collisions';
+export type { NameCollision, NamedIdentity, StackDocument } from './fleet-collisions';
 export type { AppliedSelection, CheckSelection } from './check-selection';
 export type { InputFormat, NamedDocument } from './model';
 export type { RuleReferences, Severity } from './rule';

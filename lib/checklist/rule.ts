@@ -633,11 +633,15 @@ export function perAccount(model: TfModel, check: (a: AccountView) => RuleResult
   return all.length === 0 ? [na('no Azure OpenAI account in this input (see AOAI-CHK-001)')] : all.map(check);
 }
 
-/** A failed setting: "cannot verify" when the value is not known from this input. */
-export function badSetting(s: SettingView, what: string): RuleResult {
+/**
+ * A failed setting: `failed` says what is wrong ("public network access is enabled"); when the value is not known
+ * from this input, the message names what could not be verified, the hardened state (`required`: "public network
+ * access is disabled"), never the failure as if it were the goal.
+ */
+export function badSetting(s: SettingView, failed: string, required: string): RuleResult {
   return bad(
     s.address,
-    s.unverifiable ? `cannot verify ${what}: the value is not known from this input` : what,
+    s.unverifiable ? `cannot verify ${required}: the value is not known from this input` : failed,
     s.value,
   );
 }

@@ -1,3 +1,4 @@
+import { networkErrorText } from '../network-error';
 import { refuseUrl } from './options';
 import {
   Attempt,
@@ -70,7 +71,7 @@ async function attempt(
     return {
       ok: false,
       retry: true,
-      reason: signal.aborted ? abortReason(signal) : `network error: ${(e as Error).message}`,
+      reason: signal.aborted ? abortReason(signal) : `network error: ${networkErrorText(e)}`,
     };
   } finally {
     clear();

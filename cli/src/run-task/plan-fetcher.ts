@@ -1,3 +1,4 @@
+import { networkErrorText } from '../network-error';
 import { refuseUrl } from './options';
 import {
   Attempt,
@@ -101,7 +102,7 @@ async function attemptDownload(url: string, token: string, deps: PlanFetchDeps):
     return {
       ok: false,
       retry: !deps.retry.signal?.aborted,
-      reason: signal.aborted ? abortReason(signal) : `network error: ${(e as Error).message}`,
+      reason: signal.aborted ? abortReason(signal) : `network error: ${networkErrorText(e)}`,
     };
   } finally {
     clear();

@@ -1,3 +1,4 @@
+import { networkErrorText } from '../network-error';
 import { Audience, Identity, ServiceError, VerifyContext } from './model';
 
 /**
@@ -155,7 +156,7 @@ async function callOnce(ctx: VerifyContext, url: string, options: CallOptions): 
     const reason =
       err.name === 'TimeoutError' || err.name === 'AbortError'
         ? `no answer within ${ctx.config.requestTimeoutSeconds} s`
-        : `${err.message}${(err as any).cause?.code ? ` (${(err as any).cause.code})` : ''}`;
+        : networkErrorText(err);
     throw new ServiceError(`${options.method ?? 'request'} ${redact(url)}: ${reason}`);
   }
   if (response.status >= 500 && !options.allowServerError) {

@@ -23,6 +23,10 @@ export const rule: Rule = {
             a.localAuth.address,
             a.declared ? 'local auth disabled' : 'imported account: local auth disabled',
           )
-        : badSetting(a.localAuth, 'key (local) authentication is enabled'),
+        : badSetting(
+            a.localAuth,
+            'key (local) authentication is enabled',
+            'key (local) authentication is disabled',
+          ),
     ),
 };

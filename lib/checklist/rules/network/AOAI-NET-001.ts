@@ -20,6 +20,6 @@ export const rule: Rule = {
     perAccount(m, (a) =>
       a.publicAccess.ok
         ? ok(a.resource.address, 'public network access disabled')
-        : badSetting(a.publicAccess, 'public network access is enabled'),
+        : badSetting(a.publicAccess, 'public network access is enabled', 'public network access is disabled'),
     ),
 };

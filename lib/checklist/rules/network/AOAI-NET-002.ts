@@ -14,8 +14,20 @@ export const rule: Rule = {
   failClosed: SETTING,
   evaluate: (m) =>
     perAccount(m, (a) => {
-      if (!a.aclDefault.ok) return badSetting(a.aclDefault, 'network ACL default action is not Deny');
-      if (!a.aclRules.ok) return badSetting(a.aclRules, 'network ACL has IP or VNet rules');
+      if (!a.aclDefault.ok) {
+        return badSetting(
+          a.aclDefault,
+          'network ACL default action is not Deny',
+          'the network ACL default action is Deny',
+        );
+      }
+      if (!a.aclRules.ok) {
+        return badSetting(
+          a.aclRules,
+          'network ACL has IP or VNet rules',
+          'the network ACL has no IP or VNet rules',
+        );
+      }
       return ok(a.resource.address, 'default Deny, no rules');
     }),
 };

@@ -16,6 +16,6 @@ export const rule: Rule = {
     perAccount(m, (a) =>
       a.aclBypass.ok
         ? ok(a.resource.address, 'bypass None')
-        : badSetting(a.aclBypass, 'network ACL bypass is not None'),
+        : badSetting(a.aclBypass, 'network ACL bypass is not None', 'network ACL bypass is None'),
     ),
 };

@@ -16,6 +16,10 @@ export const rule: Rule = {
     perAccount(m, (a) =>
       a.outbound.ok
         ? ok(a.resource.address, 'outbound restricted')
-        : badSetting(a.outbound, 'outbound network access is not restricted'),
+        : badSetting(
+            a.outbound,
+            'outbound network access is not restricted',
+            'outbound network access is restricted',
+          ),
     ),
 };
