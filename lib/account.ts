@@ -450,6 +450,7 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
   private deploymentScope?: Construct;
   private readonly writeChain: Array<{ stage: AccountWriteStage; write: TerraformResource }> = [];
   private readonly chainEdges = new Map<TerraformResource, Map<TerraformResource, string>>();
+  private readonly dependableTokens = new Map<TerraformResource, string>();
   private subscriptionScopeToken?: string;
 
   public get endpoint(): string {
@@ -498,7 +499,13 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
   private chainAfter(write: TerraformResource, previous: TerraformResource): void {
     const edges = this.chainEdges.get(write) ?? new Map<TerraformResource, string>();
     if (edges.has(previous)) return;
-    const token = dependable(previous);
+    // One dependable token per resource for the whole chain: cdktf captures a stack trace for every token it
+    // creates, and a write chain of hundreds of blocklist items made one per edge (npm run bench).
+    let token = this.dependableTokens.get(previous);
+    if (token === undefined) {
+      token = dependable(previous);
+      this.dependableTokens.set(previous, token);
+    }
     edges.set(previous, token);
     this.chainEdges.set(write, edges);
     write.dependsOn = [...(write.dependsOn ?? []), token];

@@ -303,6 +303,8 @@ export class ContentFilterPolicy extends Construct {
         });
         account._addAccountWrite(blocklist, AccountWriteStage.BLOCKLISTS);
         this.blocklists[b.name] = blocklist;
+        // One reference for every item: each read of `.id` creates a token, and cdktf captures a stack trace per token.
+        const blocklistId = blocklist.id;
         b.items.forEach((item, j) => {
           // Item names derive from the pattern, so reordering the list does not replace items; a pattern given
           // as a reference is unknown here, so its item is named by position.
@@ -315,7 +317,7 @@ export class ContentFilterPolicy extends Construct {
           const itemResource = new AzapiResource(this, `Blocklist-${key}-${itemName}`, {
             type: `Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems@${COGNITIVE_API_VERSION}`,
             name: itemName,
-            parentId: blocklist.id,
+            parentId: blocklistId,
             body: { properties: { pattern: item.pattern, isRegex: item.isRegex ?? false } },
             tags: props.tags,
             locks: [account.accountId],

@@ -113,6 +113,26 @@ export class TfModel {
     return this.references(value).includes(target.address);
   }
 
+  /**
+   * True when `r` depends on `address`, directly or through a chain: membership in transitiveDependencies(r),
+   * with the walk stopped as soon as it is found (a deployment usually names its policy directly, while its full
+   * closure runs down a write chain of hundreds of blocklist items).
+   */
+  public dependsOnTransitively(r: TfResource, address: string): boolean {
+    const seen = new Set<string>();
+    const queue = [r];
+    while (queue.length) {
+      for (const dep of this.dependencies(queue.pop()!)) {
+        if (dep === address) return true;
+        if (seen.has(dep)) continue;
+        seen.add(dep);
+        const next = this.get(dep);
+        if (next) queue.push(next);
+      }
+    }
+    return false;
+  }
+
   /** Everything `r` depends on, directly or through a chain (e.g. deployment -> deployment -> policy). */
   public transitiveDependencies(r: TfResource): Set<string> {
     const seen = new Set<string>();

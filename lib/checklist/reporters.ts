@@ -42,13 +42,24 @@ export function fixAdvice(rule: Pick<RuleInfo, 'id' | 'title'>): string {
   );
 }
 
+/**
+ * The index of one source's text, built once per source object: SARIF and JUnit of one report share the context
+ * (stack-checks.ts writeReports), and scanning an 800-resource document twice was measurable (npm run bench).
+ */
+const sourceIndexes = new WeakMap<ReportSource, SourceIndex | undefined>();
+function sourceIndex(s: ReportSource): SourceIndex | undefined {
+  if (sourceIndexes.has(s)) return sourceIndexes.get(s);
+  const index =
+    s.text === undefined ? undefined : s.hcl ? SourceIndex.ofHclText(s.text) : SourceIndex.ofJsonText(s.text);
+  sourceIndexes.set(s, index);
+  return index;
+}
+
 /** Where a finding sits: the first source that declares its address, else the first source's first line. */
 function locator(
   sources: readonly ReportSource[],
 ): (f: Finding) => { uri: string; at: SourcePosition } | undefined {
-  const indexes = sources.map((s) =>
-    s.text === undefined ? undefined : s.hcl ? SourceIndex.ofHclText(s.text) : SourceIndex.ofJsonText(s.text),
-  );
+  const indexes = sources.map(sourceIndex);
   return (f) => {
     if (sources.length === 0) return undefined;
     if (f.address) {

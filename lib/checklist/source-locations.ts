@@ -94,6 +94,24 @@ const PLAN_SECTIONS = new Set([
   'configuration',
 ]);
 
+/** JSON's insignificant whitespace (RFC 8259: space, tab, line feed, carriage return); the text is valid JSON. */
+function isJsonSpace(c: string): boolean {
+  return c === ' ' || c === '\n' || c === '\r' || c === '\t';
+}
+
+/** A JSON string literal's value: decoded only when it holds an escape. */
+function stringValue(text: string, start: number, end: number): string {
+  const raw = text.slice(start + 1, end - 1);
+  return raw.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : raw;
+}
+
+/**
+ * Key paths deeper than any address (configAddress reads three keys) stop growing here: they keep their first
+ * three keys (PLAN_SECTIONS reads the first) and a fourth that no address rule matches, so nothing is allocated
+ * per nested container of a large document.
+ */
+const DEEP = '\0deep';
+
 /**
  * One pass over valid JSON text: the offset of each declared address (first occurrence). Keys are tracked as a
  * path of object keys; arrays add no segment, so Terraform JSON's array forms of blocks map like the object forms.
@@ -110,23 +128,31 @@ function scanJson(text: string): Map<string, number> {
     if (c === '"') {
       const end = stringEnd(text, i);
       let j = end;
-      while (j < text.length && /\s/.test(text[j])) j++;
+      while (j < text.length && isJsonSpace(text[j])) j++;
       const top = frames[frames.length - 1];
       if (text[j] === ':' && top) {
-        const key = JSON.parse(text.slice(i, end)) as string;
+        const key = stringValue(text, i, end);
         top.key = key;
-        const address = configAddress([...top.path, key]);
+        const address = top.path.length < 3 ? configAddress([...top.path, key]) : undefined;
         if (address) record(address, i);
         if (key === 'address' && PLAN_SECTIONS.has(top.path[0])) {
           let k = j + 1;
-          while (k < text.length && /\s/.test(text[k])) k++;
-          if (text[k] === '"') record(JSON.parse(text.slice(k, stringEnd(text, k))) as string, i);
+          while (k < text.length && isJsonSpace(text[k])) k++;
+          if (text[k] === '"') record(stringValue(text, k, stringEnd(text, k)), i);
         }
       }
       i = end - 1;
     } else if (c === '{' || c === '[') {
       const parent = frames[frames.length - 1];
-      const path = parent ? (parent.key !== undefined ? [...parent.path, parent.key] : parent.path) : [];
+      const path = !parent
+        ? []
+        : parent.key === undefined
+          ? parent.path
+          : parent.path.length >= 3
+            ? parent.path.length === 3
+              ? [...parent.path, DEEP]
+              : parent.path
+            : [...parent.path, parent.key];
       frames.push({ path });
       if (c === '[') frames[frames.length - 1].key = undefined;
     } else if (c === '}' || c === ']') {

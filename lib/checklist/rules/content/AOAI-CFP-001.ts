@@ -27,7 +27,7 @@ export const rule: Rule = {
               d.raiPolicyName ?? '(unset: service default)',
             ),
           );
-        } else if (!m.transitiveDependencies(d.resource).has(policy.resource.address)) {
+        } else if (!m.dependsOnTransitively(d.resource, policy.resource.address)) {
           results.push(
             bad(
               d.resource.address,
