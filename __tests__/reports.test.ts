@@ -121,6 +121,29 @@ describe('synth writes SARIF and JUnit beside cdk.tf.json', () => {
     expect(xml).toMatch(/<skipped message="suppression: no custom blocklist until legal/);
   });
 
+  test('one suppression on the composition is one row, with the resources it covers (not one per resource)', () => {
+    const json = JSON.parse(readFileSync(join(stackDir, 'hardening-report.json'), 'utf8'));
+    const entries = json.exemptions.filter((e: any) => e.ruleId === 'AOAI-CFP-006');
+    // The record keeps one entry per resource under the composition (the engine matches by address)...
+    expect(entries.length).toBeGreaterThan(20);
+    // ...the Markdown and text reports show the one suppression the user wrote, naming every resource.
+    const md = readFileSync(join(stackDir, 'hardening-report.md'), 'utf8');
+    const section = md.slice(md.indexOf('## Opt-outs and suppressions'), md.indexOf('## Findings'));
+    const rows = section.split('\n').filter((l) => l.startsWith('| AOAI-CFP-006 |'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain(
+      `| ${entries.length} resources: ${entries.map((e: any) => e.address).join(', ')} |`,
+    );
+    expect(rows[0]).toContain('| no custom blocklist until legal names the terms | 2099-01-01 |');
+    const report = checkDocument(JSON.parse(written), { today: TODAY });
+    const lines = toText(report)
+      .split('\n')
+      .filter((l) => l.startsWith('EXEMPT AOAI-CFP-006 '));
+    expect(lines).toEqual([
+      `EXEMPT AOAI-CFP-006 ${entries.length} resources: ${entries.map((e: any) => e.address).join(', ')} (suppression by user-reports/AzureOpenAI, expires 2099-01-01): no custom blocklist until legal names the terms`,
+    ]);
+  });
+
   test('the Markdown report says how to fix each failing rule', () => {
     const md = readFileSync(join(stackDir, 'hardening-report.md'), 'utf8');
     expect(md).toMatch(/## How to fix\n\n(- .*\n)*- \*\*AOAI-MON-014\*\* \(3 findings\): Required: /);

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { ChecklistItem } from './checklist-items';
-import { Finding, Report, ReportSummary, RuleInfo } from './engine';
+import { Exemption, Finding, Report, ReportSummary, RuleInfo } from './engine';
 import { DOCS_BASE_URL, PACKAGE_VERSION, REPOSITORY_URL } from './package-info';
 import { SourceIndex, SourcePosition } from './source-locations';
 
@@ -72,6 +72,28 @@ function locator(
   };
 }
 
+/**
+ * The report's exemptions, one row per suppression or opt-out: the record holds one entry per resource under the
+ * construct it was given on (a suppression on the composition covers some 40 resources), and the text and Markdown
+ * reports list each once, with the resources it covers. The JSON report keeps the entries, one per resource.
+ */
+function exemptionGroups(
+  exemptions: readonly Exemption[],
+): Array<{ exemption: Exemption; addresses: string[] }> {
+  const groups = new Map<string, { exemption: Exemption; addresses: string[] }>();
+  for (const e of exemptions) {
+    const key = JSON.stringify([e.ruleId, e.kind, e.property, e.author, e.reason, e.expiresOn]);
+    const group = groups.get(key) ?? { exemption: e, addresses: [] };
+    group.addresses.push(e.address);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** One address as it is; several as "N resources: a, b, ...". */
+const resourcesText = (addresses: readonly string[]) =>
+  addresses.length === 1 ? addresses[0] : `${addresses.length} resources: ${addresses.join(', ')}`;
+
 /** The counts line of the text report. */
 const summaryLine = (s: ReportSummary) =>
   `${s.errors} error(s), ${s.warnings} warning(s), ${s.suppressed} suppressed, ${s.compliant} compliant, ${s.notApplicable} not applicable.`;
@@ -134,9 +156,9 @@ export function toMarkdown(report: Report): string {
       ? [
           '| Rule | Resource | Kind | Property | Author | Reason | Expires |',
           '|---|---|---|---|---|---|---|',
-          ...report.exemptions.map(
-            (e) =>
-              `| ${e.ruleId} | ${cell(e.address)} | ${e.kind} | ${cell(e.property ?? '')} | ${cell(e.author ?? '')} | ${cell(e.reason)} | ${e.expiresOn ?? 'never'} |`,
+          ...exemptionGroups(report.exemptions).map(
+            ({ exemption: e, addresses }) =>
+              `| ${e.ruleId} | ${cell(resourcesText(addresses))} | ${e.kind} | ${cell(e.property ?? '')} | ${cell(e.author ?? '')} | ${cell(e.reason)} | ${e.expiresOn ?? 'never'} |`,
           ),
         ]
       : ['None: every default is in force.']),
@@ -466,9 +488,9 @@ export function toText(report: Report): string {
       ...(report.checkSelection
         ? [`SKIPPED ${report.checkSelection.skipped.join(', ') || 'none'}: ${report.checkSelection.reason}`]
         : []),
-      ...report.exemptions.map(
-        (e) =>
-          `EXEMPT ${e.ruleId} ${e.address} (${e.kind}${e.property ? ` ${e.property}` : ''}${e.author ? ` by ${e.author}` : ''}, expires ${e.expiresOn ?? 'never'}): ${e.reason}`,
+      ...exemptionGroups(report.exemptions).map(
+        ({ exemption: e, addresses }) =>
+          `EXEMPT ${e.ruleId} ${resourcesText(addresses)} (${e.kind}${e.property ? ` ${e.property}` : ''}${e.author ? ` by ${e.author}` : ''}, expires ${e.expiresOn ?? 'never'}): ${e.reason}`,
       ),
       ...bad.map((f) => {
         const rule = rules.get(f.ruleId);
