@@ -12,10 +12,10 @@ const cli = json('cli/package.json');
 const CDKTF = /^(cdktf|cdktf-cli|constructs|@cdktf\/.*|jsii.*)$/;
 
 describe('the aoai-harden package (cli/package.json)', () => {
-  test('is named aoai-harden, has the aoai-harden bin, and ships only its bundle', () => {
+  test('is named aoai-harden, has the aoai-harden bin, and ships only its bundle and the suppressions schema', () => {
     expect(cli.name).toBe('aoai-harden');
     expect(cli.bin).toEqual({ 'aoai-harden': 'dist/aoai-harden.js' });
-    expect(cli.files).toEqual(['dist/aoai-harden.js']);
+    expect(cli.files).toEqual(['dist/aoai-harden.js', 'suppressions.schema.json']);
     expect(cli.scripts.prepack).toBe('node build.js');
   });
 

@@ -102,7 +102,7 @@ async function main() {
     // 4. The aoai-harden package, installed into an empty folder: its bundle only, and no cdktf in what it pulls in.
     const cli = installCliPackage(join(work, 'cli'));
     const cliFiles = cli.packed.files.map((f) => f.path).sort();
-    const expectedCliFiles = ['LICENSE', 'README.md', 'dist/aoai-harden.js', 'package.json'];
+    const expectedCliFiles = ['LICENSE', 'README.md', 'dist/aoai-harden.js', 'package.json', 'suppressions.schema.json'];
     if (JSON.stringify(cliFiles) !== JSON.stringify(expectedCliFiles)) {
       fail(`CLI tarball holds ${cliFiles.join(', ')}; expected ${expectedCliFiles.join(', ')}`);
     }

@@ -48,7 +48,8 @@ remains in any stack, 1 when one does (an input with no Azure OpenAI account fai
   --junit FILE          write the JUnit XML report to FILE (GitLab, Azure DevOps, Jenkins test reports)
   --name NAME           the run's name: SARIF automationDetails.id aoai-harden/NAME/ and the JUnit suite
                         (default: the stack folder of a cdk.tf.json, else the input file's name); one stack only
-  --suppressions FILE   JSON array of {"ruleId", "address", "reason", "expiresOn"?}
+  --suppressions FILE   JSON array of {"ruleId", "address", "reason", "expiresOn"?}; its JSON schema is
+                        suppressions.schema.json in the aoai-harden package
   --fail-on LEVEL       error (default) or warning: the lowest severity that fails (also in the JUnit report)
   --today YYYY-MM-DD    the date suppressions and opt-outs expire against (default: today, UTC)
   --check IDS           judge only these rules (comma-separated IDs or prefixes ending in *, e.g. AOAI-CFP-*);
@@ -310,6 +311,10 @@ function checkReportDir(dir: string, flag: string = '--report-dir'): void {
   }
 }
 
+/** The keys of a suppressions file entry (cli/suppressions.schema.json). */
+const SUPPRESSION_KEYS = ['ruleId', 'address', 'reason', 'expiresOn'];
+
+/** A suppressions file (cli/suppressions.schema.json describes it), validated as recorded exemptions are. */
 export function parseSuppressions(json: unknown): Exemption[] {
   if (!Array.isArray(json)) {
     throw new InputError(
@@ -317,6 +322,15 @@ export function parseSuppressions(json: unknown): Exemption[] {
     );
   }
   return json.map((s, i) => {
+    // A misspelt key ("expiresOne") would leave a suppression that never expires: refused, as the schema does.
+    const unknown = Object.keys(s && typeof s === 'object' ? s : {}).filter(
+      (k) => !SUPPRESSION_KEYS.includes(k),
+    );
+    if (unknown.length) {
+      throw new InputError(
+        `suppressions[${i}]: unknown key ${unknown.map((k) => JSON.stringify(k)).join(', ')} (the keys are ${SUPPRESSION_KEYS.join(', ')}; see suppressions.schema.json in the aoai-harden package)`,
+      );
+    }
     const exemption: Exemption = {
       ruleId: s?.ruleId,
       address: s?.address,
