@@ -1,4 +1,4 @@
-import { firstOf, referenceJson } from './reference';
+import { endpointNsg, firstOf, referenceJson } from './reference';
 import { runChecks } from '../lib/checklist/engine';
 import { loadModel } from '../lib/checklist/model';
 import { ALL_RULES } from '../lib/checklist/rules';
@@ -24,6 +24,9 @@ function mutate(fn: (json: any) => void): any {
   return copy;
 }
 const account = (j: any) => firstOf(j, 'azurerm_cognitive_account')[1];
+/** The endpoint subnet: an azapi subnet written with its NSG (PrivateNetworking newNetwork). */
+const endpointSubnet = (j: any) =>
+  Object.values<any>(j.resource.azapi_resource).find((r) => r.name === 'snet-private-endpoints');
 const policy = (j: any) =>
   Object.values<any>(j.resource.azapi_resource).find((r) => /raiPolicies@/.test(r.type));
 const filter = (j: any, name: string, source: string) =>
@@ -59,12 +62,9 @@ const NON_COMPLIANT: Record<string, Fixture> = {
     value: true,
   },
   'AOAI-NET-008': {
-    mutate: (j) =>
-      Object.values<any>(j.resource.azurerm_subnet).forEach(
-        (s) => delete s.private_endpoint_network_policies,
-      ),
+    mutate: (j) => delete endpointSubnet(j).body.properties.privateEndpointNetworkPolicies,
     value: '(unset: Disabled)',
-    address: /^azurerm_subnet\./,
+    address: /^azapi_resource\.AzureOpenAI_Networking_EndpointSubnet_/,
   },
   'AOAI-NET-009': {
     mutate: (j) =>
@@ -358,6 +358,54 @@ describe('each rule fails on its non-compliant fixture, naming resource and valu
   });
 });
 
+describe("the endpoint subnet's NSG, written with the subnet (azapi subnet create)", () => {
+  const statuses = (fn: (j: any) => void, id: string) =>
+    findingsFor(mutate(fn), id).map((f) => [f.status, f.message]);
+  test('compliant as written: network policies Enabled, the endpoint NSG in the same PUT', () => {
+    expect(statuses(() => undefined, 'AOAI-NET-008')).toEqual([
+      ['compliant', 'network policies enabled, NSG on the subnet'],
+    ]);
+    expect(statuses(() => undefined, 'AOAI-NET-009').map(([st]) => st)).toEqual(['compliant']);
+  });
+  test('negative: the subnet written without its NSG fails AOAI-NET-008 and AOAI-NET-009', () => {
+    const noNsg = (j: any) => delete endpointSubnet(j).body.properties.networkSecurityGroup;
+    expect(statuses(noNsg, 'AOAI-NET-008')).toEqual([
+      ['non-compliant', 'no NSG associated with the endpoint subnet'],
+    ]);
+    expect(statuses(noNsg, 'AOAI-NET-009')).toEqual([
+      ['non-compliant', 'no NSG in this configuration on the endpoint subnet'],
+    ]);
+  });
+  test('negative: network policies Disabled on the subnet fail AOAI-NET-008', () => {
+    const off = (j: any) => (endpointSubnet(j).body.properties.privateEndpointNetworkPolicies = 'Disabled');
+    expect(statuses(off, 'AOAI-NET-008')[0][0]).toBe('non-compliant');
+  });
+  test('negative: a later azapi write moving the subnet to another NSG fails AOAI-NET-008', () => {
+    const moved = (j: any) => {
+      const key = Object.keys(j.resource.azapi_resource).find(
+        (k) => j.resource.azapi_resource[k].name === 'snet-private-endpoints',
+      );
+      j.resource.azapi_update_resource = {
+        ...(j.resource.azapi_update_resource ?? {}),
+        move: {
+          type: 'Microsoft.Network/virtualNetworks/subnets@2024-05-01',
+          resource_id: `\${azapi_resource.${key}.id}`,
+          body: {
+            properties: {
+              networkSecurityGroup: {
+                id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/open',
+              },
+            },
+          },
+        },
+      };
+    };
+    expect(statuses(moved, 'AOAI-NET-008')).toEqual([
+      ['non-compliant', 'an azapi write moves the endpoint subnet to another network security group'],
+    ]);
+  });
+});
+
 describe('rules on hand-written configurations', () => {
   test('AOAI-NET-007 fails a public DNS server on the endpoint VNet; Azure DNS, a private forwarder or a variable pass', () => {
     const servers = (dns: unknown[]) =>
@@ -466,7 +514,7 @@ describe('rules on hand-written configurations', () => {
       findingsFor(j, 'AOAI-CHK-002')
         .filter((f) => f.status === 'non-compliant')
         .map((f) => f.address);
-    const nsg = (j: any) => firstOf(j, 'azurerm_network_security_group')[1];
+    const nsg = (j: any) => endpointNsg(j)[1];
     const allow = {
       name: 'allow-apps',
       access: 'Allow',

@@ -68,17 +68,20 @@ describe.each(CONFIGS)('day-2 changes: %s', (_name, base) => {
     expect(find('azurerm_role_assignment', 'delete')).toHaveLength(1);
     expect(find('azurerm_user_assigned_identity', 'delete')).toHaveLength(1);
   });
-  test('the feature toggle deletes the APIM subnet and its NSG allow rule', () => {
-    expect(find('azurerm_subnet', 'delete', /apim/)).toHaveLength(1);
+  test('the feature toggle deletes the APIM subnet, its NSG and the endpoint NSG rule admitting it', () => {
+    // The APIM subnet is an azapi subnet written with its own NSG.
+    expect(find('azapi_resource', 'delete', /Subnet-apim/)).toHaveLength(1);
+    expect(find('azurerm_network_security_group', 'delete', /ApimNsg/)).toHaveLength(1);
     expect(find('azurerm_network_security_rule', 'delete', /apim/)).toHaveLength(1);
   });
   test('nothing else is replaced or deleted', () => {
     expect(destructive.map((c) => c.address.split('.')[0]).sort()).toEqual([
-      'azapi_resource',
+      'azapi_resource', // the blocklist item
+      'azapi_resource', // the APIM subnet
       'azurerm_cognitive_deployment',
+      'azurerm_network_security_group', // the APIM subnet's NSG
       'azurerm_network_security_rule',
       'azurerm_role_assignment',
-      'azurerm_subnet',
       'azurerm_user_assigned_identity',
     ]);
   });

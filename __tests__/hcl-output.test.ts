@@ -43,6 +43,13 @@ function argument(text: string, name: string): string | undefined {
 
 /** A line `key = value` (any spacing, optional list comma) somewhere in the text. */
 function line(key: string, value: string): RegExp {
+  // `key[]`: an element of a list of plain values, on its own line inside `key = [ ... ]`.
+  if (key.endsWith('[]')) {
+    return new RegExp(
+      `^\\s*${key.slice(0, -2)}\\s*=\\s*\\[[^\\]]*^\\s*${escapeRegExp(value)},?\\s*$`,
+      'm',
+    );
+  }
   return new RegExp(`^\\s*${key}\\s*=\\s*${escapeRegExp(value)},?\\s*$`, 'm');
 }
 
@@ -225,6 +232,7 @@ describe('the reference stack with SYNTH_HCL_OUTPUT=true', () => {
         'Microsoft.CognitiveServices/accounts/defenderForAISettings@2025-06-01',
         // The Defender for AI plan, written as an update (no Free-on-destroy).
         'Microsoft.Security/pricings@2024-01-01',
+        'Microsoft.Network/virtualNetworks/subnets@2024-05-01',
       ]),
     );
     for (const [kind, instances] of Object.entries<any>({
@@ -267,6 +275,11 @@ describe('the reference stack with SYNTH_HCL_OUTPUT=true', () => {
 
 /** [key, value] of every scalar in a JSON body (object keys only; list items are keyed by their object's keys). */
 function leaves(value: unknown, key = ''): Array<[string, unknown]> {
+  // A list of plain values is written as a list (`key = [` then one value per line): its elements are leaves
+  // without a key, matched as list items.
+  if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object')) {
+    return value.map((v) => [`${key}[]`, v] as [string, unknown]);
+  }
   if (Array.isArray(value)) return value.flatMap((v) => leaves(v, key));
   if (value !== null && typeof value === 'object') {
     return Object.entries(value).flatMap(([k, v]) => leaves(v, k));

@@ -99,13 +99,20 @@ describe('Terraform references are accepted wherever a literal is', () => {
     const deployment = onlyResource(json, 'azurerm_cognitive_deployment');
     expect(deployment.sku.capacity).toBe('${var.capacity}');
     expect(onlyResource(json, 'azurerm_cognitive_account').fqdns).toBe('${var.fqdns}');
-    const subnets = resourcesOf(json, 'azurerm_subnet');
-    const endpoint = Object.values<any>(subnets).find((s) => s.name === 'snet-private-endpoints');
-    expect(endpoint.address_prefixes).toEqual(['${cidrsubnet(var.space, 8, 1)}']);
+    // Subnets are azapi subnets written with their NSG (Deny-Subnet-Without-Nsg).
+    const subnets = Object.values<any>(resourcesOf(json, 'azapi_resource')).filter((r) =>
+      r.type.startsWith('Microsoft.Network/virtualNetworks/subnets@'),
+    );
+    const endpoint = subnets.find((s) => s.name === 'snet-private-endpoints');
+    expect(endpoint.body.properties.addressPrefixes).toEqual(['${cidrsubnet(var.space, 8, 1)}']);
     // The /28 minimum is checked at plan for a reference.
     expect(endpoint.lifecycle.precondition[0].condition).toContain('var.space');
-    const apps = Object.values<any>(subnets).find((s) => s.for_each !== undefined);
+    const apps = subnets.find((s) => s.for_each !== undefined);
     expect(apps.for_each).toBe('${toset(var.apps)}');
+    expect(apps.body.properties.addressPrefixes).toEqual(['${each.value}']);
+    expect(apps.body.properties.networkSecurityGroup.id).toMatch(
+      /^\$\{azurerm_network_security_group\..*AppNsg.*\.id\}$/,
+    );
     const allowApps = Object.values<any>(resourcesOf(json, 'azurerm_network_security_rule')).find(
       (r) => r.name === 'Allow-app-443',
     );

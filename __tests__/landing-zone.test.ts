@@ -297,8 +297,8 @@ describe('day-2: a change of one input changes only its own resources', () => {
     expect(d.added).toEqual([]);
     expect(d.changed).toEqual([]);
     expect(d.removed).toEqual([
+      expect.stringMatching(/^azapi_resource\.Net_Subnet-web_/),
       expect.stringMatching(/^azurerm_network_security_rule\.Net_Allow-web_/),
-      expect.stringMatching(/^azurerm_subnet\.Net_Subnet-web_/),
     ]);
   });
   test('appSubnets named app1, app2 keep the addresses of appSubnetCidrs (migration without moved blocks)', () => {
@@ -328,7 +328,7 @@ describe('day-2: a change of one input changes only its own resources', () => {
       },
     });
     const d = diff(synth(cidrs(['10.20.2.0/24', '10.20.3.0/24'])), synth(cidrs(['10.20.3.0/24'])));
-    expect(d.changed).toContainEqual(expect.stringMatching(/^azurerm_subnet\.Net_Subnet-app1_/));
+    expect(d.changed).toContainEqual(expect.stringMatching(/^azapi_resource\.Net_Subnet-app1_/));
   });
 });
 

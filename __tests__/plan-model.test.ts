@@ -98,3 +98,45 @@ describe('plan JSON of the first apply: unknown values bound from the configurat
     expect(model.references(r.values.role_definition_id)).toContain('azurerm_cognitive_account.a');
   });
 });
+
+describe('first plan of a .tf.json configuration: unknown leaves of an azapi body', () => {
+  // Seen in Terraform 1.11.4's plan of the reference stack: the subnet body is planned with the NSG ID unknown
+  // (after_unknown body.properties.networkSecurityGroup.id), and the configuration keeps the body as constant_value.
+  const NSG = '${azurerm_network_security_group.pe.id}';
+  const subnet = (body: any, unknown: any) => {
+    const doc: any = plan([{ address: 'azapi_resource.snet', type: 'azapi_resource', values: { body } }], [
+      {
+        address: 'azapi_resource.snet',
+        type: 'azapi_resource',
+        expressions: {
+          body: {
+            constant_value: {
+              properties: { addressPrefixes: ['10.0.1.0/24'], networkSecurityGroup: { id: NSG } },
+            },
+            references: ['azurerm_network_security_group.pe.id', 'azurerm_network_security_group.pe'],
+          },
+        },
+      },
+    ]);
+    doc.resource_changes[0].change.after_unknown = unknown;
+    return loadModel(doc, 'plan.json').get('azapi_resource.snet')!.values.body.properties;
+  };
+
+  test("an unknown leaf takes the configuration's template at its path, so the reference resolves", () => {
+    const p = subnet(
+      { properties: { addressPrefixes: ['10.0.1.0/24'], networkSecurityGroup: {} } },
+      { body: { properties: { networkSecurityGroup: { id: true } } } },
+    );
+    expect(p.networkSecurityGroup.id).toBe(NSG);
+    expect(p.addressPrefixes).toEqual(['10.0.1.0/24']);
+  });
+
+  test('a known leaf keeps its planned value (the configuration does not override what Terraform planned)', () => {
+    const known = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/other';
+    const p = subnet(
+      { properties: { addressPrefixes: ['10.0.1.0/24'], networkSecurityGroup: { id: known } } },
+      {},
+    );
+    expect(p.networkSecurityGroup.id).toBe(known);
+  });
+});

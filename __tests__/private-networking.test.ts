@@ -90,20 +90,59 @@ describe('created network: subnets and NSG', () => {
   const { net, json } = build({ newNetwork: NEW_NET });
   const subnets = Object.values(resourcesOf(json, 'azurerm_subnet')) as any[];
   const rules = Object.values(resourcesOf(json, 'azurerm_network_security_rule')) as any[];
-  test('endpoint subnet has network policies Enabled so the NSG applies', () => {
-    const pe = subnets.find((s) => s.name === 'snet-private-endpoints');
-    expect(pe.private_endpoint_network_policies).toBe('Enabled');
-    expect(pe.address_prefixes).toEqual(['10.20.1.0/24']);
+  const azapiSubnets = Object.entries<any>(resourcesOf(json, 'azapi_resource')).filter(([, r]) =>
+    /^Microsoft\.Network\/virtualNetworks\/subnets@/.test(r.type),
+  );
+  const nsgs = resourcesOf(json, 'azurerm_network_security_group') as Record<string, any>;
+  const nsgRef = (name: string) =>
+    `${'$'}{azurerm_network_security_group.${Object.keys(nsgs).find((k) => nsgs[k].name === name)}.id}`;
+  test('no azurerm_subnet and no association: every subnet is written with its NSG (Deny-Subnet-Without-Nsg)', () => {
+    expect(subnets).toEqual([]);
+    expect(resourcesOf(json, 'azurerm_subnet_network_security_group_association')).toEqual({});
+    expect(
+      azapiSubnets
+        .map(([, r]) => [r.name, r.body.properties.addressPrefixes, r.body.properties.networkSecurityGroup])
+        .sort(),
+    ).toEqual([
+      ['snet-apim', ['10.20.3.0/24'], { id: nsgRef('nsg-vnet-test-apim') }],
+      ['snet-app1', ['10.20.2.0/24'], { id: nsgRef('nsg-vnet-test-app') }],
+      ['snet-private-endpoints', ['10.20.1.0/24'], { id: nsgRef('nsg-aoai-net-pe') }],
+    ]);
   });
-  test('NSG associated with the endpoint subnet', () => {
-    const assoc = onlyResource(json, 'azurerm_subnet_network_security_group_association');
-    const subnetKey = Object.keys(resourcesOf(json, 'azurerm_subnet')).find((k) =>
-      k.startsWith('Net_EndpointSubnet_'),
-    );
-    expect(assoc.subnet_id).toBe(`${'$'}{azurerm_subnet.${subnetKey}.id}`);
-    expect(assoc.network_security_group_id).toBe(
-      `${'$'}{azurerm_network_security_group.${Object.keys(resourcesOf(json, 'azurerm_network_security_group'))[0]}.id}`,
-    );
+  test('endpoint subnet has network policies Enabled so the NSG applies; no subnet has default outbound access', () => {
+    const pe = azapiSubnets.find(([, r]) => r.name === 'snet-private-endpoints')![1];
+    expect(pe.body.properties.privateEndpointNetworkPolicies).toBe('Enabled');
+    expect(azapiSubnets.map(([, r]) => r.body.properties.defaultOutboundAccess)).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    // In the VNet, one subnet write at a time (parallel subnet writes on one VNet conflict).
+    const vnet = Object.keys(resourcesOf(json, 'azurerm_virtual_network'))[0];
+    for (const [, r] of azapiSubnets) {
+      expect([r.parent_id, r.locks]).toEqual([
+        `${'$'}{azurerm_virtual_network.${vnet}.id}`,
+        [`${'$'}{azurerm_virtual_network.${vnet}.id}`],
+      ]);
+    }
+  });
+  test("the app subnets' NSG keeps Azure's default rules; the APIM subnet's admits API Management's management traffic", () => {
+    const byName = (name: string) => Object.values<any>(nsgs).find((n) => n.name === name);
+    expect(byName('nsg-vnet-test-app').security_rule).toBeUndefined();
+    expect(
+      byName('nsg-vnet-test-apim').security_rule.map((r: any) => [
+        r.direction,
+        r.access,
+        r.protocol,
+        r.source_address_prefix,
+        r.destination_port_range,
+      ]),
+    ).toEqual([
+      ['Inbound', 'Allow', 'Tcp', 'ApiManagement', '3443'],
+      ['Inbound', 'Allow', 'Tcp', 'AzureLoadBalancer', '6390'],
+    ]);
+    expect(net.appNetworkSecurityGroup).toBeDefined();
+    expect(net.apimNetworkSecurityGroup).toBeDefined();
   });
   test('the rules: app and APIM 443 at priorities derived from their names, deny all at 4096', () => {
     const pick = (r: any) => ({

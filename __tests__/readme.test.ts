@@ -115,6 +115,7 @@ test("the README's landing-zone example synthesizes, adopts the platform's NSG, 
   }
   const azapi = Object.values<any>(r.azapi_resource);
   expect(azapi.filter((x) => /virtualNetworkLinks@/.test(x.type))).toEqual([]);
+  expect(azapi.filter((x) => /virtualNetworks\/subnets@/.test(x.type))).toEqual([]);
   expect(azapi.filter((x) => /Microsoft\.Security\/pricings@/.test(x.type))).toEqual([]);
   // No subnet patch: the subnet's owner sets its network policies.
   expect(Object.values<any>(r.azapi_update_resource).filter((x) => /subnets@/.test(x.type))).toEqual([]);

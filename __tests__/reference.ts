@@ -17,3 +17,12 @@ export function firstOf(json: any, type: string, section: 'resource' | 'data' = 
   if (!entries.length) throw new Error(`no ${type}`);
   return entries[0] as [string, any];
 }
+
+/** The endpoint subnet's NSG (named nsg-<account>-pe), beside the app and APIM subnets' NSGs of a new VNet. */
+export function endpointNsg(json: any): [string, any] {
+  const found = Object.entries<any>(json.resource?.azurerm_network_security_group ?? {}).find(([, r]) =>
+    /-pe$/.test(String(r.name)),
+  );
+  if (!found) throw new Error('no endpoint NSG (nsg-<account>-pe)');
+  return found;
+}

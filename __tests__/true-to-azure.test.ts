@@ -10,7 +10,7 @@ import { OpenAIAccount, PrivateNetworking, SecurityMonitoring } from '../lib';
 import { newStack, onlyResource, resourcesOf, synthJson } from './helpers';
 import { referenceJson, referenceStack } from './reference';
 import { AZAPI_PROVIDER_VERSION_CONSTRAINT, AZAPI_SCHEMA_FIRST_RELEASE } from '../lib/azapi/provider';
-import { COGNITIVE_API_VERSION } from '../lib/azure-facts';
+import { COGNITIVE_API_VERSION, NETWORK_API_VERSION } from '../lib/azure-facts';
 
 const SUB = '/subscriptions/00000000-0000-0000-0000-000000000001';
 const IMPORTED_ID = `${SUB}/resourceGroups/rg-x/providers/Microsoft.CognitiveServices/accounts/aoai-x`;
@@ -107,7 +107,9 @@ describe('azapi version constraint', () => {
         if (statSync(p).isDirectory()) {
           walk(p);
         } else if (p.endsWith('.ts')) {
-          const text = readFileSync(p, 'utf8').replace(/\$\{COGNITIVE_API_VERSION\}/g, COGNITIVE_API_VERSION);
+          const text = readFileSync(p, 'utf8')
+            .replace(/\$\{COGNITIVE_API_VERSION\}/g, COGNITIVE_API_VERSION)
+            .replace(/\$\{NETWORK_API_VERSION\}/g, NETWORK_API_VERSION);
           for (const m of text.matchAll(/type: `?'?(Microsoft\.[A-Za-z]+\/[A-Za-z/]+@\d{4}-\d{2}-\d{2})/g)) {
             out.add(m[1]);
           }

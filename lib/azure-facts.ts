@@ -99,6 +99,46 @@ export const RAI_POLICY_MODES: readonly string[] = ['Default', 'Deferred', 'Bloc
  */
 export const PRIVATE_DNS_API_VERSION = '2024-06-01';
 
+/**
+ * API version of the azapi writes of Microsoft.Network subnets and NSG security rules: 2024-05-01, the version
+ * azurerm 4.55.0's network client uses (go-azure-sdk resource-manager/network/2024-05-01), in azapi's embedded
+ * schemas since azapi 2.1.0.
+ */
+export const NETWORK_API_VERSION = '2024-05-01';
+
+/**
+ * The inbound rules an API Management subnet needs in a VNet (classic tiers, external or internal mode):
+ * TCP 3443 from the ApiManagement service tag (the management endpoint) and TCP 6390 from AzureLoadBalancer (the
+ * Azure infrastructure load balancer). learn.microsoft.com/azure/api-management/virtual-network-reference,
+ * "Required ports" (docs/azure-facts.md §5.6). Outbound needs are met by Azure's default outbound rules.
+ */
+export const APIM_INBOUND_RULES = [
+  {
+    name: 'Allow-ApiManagement-3443',
+    priority: 100,
+    direction: 'Inbound',
+    access: 'Allow',
+    protocol: 'Tcp',
+    sourcePortRange: '*',
+    destinationPortRange: '3443',
+    sourceAddressPrefix: 'ApiManagement',
+    destinationAddressPrefix: 'VirtualNetwork',
+    description: 'API Management management endpoint (Azure portal, PowerShell)',
+  },
+  {
+    name: 'Allow-AzureLoadBalancer-6390',
+    priority: 110,
+    direction: 'Inbound',
+    access: 'Allow',
+    protocol: 'Tcp',
+    sourcePortRange: '*',
+    destinationPortRange: '6390',
+    sourceAddressPrefix: 'AzureLoadBalancer',
+    destinationAddressPrefix: 'VirtualNetwork',
+    description: 'Azure infrastructure load balancer health probes of API Management',
+  },
+];
+
 /** Pinned API versions for azapi resources (the version azurerm 4.55.0 itself uses). */
 export const COGNITIVE_API_VERSION = '2025-06-01';
 

@@ -1,4 +1,7 @@
-import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
+import {
+  NetworkSecurityGroup,
+  NetworkSecurityGroupSecurityRule,
+} from '@cdktf/provider-azurerm/lib/network-security-group';
 import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
@@ -24,10 +27,16 @@ import { AccountWriteStage, IOpenAIAccount } from './account';
 import { azapiProviderFor } from './azapi/provider';
 import { AzapiResource } from './azapi/resource';
 import { AzapiUpdateResource } from './azapi/update-resource';
-import { COGNITIVE_API_VERSION, PRIVATE_DNS_API_VERSION, PRIVATE_LINK_SUBRESOURCE } from './azure-facts';
+import {
+  APIM_INBOUND_RULES,
+  COGNITIVE_API_VERSION,
+  NETWORK_API_VERSION,
+  PRIVATE_DNS_API_VERSION,
+  PRIVATE_LINK_SUBRESOURCE,
+} from './azure-facts';
 import { HardeningRecord } from './hardening-record';
 import { HclTerraformResource, withHclOutput } from './hcl';
-import { NAME_LIMITS, NamingScheme } from './naming';
+import { NAME_LIMITS, NamingScheme, fitName } from './naming';
 import {
   DENY_ALL_PRIORITY,
   MIN_RULE_PRIORITY,
@@ -55,7 +64,6 @@ import {
 } from './validation';
 
 /** Resources given plan-time preconditions, valid in HCL output too (lib/hcl.ts). */
-const GuardedSubnet = withHclOutput(Subnet);
 const GuardedNetworkSecurityRule = withHclOutput(NetworkSecurityRule);
 
 /** A network allowed to reach the private endpoint on TCP 443. */
@@ -244,6 +252,8 @@ interface EndpointNetwork {
   readonly appSubnetIds: string[];
   readonly subnetDependency?: TerraformResource;
   readonly endpointPrefix: string;
+  readonly appNsg?: NetworkSecurityGroup;
+  readonly apimNsg?: NetworkSecurityGroup;
 }
 
 /**
@@ -291,24 +301,34 @@ export class PrivateNetworking extends Construct {
   public readonly virtualNetwork?: VirtualNetwork;
   /** The created app subnet IDs, when newNetwork was given. */
   public readonly appSubnetIds: string[];
+  /**
+   * The NSG the created app subnets carry from their first write (Azure's default rules; add the workloads' own
+   * rules to it), when newNetwork was given.
+   */
+  public readonly appNetworkSecurityGroup?: NetworkSecurityGroup;
+  /** The NSG of the created APIM subnet (API Management's inbound management rules), when apimSubnetCidr was given. */
+  public readonly apimNetworkSecurityGroup?: NetworkSecurityGroup;
 
   constructor(scope: Construct, id: string, props: PrivateNetworkingProps) {
     super(scope, id);
     const account = props.account;
     const plan = this.validate(props);
+    const nsg = plan.adoptedNsg ? undefined : this.createNsg(account, plan, props.tags);
+    this.networkSecurityGroup = nsg;
+    this.networkSecurityGroupId = nsg?.id ?? plan.adoptedNsg!.id;
     const network = props.newNetwork
-      ? this.createNetwork(props.newNetwork, plan, props.tags)
+      ? this.createNetwork(props.newNetwork, plan, nsg!, props.tags)
       : this.adoptNetwork(props.existingNetwork!);
     this.virtualNetworkId = network.virtualNetworkId;
     this.endpointSubnetId = network.endpointSubnetId;
     this.virtualNetwork = network.virtualNetwork;
     this.appSubnetIds = network.appSubnetIds;
+    this.appNetworkSecurityGroup = network.appNsg;
+    this.apimNetworkSecurityGroup = network.apimNsg;
     this.lockDownImportedAccount(account);
-    const nsg = plan.adoptedNsg ? undefined : this.createNsg(account, plan, props.tags);
-    this.networkSecurityGroup = nsg;
-    this.networkSecurityGroupId = nsg?.id ?? plan.adoptedNsg!.id;
     this.addRules(account, plan, network.endpointPrefix);
-    const association = nsg ? this.associateNsg(nsg, plan, network) : undefined;
+    // A new subnet carries its NSG from its first write; an existing subnet is associated (refused if it has one).
+    const association = nsg && !props.newNetwork ? this.associateNsg(nsg, plan, network) : undefined;
     if (plan.adoptedNsg || props.existingNetwork?.subnetNetworkPoliciesManagedBy !== undefined) {
       this.declareAdoption(props, plan);
     }
@@ -394,10 +414,17 @@ export class PrivateNetworking extends Construct {
     };
   }
 
-  /** Step 2a: a new VNet with the endpoint subnet (network policies on), app subnets and an optional APIM subnet. */
+  /**
+   * Step 2a: a new VNet and its subnets, each written with its NSG in the same PUT (azapi
+   * Microsoft.Network/virtualNetworks/subnets with properties.networkSecurityGroup): landing zones deny a subnet
+   * without one (policy Deny-Subnet-Without-Nsg), so a subnet created first and associated afterwards is refused.
+   * The endpoint subnet (network policies on) carries the endpoint NSG, app subnets one NSG for the workloads,
+   * an APIM subnet its own with API Management's inbound management rules.
+   */
   private createNetwork(
     net: NewNetworkOptions,
     plan: NetworkPlan,
+    endpointNsg: NetworkSecurityGroup,
     tags: { [key: string]: string } | undefined,
   ): EndpointNetwork {
     validateAzureName('newNetwork.name', net.name, AZURE_NAME_RULES.virtualNetwork);
@@ -410,52 +437,51 @@ export class PrivateNetworking extends Construct {
       addressSpace: [net.addressSpace],
       tags,
     });
-    const endpointSubnet = new GuardedSubnet(this, 'EndpointSubnet', {
-      name: 'snet-private-endpoints',
-      resourceGroupName: plan.rg,
-      virtualNetworkName: vnet.name,
-      addressPrefixes: [net.endpointSubnetCidr],
-      // NSGs are ignored for private endpoint traffic unless network policies are enabled (default Disabled).
-      privateEndpointNetworkPolicies: 'Enabled',
-      defaultOutboundAccessEnabled: false,
-      lifecycle: subnets[0].cidr
-        ? undefined
-        : {
-            precondition: [
-              {
-                condition: Op.lte(prefixLength(net.endpointSubnetCidr, 32), 28),
-                errorMessage:
-                  'Hardening: newNetwork.endpointSubnetCidr must be a CIDR of at least /28 (Azure reserves five addresses per subnet).',
-              },
-            ],
-          },
-    });
+    azapiProviderFor(this);
+    const endpointSubnet = this.writeSubnet(
+      'EndpointSubnet',
+      vnet,
+      'snet-private-endpoints',
+      net.endpointSubnetCidr,
+      endpointNsg,
+      {
+        // NSGs are ignored for private endpoint traffic unless network policies are enabled.
+        privateEndpointNetworkPolicies: 'Enabled',
+        lifecycle: subnets[0].cidr
+          ? undefined
+          : {
+              precondition: [
+                {
+                  condition: Op.lte(prefixLength(net.endpointSubnetCidr, 32), 28),
+                  errorMessage:
+                    'Hardening: newNetwork.endpointSubnetCidr must be a CIDR of at least /28 (Azure reserves five addresses per subnet).',
+                },
+              ],
+            },
+      },
+    );
+    const appNsg = this.createSubnetNsg('AppNsg', `nsg-${net.name}-app`, plan, tags);
+    const apimNsg = net.apimSubnetCidr
+      ? this.createSubnetNsg('ApimNsg', `nsg-${net.name}-apim`, plan, tags, APIM_INBOUND_RULES)
+      : undefined;
     const appSubnetIds: string[] = [];
     for (const s of subnets.slice(1)) {
       // Keyed by name (Subnet-<name>, snet-<name>): removing one subnet never rewrites another's range.
-      const subnet = new Subnet(this, `Subnet-${s.key}`, {
-        name: `snet-${s.role}`,
-        resourceGroupName: plan.rg,
-        virtualNetworkName: vnet.name,
-        addressPrefixes: [s.value],
-        defaultOutboundAccessEnabled: false,
-        // Serialize subnet operations on one VNet (parallel subnet writes conflict).
-        dependsOn: [endpointSubnet],
-      });
+      const nsg = s.role === 'apim' ? apimNsg! : appNsg;
+      const subnet = this.writeSubnet(`Subnet-${s.key}`, vnet, `snet-${s.role}`, s.value, nsg, {});
       if (s.role !== 'apim') appSubnetIds.push(subnet.id);
     }
     if (isListToken(net.appSubnetCidrs)) {
       // A whole-list reference: one subnet per element (for_each), admitted by one NSG rule.
       const each = TerraformIterator.fromList(net.appSubnetCidrs!);
-      const appSubnets = new Subnet(this, 'Subnet-app', {
-        forEach: each,
-        name: Fn.join('-', ['snet-app', Fn.replace(each.value, '/', '-')]),
-        resourceGroupName: plan.rg,
-        virtualNetworkName: vnet.name,
-        addressPrefixes: [each.value],
-        defaultOutboundAccessEnabled: false,
-        dependsOn: [endpointSubnet],
-      });
+      const appSubnets = this.writeSubnet(
+        'Subnet-app',
+        vnet,
+        Fn.join('-', ['snet-app', Fn.replace(each.value, '/', '-')]),
+        each.value,
+        appNsg,
+        { forEach: each },
+      );
       appSubnetIds.push(
         ...Token.asList(
           `\${[for s in ${appSubnets.terraformResourceType}.${appSubnets.friendlyUniqueId} : s.id]}`,
@@ -469,7 +495,56 @@ export class PrivateNetworking extends Construct {
       appSubnetIds,
       subnetDependency: endpointSubnet,
       endpointPrefix: net.endpointSubnetCidr,
+      appNsg,
+      apimNsg,
     };
+  }
+
+  /** One subnet of a new VNet, written with its NSG; subnet writes on one VNet are serialized (they conflict). */
+  private writeSubnet(
+    id: string,
+    vnet: VirtualNetwork,
+    name: string,
+    cidr: string,
+    nsg: NetworkSecurityGroup,
+    options: { privateEndpointNetworkPolicies?: string; lifecycle?: any; forEach?: TerraformIterator },
+  ): AzapiResource {
+    return new AzapiResource(this, id, {
+      type: `Microsoft.Network/virtualNetworks/subnets@${NETWORK_API_VERSION}`,
+      name,
+      parentId: vnet.id,
+      body: {
+        properties: {
+          addressPrefixes: [cidr],
+          networkSecurityGroup: { id: nsg.id },
+          ...(options.privateEndpointNetworkPolicies
+            ? { privateEndpointNetworkPolicies: options.privateEndpointNetworkPolicies }
+            : {}),
+          defaultOutboundAccess: false,
+        },
+      },
+      locks: [vnet.id],
+      lifecycle: options.lifecycle,
+      forEach: options.forEach,
+    });
+  }
+
+  /** An NSG for created subnets other than the endpoint's, with the given inbound rules (none: Azure's defaults). */
+  private createSubnetNsg(
+    id: string,
+    name: string,
+    plan: NetworkPlan,
+    tags: { [key: string]: string } | undefined,
+    rules: NetworkSecurityGroupSecurityRule[] = [],
+  ): NetworkSecurityGroup {
+    return new NetworkSecurityGroup(this, id, {
+      name: fitName(name, NAME_LIMITS.NETWORK_SECURITY_GROUP),
+      resourceGroupName: plan.rg,
+      location: plan.location,
+      securityRule: rules.length ? rules : undefined,
+      tags,
+      provider: plan.provider,
+    });
   }
 
   /**
@@ -506,7 +581,7 @@ export class PrivateNetworking extends Construct {
     if (!wanted) return base;
     azapiProviderFor(this);
     const patch = new AzapiUpdateResource(this, 'EndpointSubnetNetworkPolicies', {
-      type: 'Microsoft.Network/virtualNetworks/subnets@2024-05-01',
+      type: `Microsoft.Network/virtualNetworks/subnets@${NETWORK_API_VERSION}`,
       resourceId: net.endpointSubnetId,
       body: { properties: { privateEndpointNetworkPolicies: 'Enabled' } },
       locks: [net.virtualNetworkId],
@@ -613,7 +688,7 @@ export class PrivateNetworking extends Construct {
     if (plan.adoptedNsg) {
       azapiProviderFor(this);
       new AzapiResource(this, id, {
-        type: 'Microsoft.Network/networkSecurityGroups/securityRules@2024-05-01',
+        type: `Microsoft.Network/networkSecurityGroups/securityRules@${NETWORK_API_VERSION}`,
         name: rule.name,
         parentId: plan.adoptedNsg.id,
         body: {

@@ -6,7 +6,7 @@
  * `npm run tf:fixtures`), and the same finding must come out of Terraform's plan JSON. Cases the stubs cannot plan
  * (a provider they do not serve: external; azapi data sources and resource actions) say why.
  */
-import { firstOf, referenceJson } from '../reference';
+import { endpointNsg, firstOf, referenceJson } from '../reference';
 
 export interface ClosedWorldCase {
   readonly name: string;
@@ -432,7 +432,7 @@ export const CLOSED_WORLD_CORPUS: ClosedWorldCase[] = [
         ([, r]) => r.access === 'Deny',
       )!;
       delete j.resource.azurerm_network_security_rule[key];
-      const nsg = firstOf(j, 'azurerm_network_security_group')[1];
+      const nsg = endpointNsg(j)[1];
       add(j, 'azurerm_network_security_rule', 'deny_elsewhere', {
         ...deny,
         network_security_group_name: nsg.name,

@@ -18,7 +18,7 @@ import { TerraformElement, TerraformVariable } from 'cdktf';
 import { AzapiUpdateResource } from '../../lib';
 import { HardenedOpenAIStack } from '../../stacks/hardened-openai-stack';
 import { guardedParts, guardedReferencesJson } from '../guarded-references';
-import { firstOf } from '../reference';
+import { endpointNsg, firstOf } from '../reference';
 import { committedPlan } from '../terraform-plans';
 
 export interface EvasionCase {
@@ -79,10 +79,11 @@ const dataAccount = (j: any) => {
 };
 
 const endpointSubnetRef = (j: any) => {
-  const [name] = Object.entries<any>(j.resource.azurerm_subnet).find(([, r]) =>
+  // The endpoint subnet is an azapi subnet written with its NSG (PrivateNetworking newNetwork).
+  const [name] = Object.entries<any>(j.resource.azapi_resource).find(([, r]) =>
     /private-endpoints/.test(String(r.name)),
   )!;
-  return `\${azurerm_subnet.${name}.id}`;
+  return `\${azapi_resource.${name}.id}`;
 };
 
 export const CORPUS: EvasionCase[] = [
@@ -1420,7 +1421,7 @@ export const CORPUS: EvasionCase[] = [
       addResource(j, 'azapi_resource', 'allow_any', {
         type: 'Microsoft.Network/networkSecurityGroups/securityRules@2024-05-01',
         name: 'allow-any',
-        parent_id: `\${azurerm_network_security_group.${firstOf(j, 'azurerm_network_security_group')[0]}.id}`,
+        parent_id: `\${azurerm_network_security_group.${endpointNsg(j)[0]}.id}`,
         body: {
           properties: {
             access: 'Allow',
@@ -1442,7 +1443,7 @@ export const CORPUS: EvasionCase[] = [
     json: (j) =>
       addResource(j, 'azapi_update_resource', 'rules', {
         type: 'Microsoft.Network/networkSecurityGroups@2024-05-01',
-        resource_id: `\${azurerm_network_security_group.${firstOf(j, 'azurerm_network_security_group')[0]}.id}`,
+        resource_id: `\${azurerm_network_security_group.${endpointNsg(j)[0]}.id}`,
         body: { properties: { securityRules: [] } },
       }),
   },
@@ -1609,7 +1610,7 @@ export const CORPUS: EvasionCase[] = [
     json: (j) =>
       addResource(j, 'azapi_resource_action', 'allow_any_by_path', {
         type: 'Microsoft.Network/networkSecurityGroups@2024-05-01',
-        resource_id: `\${azurerm_network_security_group.${firstOf(j, 'azurerm_network_security_group')[0]}.id}`,
+        resource_id: `\${azurerm_network_security_group.${endpointNsg(j)[0]}.id}`,
         action: 'securityRules/allow-any',
         method: 'PUT',
         body: {
@@ -1681,7 +1682,7 @@ export const CORPUS: EvasionCase[] = [
       )!;
       delete j.resource.azurerm_network_security_rule[name];
       const { network_security_group_name: _n, resource_group_name: _g, ...rule } = deny;
-      firstOf(j, 'azurerm_network_security_group')[1].dynamic = {
+      endpointNsg(j)[1].dynamic = {
         security_rule: { for_each: '${var.deny_all ? [1] : []}', content: rule },
       };
     },
@@ -1709,7 +1710,7 @@ export const CORPUS: EvasionCase[] = [
       addResource(j, 'azapi_resource', 'deny_all', {
         type: 'Microsoft.Network/networkSecurityGroups/securityRules@2024-05-01',
         name: 'Deny-All-Inbound',
-        parent_id: `\${azurerm_network_security_group.${firstOf(j, 'azurerm_network_security_group')[0]}.id}`,
+        parent_id: `\${azurerm_network_security_group.${endpointNsg(j)[0]}.id}`,
         count: '${var.deny_all ? 1 : 0}',
         body: {
           properties: {

@@ -102,9 +102,17 @@ describe('the reference stack in HCL', () => {
       'Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems@2025-06-01',
       'Microsoft.CognitiveServices/accounts/raiBlocklists@2025-06-01',
       'Microsoft.CognitiveServices/accounts/raiPolicies@2025-06-01',
+      // The endpoint, app and APIM subnets, each written with its NSG.
+      'Microsoft.Network/virtualNetworks/subnets@2024-05-01',
+      'Microsoft.Network/virtualNetworks/subnets@2024-05-01',
+      'Microsoft.Network/virtualNetworks/subnets@2024-05-01',
       // The Defender for AI plan, an update of the subscription's plan (SubscriptionBaseline).
       'Microsoft.Security/pricings@2024-01-01',
     ]);
+    // The endpoint subnet's NSG survives the HCL round trip: a reference to the endpoint NSG in the planned body.
+    const pe: any = azapi.find(([, c]: [string, any]) => c.after.name === 'snet-private-endpoints')![1];
+    expect(pe.after.body.properties.privateEndpointNetworkPolicies).toBe('Enabled');
+    expect(pe.after_unknown.body.properties.networkSecurityGroup.id).toBe(true);
     const policy: any = azapi.find(([, c]: [string, any]) => c.after.type.includes('raiPolicies@'))![1];
     expect(policy.after.name).toBe('strict-production-filter');
     expect(policy.after_unknown.parent_id).toBe(true); // the account's ID, known at apply

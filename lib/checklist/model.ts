@@ -679,6 +679,12 @@ function fillFromExpressions(
     }
     if (!expr || typeof expr !== 'object') continue;
     const known = !unknownValue(values[key]);
+    if (known && prefix === '' && isPlainObject(values[key]) && isPlainObject(expr.constant_value)) {
+      // An object attribute of a .tf.json configuration (an azapi body): its unknown leaves take the template text
+      // at the same path of constant_value, e.g. properties.networkSecurityGroup.id = "${azurerm_...id}".
+      fillUnknownLeaves(values[key], expr.constant_value);
+      continue;
+    }
     if (
       !known &&
       prefix === '' &&
@@ -712,6 +718,27 @@ function fillFromExpressions(
       }
     } else if (!known && 'constant_value' in expr) {
       values[key] = expr.constant_value;
+    }
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, any> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * Fill the unknown leaves of a planned object from the configuration's constant at the same path, where that
+ * constant is a template (a string holding `${`): the configuration's own text, not a guess. Known leaves stay.
+ */
+function fillUnknownLeaves(value: Record<string, any> | any[], constant: Record<string, any> | any[]): void {
+  for (const [k, c] of Object.entries<any>(constant)) {
+    const v = (value as any)[k];
+    if (typeof c === 'string' && c.includes('${') && (v === undefined || v === null || v === KNOWN_AFTER_APPLY)) {
+      (value as any)[k] = c;
+    } else if (c && typeof c === 'object') {
+      if (v === undefined || v === null || v === KNOWN_AFTER_APPLY) (value as any)[k] = Array.isArray(c) ? [] : {};
+      const next = (value as any)[k];
+      if (next && typeof next === 'object' && Array.isArray(next) === Array.isArray(c)) fillUnknownLeaves(next, c);
     }
   }
 }

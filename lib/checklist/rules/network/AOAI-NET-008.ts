@@ -5,8 +5,11 @@ import {
   SUBNET_TYPE,
   adoptionFor,
   azapiWritesTo,
+  bodyProperties,
+  createdSubnetOf,
   perAccountEndpoints,
   sameSubnet,
+  subnetNsg,
   subnetOf,
 } from './shared';
 
@@ -25,8 +28,13 @@ export const rule: Rule = {
     perAccountEndpoints(m, (_a, pes) => {
       for (const pe of pes) {
         const subnetId = pe.values.subnet_id;
-        const subnet = subnetOf(m, subnetId);
-        const policy = subnet?.values.private_endpoint_network_policies;
+        // The subnet as an azurerm_subnet, or as the azapi write that creates it with its NSG.
+        const created = subnetOf(m, subnetId) ? undefined : createdSubnetOf(m, subnetId);
+        const subnet = subnetOf(m, subnetId) ?? created;
+        const policy = created
+          ? bodyProperties(created)?.privateEndpointNetworkPolicies
+          : subnet?.values.private_endpoint_network_policies;
+        const nsg = subnetNsg(m, subnetId);
         const writes = azapiWritesTo(m, SUBNET_TYPE, (id) => sameSubnet(m, id, subnetId));
         // Every azapi write to the endpoint subnet counts: one that turns the policies off, moves the subnet to
         // another NSG, or cannot be read undoes what the subnet declares.
@@ -47,11 +55,8 @@ export const rule: Rule = {
             );
           }
           if ('networkSecurityGroup' in properties) {
-            const association = m
-              .ofType('azurerm_subnet_network_security_group_association')
-              .find((x) => sameSubnet(m, x.values.subnet_id, subnetId));
             const nsgId = properties.networkSecurityGroup?.id;
-            if (!association || !sameSubnet(m, nsgId, association.values.network_security_group_id)) {
+            if (!nsg || !sameSubnet(m, nsgId, nsg.nsgId)) {
               return bad(
                 write.address,
                 'an azapi write moves the endpoint subnet to another network security group',
@@ -75,10 +80,7 @@ export const rule: Rule = {
             policy ?? (subnet ? '(unset: Disabled)' : `(subnet ${String(subnetId)} not managed here)`),
           );
         }
-        const association = m
-          .ofType('azurerm_subnet_network_security_group_association')
-          .find((s) => sameSubnet(m, s.values.subnet_id, subnetId));
-        if (!association && !adopted?.nsgId) {
+        if (!nsg && !adopted?.nsgId) {
           return bad(pe.address, 'no NSG associated with the endpoint subnet', subnetId);
         }
         if (adopted && (adopted.policiesBy || adopted.nsgId)) {
@@ -88,6 +90,6 @@ export const rule: Rule = {
           );
         }
       }
-      return ok(pes[0].address, 'network policies enabled, NSG associated');
+      return ok(pes[0].address, 'network policies enabled, NSG on the subnet');
     }),
 };

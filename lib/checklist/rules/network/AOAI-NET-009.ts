@@ -5,6 +5,7 @@ import {
   perAccountEndpoints,
   sameSubnet,
   sourceProblem,
+  subnetNsg,
 } from './shared';
 import { TfModel, TfResource, asArray, isLiteral } from '../../model';
 import { Rule, RuleResult, bad, ok, resourceGroupName } from '../../rule';
@@ -25,14 +26,11 @@ export const rule: Rule = {
     perAccountEndpoints(m, (_a, pes) => {
       const results: RuleResult[] = [];
       for (const pe of pes) {
-        const association = m
-          .ofType('azurerm_subnet_network_security_group_association')
-          .find((s) => sameSubnet(m, s.values.subnet_id, pe.values.subnet_id));
+        // The NSG on the endpoint subnet: associated, or written with the subnet (azapi subnet create).
+        const onSubnet = subnetNsg(m, pe.values.subnet_id);
         const nsgAddr =
-          association &&
-          m
-            .references(association.values.network_security_group_id)
-            .find((x) => m.get(x)?.type === 'azurerm_network_security_group');
+          onSubnet &&
+          m.references(onSubnet.nsgId).find((x) => m.get(x)?.type === 'azurerm_network_security_group');
         const created = nsgAddr ? m.get(nsgAddr)! : undefined;
         // The platform's NSG, adopted: only the rules this configuration adds to it are known (azapi children).
         const adoption = created ? undefined : adoptionFor(m, pe.values.subnet_id);
@@ -40,7 +38,7 @@ export const rule: Rule = {
           return bad(
             pe.address,
             'no NSG in this configuration on the endpoint subnet',
-            association?.values.network_security_group_id ?? '(none)',
+            onSubnet?.nsgId ?? '(none)',
           );
         }
         const nsgIdRef = created ? `\${${created.address}.id}` : adoption!.nsgId;

@@ -145,6 +145,41 @@ export function subnetOf(model: TfModel, subnetId: unknown): TfResource | undefi
   return addr ? model.get(addr) : undefined;
 }
 
+/**
+ * The azapi_resource that creates the subnet `subnetId` refers to (Microsoft.Network/virtualNetworks/subnets): how
+ * PrivateNetworking writes a new VNet's subnets, each with its NSG in the same PUT.
+ */
+export function createdSubnetOf(model: TfModel, subnetId: unknown): TfResource | undefined {
+  return model
+    .references(subnetId)
+    .map((a) => model.get(a))
+    .find((r) => r?.type === 'azapi_resource' && SUBNET_TYPE.test(String(r.values.type ?? '')));
+}
+
+/** The properties of an azapi resource's body, or undefined when they cannot be read. */
+export function bodyProperties(r: TfResource | undefined): Record<string, any> | undefined {
+  const body = r?.values.body;
+  const p = body && typeof body === 'object' ? body.properties : undefined;
+  return p && typeof p === 'object' && !Array.isArray(p) ? p : undefined;
+}
+
+/**
+ * The NSG on a subnet as this configuration writes it: an azurerm association, or the networkSecurityGroup of the
+ * azapi write that creates the subnet. `via` is the resource that puts it there.
+ */
+export function subnetNsg(
+  model: TfModel,
+  subnetId: unknown,
+): { via: TfResource; nsgId: unknown } | undefined {
+  const association = model
+    .ofType('azurerm_subnet_network_security_group_association')
+    .find((s) => sameSubnet(model, s.values.subnet_id, subnetId));
+  if (association) return { via: association, nsgId: association.values.network_security_group_id };
+  const created = createdSubnetOf(model, subnetId);
+  const nsgId = bodyProperties(created)?.networkSecurityGroup?.id;
+  return created && nsgId !== undefined && nsgId !== null ? { via: created, nsgId } : undefined;
+}
+
 export function sameSubnet(model: TfModel, a: unknown, b: unknown): boolean {
   const ra = model.references(a);
   const rb = model.references(b);
