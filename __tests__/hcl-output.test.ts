@@ -45,10 +45,7 @@ function argument(text: string, name: string): string | undefined {
 function line(key: string, value: string): RegExp {
   // `key[]`: an element of a list of plain values, on its own line inside `key = [ ... ]`.
   if (key.endsWith('[]')) {
-    return new RegExp(
-      `^\\s*${key.slice(0, -2)}\\s*=\\s*\\[[^\\]]*^\\s*${escapeRegExp(value)},?\\s*$`,
-      'm',
-    );
+    return new RegExp(`^\\s*${key.slice(0, -2)}\\s*=\\s*\\[[^\\]]*^\\s*${escapeRegExp(value)},?\\s*$`, 'm');
   }
   return new RegExp(`^\\s*${key}\\s*=\\s*${escapeRegExp(value)},?\\s*$`, 'm');
 }

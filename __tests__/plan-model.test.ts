@@ -104,20 +104,23 @@ describe('first plan of a .tf.json configuration: unknown leaves of an azapi bod
   // (after_unknown body.properties.networkSecurityGroup.id), and the configuration keeps the body as constant_value.
   const NSG = '${azurerm_network_security_group.pe.id}';
   const subnet = (body: any, unknown: any) => {
-    const doc: any = plan([{ address: 'azapi_resource.snet', type: 'azapi_resource', values: { body } }], [
-      {
-        address: 'azapi_resource.snet',
-        type: 'azapi_resource',
-        expressions: {
-          body: {
-            constant_value: {
-              properties: { addressPrefixes: ['10.0.1.0/24'], networkSecurityGroup: { id: NSG } },
+    const doc: any = plan(
+      [{ address: 'azapi_resource.snet', type: 'azapi_resource', values: { body } }],
+      [
+        {
+          address: 'azapi_resource.snet',
+          type: 'azapi_resource',
+          expressions: {
+            body: {
+              constant_value: {
+                properties: { addressPrefixes: ['10.0.1.0/24'], networkSecurityGroup: { id: NSG } },
+              },
+              references: ['azurerm_network_security_group.pe.id', 'azurerm_network_security_group.pe'],
             },
-            references: ['azurerm_network_security_group.pe.id', 'azurerm_network_security_group.pe'],
           },
         },
-      },
-    ]);
+      ],
+    );
     doc.resource_changes[0].change.after_unknown = unknown;
     return loadModel(doc, 'plan.json').get('azapi_resource.snet')!.values.body.properties;
   };
@@ -132,7 +135,8 @@ describe('first plan of a .tf.json configuration: unknown leaves of an azapi bod
   });
 
   test('a known leaf keeps its planned value (the configuration does not override what Terraform planned)', () => {
-    const known = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/other';
+    const known =
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/other';
     const p = subnet(
       { properties: { addressPrefixes: ['10.0.1.0/24'], networkSecurityGroup: { id: known } } },
       {},
