@@ -63,6 +63,18 @@ describe('deep imports only', () => {
   }, 30000);
 });
 
+describe('construct files read as named steps', () => {
+  const fn = (lines: number) =>
+    `export function steps(): number {\n  let n = 0;\n${'  n += 1;\n'.repeat(lines - 4)}  return n;\n}\n`;
+  test('a function of 81 lines in lib/*.ts is a lint error; 80 lines pass', () => {
+    const long = lint(fn(81));
+    expect(long.status).toBe(1);
+    expect(long.output).toMatch(/max-lines-per-function/);
+    const ok = lint(fn(80));
+    expect([ok.status, ok.output]).toEqual([0, '']);
+  }, 30000);
+});
+
 /**
  * cdktf's public API only (.eslintrc.public-api.json, run by `npm test` as eslint:public-api over lib/, stacks/,
  * scripts/ and tools/, JavaScript included). Every case is a file of its own under a folder named like the

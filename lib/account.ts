@@ -588,24 +588,7 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
     try {
       const grantIndex = this.grantKeys.size;
       const field = `grants[${constructKey(principal.displayName, grantIndex)}]`;
-      requireNonEmpty(
-        `${field}.principalId`,
-        principal.principalId,
-        'Pass the principal (object) ID of a managed identity, service principal, group or user.',
-      );
-      validatePrincipalId(`${field}.principalId`, principal.principalId);
-      requireNonEmpty(
-        `${field}.displayName`,
-        principal.displayName,
-        'Name the principal so the access summary is readable.',
-      );
-      if (principal.createdInSameDeployment && principal.principalType !== PrincipalType.SERVICE_PRINCIPAL) {
-        fail(
-          `${field}.createdInSameDeployment`,
-          true,
-          'Only service principals (managed identities) can skip the Entra ID check; remove the flag.',
-        );
-      }
+      validateGrantPrincipal(field, principal);
       const key = `${isUnresolved(principal.principalId) ? principal.displayName : principal.principalId}|${role.roleDefinitionGuid}`;
       if (this.grantKeys.has(key)) {
         fail(
@@ -614,22 +597,7 @@ export abstract class OpenAIAccountBase extends Construct implements IOpenAIAcco
           `${principal.displayName} already has ${role.roleName} on this account; remove the duplicate grant.`,
         );
       }
-      const optOut = validateOptOut(`${field}.privilegedRoleOptOut`, options.privilegedRoleOptOut);
-      const optOutProperty = options.optOutPropertyName ?? 'privilegedRoleOptOut';
-      const privileged = PRIVILEGED_ROLE_GUIDS.includes(role.roleDefinitionGuid);
-      const contributorForUser =
-        principal.principalType === PrincipalType.USER &&
-        CONTRIBUTOR_LEVEL_ROLE_GUIDS.includes(role.roleDefinitionGuid);
-      if ((privileged || contributorForUser) && !optOut) {
-        const why = privileged
-          ? `${role.roleName} on the account grants more than any workload needs (keys, broad data actions or role management)`
-          : `individual users should not hold contributor-level roles (${role.roleName})`;
-        fail(
-          `${field}.role`,
-          role.roleName,
-          `Refused: ${why}. Grant AccountRole.INVOKE to a group or managed identity instead, or pass ${optOutProperty} with a reason.`,
-        );
-      }
+      const optOut = validateGrantRole(field, principal, role, options);
 
       // Construct ID contract: Grant-<display name>-<intent> for a literal display name (unchanged), and
       // Grant-<index>-<intent> for a reference, where <index> counts this account's earlier grants.
@@ -874,152 +842,231 @@ export class OpenAIAccount extends OpenAIAccountBase {
   constructor(scope: Construct, id: string, props: OpenAIAccountProps) {
     super(scope, id);
     try {
-      validateAzureName('name', props.name, AZURE_NAME_RULES.cognitiveAccount);
-      validateAzureName('resourceGroupName', props.resourceGroupName, AZURE_NAME_RULES.resourceGroup);
-      validateLocation('location', props.location, props.allowUnlistedLocation);
-      const subdomain = props.customSubdomainName ?? defaultSubdomain(props.name);
-      validateSubdomain('customSubdomainName', subdomain);
-      const skuName = props.skuName ?? 'S0';
-      if (!isUnresolved(skuName) && !KNOWN_SKUS.includes(skuName)) {
-        fail('skuName', skuName, `Use one of: ${KNOWN_SKUS.join(', ')} (Azure OpenAI uses S0).`);
-      }
-      const fqdns = props.allowedOutboundFqdns ?? [];
-      literalElements(fqdns).forEach((f, i) => {
-        if (!isUnresolved(f) && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i.test(f)) {
-          fail(
-            `allowedOutboundFqdns[${i}]`,
-            f,
-            'Use a fully qualified domain name such as mysearch.search.windows.net.',
-          );
-        }
-      });
-      rejectDuplicates(
-        'allowedOutboundFqdns',
-        literalElements(fqdns),
-        (f) => f,
-        'List each FQDN once.',
-        true,
-      );
-      literalElements(props.userAssignedIdentityIds).forEach((identityId, i) =>
-        validateResourceId(
-          `userAssignedIdentityIds[${i}]`,
-          identityId,
-          'Microsoft.ManagedIdentity/userAssignedIdentities',
-          '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>',
-        ),
-      );
-
-      const publicOptOut = validateOptOut('publicNetworkAccessOptOut', props.publicNetworkAccessOptOut);
-      const ipOptOut = validateOptOut('ipRulesOptOut', props.ipRulesOptOut);
-      const bypassOptOut = validateOptOut('trustedServicesBypassOptOut', props.trustedServicesBypassOptOut);
-      const localAuthOptOut = validateOptOut('localAuthOptOut', props.localAuthOptOut);
-      const outboundOptOut = validateOptOut('unrestrictedOutboundOptOut', props.unrestrictedOutboundOptOut);
-      const ipRules = props.allowedIpRules ?? [];
-      // A whole-list reference may be empty: without an opt-out it must be, which a plan-time precondition enforces.
-      const ipRulesDeferred = isListToken(ipRules) && !ipOptOut;
-      if (ipRules.length > 0 && !ipOptOut && !ipRulesDeferred) {
-        fail(
-          'allowedIpRules',
-          ipRules,
-          'IP rules open the account to public addresses; remove them or pass ipRulesOptOut with a reason.',
-        );
-      }
-      literalElements(ipRules).forEach((rule, i) => validatePublicIpRule(`allowedIpRules[${i}]`, rule));
-
+      const { subdomain, skuName } = validateAccount(props);
+      const optOuts = accountOptOuts(props);
       this.kind = props.kind ?? AccountKind.OPENAI;
       this.accountName = props.name;
       this.resourceGroupName = props.resourceGroupName;
       this.location = props.location;
       this.customSubdomainName = subdomain;
-      const protect = props.deletionProtection ?? true;
-
-      const postconditions = [
-        ...(publicOptOut
-          ? []
-          : [
-              {
-                condition: '${self.public_network_access_enabled == false}',
-                errorMessage:
-                  'Hardening: public network access on the Azure OpenAI account must stay disabled.',
-              },
-            ]),
-        ...(localAuthOptOut
-          ? []
-          : [
-              {
-                condition: '${self.local_auth_enabled == false}',
-                errorMessage:
-                  'Hardening: API-key (local) authentication on the Azure OpenAI account must stay disabled.',
-              },
-            ]),
-        {
-          condition: '${self.network_acls[0].default_action == "Deny"}',
-          errorMessage: 'Hardening: the account network ACL default action must stay Deny.',
-        },
-      ];
-
-      this.resource = new GuardedCognitiveAccount(this, 'Resource', {
-        name: props.name,
-        resourceGroupName: props.resourceGroupName,
-        location: props.location,
-        kind: this.kind.value,
-        skuName,
-        customSubdomainName: subdomain,
-        publicNetworkAccessEnabled: publicOptOut !== undefined,
-        localAuthEnabled: localAuthOptOut !== undefined,
-        outboundNetworkAccessRestricted: outboundOptOut === undefined,
-        fqdns,
-        networkAcls: {
-          defaultAction: 'Deny',
-          // Always explicit: omitted, Azure's default (AzureServices) shows as a perpetual diff.
-          bypass: bypassOptOut ? 'AzureServices' : 'None',
-          ipRules,
-          virtualNetworkRules: [],
-        },
-        identity: props.userAssignedIdentityIds?.length
-          ? { type: 'SystemAssigned, UserAssigned', identityIds: props.userAssignedIdentityIds }
-          : { type: 'SystemAssigned' },
-        tags: props.tags,
-        lifecycle: {
-          postcondition: postconditions,
-          precondition: ipRulesDeferred
-            ? [
-                {
-                  condition: Op.eq(Fn.lengthOf(ipRules), 0),
-                  errorMessage:
-                    'Hardening: allowedIpRules must be empty: IP rules open the account to public addresses; pass ipRulesOptOut with a reason.',
-                },
-              ]
-            : undefined,
-          preventDestroy: protect,
-        },
-      });
+      this.resource = this.createAccount(props, subdomain, skuName, optOuts);
       this.accountId = this.resource.id;
       this.principalId = this.resource.identity.principalId;
-
-      const record = (optOut: OptOut | undefined, rules: string[], property: string) => {
-        if (optOut) HardeningRecord.of(this).recordOptOut(this.resource, rules, property, optOut);
-      };
-      record(publicOptOut, ['AOAI-NET-001'], 'publicNetworkAccessOptOut');
-      record(ipOptOut, ['AOAI-NET-002'], 'ipRulesOptOut');
-      record(bypassOptOut, ['AOAI-NET-003'], 'trustedServicesBypassOptOut');
-      record(localAuthOptOut, ['AOAI-IAM-001'], 'localAuthOptOut');
-      record(outboundOptOut, ['AOAI-NET-004'], 'unrestrictedOutboundOptOut');
-
-      if (props.managementLock) {
-        const lock = new ManagementLock(this, 'DeleteLock', {
-          name: `${props.name}-cannot-delete`,
-          scope: this.resource.id,
-          lockLevel: 'CanNotDelete',
-          notes:
-            'Deleting the Azure OpenAI account loses its deployments and fine-tuned models. Remove deliberately. Also blocks deleting or replacing deployments, blocklist items and role assignments on the account.',
-        });
-        this._addAccountWrite(lock, AccountWriteStage.MANAGEMENT_LOCK);
-      }
-
+      this.recordOptOuts(optOuts);
+      if (props.managementLock) this.lockAccount(props.name);
       for (const deployment of props.deployments ?? []) this.addDeployment(deployment);
     } catch (e) {
       rethrowLocated(e, this);
     }
   }
+
+  /** The azurerm_cognitive_account: hardened settings, each opt-out only where recorded, guarded at apply. */
+  private createAccount(
+    props: OpenAIAccountProps,
+    subdomain: string,
+    skuName: string,
+    o: AccountOptOuts,
+  ): CognitiveAccount {
+    const ipRules = props.allowedIpRules ?? [];
+    return new GuardedCognitiveAccount(this, 'Resource', {
+      name: props.name,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      kind: this.kind.value,
+      skuName,
+      customSubdomainName: subdomain,
+      publicNetworkAccessEnabled: o.publicOptOut !== undefined,
+      localAuthEnabled: o.localAuthOptOut !== undefined,
+      outboundNetworkAccessRestricted: o.outboundOptOut === undefined,
+      fqdns: props.allowedOutboundFqdns ?? [],
+      networkAcls: {
+        defaultAction: 'Deny',
+        // Always explicit: omitted, Azure's default (AzureServices) shows as a perpetual diff.
+        bypass: o.bypassOptOut ? 'AzureServices' : 'None',
+        ipRules,
+        virtualNetworkRules: [],
+      },
+      identity: props.userAssignedIdentityIds?.length
+        ? { type: 'SystemAssigned, UserAssigned', identityIds: props.userAssignedIdentityIds }
+        : { type: 'SystemAssigned' },
+      tags: props.tags,
+      lifecycle: {
+        postcondition: accountPostconditions(o),
+        precondition: o.ipRulesDeferred
+          ? [
+              {
+                condition: Op.eq(Fn.lengthOf(ipRules), 0),
+                errorMessage:
+                  'Hardening: allowedIpRules must be empty: IP rules open the account to public addresses; pass ipRulesOptOut with a reason.',
+              },
+            ]
+          : undefined,
+        preventDestroy: props.deletionProtection ?? true,
+      },
+    });
+  }
+
+  /** Each opt-out taken, in the hardening record beside the account. */
+  private recordOptOuts(o: AccountOptOuts): void {
+    const record = (optOut: OptOut | undefined, rules: string[], property: string) => {
+      if (optOut) HardeningRecord.of(this).recordOptOut(this.resource, rules, property, optOut);
+    };
+    record(o.publicOptOut, ['AOAI-NET-001'], 'publicNetworkAccessOptOut');
+    record(o.ipOptOut, ['AOAI-NET-002'], 'ipRulesOptOut');
+    record(o.bypassOptOut, ['AOAI-NET-003'], 'trustedServicesBypassOptOut');
+    record(o.localAuthOptOut, ['AOAI-IAM-001'], 'localAuthOptOut');
+    record(o.outboundOptOut, ['AOAI-NET-004'], 'unrestrictedOutboundOptOut');
+  }
+
+  /** The opt-in ARM CanNotDelete lock (see managementLock for what it also blocks). */
+  private lockAccount(name: string): void {
+    const lock = new ManagementLock(this, 'DeleteLock', {
+      name: `${name}-cannot-delete`,
+      scope: this.resource.id,
+      lockLevel: 'CanNotDelete',
+      notes:
+        'Deleting the Azure OpenAI account loses its deployments and fine-tuned models. Remove deliberately. Also blocks deleting or replacing deployments, blocklist items and role assignments on the account.',
+    });
+    this._addAccountWrite(lock, AccountWriteStage.MANAGEMENT_LOCK);
+  }
+}
+
+/** The account's opt-outs, each validated (a reason, an optional expiry). */
+interface AccountOptOuts {
+  readonly publicOptOut?: OptOut;
+  readonly ipOptOut?: OptOut;
+  readonly bypassOptOut?: OptOut;
+  readonly localAuthOptOut?: OptOut;
+  readonly outboundOptOut?: OptOut;
+  /** IP rules given as a whole-list reference without an opt-out: a plan-time precondition keeps them empty. */
+  readonly ipRulesDeferred: boolean;
+}
+
+/** Names, location, subdomain, SKU, outbound FQDNs and user-assigned identities, checked before anything exists. */
+function validateAccount(props: OpenAIAccountProps): { subdomain: string; skuName: string } {
+  validateAzureName('name', props.name, AZURE_NAME_RULES.cognitiveAccount);
+  validateAzureName('resourceGroupName', props.resourceGroupName, AZURE_NAME_RULES.resourceGroup);
+  validateLocation('location', props.location, props.allowUnlistedLocation);
+  const subdomain = props.customSubdomainName ?? defaultSubdomain(props.name);
+  validateSubdomain('customSubdomainName', subdomain);
+  const skuName = props.skuName ?? 'S0';
+  if (!isUnresolved(skuName) && !KNOWN_SKUS.includes(skuName)) {
+    fail('skuName', skuName, `Use one of: ${KNOWN_SKUS.join(', ')} (Azure OpenAI uses S0).`);
+  }
+  const fqdns = props.allowedOutboundFqdns ?? [];
+  literalElements(fqdns).forEach((f, i) => {
+    if (!isUnresolved(f) && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i.test(f)) {
+      fail(
+        `allowedOutboundFqdns[${i}]`,
+        f,
+        'Use a fully qualified domain name such as mysearch.search.windows.net.',
+      );
+    }
+  });
+  rejectDuplicates('allowedOutboundFqdns', literalElements(fqdns), (f) => f, 'List each FQDN once.', true);
+  literalElements(props.userAssignedIdentityIds).forEach((identityId, i) =>
+    validateResourceId(
+      `userAssignedIdentityIds[${i}]`,
+      identityId,
+      'Microsoft.ManagedIdentity/userAssignedIdentities',
+      '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>',
+    ),
+  );
+  return { subdomain, skuName };
+}
+
+/** The opt-outs, and IP rules refused unless opted out (a whole-list reference is deferred to plan). */
+function accountOptOuts(props: OpenAIAccountProps): AccountOptOuts {
+  const publicOptOut = validateOptOut('publicNetworkAccessOptOut', props.publicNetworkAccessOptOut);
+  const ipOptOut = validateOptOut('ipRulesOptOut', props.ipRulesOptOut);
+  const bypassOptOut = validateOptOut('trustedServicesBypassOptOut', props.trustedServicesBypassOptOut);
+  const localAuthOptOut = validateOptOut('localAuthOptOut', props.localAuthOptOut);
+  const outboundOptOut = validateOptOut('unrestrictedOutboundOptOut', props.unrestrictedOutboundOptOut);
+  const ipRules = props.allowedIpRules ?? [];
+  // A whole-list reference may be empty: without an opt-out it must be, which a plan-time precondition enforces.
+  const ipRulesDeferred = isListToken(ipRules) && !ipOptOut;
+  if (ipRules.length > 0 && !ipOptOut && !ipRulesDeferred) {
+    fail(
+      'allowedIpRules',
+      ipRules,
+      'IP rules open the account to public addresses; remove them or pass ipRulesOptOut with a reason.',
+    );
+  }
+  literalElements(ipRules).forEach((rule, i) => validatePublicIpRule(`allowedIpRules[${i}]`, rule));
+  return { publicOptOut, ipOptOut, bypassOptOut, localAuthOptOut, outboundOptOut, ipRulesDeferred };
+}
+
+/** What must hold after every apply: public access and key auth off (unless opted out), the ACL default Deny. */
+function accountPostconditions(o: AccountOptOuts): Array<{ condition: string; errorMessage: string }> {
+  return [
+    ...(o.publicOptOut
+      ? []
+      : [
+          {
+            condition: '${self.public_network_access_enabled == false}',
+            errorMessage: 'Hardening: public network access on the Azure OpenAI account must stay disabled.',
+          },
+        ]),
+    ...(o.localAuthOptOut
+      ? []
+      : [
+          {
+            condition: '${self.local_auth_enabled == false}',
+            errorMessage:
+              'Hardening: API-key (local) authentication on the Azure OpenAI account must stay disabled.',
+          },
+        ]),
+    {
+      condition: '${self.network_acls[0].default_action == "Deny"}',
+      errorMessage: 'Hardening: the account network ACL default action must stay Deny.',
+    },
+  ];
+}
+
+/** The principal of a grant: a principal ID, a display name, and the Entra ID check skipped only for service principals. */
+function validateGrantPrincipal(field: string, principal: GrantPrincipal): void {
+  requireNonEmpty(
+    `${field}.principalId`,
+    principal.principalId,
+    'Pass the principal (object) ID of a managed identity, service principal, group or user.',
+  );
+  validatePrincipalId(`${field}.principalId`, principal.principalId);
+  requireNonEmpty(
+    `${field}.displayName`,
+    principal.displayName,
+    'Name the principal so the access summary is readable.',
+  );
+  if (principal.createdInSameDeployment && principal.principalType !== PrincipalType.SERVICE_PRINCIPAL) {
+    fail(
+      `${field}.createdInSameDeployment`,
+      true,
+      'Only service principals (managed identities) can skip the Entra ID check; remove the flag.',
+    );
+  }
+}
+
+/** A privileged or (for a user) contributor-level role only with a recorded opt-out; returns the opt-out. */
+function validateGrantRole(
+  field: string,
+  principal: GrantPrincipal,
+  role: AccountRole,
+  options: GrantOptions,
+): OptOut | undefined {
+  const optOut = validateOptOut(`${field}.privilegedRoleOptOut`, options.privilegedRoleOptOut);
+  const optOutProperty = options.optOutPropertyName ?? 'privilegedRoleOptOut';
+  const privileged = PRIVILEGED_ROLE_GUIDS.includes(role.roleDefinitionGuid);
+  const contributorForUser =
+    principal.principalType === PrincipalType.USER &&
+    CONTRIBUTOR_LEVEL_ROLE_GUIDS.includes(role.roleDefinitionGuid);
+  if ((privileged || contributorForUser) && !optOut) {
+    const why = privileged
+      ? `${role.roleName} on the account grants more than any workload needs (keys, broad data actions or role management)`
+      : `individual users should not hold contributor-level roles (${role.roleName})`;
+    fail(
+      `${field}.role`,
+      role.roleName,
+      `Refused: ${why}. Grant AccountRole.INVOKE to a group or managed identity instead, or pass ${optOutProperty} with a reason.`,
+    );
+  }
+  return optOut;
 }

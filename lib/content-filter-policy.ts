@@ -197,174 +197,224 @@ export class ContentFilterPolicy extends Construct {
     try {
       const account = props.account;
       this.policyName = props.policyName ?? 'strict-production-filter';
-      validateAzureName('policyName', this.policyName, AZURE_NAME_RULES.raiName);
-      const mode = props.mode ?? 'Default';
-      const modeIsToken = isUnresolved(mode);
-      if (!modeIsToken && !RAI_POLICY_MODES.includes(mode)) {
-        fail('mode', mode, `Use one of: ${RAI_POLICY_MODES.join(', ')}.`);
-      }
-      const modeOptOut = validateOptOut('modeOptOut', props.modeOptOut);
-      if (!modeIsToken && !STRICT_MODES.includes(mode) && !modeOptOut) {
-        fail(
-          'mode',
-          mode,
-          'Streaming modes return content before filtering finishes; use "Default", or pass modeOptOut with a reason.',
-        );
-      }
-
+      const { mode, modeOptOut } = validatePolicy(this.policyName, props);
       const record = HardeningRecord.of(this);
-      const filters = STRICT_CONTENT_FILTERS.map((f) => ({ ...f }));
-      const overrides = props.filters ?? [];
-      rejectDuplicates(
-        'filters',
-        overrides,
-        (f) => `${f.name}/${f.source}`,
-        'Configure each filter and source once.',
-      );
-      const optOuts: Array<{ field: string; optOut: OptOut }> = [];
-      overrides.forEach((o, i) => {
-        const field = `filters[${i}]`;
-        validateFilterVocabulary(field, o);
-        const optOut = validateOptOut(`${field}.optOut`, o.optOut);
-        const row: FilterRow = {
-          name: o.name,
-          source: o.source,
-          enabled: o.enabled ?? true,
-          blocking: o.blocking ?? true,
-          severityThreshold: MULTI_LEVEL_FILTERS.includes(o.name)
-            ? (o.severityThreshold ?? 'Low')
-            : undefined,
-        };
-        const existing = filters.find((f) => f.name === o.name && f.source === o.source);
-        const weaker = weakening(existing, row);
-        if (weaker && !optOut) {
-          fail(
-            field,
-            {
-              name: o.name,
-              source: o.source,
-              ...(o.severityThreshold ? { severityThreshold: o.severityThreshold } : {}),
-              enabled: row.enabled,
-              blocking: row.blocking,
-            },
-            `This is weaker than the strict default (${weaker}); keep the default, or pass optOut with a reason.`,
-          );
-        }
-        if (weaker && optOut) optOuts.push({ field: `filters[${o.name}/${o.source}]`, optOut });
-        if (existing) Object.assign(existing, row);
-        else filters.push(row);
-      });
-      this.contentFilters = filters.map((f) => ({
-        name: f.name,
-        enabled: f.enabled,
-        blocking: f.blocking,
-        ...(f.severityThreshold ? { severityThreshold: f.severityThreshold } : {}),
-        source: f.source,
-      }));
-
+      const { filters, optOuts } = mergeFilters(props.filters ?? []);
+      this.contentFilters = filters;
       azapiProviderFor(this);
-      const blocklistConfigs: Array<{ [key: string]: any }> = [];
-      const blocklistOptions = props.blocklists ?? [];
-      blocklistOptions.forEach((b, i) =>
-        validateAzureName(`blocklists[${i}].name`, b.name, AZURE_NAME_RULES.raiName),
-      );
-      rejectDuplicates('blocklists', blocklistOptions, (b) => b.name, 'Name each blocklist once.', true);
-      blocklistOptions.forEach((b, i) => {
-        const field = `blocklists[${i}]`;
-        // Construct ID contract: Blocklist-<name> for a literal name (unchanged), Blocklist-<index> for a reference.
-        const key = constructKey(b.name, i);
-        if (!b.items || b.items.length === 0) {
-          fail(`${field}.items`, b.items ?? [], 'Give the blocklist at least one item.');
-        }
-        const sources = b.sources ?? ['Prompt', 'Completion'];
-        if (!isListToken(sources) && sources.length === 0) {
-          fail(`${field}.sources`, sources, 'Attach the blocklist to Prompt, Completion or both.');
-        }
-        literalElements(sources).forEach((s, j) => {
-          if (!isUnresolved(s) && s !== 'Prompt' && s !== 'Completion') {
-            fail(`${field}.sources[${j}]`, s, 'Use "Prompt" or "Completion".');
-          }
-        });
-        rejectDuplicates(`${field}.sources`, literalElements(sources), (s) => s, 'List each source once.');
-        b.items.forEach((item, j) => validateBlocklistItem(`${field}.items[${j}]`, item));
-        rejectDuplicates(
-          `${field}.items`,
-          b.items,
-          (it) => (isUnresolved(it.pattern) ? it.pattern : `${it.isRegex ? 're' : 'lit'}:${it.pattern}`),
-          'List each pattern once.',
-        );
-        const blocklist = new AzapiResource(this, `Blocklist-${key}`, {
-          type: `Microsoft.CognitiveServices/accounts/raiBlocklists@${COGNITIVE_API_VERSION}`,
-          name: b.name,
-          parentId: account.accountId,
-          body: { properties: { description: b.description ?? `Custom blocklist ${b.name}` } },
-          tags: props.tags,
-          locks: [account.accountId],
-        });
-        account._addAccountWrite(blocklist, AccountWriteStage.BLOCKLISTS);
-        this.blocklists[b.name] = blocklist;
-        // One reference for every item: each read of `.id` creates a token, and cdktf captures a stack trace per token.
-        const blocklistId = blocklist.id;
-        b.items.forEach((item, j) => {
-          // Item names derive from the pattern, so reordering the list does not replace items; a pattern given
-          // as a reference is unknown here, so its item is named by position.
-          const itemName = isUnresolved(item.pattern)
-            ? `item-${j}`
-            : `item-${createHash('sha256')
-                .update(`${item.isRegex ? 're' : 'lit'}:${item.pattern}`)
-                .digest('hex')
-                .slice(0, 16)}`;
-          const itemResource = new AzapiResource(this, `Blocklist-${key}-${itemName}`, {
-            type: `Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems@${COGNITIVE_API_VERSION}`,
-            name: itemName,
-            parentId: blocklistId,
-            body: { properties: { pattern: item.pattern, isRegex: item.isRegex ?? false } },
-            tags: props.tags,
-            locks: [account.accountId],
-          });
-          // Items are writes on the account too: azapi locks do not order them against azurerm deployments.
-          account._addAccountWrite(itemResource, AccountWriteStage.BLOCKLISTS);
-        });
-        if (isListToken(sources)) {
-          // Sources from a reference: attach to both, blocking exactly where the list names the source.
-          for (const source of ['Prompt', 'Completion']) {
-            blocklistConfigs.push({ blocklistName: b.name, blocking: Fn.contains(sources, source), source });
-          }
-        } else {
-          for (const source of sources) {
-            blocklistConfigs.push({ blocklistName: b.name, blocking: true, source });
-          }
-        }
-      });
-
-      this.policy = new AzapiResource(this, 'Resource', {
-        type: `Microsoft.CognitiveServices/accounts/raiPolicies@${COGNITIVE_API_VERSION}`,
-        name: this.policyName,
-        parentId: account.accountId,
-        body: {
-          properties: {
-            basePolicyName: props.basePolicyName ?? 'Microsoft.DefaultV2',
-            mode,
-            contentFilters: this.contentFilters,
-            customBlocklists: blocklistConfigs,
-          },
-        },
-        tags: props.tags,
-        // Serialize with deployments and blocklists on the same account (409 RequestConflict otherwise).
-        locks: [account.accountId],
-        // Blocklists must exist before the policy names them, and outlive it on destroy.
-        dependsOn: Object.values(this.blocklists),
-      });
+      const blocklistConfigs = this.createBlocklists(account, props);
+      this.policy = this.createPolicy(account, props, mode, blocklistConfigs);
       if (modeOptOut) record.recordOptOut(this.policy, ['AOAI-CFP-002'], 'modeOptOut', modeOptOut);
       for (const { field, optOut } of optOuts) {
         record.recordOptOut(this.policy, ['AOAI-CFP-002', 'AOAI-CFP-003', 'AOAI-CFP-004'], field, optOut);
       }
-
       account._bindContentFilterPolicy(this.policyName, this.policy);
     } catch (e) {
       rethrowLocated(e, this);
     }
   }
+
+  /** The custom blocklists with their items; returns the policy's customBlocklists entries. */
+  private createBlocklists(
+    account: IOpenAIAccount,
+    props: ContentFilterPolicyProps,
+  ): Array<{ [key: string]: any }> {
+    const blocklistConfigs: Array<{ [key: string]: any }> = [];
+    const blocklistOptions = props.blocklists ?? [];
+    blocklistOptions.forEach((b, i) =>
+      validateAzureName(`blocklists[${i}].name`, b.name, AZURE_NAME_RULES.raiName),
+    );
+    rejectDuplicates('blocklists', blocklistOptions, (b) => b.name, 'Name each blocklist once.', true);
+    blocklistOptions.forEach((b, i) => {
+      const sources = validateBlocklist(`blocklists[${i}]`, b);
+      // Construct ID contract: Blocklist-<name> for a literal name (unchanged), Blocklist-<index> for a reference.
+      const key = constructKey(b.name, i);
+      const blocklist = new AzapiResource(this, `Blocklist-${key}`, {
+        type: `Microsoft.CognitiveServices/accounts/raiBlocklists@${COGNITIVE_API_VERSION}`,
+        name: b.name,
+        parentId: account.accountId,
+        body: { properties: { description: b.description ?? `Custom blocklist ${b.name}` } },
+        tags: props.tags,
+        locks: [account.accountId],
+      });
+      account._addAccountWrite(blocklist, AccountWriteStage.BLOCKLISTS);
+      this.blocklists[b.name] = blocklist;
+      this.createBlocklistItems(account, blocklist, key, b.items, props.tags);
+      if (isListToken(sources)) {
+        // Sources from a reference: attach to both, blocking exactly where the list names the source.
+        for (const source of ['Prompt', 'Completion']) {
+          blocklistConfigs.push({ blocklistName: b.name, blocking: Fn.contains(sources, source), source });
+        }
+      } else {
+        for (const source of sources) {
+          blocklistConfigs.push({ blocklistName: b.name, blocking: true, source });
+        }
+      }
+    });
+    return blocklistConfigs;
+  }
+
+  /** One item per pattern, named by the pattern's hash (a pattern given by reference: by its position). */
+  private createBlocklistItems(
+    account: IOpenAIAccount,
+    blocklist: AzapiResource,
+    key: string,
+    items: BlocklistItem[],
+    tags: { [key: string]: string } | undefined,
+  ): void {
+    items.forEach((item, j) => {
+      // Item names derive from the pattern, so reordering the list does not replace items; a pattern given
+      // as a reference is unknown here, so its item is named by position.
+      const itemName = isUnresolved(item.pattern)
+        ? `item-${j}`
+        : `item-${createHash('sha256')
+            .update(`${item.isRegex ? 're' : 'lit'}:${item.pattern}`)
+            .digest('hex')
+            .slice(0, 16)}`;
+      const itemResource = new AzapiResource(this, `Blocklist-${key}-${itemName}`, {
+        type: `Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems@${COGNITIVE_API_VERSION}`,
+        name: itemName,
+        parentId: blocklist.id,
+        body: { properties: { pattern: item.pattern, isRegex: item.isRegex ?? false } },
+        tags,
+        locks: [account.accountId],
+      });
+      // Items are writes on the account too: azapi locks do not order them against azurerm deployments.
+      account._addAccountWrite(itemResource, AccountWriteStage.BLOCKLISTS);
+    });
+  }
+
+  /** The RAI policy: the effective filters and the blocklists, after them and serialized with the account's writes. */
+  private createPolicy(
+    account: IOpenAIAccount,
+    props: ContentFilterPolicyProps,
+    mode: string,
+    blocklistConfigs: Array<{ [key: string]: any }>,
+  ): AzapiResource {
+    return new AzapiResource(this, 'Resource', {
+      type: `Microsoft.CognitiveServices/accounts/raiPolicies@${COGNITIVE_API_VERSION}`,
+      name: this.policyName,
+      parentId: account.accountId,
+      body: {
+        properties: {
+          basePolicyName: props.basePolicyName ?? 'Microsoft.DefaultV2',
+          mode,
+          contentFilters: this.contentFilters,
+          customBlocklists: blocklistConfigs,
+        },
+      },
+      tags: props.tags,
+      // Serialize with deployments and blocklists on the same account (409 RequestConflict otherwise).
+      locks: [account.accountId],
+      // Blocklists must exist before the policy names them, and outlive it on destroy.
+      dependsOn: Object.values(this.blocklists),
+    });
+  }
+}
+
+/** The policy name and mode: streaming modes only with a recorded opt-out. */
+function validatePolicy(
+  policyName: string,
+  props: ContentFilterPolicyProps,
+): { mode: string; modeOptOut?: OptOut } {
+  validateAzureName('policyName', policyName, AZURE_NAME_RULES.raiName);
+  const mode = props.mode ?? 'Default';
+  const modeIsToken = isUnresolved(mode);
+  if (!modeIsToken && !RAI_POLICY_MODES.includes(mode)) {
+    fail('mode', mode, `Use one of: ${RAI_POLICY_MODES.join(', ')}.`);
+  }
+  const modeOptOut = validateOptOut('modeOptOut', props.modeOptOut);
+  if (!modeIsToken && !STRICT_MODES.includes(mode) && !modeOptOut) {
+    fail(
+      'mode',
+      mode,
+      'Streaming modes return content before filtering finishes; use "Default", or pass modeOptOut with a reason.',
+    );
+  }
+  return { mode, modeOptOut };
+}
+
+/**
+ * The strict defaults with the overrides applied: a weaker override needs its opt-out (recorded on the policy);
+ * returns the filters as sent to Azure and the opt-outs to record.
+ */
+function mergeFilters(overrides: ContentFilterSetting[]): {
+  filters: Array<{ [key: string]: any }>;
+  optOuts: Array<{ field: string; optOut: OptOut }>;
+} {
+  const filters = STRICT_CONTENT_FILTERS.map((f) => ({ ...f }));
+  rejectDuplicates(
+    'filters',
+    overrides,
+    (f) => `${f.name}/${f.source}`,
+    'Configure each filter and source once.',
+  );
+  const optOuts: Array<{ field: string; optOut: OptOut }> = [];
+  overrides.forEach((o, i) => {
+    const field = `filters[${i}]`;
+    validateFilterVocabulary(field, o);
+    const optOut = validateOptOut(`${field}.optOut`, o.optOut);
+    const row: FilterRow = {
+      name: o.name,
+      source: o.source,
+      enabled: o.enabled ?? true,
+      blocking: o.blocking ?? true,
+      severityThreshold: MULTI_LEVEL_FILTERS.includes(o.name) ? (o.severityThreshold ?? 'Low') : undefined,
+    };
+    const existing = filters.find((f) => f.name === o.name && f.source === o.source);
+    const weaker = weakening(existing, row);
+    if (weaker && !optOut) {
+      fail(
+        field,
+        {
+          name: o.name,
+          source: o.source,
+          ...(o.severityThreshold ? { severityThreshold: o.severityThreshold } : {}),
+          enabled: row.enabled,
+          blocking: row.blocking,
+        },
+        `This is weaker than the strict default (${weaker}); keep the default, or pass optOut with a reason.`,
+      );
+    }
+    if (weaker && optOut) optOuts.push({ field: `filters[${o.name}/${o.source}]`, optOut });
+    if (existing) Object.assign(existing, row);
+    else filters.push(row);
+  });
+  return {
+    filters: filters.map((f) => ({
+      name: f.name,
+      enabled: f.enabled,
+      blocking: f.blocking,
+      ...(f.severityThreshold ? { severityThreshold: f.severityThreshold } : {}),
+      source: f.source,
+    })),
+    optOuts,
+  };
+}
+
+/** A blocklist's items and sources; returns its sources (a literal list, or a list reference). */
+function validateBlocklist(field: string, b: BlocklistOptions): string[] {
+  if (!b.items || b.items.length === 0) {
+    fail(`${field}.items`, b.items ?? [], 'Give the blocklist at least one item.');
+  }
+  const sources = b.sources ?? ['Prompt', 'Completion'];
+  if (!isListToken(sources) && sources.length === 0) {
+    fail(`${field}.sources`, sources, 'Attach the blocklist to Prompt, Completion or both.');
+  }
+  literalElements(sources).forEach((s, j) => {
+    if (!isUnresolved(s) && s !== 'Prompt' && s !== 'Completion') {
+      fail(`${field}.sources[${j}]`, s, 'Use "Prompt" or "Completion".');
+    }
+  });
+  rejectDuplicates(`${field}.sources`, literalElements(sources), (s) => s, 'List each source once.');
+  b.items.forEach((item, j) => validateBlocklistItem(`${field}.items[${j}]`, item));
+  rejectDuplicates(
+    `${field}.items`,
+    b.items,
+    (it) => (isUnresolved(it.pattern) ? it.pattern : `${it.isRegex ? 're' : 'lit'}:${it.pattern}`),
+    'List each pattern once.',
+  );
+  return sources;
 }
 
 /** A literal pattern must be non-blank, bounded, and (for isRegex) a valid regular expression. */

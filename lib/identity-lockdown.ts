@@ -116,87 +116,96 @@ export class IdentityLockdown extends Construct {
     super(scope, id);
     try {
       this.account = props.account;
-      const rg = props.resourceGroupName ?? props.account.resourceGroupName;
       const workloads = props.workloadIdentities ?? [];
-      const grants = props.grants ?? [];
       workloads.forEach((w, i) =>
         validateAzureName(`workloadIdentities[${i}].name`, w.name, AZURE_NAME_RULES.userAssignedIdentity),
       );
       rejectDuplicates('workloadIdentities', workloads, (w) => w.name, 'Name each identity once.', true);
-
-      if (!props.account.managedInThisStack) {
-        // An account created elsewhere: switch key authentication off through the ARM API.
-        azapiProviderFor(this);
-        const lockdown = new AzapiUpdateResource(this, 'DisableLocalAuth', {
-          type: `Microsoft.CognitiveServices/accounts@${COGNITIVE_API_VERSION}`,
-          resourceId: props.account.accountId,
-          body: { properties: { disableLocalAuth: true } },
-          locks: [props.account.accountId],
-        });
-        props.account._addAccountWrite(lockdown, AccountWriteStage.LOCKDOWN);
-      }
-
-      workloads.forEach((workload, i) => {
-        // Construct ID contract: Identity-<name> for a literal name (unchanged), Identity-<index> for a reference.
-        const identity = new UserAssignedIdentity(this, `Identity-${constructKey(workload.name, i)}`, {
-          name: workload.name,
-          resourceGroupName: rg,
-          location: props.account.location,
-          tags: props.tags,
-        });
-        this.workloadIdentities[workload.name] = identity;
-        this.roleAssignments.push(
-          props.account.grant(
-            {
-              displayName: workload.name,
-              principalId: identity.principalId,
-              principalType: PrincipalType.SERVICE_PRINCIPAL,
-              createdInSameDeployment: true,
-            },
-            workload.role ?? AccountRole.INVOKE,
-            {
-              privilegedRoleOptOut: workload.privilegedRoleOptOut,
-              optOutPropertyName: `workloadIdentities[${i}].privilegedRoleOptOut`,
-            },
-          ),
-        );
-      });
-
-      grants.forEach((grant, i) => {
-        requireNonEmpty(
-          `grants[${i}].principalId`,
-          grant.principalId,
-          'Give the object ID of the principal, or use workloadIdentities to create a managed identity.',
-        );
-        if (!grant.role) {
-          fail(
-            `grants[${i}].role`,
-            grant.role,
-            'Choose AccountRole.INVOKE, MANAGE_DEPLOYMENTS or MANAGE_ACCOUNT.',
-          );
-        }
-        if (!grant.principalType) {
-          fail(
-            `grants[${i}].principalType`,
-            grant.principalType,
-            'Choose PrincipalType.SERVICE_PRINCIPAL, GROUP or USER.',
-          );
-        }
-        const principal: GrantPrincipal = {
-          displayName: grant.displayName,
-          principalId: grant.principalId,
-          principalType: grant.principalType,
-        };
-        this.roleAssignments.push(
-          props.account.grant(principal, grant.role, {
-            privilegedRoleOptOut: grant.privilegedRoleOptOut,
-            optOutPropertyName: `grants[${i}].privilegedRoleOptOut`,
-          }),
-        );
-      });
+      if (!props.account.managedInThisStack) this.disableLocalAuth(props.account);
+      const rg = props.resourceGroupName ?? props.account.resourceGroupName;
+      workloads.forEach((workload, i) => this.addWorkloadIdentity(workload, i, rg, props.tags));
+      (props.grants ?? []).forEach((grant, i) => this.addGrant(grant, i));
     } catch (e) {
       rethrowLocated(e, this);
     }
+  }
+
+  /** An account created elsewhere: key authentication switched off through the ARM API. */
+  private disableLocalAuth(account: IOpenAIAccount): void {
+    azapiProviderFor(this);
+    const lockdown = new AzapiUpdateResource(this, 'DisableLocalAuth', {
+      type: `Microsoft.CognitiveServices/accounts@${COGNITIVE_API_VERSION}`,
+      resourceId: account.accountId,
+      body: { properties: { disableLocalAuth: true } },
+      locks: [account.accountId],
+    });
+    account._addAccountWrite(lockdown, AccountWriteStage.LOCKDOWN);
+  }
+
+  /** A user-assigned identity for a workload, granted its role (Invoke by default) on the account. */
+  private addWorkloadIdentity(
+    workload: WorkloadIdentityOptions,
+    i: number,
+    rg: string,
+    tags: { [key: string]: string } | undefined,
+  ): void {
+    // Construct ID contract: Identity-<name> for a literal name (unchanged), Identity-<index> for a reference.
+    const identity = new UserAssignedIdentity(this, `Identity-${constructKey(workload.name, i)}`, {
+      name: workload.name,
+      resourceGroupName: rg,
+      location: this.account.location,
+      tags,
+    });
+    this.workloadIdentities[workload.name] = identity;
+    this.roleAssignments.push(
+      this.account.grant(
+        {
+          displayName: workload.name,
+          principalId: identity.principalId,
+          principalType: PrincipalType.SERVICE_PRINCIPAL,
+          createdInSameDeployment: true,
+        },
+        workload.role ?? AccountRole.INVOKE,
+        {
+          privilegedRoleOptOut: workload.privilegedRoleOptOut,
+          optOutPropertyName: `workloadIdentities[${i}].privilegedRoleOptOut`,
+        },
+      ),
+    );
+  }
+
+  /** A grant to an existing principal: its ID, role and type are required. */
+  private addGrant(grant: PrincipalGrant, i: number): void {
+    requireNonEmpty(
+      `grants[${i}].principalId`,
+      grant.principalId,
+      'Give the object ID of the principal, or use workloadIdentities to create a managed identity.',
+    );
+    if (!grant.role) {
+      fail(
+        `grants[${i}].role`,
+        grant.role,
+        'Choose AccountRole.INVOKE, MANAGE_DEPLOYMENTS or MANAGE_ACCOUNT.',
+      );
+    }
+    if (!grant.principalType) {
+      fail(
+        `grants[${i}].principalType`,
+        grant.principalType,
+        'Choose PrincipalType.SERVICE_PRINCIPAL, GROUP or USER.',
+      );
+    }
+    const principal: GrantPrincipal = {
+      displayName: grant.displayName,
+      principalId: grant.principalId,
+      principalType: grant.principalType,
+    };
+    this.roleAssignments.push(
+      this.account.grant(principal, grant.role, {
+        privilegedRoleOptOut: grant.privilegedRoleOptOut,
+        optOutPropertyName: `grants[${i}].privilegedRoleOptOut`,
+      }),
+    );
   }
 
   /** Who has which role on the account (through this package), for reports and reviews. */

@@ -189,26 +189,10 @@ class StackResolver {
           `${this.resolve(v.role_definition_id)}|${this.resolve(v.principal_id)}`,
         ]);
         break;
-      case 'azapi_update_resource': {
-        // The Defender plan is written as an update (lib/subscription-baseline.ts): still one owner per
-        // subscription, or two stacks' extension lists overwrite each other.
-        const target = this.resolve(v.resource_id);
-        const plan = /^(.*)\/providers\/Microsoft\.Security\/pricings\/([^/]+)$/i.exec(target);
-        if (plan && /^Microsoft\.Security\/pricings@/i.test(String(v.type ?? ''))) {
-          claims.push([plan[1], 'Microsoft.Security/pricings', plan[2]]);
-        }
+      case 'azapi_update_resource':
+      case 'azapi_resource':
+        claims.push(...this.azapiClaims(type, v));
         break;
-      }
-      case 'azapi_resource': {
-        const armType = String(v.type ?? '').split('@')[0];
-        const parent = this.resolve(v.parent_id);
-        named(parent, armType, v.name);
-        if (/^Microsoft\.Network\/privateDnsZones\/virtualNetworkLinks$/i.test(armType)) {
-          const vnet = this.resolve(v.body?.properties?.virtualNetwork?.id);
-          claims.push([vnet, 'linked private DNS zone name', parent.split('/').pop() ?? parent]);
-        }
-        break;
-      }
       default:
         if (RESOURCE_GROUP_TYPES[type] && v.resource_group_name !== undefined) {
           named(rg(), RESOURCE_GROUP_TYPES[type], v.name);
@@ -217,6 +201,29 @@ class StackResolver {
     if (type === 'azurerm_cognitive_account' && v.custom_subdomain_name !== undefined) {
       // The subdomain is global: <subdomain>.openai.azure.com.
       claims.push(['(global)', 'cognitive services custom subdomain', this.resolve(v.custom_subdomain_name)]);
+    }
+    return claims;
+  }
+
+  /** The claims of an azapi write: a resource by parent, type and name; the Defender plan written as an update. */
+  private azapiClaims(type: string, v: any): Array<[string, string, string]> {
+    const claims: Array<[string, string, string]> = [];
+    if (type === 'azapi_update_resource') {
+      // The Defender plan is written as an update (lib/subscription-baseline.ts): still one owner per
+      // subscription, or two stacks' extension lists overwrite each other.
+      const target = this.resolve(v.resource_id);
+      const plan = /^(.*)\/providers\/Microsoft\.Security\/pricings\/([^/]+)$/i.exec(target);
+      if (plan && /^Microsoft\.Security\/pricings@/i.test(String(v.type ?? ''))) {
+        claims.push([plan[1], 'Microsoft.Security/pricings', plan[2]]);
+      }
+      return claims;
+    }
+    const armType = String(v.type ?? '').split('@')[0];
+    const parent = this.resolve(v.parent_id);
+    claims.push([parent, armType, this.resolve(v.name)]);
+    if (/^Microsoft\.Network\/privateDnsZones\/virtualNetworkLinks$/i.test(armType)) {
+      const vnet = this.resolve(v.body?.properties?.virtualNetwork?.id);
+      claims.push([vnet, 'linked private DNS zone name', parent.split('/').pop() ?? parent]);
     }
     return claims;
   }
