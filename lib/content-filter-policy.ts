@@ -262,6 +262,8 @@ export class ContentFilterPolicy extends Construct {
     items: BlocklistItem[],
     tags: { [key: string]: string } | undefined,
   ): void {
+    // One reference for every item: each read of `.id` creates a token, and cdktf captures a stack trace per token.
+    const blocklistId = blocklist.id;
     items.forEach((item, j) => {
       // Item names derive from the pattern, so reordering the list does not replace items; a pattern given
       // as a reference is unknown here, so its item is named by position.
@@ -274,7 +276,7 @@ export class ContentFilterPolicy extends Construct {
       const itemResource = new AzapiResource(this, `Blocklist-${key}-${itemName}`, {
         type: `Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems@${COGNITIVE_API_VERSION}`,
         name: itemName,
-        parentId: blocklist.id,
+        parentId: blocklistId,
         body: { properties: { pattern: item.pattern, isRegex: item.isRegex ?? false } },
         tags,
         locks: [account.accountId],
