@@ -134,6 +134,14 @@ describe('first plan of a .tf.json configuration: unknown leaves of an azapi bod
     expect(p.addressPrefixes).toEqual(['10.0.1.0/24']);
   });
 
+  test('a leaf the plan knows to be null stays null: only after_unknown leaves take the template', () => {
+    const p = subnet(
+      { properties: { addressPrefixes: ['10.0.1.0/24'], networkSecurityGroup: { id: null } } },
+      {},
+    );
+    expect(p.networkSecurityGroup.id).toBeNull();
+  });
+
   test('a known leaf keeps its planned value (the configuration does not override what Terraform planned)', () => {
     const known =
       '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/other';

@@ -732,17 +732,12 @@ function isPlainObject(v: unknown): v is Record<string, any> {
  */
 function fillUnknownLeaves(value: Record<string, any> | any[], constant: Record<string, any> | any[]): void {
   for (const [k, c] of Object.entries<any>(constant)) {
-    const v = (value as any)[k];
-    if (
-      typeof c === 'string' &&
-      c.includes('${') &&
-      (v === undefined || v === null || v === KNOWN_AFTER_APPLY)
-    ) {
+    // Only what the plan marks unknown (after_unknown): a value the plan knows, null included, stays.
+    const unknown = (value as any)[k] === KNOWN_AFTER_APPLY;
+    if (typeof c === 'string' && c.includes('${') && unknown) {
       (value as any)[k] = c;
     } else if (c && typeof c === 'object') {
-      if (v === undefined || v === null || v === KNOWN_AFTER_APPLY) {
-        (value as any)[k] = Array.isArray(c) ? [] : {};
-      }
+      if (unknown) (value as any)[k] = Array.isArray(c) ? [] : {};
       const next = (value as any)[k];
       if (next && typeof next === 'object' && Array.isArray(next) === Array.isArray(c)) {
         fillUnknownLeaves(next, c);
