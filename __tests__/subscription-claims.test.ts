@@ -4,7 +4,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { App, TerraformStack, Testing } from 'cdktf';
+import { TerraformVariable, App, TerraformStack, Testing } from 'cdktf';
 import { OpenAIAccount, SecurityMonitoring, SubscriptionBaseline, SubscriptionCoverage } from '../lib';
 
 const WORKSPACE =
@@ -134,7 +134,9 @@ describe('one owner per subscription', () => {
     const app = Testing.app();
     baselineStack(app, 'platform-a', SUB_A);
     baselineStack(app, 'platform-b', SUB_B);
-    baselineStack(app, 'platform-var', '${var.subscription_id}');
+    // A subscription given by reference: a declared variable, so the stack is valid Terraform (the corpus plans it).
+    const byVar = baselineStack(app, 'platform-var', '${var.subscription_id}');
+    new TerraformVariable(byVar, 'subscription_id', { type: 'string' });
     accountStack(
       app,
       'aoai-solo',
